@@ -1,0 +1,68 @@
+/** Flag parsers and the options every command shares. */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { ConfigOverride } from '../config/loadConfig.js';
+import { LOG_LEVELS } from '../config/schema.js';
+import { VERSION } from './version.js';
+
+export function parseNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  return n;
+}
+
+export function parseInteger(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError('expected an integer.');
+  return n;
+}
+
+export function parseList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Adds --config-dir, --log-level and --version to a command (every leaf command has them). */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--config-dir <dir>',
+      'directory with settings.yaml / monitoring.yaml overriding the shipped defaults',
+    )
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
+    .option('--log-dir <dir>', 'directory for app.log and error.log')
+    .option('--data-dir <dir>', 'directory for the embedded database')
+    .version(VERSION, '-V, --version', 'print the version');
+}
+
+/** Flag name → settings path, for the flags that override configuration. */
+const FLAG_PATHS: Record<string, string> = {
+  logLevel: 'logging.level',
+  logDir: 'logging.dir',
+  dataDir: 'database.data_dir',
+  nav: 'trading.nav',
+  capital: 'trading.available_capital',
+  maxTrades: 'trading.max_trades',
+  tickers: 'trading.watchlist',
+  strategies: 'trading.strategies',
+  minPop: 'constraints.min_pop',
+  seed: 'providers.simulated.seed',
+  provider: 'providers.primary',
+  port: 'monitoring.port',
+  host: 'monitoring.host',
+};
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The config overrides carried by parsed flags, each labelled with its flag for error messages. */
+export function flagOverrides(opts: Record<string, unknown>): ConfigOverride[] {
+  const out: ConfigOverride[] = [];
+  for (const [name, path] of Object.entries(FLAG_PATHS)) {
+    if (opts[name] === undefined) continue;
+    let value = opts[name];
+    if (name === 'tickers' && Array.isArray(value)) value = value.map((t: string) => t.toUpperCase());
+    out.push({ path, value, source: `flag --${kebab(name)}` });
+  }
+  return out;
+}

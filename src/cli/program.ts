@@ -1,0 +1,76 @@
+/** The `options-engine` command tree. */
+import { Command, Option } from 'commander';
+import { configCommand } from './commands/configCommand.js';
+import { notYet, requireSubcommand } from './commands/notYet.js';
+import { loadForCommand } from './context.js';
+import type { CliIo } from './io.js';
+import { parseInteger, parseList, parseNumber, withCommonOptions } from './options.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('options-engine')
+    .description('Options trade discovery: the best executable trades within your capital and risk limits.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)');
+
+  program.addCommand(
+    withCommonOptions(new Command('scan'))
+      .description('scan the market and print the best trades as a table (or JSON)')
+      .option('--tickers <list>', 'comma-separated tickers (default: the watchlist)', parseList)
+      .option('--nav <dollars>', 'net liquidation value', parseNumber)
+      .option('--capital <dollars>', 'available capital', parseNumber)
+      .option('--max-trades <n>', 'basket size', parseInteger)
+      .option('--min-pop <fraction>', 'minimum probability of profit, e.g. 0.65', parseNumber)
+      .option('--strategies <list>', 'comma-separated strategy families', parseList)
+      .addOption(
+        new Option('--provider <name>', 'market data provider').choices([
+          'auto',
+          'tradier',
+          'yahoo',
+          'simulated',
+        ]),
+      )
+      .option('--seed <n>', 'seed of the simulated market', parseInteger)
+      .option('--as-of <iso>', 'fix "now" (ISO 8601) for a reproducible scan')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .action((opts: Record<string, unknown>) => {
+        loadForCommand(opts, io);
+        notYet('scan', 5);
+      }),
+  );
+
+  program.addCommand(
+    withCommonOptions(new Command('serve'))
+      .description('run the service: scheduler, /health, /status, /metrics, REST API')
+      .option('--port <port>', 'HTTP port', parseInteger)
+      .option('--host <host>', 'HTTP bind address')
+      .action((opts: Record<string, unknown>) => {
+        loadForCommand(opts, io);
+        notYet('serve', 7);
+      }),
+  );
+
+  const ops = new Command('ops').description('operational commands of the operations guide');
+  requireSubcommand(ops, io);
+  program.addCommand(ops);
+
+  const db = new Command('db').description('database: migrations and status');
+  db.addCommand(
+    withCommonOptions(new Command('migrate'))
+      .description('apply pending SQL migrations')
+      .action(() => notYet('db migrate', 6)),
+  );
+  db.addCommand(
+    withCommonOptions(new Command('status'))
+      .description('show applied and pending migrations')
+      .action(() => notYet('db status', 6)),
+  );
+  requireSubcommand(db, io);
+  program.addCommand(db);
+
+  const config = configCommand(io);
+  requireSubcommand(config, io);
+  program.addCommand(config);
+
+  return program;
+}

@@ -1,0 +1,173 @@
+/**
+ * Loads the effective configuration. Order, later wins:
+ * shipped `config/*.yaml` < `$OPTIONS_ENGINE_CONFIG_DIR/*.yaml` < environment variables < CLI flags.
+ * Every leaf remembers which of these supplied it, so an error names the file, env var or flag.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { ConfigError, ConfigErrors } from './ConfigError.js';
+import { coerce, type ValueKind } from './coerce.js';
+import { describeIssue } from './describeIssue.js';
+import { ENV_BINDINGS } from './envVars.js';
+import { interpolate } from './interpolate.js';
+import { type MonitoringConfig, monitoringSchema } from './monitoringSchema.js';
+import { readYaml } from './readYaml.js';
+import { type Settings, settingsSchema } from './schema.js';
+
+/** The shipped defaults: `<package root>/config`. */
+export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
+
+/** One value set by a CLI flag (or any caller), already typed. */
+export interface ConfigOverride {
+  path: string;
+  value: unknown;
+  /** Shown in errors, e.g. `flag --nav`. */
+  source: string;
+}
+
+export interface LoadOptions {
+  env?: Record<string, string | undefined>;
+  /** Overrides `OPTIONS_ENGINE_CONFIG_DIR`. */
+  configDir?: string;
+  /** Where the shipped defaults live (tests point this elsewhere). */
+  defaultsDir?: string;
+  overrides?: ConfigOverride[];
+}
+
+export interface LoadedConfig {
+  settings: Settings;
+  monitoring: MonitoringConfig;
+  /** Dotted key path → the file / env var / flag that set it. */
+  sources: Record<string, string>;
+  /** The YAML files read, in order. */
+  files: string[];
+}
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Deep-merges `src` into `dst` (objects merge, arrays and scalars replace), recording each leaf's source. */
+function mergeInto(dst: Tree, src: Tree, source: string, sources: Record<string, string>, prefix = ''): void {
+  for (const [k, v] of Object.entries(src)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (isTree(v) && isTree(dst[k])) {
+      mergeInto(dst[k] as Tree, v, source, sources, path);
+    } else {
+      dst[k] = isTree(v) ? structuredClone(v) : v;
+      sources[path] = source;
+      if (isTree(v)) markLeaves(v, source, sources, path);
+    }
+  }
+}
+
+function markLeaves(v: Tree, source: string, sources: Record<string, string>, prefix: string): void {
+  for (const [k, x] of Object.entries(v)) {
+    const path = `${prefix}.${k}`;
+    sources[path] = source;
+    if (isTree(x)) markLeaves(x, source, sources, path);
+  }
+}
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = tree;
+  for (const k of keys.slice(0, -1)) {
+    if (!isTree(node[k])) node[k] = {};
+    node = node[k] as Tree;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** The source that set `path` or its nearest ancestor. */
+function sourceOf(path: string, sources: Record<string, string>, fallback: string): string {
+  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    if (sources[p]) return sources[p];
+  }
+  return fallback;
+}
+
+function validate<S extends z.ZodType>(
+  schema: S,
+  tree: Tree,
+  sources: Record<string, string>,
+  fallback: string,
+): z.output<S> {
+  const result = schema.safeParse(tree, { reportInput: true });
+  if (result.success) return result.data;
+  // Cross-field rules (code `custom`) only speak once every field is valid on its own.
+  const fieldIssues = result.error.issues.filter((i) => i.code !== 'custom');
+  const issues = fieldIssues.length > 0 ? fieldIssues : result.error.issues;
+  const errors = issues.flatMap((issue) => {
+    const base = issue.path.map(String);
+    const paths =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k].join('.')) : [base.join('.')];
+    return paths.map((p) => new ConfigError(sourceOf(p, sources, fallback), p, describeIssue(issue)));
+  });
+  throw errors.length === 1 ? errors[0] : new ConfigErrors(errors);
+}
+
+function readLayer(dir: string, name: string, env: Record<string, string | undefined>): Tree | null {
+  const file = join(dir, name);
+  if (!existsSync(file)) return null;
+  return interpolate(readYaml(file), env, file) as Tree;
+}
+
+/** Loads, merges and validates settings.yaml and monitoring.yaml. Throws ConfigError / ConfigErrors. */
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const env = opts.env ?? process.env;
+  const defaultsDir = opts.defaultsDir ?? DEFAULT_CONFIG_DIR;
+  const configDir = opts.configDir ?? (env.OPTIONS_ENGINE_CONFIG_DIR || undefined);
+  if (configDir !== undefined && !(existsSync(configDir) && statSync(configDir).isDirectory())) {
+    throw new ConfigError(
+      opts.configDir !== undefined ? 'flag --config-dir' : 'environment OPTIONS_ENGINE_CONFIG_DIR',
+      '',
+      `${configDir} is not a directory`,
+    );
+  }
+  const dirs = [defaultsDir, ...(configDir !== undefined ? [configDir] : [])];
+  const files: string[] = [];
+  const settingsSources: Record<string, string> = {};
+  const monitoringSources: Record<string, string> = {};
+  const settingsTree: Tree = {};
+  const monitoringTree: Tree = {};
+  for (const dir of dirs) {
+    for (const [name, tree, sources] of [
+      ['settings.yaml', settingsTree, settingsSources],
+      ['monitoring.yaml', monitoringTree, monitoringSources],
+    ] as const) {
+      const layer = readLayer(dir, name, env);
+      if (layer) {
+        files.push(join(dir, name));
+        mergeInto(tree, layer, join(dir, name), sources);
+      }
+    }
+  }
+  for (const b of ENV_BINDINGS) {
+    const raw = env[b.env];
+    if (raw === undefined || raw === '') continue;
+    const source = `environment ${b.env}`;
+    let value = coerce(b.kind as ValueKind, raw, source, b.path);
+    if (b.upper && Array.isArray(value)) value = value.map((s: string) => s.toUpperCase());
+    setPath(settingsTree, b.path, value);
+    settingsSources[b.path] = source;
+  }
+  for (const o of opts.overrides ?? []) {
+    setPath(settingsTree, o.path, o.value);
+    settingsSources[o.path] = o.source;
+  }
+  const settings = validate(
+    settingsSchema,
+    settingsTree,
+    settingsSources,
+    join(defaultsDir, 'settings.yaml'),
+  );
+  const monitoring = validate(
+    monitoringSchema,
+    monitoringTree,
+    monitoringSources,
+    join(defaultsDir, 'monitoring.yaml'),
+  );
+  return { settings, monitoring, sources: settingsSources, files };
+}

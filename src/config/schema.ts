@@ -1,0 +1,242 @@
+/**
+ * The settings schema. `config/settings.yaml` holds every default; this schema holds every rule.
+ * Every key is required here because the shipped file is merged underneath any override file.
+ */
+import { cpus } from 'node:os';
+import { z } from 'zod';
+
+/** Strategy families the engine can generate (see src/strategies/). */
+export const STRATEGY_NAMES = [
+  'put_credit_spread',
+  'call_credit_spread',
+  'iron_condor',
+  'covered_call',
+  'cash_secured_put',
+  'call_calendar',
+  'put_calendar',
+  'iron_butterfly',
+] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const fraction = z.number().min(0).max(1);
+const posInt = z.int().positive();
+const nonNegInt = z.int().nonnegative();
+const dollars = z.number().positive();
+const nullableString = z.string().min(1).nullable();
+const url = z.url();
+const ticker = z.string().regex(/^[A-Z][A-Z0-9.^-]{0,9}$/, 'must be an upper-case ticker symbol like "AAPL"');
+
+const weights = z.strictObject({
+  pop: fraction,
+  iv_rank: fraction,
+  momentum: fraction,
+  flow: fraction,
+  risk_reward: fraction,
+  liquidity: fraction,
+});
+export type ScoringWeights = z.infer<typeof weights>;
+
+const trading = z.strictObject({
+  nav: dollars,
+  available_capital: dollars,
+  max_trades: z.int().min(1).max(50),
+  capital_scope: z.enum(['per_trade', 'basket']),
+  assume_stock_owned: z.boolean(),
+  contracts_per_trade: posInt,
+  one_trade_per_ticker: z.boolean(),
+  watchlist: z.array(ticker).min(1),
+  strategies: z.array(z.enum(STRATEGY_NAMES)).min(1),
+});
+
+const constraints = z.strictObject({
+  min_pop: fraction,
+  min_credit_ratio: z.number().nonnegative(),
+  max_loss_per_trade: dollars,
+  min_dte: nonNegInt,
+  max_dte: posInt,
+  max_quote_age_seconds: z.number().positive(),
+  min_open_interest: nonNegInt,
+  min_volume: nonNegInt,
+  max_bid_ask_pct: z.number().positive(),
+  max_trades_per_sector: posInt,
+  min_days_to_earnings: nonNegInt,
+  portfolio: z.strictObject({
+    delta_min: z.number(),
+    delta_max: z.number(),
+    vega_min: z.number(),
+  }),
+});
+
+const strategyParams = z.strictObject({
+  short_delta_min: z.number().gt(0).lt(1),
+  short_delta_max: z.number().gt(0).lt(1),
+  spread_widths: z.array(z.number().positive()).min(1),
+  calendar_back_dte_min: posInt,
+  calendar_back_dte_max: posInt,
+});
+
+const scoring = z.strictObject({
+  weights,
+  regime_weights: z.strictObject({ high: weights, low: weights }),
+  regime_high_percentile: z.number().min(0).max(100),
+  regime_low_percentile: z.number().min(0).max(100),
+});
+
+const providers = z.strictObject({
+  primary: z.enum(['auto', 'tradier', 'yahoo', 'simulated']),
+  fallback: z.enum(['yahoo', 'simulated', 'none']),
+  tradier: z.strictObject({
+    api_key: nullableString,
+    sandbox: z.boolean(),
+    base_url: url,
+    sandbox_url: url,
+    rate_limit_per_minute: z.number().positive(),
+  }),
+  yahoo: z.strictObject({ enabled: z.boolean(), rate_limit_per_hour: z.number().positive() }),
+  fred: z.strictObject({
+    api_key: nullableString,
+    base_url: url,
+    rate_limit_per_minute: z.number().positive(),
+  }),
+  quiver: z.strictObject({
+    api_key: nullableString,
+    base_url: url,
+    rate_limit_per_minute: z.number().positive(),
+  }),
+  simulated: z.strictObject({ seed: z.int() }),
+});
+
+const port = z.int().min(1).max(65535);
+
+export const settingsSchema = z
+  .strictObject({
+    trading,
+    constraints,
+    strategy_params: strategyParams,
+    scoring,
+    execution: z.strictObject({
+      interval_minutes: z.number().positive(),
+      market_hours_only: z.boolean(),
+      scan_timeout_seconds: z.number().positive(),
+    }),
+    performance: z.strictObject({
+      /** `auto` resolves to min(32, cpus + 4), as in the operations guide. */
+      thread_pool_size: z
+        .union([z.literal('auto'), posInt])
+        .transform((v) => (v === 'auto' ? Math.min(32, cpus().length + 4) : v)),
+      batch_size: posInt,
+    }),
+    database: z.strictObject({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .nullable(),
+      data_dir: z.string().min(1),
+      pool_size: posInt,
+      pool_overflow: nonNegInt,
+      statement_timeout_ms: posInt,
+      connect_retries: nonNegInt,
+      embedded_socket_port: port,
+      options_retention_days: posInt,
+    }),
+    cache: z.strictObject({
+      redis_url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+        .nullable(),
+      default_timeout: z.number().positive(),
+      threshold: posInt,
+      key_prefix: z.string(),
+    }),
+    api: z.strictObject({
+      timeout: z.number().positive(),
+      retry_count: nonNegInt,
+      batch_size: posInt,
+      token: nullableString,
+      require_token_for_reads: z.boolean(),
+    }),
+    providers,
+    monitoring: z.strictObject({
+      host: z.string().min(1),
+      port,
+      metrics_window_seconds: z.number().positive(),
+      sample_interval_seconds: z.number().positive(),
+    }),
+    logging: z.strictObject({
+      level: z.enum(LOG_LEVELS),
+      dir: z.string().min(1),
+      json_stdout: z.boolean(),
+      slow_threshold_ms: z.number().positive(),
+    }),
+    alerts: z.strictObject({
+      email: z.strictObject({
+        enabled: z.boolean(),
+        from: nullableString,
+        to: z.array(z.email()),
+        smtp_server: nullableString,
+        smtp_port: port,
+        smtp_username: nullableString,
+        smtp_password: nullableString,
+        smtp_tls: z.boolean(),
+      }),
+      slack: z.strictObject({ webhook_url: z.url().nullable() }),
+      cooldown_minutes: z.number().nonnegative(),
+    }),
+    backup: z.strictObject({ dir: z.string().min(1), retention_days: posInt }),
+  })
+  .superRefine((s, ctx) => {
+    const rule = (ok: boolean, path: (string | number)[], message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path, message });
+    };
+    rule(
+      s.trading.available_capital <= s.trading.nav,
+      ['trading', 'available_capital'],
+      `must not exceed trading.nav (${s.trading.nav})`,
+    );
+    rule(
+      s.constraints.min_dte <= s.constraints.max_dte,
+      ['constraints', 'min_dte'],
+      `must not exceed constraints.max_dte (${s.constraints.max_dte})`,
+    );
+    const p = s.constraints.portfolio;
+    rule(
+      p.delta_min <= p.delta_max,
+      ['constraints', 'portfolio', 'delta_min'],
+      `must not exceed delta_max (${p.delta_max})`,
+    );
+    rule(
+      s.strategy_params.short_delta_min <= s.strategy_params.short_delta_max,
+      ['strategy_params', 'short_delta_min'],
+      `must not exceed short_delta_max (${s.strategy_params.short_delta_max})`,
+    );
+    rule(
+      s.strategy_params.calendar_back_dte_min <= s.strategy_params.calendar_back_dte_max,
+      ['strategy_params', 'calendar_back_dte_min'],
+      `must not exceed calendar_back_dte_max (${s.strategy_params.calendar_back_dte_max})`,
+    );
+    rule(
+      s.scoring.regime_low_percentile < s.scoring.regime_high_percentile,
+      ['scoring', 'regime_low_percentile'],
+      `must be below regime_high_percentile (${s.scoring.regime_high_percentile})`,
+    );
+    const sets: [string[], ScoringWeights][] = [
+      [['scoring', 'weights'], s.scoring.weights],
+      [['scoring', 'regime_weights', 'high'], s.scoring.regime_weights.high],
+      [['scoring', 'regime_weights', 'low'], s.scoring.regime_weights.low],
+    ];
+    for (const [path, w] of sets) {
+      const sum = Object.values(w).reduce((a, b) => a + b, 0);
+      rule(Math.abs(sum - 1) < 1e-6, path, `weights must sum to 1 (they sum to ${+sum.toFixed(6)})`);
+    }
+    const e = s.alerts.email;
+    if (e.enabled) {
+      rule(e.smtp_server !== null, ['alerts', 'email', 'smtp_server'], 'required when alerts.email.enabled');
+      rule(e.from !== null, ['alerts', 'email', 'from'], 'required when alerts.email.enabled');
+      rule(e.to.length > 0, ['alerts', 'email', 'to'], 'at least one recipient when alerts.email.enabled');
+    }
+  });
+
+/** The validated, effective settings. */
+export type Settings = z.output<typeof settingsSchema>;
