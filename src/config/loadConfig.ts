@@ -80,18 +80,35 @@ function setPath(tree: Tree, path: string, value: unknown): void {
   node[keys[keys.length - 1]] = value;
 }
 
-/** The source that set `path` or its nearest ancestor. */
-function sourceOf(path: string, sources: Record<string, string>, fallback: string): string {
-  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
-    if (sources[p]) return sources[p];
+/**
+ * The source to blame for `path`: of the sources that set it, an ancestor, or a descendant, the one
+ * applied last (a cross-field rule on `scoring.weights` blames the file that changed one weight).
+ */
+function sourceOf(
+  path: string,
+  sources: Record<string, string>,
+  order: string[],
+  fallback: string,
+  paths: string[] = [path],
+): string {
+  let best = fallback;
+  let bestRank = -1;
+  for (const [p, src] of Object.entries(sources)) {
+    const related = paths.some((q) => p === q || q.startsWith(`${p}.`) || p.startsWith(`${q}.`) || q === '');
+    const rank = order.indexOf(src);
+    if (related && rank > bestRank) {
+      best = src;
+      bestRank = rank;
+    }
   }
-  return fallback;
+  return best;
 }
 
 function validate<S extends z.ZodType>(
   schema: S,
   tree: Tree,
   sources: Record<string, string>,
+  order: string[],
   fallback: string,
 ): z.output<S> {
   const result = schema.safeParse(tree, { reportInput: true });
@@ -103,7 +120,13 @@ function validate<S extends z.ZodType>(
     const base = issue.path.map(String);
     const paths =
       issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k].join('.')) : [base.join('.')];
-    return paths.map((p) => new ConfigError(sourceOf(p, sources, fallback), p, describeIssue(issue)));
+    const related = issue.code === 'custom' ? (issue.params?.related as string | undefined) : undefined;
+    return paths.map((p) => {
+      const source = related
+        ? sourceOf(p, sources, order, fallback, [p, related])
+        : sourceOf(p, sources, order, fallback);
+      return new ConfigError(source, p, describeIssue(issue));
+    });
   });
   throw errors.length === 1 ? errors[0] : new ConfigErrors(errors);
 }
@@ -157,16 +180,23 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     setPath(settingsTree, o.path, o.value);
     settingsSources[o.path] = o.source;
   }
+  const order = [
+    ...files,
+    ...ENV_BINDINGS.map((b) => `environment ${b.env}`),
+    ...(opts.overrides ?? []).map((o) => o.source),
+  ];
   const settings = validate(
     settingsSchema,
     settingsTree,
     settingsSources,
+    order,
     join(defaultsDir, 'settings.yaml'),
   );
   const monitoring = validate(
     monitoringSchema,
     monitoringTree,
     monitoringSources,
+    order,
     join(defaultsDir, 'monitoring.yaml'),
   );
   return { settings, monitoring, sources: settingsSources, files };

@@ -1,6 +1,6 @@
 /** Reads one YAML config file into a plain object, with parse errors as one-line ConfigErrors. */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from './ConfigError.js';
 
 export function readYaml(file: string): Record<string, unknown> {
@@ -11,11 +11,12 @@ export function readYaml(file: string): Record<string, unknown> {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError(file, '', `cannot read file (${code})`);
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+    const pos = lines.linePos(first.pos[0]);
+    const where = `line ${pos.line}, column ${pos.col}: `;
     const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError(file, '', `invalid YAML: ${where}${reason}`);
   }

@@ -187,39 +187,46 @@ export const settingsSchema = z
     backup: z.strictObject({ dir: z.string().min(1), retention_days: posInt }),
   })
   .superRefine((s, ctx) => {
-    const rule = (ok: boolean, path: (string | number)[], message: string) => {
-      if (!ok) ctx.addIssue({ code: 'custom', path, message });
+    /** `related`: the other key of the rule, so the error can blame whichever source set either. */
+    const rule = (ok: boolean, path: string[], message: string, related?: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path, message, params: related ? { related } : undefined });
     };
     rule(
       s.trading.available_capital <= s.trading.nav,
       ['trading', 'available_capital'],
       `must not exceed trading.nav (${s.trading.nav})`,
+      'trading.nav',
     );
     rule(
       s.constraints.min_dte <= s.constraints.max_dte,
       ['constraints', 'min_dte'],
       `must not exceed constraints.max_dte (${s.constraints.max_dte})`,
+      'constraints.max_dte',
     );
     const p = s.constraints.portfolio;
     rule(
       p.delta_min <= p.delta_max,
       ['constraints', 'portfolio', 'delta_min'],
       `must not exceed delta_max (${p.delta_max})`,
+      'constraints.portfolio.delta_max',
     );
     rule(
       s.strategy_params.short_delta_min <= s.strategy_params.short_delta_max,
       ['strategy_params', 'short_delta_min'],
       `must not exceed short_delta_max (${s.strategy_params.short_delta_max})`,
+      'strategy_params.short_delta_max',
     );
     rule(
       s.strategy_params.calendar_back_dte_min <= s.strategy_params.calendar_back_dte_max,
       ['strategy_params', 'calendar_back_dte_min'],
       `must not exceed calendar_back_dte_max (${s.strategy_params.calendar_back_dte_max})`,
+      'strategy_params.calendar_back_dte_max',
     );
     rule(
       s.scoring.regime_low_percentile < s.scoring.regime_high_percentile,
       ['scoring', 'regime_low_percentile'],
       `must be below regime_high_percentile (${s.scoring.regime_high_percentile})`,
+      'scoring.regime_high_percentile',
     );
     const sets: [string[], ScoringWeights][] = [
       [['scoring', 'weights'], s.scoring.weights],

@@ -1,0 +1,216 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ConfigErrors } from '../../src/config/ConfigError.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+let n = 0;
+/** A config dir holding one settings.yaml override. */
+function overrideDir(settingsYaml: string, monitoringYaml?: string): string {
+  const dir = join(tmp.dir, `c${n++}`);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'settings.yaml'), settingsYaml);
+  if (monitoringYaml !== undefined) writeFileSync(join(dir, 'monitoring.yaml'), monitoringYaml);
+  return dir;
+}
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    if (e instanceof ConfigErrors) return e.errors[0];
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('accepts the shipped defaults with the values the guide and issues prescribe', () => {
+    const { settings, monitoring } = loadConfig({ env: {} });
+    expect(settings.trading).toMatchObject({ nav: 100000, available_capital: 5000, max_trades: 5 });
+    expect(settings.constraints).toMatchObject({
+      min_pop: 0.65,
+      min_credit_ratio: 0.33,
+      max_loss_per_trade: 500,
+      min_dte: 15,
+      max_dte: 45,
+      max_quote_age_seconds: 600,
+      max_trades_per_sector: 2,
+    });
+    expect(settings.database).toMatchObject({ url: null, pool_size: 20, pool_overflow: 30 });
+    expect(settings.cache).toMatchObject({ default_timeout: 300, threshold: 500 });
+    expect(settings.api).toMatchObject({ timeout: 30, retry_count: 3, batch_size: 100 });
+    expect(settings.monitoring.port).toBe(8080);
+    expect(settings.providers.tradier.rate_limit_per_minute).toBe(120);
+    expect(settings.performance.thread_pool_size).toBeGreaterThanOrEqual(5);
+    expect(settings.performance.thread_pool_size).toBeLessThanOrEqual(32);
+    expect(monitoring.alerts.system.memory_usage).toEqual({
+      threshold: 90,
+      duration: '5m',
+      severity: 'critical',
+    });
+    expect(monitoring.alerts.database.connection_errors.severity).toBe('critical');
+  });
+
+  it('layers file defaults < config dir < environment < flags, recording each source', () => {
+    const dir = overrideDir('logging:\n  level: warn\ntrading:\n  nav: 200000\n');
+    const env = { LOG_LEVEL: 'error', OPTIONS_ENGINE_CONFIG_DIR: dir };
+    const fromEnv = loadConfig({ env });
+    expect(fromEnv.settings.trading.nav).toBe(200000);
+    expect(fromEnv.settings.trading.available_capital).toBe(5000);
+    expect(fromEnv.settings.logging.level).toBe('error');
+    expect(fromEnv.sources['trading.nav']).toBe(join(dir, 'settings.yaml'));
+    expect(fromEnv.sources['logging.level']).toBe('environment LOG_LEVEL');
+    const fromFlag = loadConfig({
+      env,
+      overrides: [{ path: 'logging.level', value: 'debug', source: 'flag --log-level' }],
+    });
+    expect(fromFlag.settings.logging.level).toBe('debug');
+    expect(fromFlag.sources['logging.level']).toBe('flag --log-level');
+  });
+
+  it('maps the deployment environment variables onto typed settings', () => {
+    const { settings } = loadConfig({
+      env: {
+        TRADIER_API_KEY: 'abcd1234',
+        TRADIER_SANDBOX: 'true',
+        DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/test',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        PORT: '9090',
+        CACHE_THRESHOLD: '800',
+        ALERT_EMAIL_TO: 'a@example.com, b@example.com',
+        THREAD_POOL_SIZE: '7',
+        OPTIONS_ENGINE_WATCHLIST: 'aapl,msft',
+        DATA_DIR: '/tmp/x',
+      },
+    });
+    expect(settings.providers.tradier).toMatchObject({ api_key: 'abcd1234', sandbox: true });
+    expect(settings.database.url).toBe('postgres://u:p@127.0.0.1:5432/test');
+    expect(settings.database.data_dir).toBe('/tmp/x');
+    expect(settings.cache.redis_url).toBe('redis://127.0.0.1:6379');
+    expect(settings.monitoring.port).toBe(9090);
+    expect(settings.cache.threshold).toBe(800);
+    expect(settings.alerts.email.to).toEqual(['a@example.com', 'b@example.com']);
+    expect(settings.performance.thread_pool_size).toBe(7);
+    expect(settings.trading.watchlist).toEqual(['AAPL', 'MSFT']);
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    const { settings } = loadConfig({ env: { TRADIER_API_KEY: '', PORT: '' } });
+    expect(settings.providers.tradier.api_key).toBeNull();
+    expect(settings.monitoring.port).toBe(8080);
+  });
+
+  it('interpolates ${VAR} and ${VAR:-default} from the environment', () => {
+    const dir = overrideDir(
+      'providers:\n  fred:\n    api_key: ${MY_FRED}\nlogging:\n  dir: ${LOGS_HERE:-/tmp/fallback}\n  level: "$${literal}"\n',
+    );
+    const e = errorOf(() => loadConfig({ env: { MY_FRED: 'fredkey123' }, configDir: dir }));
+    // "$${literal}" is escaped to the literal text "${literal}", which is not a log level.
+    expect(e.keyPath).toBe('logging.level');
+    expect(e.reason).toContain('${literal}');
+    const ok = overrideDir(
+      'providers:\n  fred:\n    api_key: ${MY_FRED}\nlogging:\n  dir: ${LOGS_HERE:-/tmp/fb}\n',
+    );
+    const { settings } = loadConfig({ env: { MY_FRED: 'fredkey123' }, configDir: ok });
+    expect(settings.providers.fred.api_key).toBe('fredkey123');
+    expect(settings.logging.dir).toBe('/tmp/fb');
+  });
+
+  it('rejects ${VAR} of an unset variable, naming file, key and variable', () => {
+    const dir = overrideDir('providers:\n  fred:\n    api_key: ${NOT_SET_ANYWHERE}\n');
+    const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+    expect(e.source).toBe(join(dir, 'settings.yaml'));
+    expect(e.keyPath).toBe('providers.fred.api_key');
+    expect(e.reason).toContain('NOT_SET_ANYWHERE');
+  });
+
+  it.each([
+    ['a wrong type', 'trading:\n  nav: lots\n', 'trading.nav', /expected number, got "lots"/],
+    ['a negative NAV', 'trading:\n  nav: -100\n', 'trading.nav', /must be > 0, got -100/],
+    [
+      'capital above NAV',
+      'trading:\n  available_capital: 150000\n',
+      'trading.available_capital',
+      /must not exceed trading.nav/,
+    ],
+    [
+      'an unknown strategy name',
+      'trading:\n  strategies: [iron_condor, strangle]\n',
+      'trading.strategies.1',
+      /must be one of .*"iron_condor".*got "strangle"/,
+    ],
+    ['an unknown key (typo)', 'constraints:\n  min_popp: 0.7\n', 'constraints.min_popp', /unknown key/],
+    [
+      'min DTE above max DTE',
+      'constraints:\n  min_dte: 60\n',
+      'constraints.min_dte',
+      /must not exceed constraints.max_dte/,
+    ],
+    ['weights not summing to 1', 'scoring:\n  weights:\n    pop: 0.9\n', 'scoring.weights', /must sum to 1/],
+    ['a bad database URL', 'database:\n  url: mysql://x\n', 'database.url', /postgres:\/\//],
+  ])('rejects %s with the file and key path', (_name, yaml, keyPath, reason) => {
+    const dir = overrideDir(yaml);
+    const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+    expect(e.source).toBe(join(dir, 'settings.yaml'));
+    expect(e.keyPath).toBe(keyPath);
+    expect(e.reason).toMatch(reason);
+    expect(e.message.split('\n')).toHaveLength(1);
+  });
+
+  it('rejects broken YAML with the file, line and reason', () => {
+    const dir = overrideDir('trading:\n  nav: 1\n   bad: [unclosed\n');
+    const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+    expect(e.source).toBe(join(dir, 'settings.yaml'));
+    expect(e.reason).toMatch(/^invalid YAML: line \d+, column \d+: /);
+  });
+
+  it('rejects a YAML file whose top level is not a mapping', () => {
+    const dir = overrideDir('- just\n- a list\n');
+    expect(errorOf(() => loadConfig({ env: {}, configDir: dir })).reason).toMatch(
+      /top level must be a mapping/,
+    );
+  });
+
+  it('names the environment variable that carried a bad value', () => {
+    const e = errorOf(() => loadConfig({ env: { PORT: 'eighty' } }));
+    expect(e.source).toBe('environment PORT');
+    expect(e.keyPath).toBe('monitoring.port');
+    const range = errorOf(() => loadConfig({ env: { PORT: '70000' } }));
+    expect(range.source).toBe('environment PORT');
+    expect(range.reason).toMatch(/<= 65535/);
+  });
+
+  it('rejects a config dir that does not exist', () => {
+    const e = errorOf(() => loadConfig({ env: { OPTIONS_ENGINE_CONFIG_DIR: join(tmp.dir, 'nope') } }));
+    expect(e.source).toBe('environment OPTIONS_ENGINE_CONFIG_DIR');
+  });
+
+  it('validates monitoring.yaml rules, naming the rule', () => {
+    const dir = overrideDir('{}\n', 'alerts:\n  system:\n    cpu_usage:\n      duration: five minutes\n');
+    const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+    expect(e.source).toBe(join(dir, 'monitoring.yaml'));
+    expect(e.keyPath).toBe('alerts.system.cpu_usage.duration');
+    const sev = overrideDir('{}\n', 'alerts:\n  system:\n    cpu_usage:\n      severity: page-me\n');
+    expect(errorOf(() => loadConfig({ env: {}, configDir: sev })).keyPath).toBe(
+      'alerts.system.cpu_usage.severity',
+    );
+  });
+
+  it('requires SMTP settings only when email alerts are enabled', () => {
+    const e = errorOf(() => loadConfig({ env: { ALERT_EMAIL_ENABLED: 'true' } }));
+    expect(e.keyPath).toBe('alerts.email.smtp_server');
+    const ok = loadConfig({
+      env: {
+        ALERT_EMAIL_ENABLED: 'true',
+        ALERT_SMTP_SERVER: 'localhost',
+        ALERT_EMAIL_FROM: 'engine@example.com',
+        ALERT_EMAIL_TO: 'ops@example.com',
+      },
+    });
+    expect(ok.settings.alerts.email.enabled).toBe(true);
+  });
+});

@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { secretValues } from '../../src/config/secrets.js';
+import { createLogging } from '../../src/service/logging.js';
+import { asctime, formatLogLine } from '../../src/service/logLine.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir('oe-log-');
+/** The guide's format: `2026-11-25 11:21:58,123 [ERROR] options_engine.<component>: <message>`. */
+const LINE =
+  /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} \[(DEBUG|INFO|WARNING|ERROR|CRITICAL)\] options_engine(\.[a-z_.]+)?: .*$/;
+
+describe('formatLogLine', () => {
+  it('writes the guide format with the component and level name', () => {
+    const t = new Date(2026, 10, 25, 11, 21, 58, 123).getTime();
+    expect(asctime(t)).toBe('2026-11-25 11:21:58,123');
+    const line = formatLogLine({ level: 50, time: t, component: 'api', msg: 'Tradier request failed' });
+    expect(line).toBe('2026-11-25 11:21:58,123 [ERROR] options_engine.api: Tradier request failed\n');
+  });
+
+  it('keeps one event on one line and appends the error message and fields', () => {
+    const line = formatLogLine({
+      level: 40,
+      time: Date.now(),
+      component: 'scan',
+      msg: 'slow stage\nsecond line',
+      err: { type: 'Error', message: 'boom' },
+      stage: 'collect',
+      ms: 1234,
+    });
+    expect(line.trimEnd().split('\n')).toHaveLength(1);
+    expect(line.trimEnd()).toMatch(LINE);
+    expect(line).toContain(
+      '[WARNING] options_engine.scan: slow stage\\nsecond line: boom stage=collect ms=1234',
+    );
+  });
+});
+
+describe('createLogging', () => {
+  it('writes INFO and up to app.log and ERROR and up to error.log', async () => {
+    const dir = join(tmp.dir, 'levels');
+    const h = createLogging({ level: 'info', dir, jsonStdout: false, secrets: [] });
+    const log = h.logger.child({ component: 'db' });
+    log.debug('not written');
+    log.info('connected');
+    log.warn('query slow');
+    log.error({ err: new Error('connection refused') }, 'postgres connection error');
+    await h.close();
+    const app = readFileSync(join(dir, 'app.log'), 'utf8').trimEnd().split('\n');
+    const error = readFileSync(join(dir, 'error.log'), 'utf8').trimEnd().split('\n');
+    expect(app).toHaveLength(3);
+    for (const l of app) expect(l).toMatch(LINE);
+    expect(app[1]).toContain('[WARNING] options_engine.db: query slow');
+    expect(error).toHaveLength(1);
+    expect(error[0]).toContain('[ERROR] options_engine.db: postgres connection error: connection refused');
+    // The guide's summary: grep "ERROR" app.log | cut -d' ' -f4-
+    const cut = execFileSync('bash', ['-c', `grep "ERROR" ${join(dir, 'app.log')} | cut -d' ' -f4-`], {
+      encoding: 'utf8',
+    });
+    expect(cut.trim()).toMatch(/^options_engine\.db: postgres connection error: connection refused$/);
+  });
+
+  it('never writes an API key taken from the environment to a log file', async () => {
+    const key = 'tk_live_9f8e7d6c5b4a39281706';
+    const dbPassword = 's3cr3t-pa55';
+    const { settings } = loadConfig({
+      env: {
+        TRADIER_API_KEY: key,
+        DATABASE_URL: `postgres://engine:${dbPassword}@127.0.0.1:5432/options_engine`,
+      },
+    });
+    const dir = join(tmp.dir, 'secrets');
+    const h = createLogging({ level: 'debug', dir, jsonStdout: false, secrets: secretValues(settings) });
+    const log = h.logger.child({ component: 'tradier' });
+    log.info(`calling https://api.tradier.com/v1/markets/quotes with Bearer ${key}`);
+    log.error({ err: new Error(`401 for token ${key}`) }, 'auth failed');
+    log.info({ api_key: key, headers: { authorization: `Bearer ${key}` } }, 'request options');
+    log.info({ config: settings.providers.tradier }, 'provider config');
+    log.warn({ url: settings.database.url }, 'database slow');
+    await h.close();
+    const text = readFileSync(join(dir, 'app.log'), 'utf8') + readFileSync(join(dir, 'error.log'), 'utf8');
+    expect(text.split('\n').filter(Boolean).length).toBe(6);
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(key.slice(0, 12));
+    expect(text).not.toContain(dbPassword);
+    expect(text).toContain('****');
+  });
+
+  it('reopens its files after logrotate moved them', async () => {
+    const dir = join(tmp.dir, 'rotate');
+    const h = createLogging({ level: 'info', dir, jsonStdout: false, secrets: [] });
+    h.logger.info('before');
+    h.logger.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    execFileSync('mv', [join(dir, 'app.log'), join(dir, 'app.log.1')]);
+    h.reopen();
+    await new Promise((r) => setTimeout(r, 50));
+    h.logger.info('after');
+    await h.close();
+    expect(readFileSync(join(dir, 'app.log.1'), 'utf8')).toContain('before');
+    expect(existsSync(join(dir, 'app.log'))).toBe(true);
+    expect(readFileSync(join(dir, 'app.log'), 'utf8')).toContain('after');
+  });
+});
