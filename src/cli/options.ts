@@ -44,7 +44,10 @@ const FLAG_PATHS: Record<string, string> = {
   nav: 'trading.nav',
   capital: 'trading.available_capital',
   maxTrades: 'trading.max_trades',
-  tickers: 'trading.watchlist',
+  watchlist: 'trading.watchlist',
+  universe: 'trading.universe',
+  minDte: 'constraints.min_dte',
+  maxDte: 'constraints.max_dte',
   strategies: 'trading.strategies',
   minPop: 'constraints.min_pop',
   seed: 'providers.simulated.seed',
@@ -61,7 +64,7 @@ export function flagOverrides(opts: Record<string, unknown>): ConfigOverride[] {
   for (const [name, path] of Object.entries(FLAG_PATHS)) {
     if (opts[name] === undefined) continue;
     let value = opts[name];
-    if (name === 'tickers' && Array.isArray(value)) value = value.map((t: string) => t.toUpperCase());
+    if (name === 'watchlist' && Array.isArray(value)) value = value.map((t: string) => t.toUpperCase());
     out.push({ path, value, source: `flag --${kebab(name)}` });
   }
   return out;

@@ -16,10 +16,13 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(
     withCommonOptions(new Command('scan'))
       .description('scan the market and print the best trades as a table (or JSON)')
-      .option('--tickers <list>', 'comma-separated tickers (default: the watchlist)', parseList)
+      .option('--watchlist <list>', 'comma-separated tickers to scan instead of the universe', parseList)
+      .addOption(new Option('--universe <name>', 'built-in universe to scan').choices(['default']))
       .option('--nav <dollars>', 'net liquidation value', parseNumber)
       .option('--capital <dollars>', 'available capital', parseNumber)
       .option('--max-trades <n>', 'basket size', parseInteger)
+      .option('--min-dte <days>', 'shortest days to expiration', parseInteger)
+      .option('--max-dte <days>', 'longest days to expiration', parseInteger)
       .option('--min-pop <fraction>', 'minimum probability of profit, e.g. 0.65', parseNumber)
       .option('--strategies <list>', 'comma-separated strategy families', parseList)
       .addOption(

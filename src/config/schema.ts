@@ -46,7 +46,9 @@ const trading = z.strictObject({
   assume_stock_owned: z.boolean(),
   contracts_per_trade: posInt,
   one_trade_per_ticker: z.boolean(),
-  watchlist: z.array(ticker).min(1),
+  universe: z.enum(['default']),
+  /** Empty = scan `universe`. */
+  watchlist: z.array(ticker),
   strategies: z.array(z.enum(STRATEGY_NAMES)).min(1),
 });
 
