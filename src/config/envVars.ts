@@ -12,6 +12,9 @@ export interface EnvBinding {
 export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'TRADIER_API_KEY', path: 'providers.tradier.api_key', kind: 'string' },
   { env: 'TRADIER_SANDBOX', path: 'providers.tradier.sandbox', kind: 'boolean' },
+  { env: 'TRADIER_BASE_URL', path: 'providers.tradier.base_url', kind: 'string' },
+  { env: 'FRED_BASE_URL', path: 'providers.fred.base_url', kind: 'string' },
+  { env: 'QUIVER_BASE_URL', path: 'providers.quiver.base_url', kind: 'string' },
   { env: 'FRED_API_KEY', path: 'providers.fred.api_key', kind: 'string' },
   { env: 'QUIVER_API_KEY', path: 'providers.quiver.api_key', kind: 'string' },
   { env: 'OPTIONS_ENGINE_PROVIDER', path: 'providers.primary', kind: 'string' },
