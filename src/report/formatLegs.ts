@@ -1,0 +1,41 @@
+/** Compact legs text for the table: `-P 440 / +P 435 2026-12-18` (sign = SELL/BUY, expiry with year). */
+
+export interface LegLike {
+  action: 'BUY' | 'SELL';
+  type: 'call' | 'put' | 'stock';
+  strike: number;
+  expiration: string;
+  quantity: number;
+}
+
+const strikeText = (k: number) => (Number.isInteger(k) ? String(k) : String(+k.toFixed(2)));
+
+function legText(leg: LegLike): string {
+  const sign = leg.action === 'SELL' ? '-' : '+';
+  const qty = leg.quantity !== 1 && leg.type !== 'stock' ? `${leg.quantity}` : '';
+  if (leg.type === 'stock') return `${sign}${leg.quantity} sh`;
+  return `${sign}${qty}${leg.type === 'call' ? 'C' : 'P'} ${strikeText(leg.strike)}`;
+}
+
+/**
+ * Legs grouped by expiration; each group ends with its date. Returns the pieces (one per leg, the last
+ * leg of a group carrying the date) so the table can wrap between legs.
+ */
+export function legPieces(legs: LegLike[]): string[] {
+  const pieces: string[] = [];
+  const options = legs.filter((l) => l.type !== 'stock');
+  const stock = legs.filter((l) => l.type === 'stock');
+  const expirations = [...new Set(options.map((l) => l.expiration))].sort();
+  for (const exp of expirations) {
+    const group = options.filter((l) => l.expiration === exp);
+    group.forEach((l, i) => {
+      pieces.push(i === group.length - 1 ? `${legText(l)} ${exp}` : legText(l));
+    });
+  }
+  for (const l of stock) pieces.push(legText(l));
+  return pieces;
+}
+
+export function formatLegs(legs: LegLike[]): string {
+  return legPieces(legs).join(' / ');
+}

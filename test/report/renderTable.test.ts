@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { formatLegs } from '../../src/report/formatLegs.js';
+import { insufficientMessage, renderTable, type TableTrade } from '../../src/report/renderTable.js';
+import { wrapText } from '../../src/report/wrapText.js';
+
+const spread: TableTrade = {
+  ticker: 'SPY',
+  strategy: 'PUT_CREDIT_SPREAD',
+  legs: [
+    { action: 'SELL', type: 'put', strike: 440, expiration: '2026-12-18', quantity: 1 },
+    { action: 'BUY', type: 'put', strike: 435, expiration: '2026-12-18', quantity: 1 },
+  ],
+  thesis: 'Bullish lean: IV rank 62 is rich, momentum +0.8σ, breakeven 1.6σ below spot with 23 days left.',
+  pop: 0.7123,
+};
+const condor: TableTrade = {
+  ticker: 'AAPL',
+  strategy: 'IRON_CONDOR',
+  legs: [
+    { action: 'SELL', type: 'put', strike: 215, expiration: '2026-12-18', quantity: 1 },
+    { action: 'BUY', type: 'put', strike: 210, expiration: '2026-12-18', quantity: 1 },
+    { action: 'SELL', type: 'call', strike: 245, expiration: '2026-12-18', quantity: 1 },
+    { action: 'BUY', type: 'call', strike: 250, expiration: '2026-12-18', quantity: 1 },
+  ],
+  thesis: 'Range-bound: IV rank 55, breakevens 1.4σ each side.',
+  pop: 0.68,
+};
+
+describe('renderTable', () => {
+  it('prints exactly the five columns, fixed-width, ASCII only, thesis wrapped not cut', () => {
+    const text = renderTable([spread, condor], { thesisWidth: 30 });
+    expect(text).toBe(
+      [
+        'Ticker | Strategy          | Legs                       | Thesis                      |   POP',
+        '-------+-------------------+----------------------------+-----------------------------+------',
+        'SPY    | Put Credit Spread | -P 440 / +P 435 2026-12-18 | Bullish lean: IV rank 62 is | 71.2%',
+        '       |                   |                            | rich, momentum +0.8sd,      |',
+        '       |                   |                            | breakeven 1.6sd below spot  |',
+        '       |                   |                            | with 23 days left.          |',
+        'AAPL   | Iron Condor       | -P 215 / +P 210 / -C 245 / | Range-bound: IV rank 55,    | 68.0%',
+        '       |                   | +C 250 2026-12-18          | breakevens 1.4sd each side. |',
+        '',
+      ].join('\n'),
+    );
+    expect(/[^\x20-\x7e\n]/.test(text)).toBe(false);
+    const words = (s: string) => s.replace(/σ/g, 'sd').split(/\s+/).filter(Boolean);
+    const thesisCells = text
+      .split('\n')
+      .slice(2, 6)
+      .map((l) => l.split(' | ')[3].trim());
+    expect(words(thesisCells.join(' '))).toEqual(words(spread.thesis));
+  });
+
+  it('keeps the column separators aligned on every line', () => {
+    const lines = renderTable([spread, condor]).trimEnd().split('\n');
+    const positions = (l: string) => [...l.matchAll(/\|/g)].map((m) => m.index);
+    const first = positions(lines[0]);
+    for (const l of lines.slice(2)) expect(positions(l)).toEqual(first);
+  });
+
+  it('prints the insufficient line with the configured count', () => {
+    expect(insufficientMessage(5)).toBe('Fewer than 5 trades meet criteria, do not execute.');
+    expect(insufficientMessage(3)).toBe('Fewer than 3 trades meet criteria, do not execute.');
+  });
+});
+
+describe('formatLegs', () => {
+  it('groups legs by expiry with the year, calendars show both dates', () => {
+    expect(formatLegs(spread.legs)).toBe('-P 440 / +P 435 2026-12-18');
+    expect(
+      formatLegs([
+        { action: 'SELL', type: 'call', strike: 450, expiration: '2026-12-18', quantity: 1 },
+        { action: 'BUY', type: 'call', strike: 450, expiration: '2027-01-15', quantity: 1 },
+      ]),
+    ).toBe('-C 450 2026-12-18 / +C 450 2027-01-15');
+    expect(
+      formatLegs([
+        { action: 'BUY', type: 'stock', strike: 0, expiration: '', quantity: 100 },
+        { action: 'SELL', type: 'call', strike: 232.5, expiration: '2026-12-18', quantity: 1 },
+      ]),
+    ).toBe('-C 232.5 2026-12-18 / +100 sh');
+  });
+});
+
+describe('wrapText', () => {
+  it('never exceeds the width and keeps every word', () => {
+    const text = 'a bb ccc dddd eeeee ffffff ggggggg';
+    for (const w of [3, 5, 8, 13]) {
+      const lines = wrapText(text, w);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(w);
+      expect(lines.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+    }
+  });
+});
