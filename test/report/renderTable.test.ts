@@ -47,7 +47,7 @@ describe('renderTable', () => {
     const thesisCells = text
       .split('\n')
       .slice(2, 6)
-      .map((l) => l.split(' | ')[3].trim());
+      .map((l) => l.split('|')[3].trim());
     expect(words(thesisCells.join(' '))).toEqual(words(spread.thesis));
   });
 
