@@ -8,7 +8,15 @@
  */
 
 /** A kind of data a provider can serve (its capabilities). */
-export type DataKind = 'quote' | 'expirations' | 'chain' | 'history' | 'fundamentals' | 'macro' | 'flow' | 'ivHistory';
+export type DataKind =
+  | 'quote'
+  | 'expirations'
+  | 'chain'
+  | 'history'
+  | 'fundamentals'
+  | 'macro'
+  | 'flow'
+  | 'ivHistory';
 
 export interface UnderlyingQuote {
   symbol: string;

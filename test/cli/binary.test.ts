@@ -29,7 +29,9 @@ describe('the options-engine binary', () => {
     writeFileSync(join(dir, 'settings.yaml'), 'trading:\n  nav: -100000\n');
     const r = runBin(['config', 'check'], { OPTIONS_ENGINE_CONFIG_DIR: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`options-engine: config error: ${join(dir, 'settings.yaml')}: trading.nav: must be > 0, got -100000\n`);
+    expect(r.stderr).toBe(
+      `options-engine: config error: ${join(dir, 'settings.yaml')}: trading.nav: must be > 0, got -100000\n`,
+    );
   });
 
   it('exits 2 on an unknown flag', () => {
