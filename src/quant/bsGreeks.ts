@@ -1,0 +1,147 @@
+import { erf, erfcx, exp, log } from './normal.js';
+import type { Greeks, OptionType } from './types.js';
+
+/** Struct of arrays receiving Black-Scholes-Merton greeks, element i in each array (raw-derivative units). */
+export interface GreeksArrays {
+  price: Float64Array;
+  delta: Float64Array;
+  gamma: Float64Array;
+  theta: Float64Array;
+  vega: Float64Array;
+  rho: Float64Array;
+}
+
+const INV_SQRT_2PI = 0.3989422804014327;
+const SPLIT = 0.46875; // Cody's erf/erfcx boundary on u = d/√2
+
+/**
+ * Writes the Black-Scholes-Merton price and greeks of one option into element i of `out`, given the
+ * precomputed discount factors dq = e^(−qT), dr = e^(−rT) and √T (so that a chain computes them once).
+ * Units: price per unit of underlying; delta ∂V/∂S; gamma ∂²V/∂S²; theta = −∂V/∂T per year; vega ∂V/∂σ per
+ * 1.00 of vol; rho ∂V/∂r per 1.00 of rate. Formulas: Haug (2007) §2.1 generalized BSM greeks, written with
+ * fs = S·dq, fk = K·dr, sd = σ√T and fs·φ(d1) = fk·φ(d2) = √(fs·fk)·e^(−(a² + b²)/2)/√(2π), a = ln(fs/fk)/sd,
+ * b = sd/2, with N(±d) from Cody's erf/erfcx on the side where N is small (see `bsPriceDiscounted`).
+ * At sd = 0 (T = 0 or vol = 0) the limits are used: N(d) becomes a step (½ at the forward), gamma 0, vega
+ * fs·√T/√(2π) at the forward and 0 elsewhere, and theta drops the diffusion term (finite, no NaN).
+ * Negative or NaN S, K, T, vol give NaN everywhere.
+ */
+export function bsGreeksInto(
+  isCall: boolean,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  dq: number,
+  dr: number,
+  sqrtT: number,
+  out: GreeksArrays,
+  i: number,
+): void {
+  const fs = S * dq;
+  const fk = K * dr;
+  const sd = vol * sqrtT;
+  let p1: number; // fs·N(±d1)
+  let p2: number; // fk·N(±d2)
+  let diff: number; // p1 − p2, the call price (put: −diff)
+  let gamma = 0;
+  let vega = 0;
+  let decay = 0; // −fs·φ(d1)·σ/(2√T)
+  if (sd > 0 && fs > 0 && fk > 0) {
+    const w = isCall ? Math.SQRT1_2 : -Math.SQRT1_2;
+    const a = log(fs / fk) / sd;
+    const b = 0.5 * sd;
+    const u1 = w * (a + b); // ±d1/√2
+    const u2 = w * (a - b); // ±d2/√2
+    const big = Math.sqrt(fs * fk) * exp(-0.5 * (a * a + b * b)); // √(2π)·fs·φ(d1)
+    let r1 = 0; // erf(u) for |u| ≤ 0.46875, else erfcx(|u|): one call site each (see bsPriceDiscounted)
+    let r2 = 0;
+    for (let k = 0; k < 2; k++) {
+      const u = k === 0 ? u1 : u2;
+      const y = Math.abs(u);
+      const v = y <= SPLIT ? erf(u) : erfcx(y);
+      if (k === 0) r1 = v;
+      else r2 = v;
+    }
+    const c1 = u1 >= -SPLIT && u1 <= SPLIT;
+    const c2 = u2 >= -SPLIT && u2 <= SPLIT;
+    if (c1 && c2) {
+      p1 = fs * (0.5 + 0.5 * r1);
+      p2 = fk * (0.5 + 0.5 * r2);
+      diff = 0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2); // no cancellation when σ√T ≪ 1
+    } else {
+      const g = 0.5 * big;
+      p1 = c1 ? fs * (0.5 + 0.5 * r1) : u1 < 0 ? g * r1 : fs - g * r1;
+      p2 = c2 ? fk * (0.5 + 0.5 * r2) : u2 < 0 ? g * r2 : fk - g * r2;
+      diff = p1 - p2;
+    }
+    const pdf = INV_SQRT_2PI * big; // fs·φ(d1)
+    gamma = pdf / (S * S * sd);
+    vega = pdf * sqrtT;
+    decay = (-0.5 * pdf * sd) / T;
+    const n1 = p1 / fs;
+    if (isCall) {
+      out.price[i] = diff;
+      out.delta[i] = dq * n1;
+    } else {
+      out.price[i] = -diff;
+      out.delta[i] = -dq * n1;
+    }
+  } else if (S >= 0 && K >= 0 && T >= 0 && vol >= 0) {
+    // σ√T = 0, S = 0 or K = 0: N(±d) is a step at the forward, ½ exactly at it.
+    const n = fs === fk ? 0.5 : fs > fk === isCall ? 1 : 0;
+    p1 = fs * n;
+    p2 = fk * n;
+    if (fs === fk) vega = INV_SQRT_2PI * fs * sqrtT;
+    out.price[i] = isCall ? p1 - p2 : p2 - p1;
+    out.delta[i] = isCall ? dq * n : -dq * n;
+  } else {
+    p1 = p2 = gamma = vega = decay = Number.NaN;
+    out.price[i] = Number.NaN;
+    out.delta[i] = Number.NaN;
+  }
+  if (isCall) {
+    out.theta[i] = decay + q * p1 - r * p2;
+    out.rho[i] = T * p2;
+  } else {
+    out.theta[i] = decay - q * p1 + r * p2;
+    out.rho[i] = -T * p2;
+  }
+  out.gamma[i] = gamma;
+  out.vega[i] = vega;
+}
+
+const one: GreeksArrays = {
+  price: new Float64Array(1),
+  delta: new Float64Array(1),
+  gamma: new Float64Array(1),
+  theta: new Float64Array(1),
+  vega: new Float64Array(1),
+  rho: new Float64Array(1),
+};
+
+/**
+ * Black-Scholes-Merton price and greeks of a European option with continuous dividend yield q, in
+ * raw-derivative units: theta per year (−∂V/∂T), vega per 1.00 of vol, rho per 1.00 of rate; price and delta
+ * per unit of underlying. S, K in price units; T in years; r, q, vol annualised (see `bsGreeksInto`).
+ */
+export function bsGreeks(
+  type: OptionType,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+): Greeks {
+  bsGreeksInto(type === 'call', S, K, T, r, q, vol, exp(-q * T), exp(-r * T), Math.sqrt(T), one, 0);
+  return {
+    price: one.price[0],
+    delta: one.delta[0],
+    gamma: one.gamma[0],
+    theta: one.theta[0],
+    vega: one.vega[0],
+    rho: one.rho[0],
+  };
+}

@@ -1,0 +1,68 @@
+import { erf, erfcx, exp, log } from './normal.js';
+import type { OptionType } from './types.js';
+
+const SPLIT = 0.46875; // Cody's erf/erfcx boundary on u = d/√2
+
+/**
+ * Black-Scholes-Merton price from the discounted forward fs = S·e^(−qT), the discounted strike
+ * fk = K·e^(−rT) and the total volatility sd = σ√T (all in price units except sd, dimensionless).
+ *
+ * call = fs·N(d1) − fk·N(d2), put = fk·N(−d2) − fs·N(−d1), d1,2 = ln(fs/fk)/sd ± sd/2 (Merton 1973).
+ * Each N(d) is evaluated on the side where it is small: N(d) = ½·erfcx(−d/√2)·e^(−d²/2) in the lower tail,
+ * 1 − ½·erfcx(d/√2)·e^(−d²/2) in the upper tail, ½ + ½·erf(d/√2) near 0 (Cody 1969). The two Gaussian
+ * factors share one exponential: fs·e^(−d1²/2) = fk·e^(−d2²/2) = √(fs·fk)·e^(−(a² + b²)/2) with
+ * a = ln(fs/fk)/sd, b = sd/2, so deep out-of-the-money prices keep their relative accuracy.
+ * sd = 0, fs = 0 or fk = 0 give the intrinsic value max(±(fs − fk), 0).
+ */
+export function bsPriceDiscounted(isCall: boolean, fs: number, fk: number, sd: number): number {
+  if (!(sd > 0 && fs > 0 && fk > 0)) return Math.max(isCall ? fs - fk : fk - fs, 0);
+  const w = isCall ? Math.SQRT1_2 : -Math.SQRT1_2;
+  const a = log(fs / fk) / sd;
+  const b = 0.5 * sd;
+  const u1 = w * (a + b); // ±d1/√2
+  const u2 = w * (a - b); // ±d2/√2
+  // Cody's branch for each u: erf(u) for |u| ≤ 0.46875, else erfcx(|u|) (which needs the Gaussian factor).
+  // A two-pass loop gives erf and erfcx one call site each, so TurboFan inlines the whole kernel.
+  let r1 = 0;
+  let r2 = 0;
+  for (let k = 0; k < 2; k++) {
+    const u = k === 0 ? u1 : u2;
+    const y = Math.abs(u);
+    const v = y <= SPLIT ? erf(u) : erfcx(y);
+    if (k === 0) r1 = v;
+    else r2 = v;
+  }
+  const c1 = u1 >= -SPLIT && u1 <= SPLIT;
+  const c2 = u2 >= -SPLIT && u2 <= SPLIT;
+  let diff: number; // fs·N(±d1) − fk·N(±d2)
+  if (c1 && c2) {
+    // Both near the centre (short-dated at-the-money): keep the ½(fs − fk) part apart, else σ√T ≪ 1 cancels.
+    diff = 0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2);
+  } else {
+    const g = 0.5 * Math.sqrt(fs * fk) * exp(-0.5 * (a * a + b * b)); // ½·fs·e^(−d1²/2) = ½·fk·e^(−d2²/2)
+    const p1 = c1 ? fs * (0.5 + 0.5 * r1) : u1 < 0 ? g * r1 : fs - g * r1;
+    const p2 = c2 ? fk * (0.5 + 0.5 * r2) : u2 < 0 ? g * r2 : fk - g * r2;
+    diff = p1 - p2;
+  }
+  return isCall ? diff : -diff;
+}
+
+/**
+ * Black-Scholes-Merton price of a European option with continuous dividend yield q, per unit of underlying
+ * (Merton 1973; Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed., §1.1.6 generalized BSM).
+ * S, K in price units; T in years; r, q continuously compounded per year; vol per √year.
+ * T = 0 or vol = 0 give the discounted forward intrinsic value max(±(S·e^(−qT) − K·e^(−rT)), 0);
+ * K = 0 gives call S·e^(−qT), put 0. NaN when S, K, T or vol is negative or NaN.
+ */
+export function bsPrice(
+  type: OptionType,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+): number {
+  if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0)) return Number.NaN;
+  return bsPriceDiscounted(type === 'call', S * exp(-q * T), K * exp(-r * T), vol * Math.sqrt(T));
+}

@@ -1,0 +1,11 @@
+/**
+ * One-standard-deviation expected move of the underlying over T years, in price units:
+ *   move = S · σ · √T   (× nSigma),
+ * the usual trader's approximation of the lognormal 1σ range (Natenberg, "Option Volatility and
+ * Pricing", ch. 6: daily move ≈ S·σ/√252; for a calendar horizon use T = days/365). `vol` is per √year
+ * (implied for the market's expectation, realized for history). NaN for negative S, vol or T.
+ */
+export function expectedMove(S: number, vol: number, T: number, nSigma = 1): number {
+  if (!(S >= 0 && vol >= 0 && T >= 0)) return Number.NaN;
+  return nSigma * S * vol * Math.sqrt(T);
+}
