@@ -1,0 +1,311 @@
+/**
+ * Data quality of option chains: which contracts are fit to trade on, and why the others are not.
+ *
+ * Every (strike, side) slot of every expiration gets one code — 0 for usable, else the first
+ * failing check in this order: no contract at that strike (`missingStrike`), expiry already past
+ * (`expired`), no bid or ask (`missingQuote`), bid above ask (`crossed`), bid of zero (`zeroBid`),
+ * quote older than the allowed age or without a time (`stale`), spread wider than the allowed share of
+ * mid (`wideSpread`), no usable IV or greeks (`missingGreeks`), greeks inconsistent with the quote's
+ * own IV (`greeksInconsistent`). Counts by reason sum to the rejected slots.
+ *
+ * The greeks check recomputes Black-Scholes-Merton greeks (European, continuous dividend yield q)
+ * from the contract's IV, the chain's spot and the given rate, converts them to market units
+ * (theta per calendar day, vega per vol point) and compares with the vendor's. Real vendors compute
+ * greeks from a smoothed surface vol rather than the quote's own IV, price American exercise, and
+ * time their greeks apart from their quotes, so the default tolerances are loose enough for that
+ * (on the real PLTR Tradier snapshot: |Δdelta| ≤ 0.10 everywhere, median 0.003) yet catch what
+ * breaks a strategy: greeks in the wrong units (theta per year, vega per 1.00), a flipped sign, or
+ * greeks computed at a different spot.
+ *
+ * The codes are Uint8Arrays aligned with the chain's strikes: strategies scan them alongside the
+ * columns without allocating (`codes[i] === 0`).
+ */
+import { bsGreeksInto, type GreeksArrays } from '../quant/bsGreeks.js';
+import { yearsToExpiry } from './expiry.js';
+import type { ExpiryChain, OptionChain, OptionColumns } from './types.js';
+
+export const QUALITY_REASONS = [
+  'missingStrike',
+  'expired',
+  'missingQuote',
+  'crossed',
+  'zeroBid',
+  'stale',
+  'wideSpread',
+  'missingGreeks',
+  'greeksInconsistent',
+] as const;
+export type QualityReason = (typeof QUALITY_REASONS)[number];
+
+/** Code of a reason in the masks (its index in QUALITY_REASONS + 1; 0 = usable). */
+export function reasonCode(reason: QualityReason): number {
+  return QUALITY_REASONS.indexOf(reason) + 1;
+}
+
+/** The reason of a non-zero code, or null for 0 (usable). */
+export function reasonOf(code: number): QualityReason | null {
+  return code === 0 ? null : (QUALITY_REASONS[code - 1] ?? null);
+}
+
+/**
+ * Allowed gap between vendor greeks (market units) and greeks recomputed from the quote's IV.
+ * Gamma, theta and vega pass when |vendor − ours| ≤ rel·max(|vendor|, |ours|) + abs.
+ */
+export interface GreeksTolerance {
+  /** Absolute, in delta (per share). */
+  delta: number;
+  gammaRel: number;
+  /** Per $1 per share. */
+  gammaAbs: number;
+  thetaRel: number;
+  /** $ per share per calendar day. */
+  thetaAbs: number;
+  vegaRel: number;
+  /** $ per share per vol point. */
+  vegaAbs: number;
+}
+
+export const DEFAULT_GREEKS_TOLERANCE: Readonly<GreeksTolerance> = Object.freeze({
+  delta: 0.1,
+  gammaRel: 0.5,
+  gammaAbs: 0.002,
+  thetaRel: 0.5,
+  thetaAbs: 0.02,
+  vegaRel: 0.5,
+  vegaAbs: 0.02,
+});
+
+export interface QualityOptions {
+  /** The scan's now, epoch ms. */
+  asOf: number;
+  /** Quotes older than this are `stale` (settings `constraints.max_quote_age_seconds`). */
+  maxQuoteAgeSeconds: number;
+  /** (ask − bid) / mid above this is `wideSpread` (settings `constraints.max_bid_ask_pct`). */
+  maxSpreadPct: number;
+  /** Risk-free rate for the greeks check, continuously compounded. */
+  riskFreeRate: number;
+  /** Dividend yield of the underlying, continuous. */
+  dividendYield: number;
+  /** Check greeks against the IV (default true). */
+  checkGreeks?: boolean;
+  greeksTolerance?: Partial<GreeksTolerance>;
+}
+
+export type QualityCounts = Record<QualityReason, number>;
+
+export interface ExpiryQuality {
+  expiration: string;
+  /** Per strike: 0 usable, else a reason code (see reasonOf). */
+  calls: Uint8Array;
+  puts: Uint8Array;
+}
+
+export interface ChainQuality {
+  /** Aligned with chain.expirations. */
+  expirations: ExpiryQuality[];
+  counts: QualityCounts;
+  /** Slots examined (strikes × 2 per expiration), accepted and rejected. */
+  checked: number;
+  accepted: number;
+  rejected: number;
+}
+
+/** A zeroed count per reason. */
+export function emptyCounts(): QualityCounts {
+  const counts = {} as QualityCounts;
+  for (const r of QUALITY_REASONS) counts[r] = 0;
+  return counts;
+}
+
+const one: GreeksArrays = {
+  price: new Float64Array(1),
+  delta: new Float64Array(1),
+  gamma: new Float64Array(1),
+  theta: new Float64Array(1),
+  vega: new Float64Array(1),
+  rho: new Float64Array(1),
+};
+
+function within(vendor: number, ours: number, rel: number, abs: number): boolean {
+  const diff = vendor > ours ? vendor - ours : ours - vendor;
+  const av = vendor < 0 ? -vendor : vendor;
+  const ao = ours < 0 ? -ours : ours;
+  return diff <= rel * Math.max(av, ao) + abs;
+}
+
+const MISSING_STRIKE = reasonCode('missingStrike');
+const EXPIRED = reasonCode('expired');
+const MISSING_QUOTE = reasonCode('missingQuote');
+const CROSSED = reasonCode('crossed');
+const ZERO_BID = reasonCode('zeroBid');
+const STALE = reasonCode('stale');
+const WIDE_SPREAD = reasonCode('wideSpread');
+const MISSING_GREEKS = reasonCode('missingGreeks');
+const INCONSISTENT = reasonCode('greeksInconsistent');
+
+interface SideContext {
+  S: number;
+  K: Float64Array;
+  T: number;
+  r: number;
+  q: number;
+  dq: number;
+  dr: number;
+  sqrtT: number;
+  oldest: number;
+  maxSpread: number;
+  checkGreeks: boolean;
+  tol: GreeksTolerance;
+}
+
+function assessSide(cols: OptionColumns, isCall: boolean, c: SideContext, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) {
+    if (cols.symbols[i] === '') {
+      out[i] = MISSING_STRIKE;
+      continue;
+    }
+    if (!(c.T > 0)) {
+      out[i] = EXPIRED;
+      continue;
+    }
+    const bid = cols.bid[i];
+    const ask = cols.ask[i];
+    if (!(bid >= 0 && ask >= 0)) {
+      out[i] = MISSING_QUOTE;
+      continue;
+    }
+    if (bid > ask) {
+      out[i] = CROSSED;
+      continue;
+    }
+    if (bid === 0) {
+      out[i] = ZERO_BID;
+      continue;
+    }
+    if (!(cols.quoteTime[i] >= c.oldest)) {
+      out[i] = STALE;
+      continue;
+    }
+    if (ask - bid > c.maxSpread * 0.5 * (ask + bid)) {
+      out[i] = WIDE_SPREAD;
+      continue;
+    }
+    if (!c.checkGreeks) {
+      out[i] = 0;
+      continue;
+    }
+    const iv = cols.iv[i];
+    const delta = cols.delta[i];
+    const gamma = cols.gamma[i];
+    const theta = cols.theta[i];
+    const vega = cols.vega[i];
+    if (!(iv > 0 && iv < 20) || !Number.isFinite(delta + gamma + theta + vega)) {
+      out[i] = MISSING_GREEKS;
+      continue;
+    }
+    bsGreeksInto(isCall, c.S, c.K[i], c.T, c.r, c.q, iv, c.dq, c.dr, c.sqrtT, one, 0);
+    const t = c.tol;
+    const dd = delta - one.delta[0];
+    const ok =
+      (dd < 0 ? -dd : dd) <= t.delta &&
+      within(gamma, one.gamma[0], t.gammaRel, t.gammaAbs) &&
+      within(theta, one.theta[0] / 365, t.thetaRel, t.thetaAbs) &&
+      within(vega, one.vega[0] / 100, t.vegaRel, t.vegaAbs);
+    out[i] = ok ? 0 : INCONSISTENT;
+  }
+}
+
+/** One expiration's codes (see the module doc); `counts` is incremented. */
+export function assessExpiry(
+  expiry: ExpiryChain,
+  spot: number,
+  options: QualityOptions,
+  counts: QualityCounts = emptyCounts(),
+): ExpiryQuality {
+  const n = expiry.strikes.length;
+  const T = yearsToExpiry(expiry.expiryTime, options.asOf);
+  const r = options.riskFreeRate;
+  const q = options.dividendYield;
+  const ctx: SideContext = {
+    S: spot,
+    K: expiry.strikes,
+    T,
+    r,
+    q,
+    dq: Math.exp(-q * T),
+    dr: Math.exp(-r * T),
+    sqrtT: Math.sqrt(Math.max(T, 0)),
+    oldest: options.asOf - options.maxQuoteAgeSeconds * 1000,
+    maxSpread: options.maxSpreadPct,
+    checkGreeks: options.checkGreeks !== false && spot > 0,
+    tol: { ...DEFAULT_GREEKS_TOLERANCE, ...options.greeksTolerance },
+  };
+  const calls = new Uint8Array(n);
+  const puts = new Uint8Array(n);
+  assessSide(expiry.calls, true, ctx, calls);
+  assessSide(expiry.puts, false, ctx, puts);
+  for (const codes of [calls, puts]) {
+    for (let i = 0; i < n; i++) {
+      const code = codes[i];
+      if (code !== 0) counts[QUALITY_REASONS[code - 1]]++;
+    }
+  }
+  return { expiration: expiry.expiration, calls, puts };
+}
+
+/** Codes for every expiration of a chain, with counts by reason. */
+export function assessChain(chain: OptionChain, options: QualityOptions): ChainQuality {
+  const counts = emptyCounts();
+  let checked = 0;
+  const expirations = chain.expirations.map((e) => {
+    checked += 2 * e.strikes.length;
+    return assessExpiry(e, chain.spot, options, counts);
+  });
+  let rejected = 0;
+  for (const r of QUALITY_REASONS) rejected += counts[r];
+  return { expirations, counts, checked, accepted: checked - rejected, rejected };
+}
+
+/** Adds `b`'s counts into `a` (for totals over many chains). */
+export function addCounts(a: QualityCounts, b: Readonly<QualityCounts>): QualityCounts {
+  for (const r of QUALITY_REASONS) a[r] += b[r];
+  return a;
+}
+
+function keepOnly(cols: OptionColumns, codes: Uint8Array): OptionColumns {
+  const out: OptionColumns = {
+    symbols: cols.symbols.map((s, i) => (codes[i] === 0 ? s : '')),
+    bid: cols.bid.slice(),
+    ask: cols.ask.slice(),
+    last: cols.last.slice(),
+    volume: cols.volume.slice(),
+    openInterest: cols.openInterest.slice(),
+    iv: cols.iv.slice(),
+    delta: cols.delta.slice(),
+    gamma: cols.gamma.slice(),
+    theta: cols.theta.slice(),
+    vega: cols.vega.slice(),
+    quoteTime: cols.quoteTime.slice(),
+  };
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] === 0) continue;
+    out.bid[i] = out.ask[i] = out.last[i] = out.volume[i] = out.openInterest[i] = Number.NaN;
+    out.iv[i] = out.delta[i] = out.gamma[i] = out.theta[i] = out.vega[i] = out.quoteTime[i] = Number.NaN;
+  }
+  return out;
+}
+
+/**
+ * A copy of the chain in which every rejected contract is an empty side (symbol `''`, NaN columns),
+ * for consumers that prefer a filtered chain to scanning with the codes. Strikes are kept.
+ */
+export function filterChain(chain: OptionChain, quality: ChainQuality): OptionChain {
+  return {
+    ...chain,
+    expirations: chain.expirations.map((e, k) => ({
+      ...e,
+      calls: keepOnly(e.calls, quality.expirations[k].calls),
+      puts: keepOnly(e.puts, quality.expirations[k].puts),
+    })),
+  };
+}
