@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { configCommand } from './commands/configCommand.js';
 import { notYet, requireSubcommand } from './commands/notYet.js';
+import { scanAction } from './commands/scanCommand.js';
 import { loadForCommand } from './context.js';
 import type { CliIo } from './io.js';
 import { parseInteger, parseList, parseNumber, withCommonOptions } from './options.js';
@@ -36,10 +37,9 @@ export function buildProgram(io: CliIo): Command {
       .option('--seed <n>', 'seed of the simulated market', parseInteger)
       .option('--as-of <iso>', 'fix "now" (ISO 8601) for a reproducible scan')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-      .action((opts: Record<string, unknown>) => {
-        loadForCommand(opts, io);
-        notYet('scan', 5);
-      }),
+      .action((opts: Record<string, unknown>) =>
+        scanAction(opts, io, { stderrIsTty: process.stderr.isTTY === true }),
+      ),
   );
 
   program.addCommand(

@@ -1,0 +1,91 @@
+/** `options-engine scan`: run the main job once and print the table (or JSON). */
+import { randomUUID } from 'node:crypto';
+import { secretValues } from '../../config/secrets.js';
+import { buildProviders } from '../../market/providerFactory.js';
+import { renderJson } from '../../report/renderJson.js';
+import { insufficientMessage, renderTable } from '../../report/renderTable.js';
+import { resolveTickers } from '../../scan/resolveTickers.js';
+import { runScan } from '../../scan/runScan.js';
+import { createLogging } from '../../service/logging.js';
+import { loadForCommand } from '../context.js';
+import { type CliIo, UsageError } from '../io.js';
+import { progressBar } from '../progressBar.js';
+
+/** `--as-of` → epoch ms; bad text is a usage error naming the flag. */
+export function parseAsOf(text: unknown, now: number): number {
+  if (text === undefined) return now;
+  const t = Date.parse(String(text));
+  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(String(text)) || !Number.isFinite(t)) {
+    throw new UsageError(
+      `--as-of: expected an ISO 8601 time like 2026-11-20T15:30:00Z, got ${JSON.stringify(text)}`,
+    );
+  }
+  return t;
+}
+
+export interface ScanCommandDeps {
+  /** Whether stderr is a terminal (progress bar). */
+  stderrIsTty?: boolean;
+  now?: () => number;
+}
+
+export async function scanAction(
+  opts: Record<string, unknown>,
+  io: CliIo,
+  deps: ScanCommandDeps = {},
+): Promise<void> {
+  const { settings } = loadForCommand(opts, io);
+  const asOf = parseAsOf(opts.asOf, (deps.now ?? Date.now)());
+  const logging = createLogging({
+    level: settings.logging.level,
+    dir: settings.logging.dir,
+    jsonStdout: false,
+    secrets: secretValues(settings),
+  });
+  const log = logging.logger.child({ component: 'scan' });
+  const providers = buildProviders(settings.providers, settings.api);
+  try {
+    const { tickers, universe } = resolveTickers(settings.trading);
+    const scanId = randomUUID();
+    log.info({ scanId, tickers: tickers.length, provider: providers.choice.primary }, 'scan started');
+    const result = await runScan(
+      {
+        scanId,
+        asOf,
+        tickers,
+        settings,
+        labels: {
+          provider: providers.choice.primary,
+          fallback: providers.choice.fallback,
+          seed: providers.choice.primary === 'simulated' ? settings.providers.simulated.seed : null,
+          universe,
+        },
+      },
+      {
+        primary: providers.primary,
+        fallback: providers.fallback,
+        onProgress: deps.stderrIsTty ? progressBar(io.stderr) : undefined,
+      },
+    );
+    log.info(
+      {
+        scanId,
+        status: result.status,
+        trades: result.trades.length,
+        ms: Math.round(result.stats.timingsMs.total),
+        skipped: result.stats.tickers.skipped,
+      },
+      'scan finished',
+    );
+    if (opts.format === 'json') io.stdout(renderJson(result));
+    else if (result.status === 'insufficient')
+      io.stdout(`${insufficientMessage(settings.trading.max_trades)}\n`);
+    else io.stdout(renderTable(result.trades.map((t) => ({ ...t, strategy: t.label }))));
+  } catch (err) {
+    log.error({ err }, 'scan failed');
+    throw err;
+  } finally {
+    await providers.close();
+    await logging.close();
+  }
+}

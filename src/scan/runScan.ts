@@ -1,0 +1,229 @@
+/**
+ * The main job, end to end (DESIGN.md): collect → analyze → quality → generate (hard rules applied
+ * while scanning, each rejection counted) → score → select the best basket → thesis and ranks.
+ * Pure orchestration: providers and the cache come in as dependencies, settings as plain values.
+ */
+import type { Settings } from '../config/schema.js';
+import { collectMarket } from '../market/collector.js';
+import type { MarketCache, MarketDataProvider } from '../market/provider.js';
+import { addCounts, assessChain, emptyCounts } from '../market/quality.js';
+import { emptyRejections, hardLimits } from '../selection/constraints.js';
+import { basketGreeks, basketRules } from '../selection/portfolio.js';
+import { type ScoredTrade, scoreTrade } from '../selection/scoring.js';
+import { selectBasket } from '../selection/selector.js';
+import { thesis } from '../selection/thesis.js';
+import { generateCandidates } from '../strategies/generate.js';
+import { type ChainMask, generationParams } from '../strategies/types.js';
+import { analyzeTicker } from './tickerSignals.js';
+import type { RankedTrade, ScanParams, ScanProgress, ScanResult, ScanStage, ScanStats } from './types.js';
+
+/** Rate used when no macro source answers (and said so in `params.riskFreeSource`). */
+export const FALLBACK_RISK_FREE_RATE = 0.042;
+
+export interface ScanRequest {
+  scanId: string;
+  /** The scan's now, epoch ms. */
+  asOf: number;
+  tickers: readonly string[];
+  settings: Pick<Settings, 'trading' | 'constraints' | 'strategy_params' | 'scoring' | 'api'>;
+  /** Labels for the output: provider names, the simulated seed, the universe name. */
+  labels: { provider: string; fallback: string | null; seed: number | null; universe: string };
+}
+
+export interface ScanDeps {
+  primary: MarketDataProvider;
+  fallback?: MarketDataProvider | null;
+  cache?: MarketCache | null;
+  onProgress?: (event: ScanProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Quality codes (0 usable, else a reason) → strategy masks (1 usable, 0 rejected). */
+function toMask(codes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] === 0 ? 1 : 0;
+  return out;
+}
+
+export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanResult> {
+  const { settings, asOf } = req;
+  const { trading, constraints } = settings;
+  const t0 = performance.now();
+  const timings = {} as ScanStats['timingsMs'];
+  let stageStart = t0;
+  let current: ScanStage = 'universe';
+  const begin = (stage: ScanStage) => {
+    current = stage;
+    stageStart = performance.now();
+    deps.onProgress?.({ stage, phase: 'start', elapsedMs: stageStart - t0 });
+  };
+  const end = () => {
+    const now = performance.now();
+    timings[current] = now - stageStart;
+    deps.onProgress?.({ stage: current, phase: 'end', elapsedMs: now - t0 });
+  };
+
+  begin('universe');
+  const tickers = [...new Set(req.tickers)];
+  end();
+
+  begin('collect');
+  const collected = await collectMarket(tickers, {
+    primary: deps.primary,
+    fallback: deps.fallback ?? null,
+    cache: deps.cache ?? null,
+    asOf,
+    minDte: constraints.min_dte,
+    maxDte: constraints.max_dte,
+    quoteBatchSize: settings.api.batch_size,
+    signal: deps.signal,
+    onTicker: (symbol, _outcome, done, total) =>
+      deps.onProgress?.({ stage: 'collect', phase: 'ticker', done, total, symbol }),
+  });
+  end();
+  const r = collected.macro?.riskFreeRate ?? FALLBACK_RISK_FREE_RATE;
+  const riskFreeSource = collected.macro
+    ? collected.macro.riskFreeSource
+    : `fallback ${FALLBACK_RISK_FREE_RATE} (${collected.macroError ?? 'no macro source'})`;
+
+  begin('analyze');
+  const analyses = collected.tickers.map((d) => analyzeTicker(d, asOf));
+  end();
+
+  begin('quality');
+  const qualityCounts = emptyCounts();
+  let checked = 0;
+  let accepted = 0;
+  const masks: ChainMask[] = collected.tickers.map((d) => {
+    const q = assessChain(d.chain, {
+      asOf,
+      maxQuoteAgeSeconds: constraints.max_quote_age_seconds,
+      maxSpreadPct: constraints.max_bid_ask_pct,
+      riskFreeRate: r,
+      dividendYield: d.quote.dividendYield,
+    });
+    addCounts(qualityCounts, q.counts);
+    checked += q.checked;
+    accepted += q.accepted;
+    return q.expirations.map((e) => ({ calls: toMask(e.calls), puts: toMask(e.puts) }));
+  });
+  end();
+
+  begin('generate');
+  const limits = hardLimits(trading, constraints);
+  const params = generationParams(trading, constraints, settings.strategy_params, limits);
+  const rejections = emptyRejections();
+  const byStrategy: Record<string, number> = {};
+  let evaluated = 0;
+  const perTicker = collected.tickers.map((d, i) => {
+    const g = generateCandidates(
+      d.chain,
+      {
+        asOf,
+        riskFreeRate: r,
+        dividendYield: d.quote.dividendYield,
+        underlying: { bid: d.quote.bid, ask: d.quote.ask, time: d.quote.time },
+        nextEarningsDate: d.fundamentals?.nextEarningsDate ?? null,
+        masks: masks[i],
+      },
+      params,
+    );
+    evaluated += g.stats.evaluated;
+    for (const [reason, n] of Object.entries(g.stats.rejections))
+      rejections[reason as keyof typeof rejections] += n;
+    for (const [name, c] of Object.entries(g.stats.byStrategy))
+      byStrategy[name] = (byStrategy[name] ?? 0) + c.emitted;
+    return g.trades;
+  });
+  end();
+
+  begin('score');
+  const scoringParams = { scoring: settings.scoring, maxBidAskPct: constraints.max_bid_ask_pct };
+  const scored: ScoredTrade[] = [];
+  perTicker.forEach((trades, i) => {
+    for (const t of trades) scored.push(scoreTrade(t, analyses[i], scoringParams));
+  });
+  end();
+
+  begin('select');
+  const rules = basketRules(trading, constraints);
+  const selection = selectBasket(scored, rules);
+  end();
+
+  begin('report');
+  const trades: RankedTrade[] = selection.trades.map((t, i) => ({ ...t, rank: i + 1, thesis: thesis(t) }));
+  const p = basketGreeks(trades);
+  const status = trades.length >= trading.max_trades ? 'ok' : 'insufficient';
+  const message =
+    status === 'ok'
+      ? `${trades.length} trades meet every rule.`
+      : `Fewer than ${trading.max_trades} trades meet criteria, do not execute.`;
+  const sources: Record<string, number> = {};
+  for (const d of collected.tickers) {
+    for (const s of Object.values(d.sources)) {
+      if (!s) continue;
+      const key = `${s.provider}:${s.from}`;
+      sources[key] = (sources[key] ?? 0) + 1;
+    }
+  }
+  end();
+  timings.total = performance.now() - t0;
+
+  const scanParams: ScanParams = {
+    nav: trading.nav,
+    availableCapital: trading.available_capital,
+    maxTrades: trading.max_trades,
+    minDte: constraints.min_dte,
+    maxDte: constraints.max_dte,
+    minPop: constraints.min_pop,
+    minCreditRatio: constraints.min_credit_ratio,
+    maxLossPerTrade: limits.maxLoss,
+    capitalScope: trading.capital_scope,
+    strategies: [...trading.strategies],
+    riskFreeRate: r,
+    riskFreeSource,
+    provider: req.labels.provider,
+    fallback: req.labels.fallback,
+    seed: req.labels.seed,
+    universe: req.labels.universe,
+    tickers: tickers.length,
+  };
+  return {
+    scanId: req.scanId,
+    asOf: new Date(asOf).toISOString(),
+    status,
+    message,
+    params: scanParams,
+    trades,
+    portfolio: {
+      delta: p.delta,
+      gamma: p.gamma,
+      theta: p.theta,
+      vega: p.vega,
+      capitalRequired: p.capital,
+      maxLoss: trades.reduce((a, t) => a + t.maxLoss, 0),
+      sectors: p.sectors,
+      limits: rules.limits,
+    },
+    stats: {
+      tickers: {
+        requested: collected.stats.requested,
+        scanned: collected.stats.collected,
+        skipped: collected.stats.skipped,
+        skipReasons: collected.skipCounts,
+      },
+      contracts: { checked, accepted, rejected: checked - accepted, rejections: qualityCounts },
+      candidates: { evaluated, generated: scored.length, passed: scored.length, byStrategy },
+      rejections,
+      selection: {
+        pool: selection.pool,
+        optimal: selection.optimal,
+        greedyFeasible: selection.greedyFeasible,
+        nodes: selection.nodes,
+        upperBound: selection.upperBound,
+      },
+      timingsMs: timings,
+      sources,
+    },
+  };
+}

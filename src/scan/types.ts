@@ -1,0 +1,88 @@
+/** What a scan takes and what it returns (the JSON document of `scan --format json`). */
+import type { QualityCounts } from '../market/quality.js';
+import type { RejectionCounts } from '../selection/constraints.js';
+import type { PortfolioLimits } from '../selection/portfolio.js';
+import type { ScoredTrade } from '../selection/scoring.js';
+
+/** Stages of the pipeline, in order; each is timed. */
+export const SCAN_STAGES = [
+  'universe',
+  'collect',
+  'analyze',
+  'quality',
+  'generate',
+  'score',
+  'select',
+  'report',
+] as const;
+export type ScanStage = (typeof SCAN_STAGES)[number];
+
+/** Parameters a scan ran with (echoed in its output and stored with it). */
+export interface ScanParams {
+  nav: number;
+  availableCapital: number;
+  maxTrades: number;
+  minDte: number;
+  maxDte: number;
+  minPop: number;
+  minCreditRatio: number;
+  /** Max loss per trade after NAV scaling, $. */
+  maxLossPerTrade: number;
+  capitalScope: 'per_trade' | 'basket';
+  strategies: string[];
+  /** Risk-free rate used for pricing and POP, continuously compounded fraction. */
+  riskFreeRate: number;
+  riskFreeSource: string;
+  provider: string;
+  fallback: string | null;
+  seed: number | null;
+  universe: string;
+  tickers: number;
+}
+
+/** A recommended trade: a scored candidate with its rank and thesis. */
+export interface RankedTrade extends ScoredTrade {
+  rank: number;
+  thesis: string;
+}
+
+export interface ScanStats {
+  tickers: { requested: number; scanned: number; skipped: number; skipReasons: Record<string, number> };
+  contracts: { checked: number; accepted: number; rejected: number; rejections: QualityCounts };
+  candidates: { evaluated: number; generated: number; passed: number; byStrategy: Record<string, number> };
+  /** Candidates rejected by each hard rule (first failing rule). */
+  rejections: RejectionCounts;
+  selection: { pool: number; optimal: boolean; greedyFeasible: boolean; nodes: number; upperBound: number };
+  /** Milliseconds per stage, and the total. */
+  timingsMs: Record<ScanStage | 'total', number>;
+  /** Which source served the data: provider name → items. */
+  sources: Record<string, number>;
+}
+
+export interface PortfolioView {
+  delta: number;
+  gamma: number;
+  theta: number;
+  vega: number;
+  capitalRequired: number;
+  maxLoss: number;
+  sectors: Record<string, number>;
+  limits: PortfolioLimits;
+}
+
+export interface ScanResult {
+  scanId: string;
+  /** ISO 8601 UTC. */
+  asOf: string;
+  status: 'ok' | 'insufficient';
+  message: string;
+  params: ScanParams;
+  trades: RankedTrade[];
+  portfolio: PortfolioView;
+  stats: ScanStats;
+}
+
+/** Progress events of a running scan (the CLI draws a bar from them on a TTY). */
+export type ScanProgress =
+  | { stage: ScanStage; phase: 'start' | 'end'; elapsedMs: number }
+  | { stage: 'collect'; phase: 'ticker'; done: number; total: number; symbol: string };

@@ -1,0 +1,68 @@
+/**
+ * The search pool of the basket selector: per ticker, its best candidates by rank, plus the candidates a
+ * basket may need to satisfy the greek limits even when they rank lower — the ticker's best of each
+ * strategy, its most negative and most positive delta, its highest vega and its smallest capital.
+ * The search is exact over the pool; a candidate left out is outranked by `perTicker` candidates of its
+ * own ticker and is no ticker extreme in delta, vega or capital, so it can matter only in rare corner
+ * cases. With `perTicker = Infinity` the pool is every candidate and the result is exact over the input.
+ */
+
+import type { BasketTrade } from './portfolio.js';
+import { compareScored, type Rankable } from './scoring.js';
+
+/** What the selector needs of a trade. */
+export interface SelectableTrade extends BasketTrade, Rankable {
+  strategy?: string;
+}
+
+/** Default number of top-ranked candidates kept per ticker. */
+export const DEFAULT_POOL_PER_TICKER = 8;
+
+/** True when every number the selector uses is finite and contracts are positive. */
+export function isSelectable(t: SelectableTrade): boolean {
+  return (
+    Number.isFinite(t.score) &&
+    Number.isFinite(t.greeks.delta) &&
+    Number.isFinite(t.greeks.vega) &&
+    Number.isFinite(t.capitalRequired) &&
+    t.contracts > 0
+  );
+}
+
+/** The pool (see module doc), ranked by `compareScored`. */
+export function buildPool<T extends SelectableTrade>(candidates: readonly T[], perTicker: number): T[] {
+  const byTicker = new Map<string, T[]>();
+  for (const c of candidates) {
+    const list = byTicker.get(c.ticker);
+    if (list) list.push(c);
+    else byTicker.set(c.ticker, [c]);
+  }
+  const out: T[] = [];
+  for (const list of byTicker.values()) {
+    list.sort(compareScored);
+    if (list.length <= perTicker) {
+      out.push(...list);
+      continue;
+    }
+    const keep = new Set<T>(list.slice(0, perTicker));
+    const seenStrategy = new Set<string | undefined>();
+    let minDelta = list[0];
+    let maxDelta = list[0];
+    let maxVega = list[0];
+    let minCapital = list[0];
+    for (const c of list) {
+      if (!seenStrategy.has(c.strategy)) {
+        seenStrategy.add(c.strategy);
+        keep.add(c);
+      }
+      const d = c.greeks.delta * c.contracts;
+      if (d < minDelta.greeks.delta * minDelta.contracts) minDelta = c;
+      if (d > maxDelta.greeks.delta * maxDelta.contracts) maxDelta = c;
+      if (c.greeks.vega * c.contracts > maxVega.greeks.vega * maxVega.contracts) maxVega = c;
+      if (c.capitalRequired < minCapital.capitalRequired) minCapital = c;
+    }
+    keep.add(minDelta).add(maxDelta).add(maxVega).add(minCapital);
+    out.push(...keep);
+  }
+  return out.sort(compareScored);
+}

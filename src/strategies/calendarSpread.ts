@@ -1,0 +1,164 @@
+/**
+ * Calendar spreads (call and put): sell the front-expiry option at K, buy the back-expiry option at the
+ * same K, for a net debit D = back ask − front bid. The trade is closed at the front expiry, where the
+ * back leg still has τ = T_back − T_front to run and is priced with Black-Scholes-Merton at its own IV,
+ * floored at intrinsic (an American holder can always exercise). Per share at the front expiry:
+ *   P&L(S) = max(BSM_back(S, τ), intrinsic(S)) − intrinsic(S) − D = (time value of the back leg) − D,
+ * which peaks at S = K: max profit = BSM_back(K, τ) − D, max loss = D (the back leg's time value
+ * vanishing far from K), capital = D × 100. Breakevens are the two roots of P&L(S) = 0 around K (bisection);
+ * POP = P(lo < S_T < hi) at the front expiry with the front leg's IV.
+ * Strikes: front |delta| from the configured short minimum up to 0.50 (at the money), where a calendar's
+ * profit zone sits; back expiry: front DTE + [calendarBackDteMin, calendarBackDteMax] days.
+ */
+import { bsPrice } from '../quant/bsPrice.js';
+import { probBetween } from '../quant/probability.js';
+import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
+import { type ChainScan, type ExpiryView, findStrike, firstCode, SKIP } from './chainView.js';
+import { economicsRuleCode, popRuleCode } from './hardRules.js';
+import type { ScanSink } from './scanSink.js';
+import type { GenerationParams } from './types.js';
+
+/** Highest front-leg |delta| of a calendar: at the money. */
+export const CALENDAR_MAX_ABS_DELTA = 0.5;
+
+/** Time value per share of the back leg at spot x, τ years left: max(BSM − intrinsic, 0). */
+function timeValue(
+  isCall: boolean,
+  x: number,
+  k: number,
+  tau: number,
+  r: number,
+  q: number,
+  vol: number,
+): number {
+  const intrinsic = isCall ? (x > k ? x - k : 0) : k > x ? k - x : 0;
+  const v = bsPrice(isCall ? 'call' : 'put', x, k, tau, r, q, vol) - intrinsic;
+  return Math.max(v, 0) || 0; // NaN (no vol) → 0
+}
+
+/**
+ * Root of timeValue(x) = debit between `inside` (value above the debit) and `outside` (below it), by the
+ * Illinois variant of regula falsi (superlinear, bracketing: the root never leaves [inside, outside]).
+ */
+function solveBreakeven(
+  isCall: boolean,
+  inside: number,
+  outside: number,
+  k: number,
+  tau: number,
+  r: number,
+  q: number,
+  vol: number,
+  debit: number,
+): number {
+  let a = inside;
+  let fa = timeValue(isCall, a, k, tau, r, q, vol) - debit;
+  let b = outside;
+  let fb = timeValue(isCall, b, k, tau, r, q, vol) - debit;
+  if (!(fb < 0)) return b;
+  let side = 0;
+  for (let it = 0; it < 100; it++) {
+    const x = (a * fb - b * fa) / (fb - fa);
+    const fx = timeValue(isCall, x, k, tau, r, q, vol) - debit;
+    if (Math.abs(fx) < 1e-11 * k || Math.abs(b - a) < 1e-9 * k) return x;
+    if (fx > 0) {
+      a = x;
+      fa = fx;
+      if (side === 1) fb *= 0.5;
+      side = 1;
+    } else {
+      b = x;
+      fb = fx;
+      if (side === -1) fa *= 0.5;
+      side = -1;
+    }
+  }
+  return (a * fb - b * fa) / (fb - fa);
+}
+
+/** Evaluates calendars with front expiry `front` and back expiry `back` for one option type. */
+export function scanCalendars(
+  scan: ChainScan,
+  front: ExpiryView,
+  back: ExpiryView,
+  type: 'call' | 'put',
+  params: GenerationParams,
+  sink: ScanSink,
+): void {
+  const isCall = type === 'call';
+  const strategy = isCall ? 'call_calendar' : 'put_calendar';
+  const fs = isCall ? front.calls : front.puts;
+  const bs = isCall ? back.calls : back.puts;
+  const { limits, S, r, q, drift } = scan;
+  const T1 = front.T;
+  const tau = back.T - front.T;
+  if (!(tau > 0)) return;
+  const mult = 100 * sink.contracts;
+  const counts = sink.counts;
+  let evaluated = 0;
+  for (let i = 0; i < front.strikes.length; i++) {
+    const d = fs.absDelta[i];
+    if (fs.code[i] === SKIP || !(fs.cols.bid[i] > 0)) continue;
+    if (!(d >= params.shortDeltaMin && d <= CALENDAR_MAX_ABS_DELTA)) continue;
+    const k = front.strikes[i];
+    const j = findStrike(back.strikes, k);
+    if (j < 0 || bs.code[j] === SKIP || !(bs.cols.ask[j] > 0)) continue;
+    evaluated++;
+    let code = firstCode(front.exitCode, firstCode(fs.code[i], bs.code[j]));
+    if (code === 0) {
+      const debit = bs.cols.ask[j] - fs.cols.bid[i];
+      const maxLoss = debit * mult;
+      const ratio = (-debit * mult) / maxLoss;
+      code = economicsRuleCode(false, -debit, ratio, maxLoss, maxLoss, limits);
+      if (code === 0) {
+        const volB = bs.cols.iv[j];
+        const volF = fs.cols.iv[i];
+        const peak = timeValue(isCall, k, k, tau, r, q, volB);
+        let pop = 0;
+        let lo = Number.NaN;
+        let hi = Number.NaN;
+        if (peak > debit && volB > 0) {
+          const reach = Math.exp(10 * volB * Math.sqrt(tau) + 0.1);
+          lo = solveBreakeven(isCall, k, k / reach, k, tau, r, q, volB, debit);
+          hi = solveBreakeven(isCall, k, k * reach, k, tau, r, q, volB, debit);
+          pop = probBetween(S, lo, hi, T1, volF, drift);
+        }
+        code = popRuleCode(pop, limits);
+        if (code === 0) {
+          const short = optionLeg(scan, front, fs, i, 'SELL');
+          const long = optionLeg(scan, back, bs, j, 'BUY');
+          // E[back value at T1] = forward value of today's BSM price; E[front payoff] at zero rate on the forward.
+          const evShare =
+            bsPrice(type, S, k, back.T, r, q, volB) * Math.exp(r * T1) -
+            long.ask -
+            (bsPrice(type, S, k, T1, 0, -drift, volF) - short.bid);
+          sink.trades.push(
+            assembleTrade(
+              scan,
+              {
+                strategy,
+                isCredit: false,
+                legs: [short, long],
+                view: front,
+                netCredit: -debit,
+                maxProfit: (peak - debit) * mult,
+                maxLoss,
+                capital: maxLoss,
+                creditRatio: ratio,
+                breakevens: Number.isNaN(lo) ? [] : [lo, hi],
+                breakevenSigmas: Number.isNaN(lo)
+                  ? []
+                  : [sigmaDistance(lo, S, volF, T1), sigmaDistance(hi, S, volF, T1)],
+                pop,
+                expectedValue: evShare * mult,
+              },
+              sink.contracts,
+            ),
+          );
+        }
+      }
+    }
+    counts[code]++;
+  }
+  sink.evaluated[strategy] += evaluated;
+}

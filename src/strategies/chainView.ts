@@ -1,0 +1,157 @@
+/**
+ * One expiration of a chain prepared for scanning: time to expiry, DTE, and per contract a one-byte
+ * rule code (leg rules evaluated once per contract, not once per candidate) and |delta|.
+ */
+import type { ExpiryChain, OptionChain, OptionColumns } from '../market/types.js';
+import { normCdf } from '../quant/normal.js';
+import { yearsBetween } from './dates.js';
+import { dayNumber, earningsRuleCode, type HardLimits, legRuleCode } from './hardRules.js';
+import type { GenerationContext } from './types.js';
+
+/** Code of a contract that can never be a leg: rejected by the quality filter, or no valid strike. */
+export const SKIP = 255;
+
+export interface SideView {
+  type: 'call' | 'put';
+  cols: OptionColumns;
+  /** Per contract: 0 = passes every leg rule, R_* = first failing leg rule, SKIP = unusable. */
+  code: Uint8Array;
+  /**
+   * Per contract |delta| per share: the chain's, or Black-Scholes-Merton N(d1) from the contract's IV when
+   * the chain has none (NaN when neither is known).
+   */
+  absDelta: Float64Array;
+}
+
+export interface ExpiryView {
+  /** Index in `OptionChain.expirations`. */
+  index: number;
+  expiry: ExpiryChain;
+  strikes: Float64Array;
+  /** Calendar days from the as-of New York date. */
+  dte: number;
+  /** Years to the expiry instant. */
+  T: number;
+  /** 0, or R_EARNINGS when a trade exiting at this expiry would hold through earnings. */
+  exitCode: number;
+  calls: SideView;
+  puts: SideView;
+}
+
+/** Scan-wide values computed once per chain. */
+export interface ChainScan {
+  chain: OptionChain;
+  ctx: GenerationContext;
+  limits: HardLimits;
+  S: number;
+  r: number;
+  q: number;
+  /** Risk-neutral drift r − q, per year (the drift of every POP and expected value). */
+  drift: number;
+  asOfDay: number;
+  earningsDay: number;
+}
+
+/**
+ * Scratch arrays reused across chains, one pair per (expiration index, side): a scan allocates nothing per
+ * contract. Arrays may be longer than a chain's strikes (loops run to strikes.length). Views live only
+ * during one `generateCandidates` call (single-threaded; trades copy the numbers they need).
+ */
+const scratch: { code: Uint8Array; absDelta: Float64Array }[] = [];
+
+function scratchFor(slot: number, n: number): { code: Uint8Array; absDelta: Float64Array } {
+  let s = scratch[slot];
+  if (s === undefined || s.code.length < n) {
+    s = { code: new Uint8Array(n), absDelta: new Float64Array(n) };
+    scratch[slot] = s;
+  }
+  return s;
+}
+
+function sideView(
+  type: 'call' | 'put',
+  cols: OptionColumns,
+  strikes: Float64Array,
+  mask: Uint8Array | undefined,
+  T: number,
+  scan: ChainScan,
+  slot: number,
+): SideView {
+  const n = strikes.length;
+  const { code, absDelta } = scratchFor(slot, n);
+  const { S, r, q, limits } = scan;
+  const asOf = scan.ctx.asOf;
+  const dq = Math.exp(-q * T);
+  const sqrtT = Math.sqrt(T);
+  const { bid, ask, openInterest, volume, quoteTime, delta, iv } = cols;
+  for (let i = 0; i < n; i++) {
+    const k = strikes[i];
+    if ((mask !== undefined && mask[i] === 0) || !(k > 0)) {
+      code[i] = SKIP;
+      absDelta[i] = Number.NaN;
+      continue;
+    }
+    code[i] = legRuleCode(bid[i], ask[i], openInterest[i], volume[i], quoteTime[i], asOf, limits);
+    let d = delta[i];
+    if (Number.isNaN(d)) {
+      // no delta from the source: BSM N(d1) from the contract's IV
+      const sd = iv[i] * sqrtT;
+      if (sd > 0) {
+        const d1 = (Math.log(S / k) + (r - q) * T) / sd + 0.5 * sd;
+        d = type === 'call' ? dq * normCdf(d1) : -dq * normCdf(-d1);
+      }
+    }
+    absDelta[i] = Math.abs(d);
+  }
+  return { type, cols, code, absDelta };
+}
+
+/** Prepares expiration `index` of the scan's chain. */
+export function expiryView(scan: ChainScan, index: number): ExpiryView {
+  const expiry = scan.chain.expirations[index];
+  const mask = scan.ctx.masks?.[index];
+  const T = yearsBetween(scan.ctx.asOf, expiry.expiryTime);
+  const day = dayNumber(expiry.expiration);
+  const dte = day - scan.asOfDay;
+  const exitCode = earningsRuleCode(scan.earningsDay, scan.asOfDay, day, scan.limits);
+  return {
+    index,
+    expiry,
+    strikes: expiry.strikes,
+    dte,
+    T,
+    exitCode,
+    calls: sideView('call', expiry.calls, expiry.strikes, mask?.calls, T, scan, 2 * index),
+    puts: sideView('put', expiry.puts, expiry.strikes, mask?.puts, T, scan, 2 * index + 1),
+  };
+}
+
+/** Index of the strike equal to `target` (within 1e-6), or −1. Strikes ascending. */
+export function findStrike(strikes: Float64Array, target: number): number {
+  let lo = 0;
+  let hi = strikes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = strikes[mid];
+    if (k < target - 1e-6) lo = mid + 1;
+    else if (k > target + 1e-6) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** The smaller non-zero of two rule codes (0 when both pass): the first failing rule of either leg. */
+export function firstCode(a: number, b: number): number {
+  return a === 0 ? b : b === 0 ? a : Math.min(a, b);
+}
+
+/**
+ * Implied vol at `x` read linearly between two strikes' IVs (a local reading of the smile); when one IV is
+ * missing, the other one.
+ */
+export function ivBetween(x: number, k1: number, v1: number, k2: number, v2: number): number {
+  if (!(v2 > 0)) return v1;
+  if (!(v1 > 0)) return v2;
+  const t = (x - k1) / (k2 - k1);
+  return v1 + (v2 - v1) * Math.min(1, Math.max(0, t));
+}

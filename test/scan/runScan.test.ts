@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import type { Settings } from '../../src/config/schema.js';
+import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
+import { scanJson } from '../../src/report/renderJson.js';
+import { runScan } from '../../src/scan/runScan.js';
+import type { ScanResult } from '../../src/scan/types.js';
+
+const AS_OF = Date.parse('2026-11-20T15:30:00Z');
+const TICKERS = ['SPY', 'QQQ', 'IWM', 'AAPL', 'MSFT', 'NVDA', 'JPM', 'XOM', 'UNH', 'KO', 'CAT', 'NEE', 'HD', 'AMZN', 'PG'];
+
+function scan(settings: Settings, seed = 42): Promise<ScanResult> {
+  return runScan(
+    {
+      scanId: 'test',
+      asOf: AS_OF,
+      tickers: TICKERS,
+      settings,
+      labels: { provider: 'simulated', fallback: null, seed, universe: 'watchlist' },
+    },
+    { primary: createSimulatedProvider({ seed }) },
+  );
+}
+
+/** The JSON without the parts that legitimately differ between runs (timings). */
+function stable(r: ScanResult): unknown {
+  const doc = scanJson(r) as { stats: { timingsMs?: unknown } };
+  delete doc.stats.timingsMs;
+  return doc;
+}
+
+describe('runScan on the simulated market', () => {
+  let settings: Settings;
+  let result: ScanResult;
+  beforeAll(async () => {
+    settings = loadConfig({ env: {} }).settings;
+    result = await scan(settings);
+  });
+
+  it('collects every ticker and counts the work of every stage', () => {
+    expect(result.stats.tickers.scanned).toBe(TICKERS.length);
+    expect(result.stats.contracts.checked).toBeGreaterThan(1000);
+    expect(result.stats.candidates.evaluated).toBeGreaterThan(result.stats.candidates.generated);
+    const rejected = Object.values(result.stats.rejections).reduce((a, b) => a + b, 0);
+    expect(rejected).toBeGreaterThan(0);
+    for (const stage of ['collect', 'analyze', 'quality', 'generate', 'score', 'select', 'report', 'total'] as const) {
+      expect(result.stats.timingsMs[stage]).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('recommends only trades that pass every hard rule and basket limit', () => {
+    const c = settings.constraints;
+    const sectors: Record<string, number> = {};
+    const tickers = new Set<string>();
+    for (const t of result.trades) {
+      expect(t.pop).toBeGreaterThanOrEqual(c.min_pop);
+      if (t.isCredit) expect(t.creditToMaxLoss).toBeGreaterThanOrEqual(c.min_credit_ratio - 1e-12);
+      expect(t.maxLoss).toBeLessThanOrEqual(c.max_loss_per_trade + 1e-9);
+      expect(t.capitalRequired).toBeLessThanOrEqual(settings.trading.available_capital + 1e-9);
+      expect(t.dte).toBeGreaterThanOrEqual(c.min_dte);
+      expect(t.dte).toBeLessThanOrEqual(c.max_dte);
+      for (const leg of t.legs) expect(AS_OF - leg.quoteTime).toBeLessThanOrEqual(c.max_quote_age_seconds * 1000);
+      expect(t.thesis.split(/\s+/).length).toBeLessThanOrEqual(30);
+      sectors[t.sector] = (sectors[t.sector] ?? 0) + 1;
+      expect(tickers.has(t.ticker)).toBe(false);
+      tickers.add(t.ticker);
+    }
+    for (const n of Object.values(sectors)) expect(n).toBeLessThanOrEqual(c.max_trades_per_sector);
+    expect(result.portfolio.delta).toBeGreaterThanOrEqual(c.portfolio.delta_min - 1e-9);
+    expect(result.portfolio.delta).toBeLessThanOrEqual(c.portfolio.delta_max + 1e-9);
+    expect(result.portfolio.vega).toBeGreaterThanOrEqual(c.portfolio.vega_min - 1e-9);
+    expect(result.trades.map((t) => t.rank)).toEqual(result.trades.map((_, i) => i + 1));
+    expect(result.status).toBe(result.trades.length >= settings.trading.max_trades ? 'ok' : 'insufficient');
+  });
+
+  it("reports portfolio greeks that equal the sum of its trades' legs", () => {
+    const doc = scanJson(result) as {
+      trades: { contracts: number; legs: { action: string; quantity: number; delta: number; vega: number }[] }[];
+      portfolio: { delta: number; vega: number };
+    };
+    let delta = 0;
+    let vega = 0;
+    for (const t of doc.trades) {
+      for (const l of t.legs) {
+        const sign = l.action === 'BUY' ? 1 : -1;
+        delta += sign * l.quantity * l.delta * t.contracts;
+        vega += sign * l.quantity * l.vega * t.contracts;
+      }
+    }
+    expect(doc.portfolio.delta).toBeCloseTo(delta, 4);
+    expect(doc.portfolio.vega).toBeCloseTo(vega, 4);
+  });
+
+  it('is deterministic: same seed and as-of give the same document', async () => {
+    const again = await scan(settings);
+    expect(stable(again)).toEqual(stable(result));
+  });
+
+  it('says "insufficient" when the basket cannot be filled', async () => {
+    const strict = { ...settings, constraints: { ...settings.constraints, min_pop: 0.99 } };
+    const r = await scan(strict);
+    expect(r.trades).toHaveLength(0);
+    expect(r.status).toBe('insufficient');
+    expect(r.message).toBe('Fewer than 5 trades meet criteria, do not execute.');
+    expect(r.stats.rejections.pop).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { Settings } from '../../src/config/schema.js';
+import { normCdf } from '../../src/quant/normal.js';
+import { tradeBias } from '../../src/selection/direction.js';
+import {
+  compareScored,
+  liquidityComponent,
+  regimeOf,
+  scoreTrade,
+  type TickerSignals,
+} from '../../src/selection/scoring.js';
+import { candidates, withShorts } from '../strategies/fixtures.js';
+
+const scoring: Settings['scoring'] = {
+  weights: { pop: 0.3, iv_rank: 0.2, momentum: 0.15, flow: 0.1, risk_reward: 0.15, liquidity: 0.1 },
+  regime_weights: {
+    high: { pop: 0.35, iv_rank: 0.25, momentum: 0.1, flow: 0.05, risk_reward: 0.15, liquidity: 0.1 },
+    low: { pop: 0.25, iv_rank: 0.15, momentum: 0.2, flow: 0.15, risk_reward: 0.15, liquidity: 0.1 },
+  },
+  regime_high_percentile: 80,
+  regime_low_percentile: 20,
+};
+const params = { scoring, maxBidAskPct: 0.1 };
+const signals: TickerSignals = {
+  sector: 'Industrials',
+  ivRank: 60,
+  momentumZ: 1,
+  flowZ: -0.5,
+  rvPercentile: 50,
+};
+const spread = withShorts(candidates('put_credit_spread'), 95);
+
+describe('scoreTrade', () => {
+  it('keeps every component and sums them with the settings weights (95/90 put spread)', () => {
+    const s = scoreTrade(spread, signals, params);
+    const c = s.scoreComponents;
+    expect(c.regime).toBe('normal');
+    expect(c.bias).toBe('bullish');
+    expect(c.pop).toBe(spread.pop);
+    expect(c.ivRank).toBeCloseTo(0.6, 12); // short vega: rich premium scores
+    expect(c.momentum).toBeCloseTo(normCdf(1), 12);
+    expect(c.flow).toBeCloseTo(normCdf(-0.5), 12);
+    expect(c.riskReward).toBeCloseTo(80 / 500, 12);
+    // worst leg (0.70 − 0.60)/0.65 = 15 % > 10 % → spread term 0; OI 1000 → log10(1001)/4
+    expect(c.liquidity).toBeCloseTo(0.3 * (Math.log10(1001) / 4), 12);
+    const expected =
+      100 *
+      (0.3 * spread.pop +
+        0.2 * 0.6 +
+        0.15 * normCdf(1) +
+        0.1 * normCdf(-0.5) +
+        0.15 * 0.16 +
+        0.1 * c.liquidity);
+    expect(s.score).toBeCloseTo(expected, 10);
+    expect(s).toMatchObject({ sector: 'Industrials', ivRank: 60, momentumZ: 1, flowZ: -0.5 });
+  });
+
+  it('uses the regime weights when realized vol is in the high or low percentiles', () => {
+    expect(regimeOf(85, scoring)).toBe('high');
+    expect(regimeOf(80, scoring)).toBe('high');
+    expect(regimeOf(20, scoring)).toBe('low');
+    expect(regimeOf(50, scoring)).toBe('normal');
+    expect(regimeOf(Number.NaN, scoring)).toBe('normal');
+    const high = scoreTrade(spread, { ...signals, rvPercentile: 90 }, params);
+    expect(high.scoreComponents.weights).toBe(scoring.regime_weights.high);
+    expect(high.score).not.toBeCloseTo(scoreTrade(spread, signals, params).score, 6);
+  });
+
+  it('a long-vega calendar reads IV rank the other way and a neutral lean penalizes any trend', () => {
+    const cal = candidates('put_calendar')[0];
+    expect(tradeBias(cal)).toBe('neutral');
+    const c = scoreTrade(cal, signals, params).scoreComponents;
+    expect(c.ivRank).toBeCloseTo(0.4, 12);
+    expect(c.momentum).toBeCloseTo(normCdf(-1), 12);
+    expect(c.flow).toBeCloseTo(normCdf(-0.5), 12);
+  });
+
+  it('a bearish call spread reads momentum the other way; unknown IV rank is neutral 0.5', () => {
+    const ccs = withShorts(candidates('call_credit_spread'), 105);
+    const c = scoreTrade(ccs, { ...signals, ivRank: Number.NaN }, params).scoreComponents;
+    expect(c.bias).toBe('bearish');
+    expect(c.momentum).toBeCloseTo(normCdf(-1), 12);
+    expect(c.ivRank).toBe(0.5);
+  });
+
+  it('liquidity: tight quotes and deep open interest score near 1', () => {
+    const legs = spread.legs.map((l) => ({ ...l, bid: 1, ask: 1.01, openInterest: 50_000 }));
+    expect(liquidityComponent({ legs }, 0.1)).toBeGreaterThan(0.93);
+  });
+});
+
+describe('compareScored', () => {
+  it('ranks by score, then momentum z, then flow z', () => {
+    const t = (id: string, score: number, momentumZ: number, flowZ: number) => ({
+      id,
+      score,
+      momentumZ,
+      flowZ,
+    });
+    const list = [t('a', 50, 0, 0), t('b', 60, -1, 0), t('c', 50, 1, -1), t('d', 50, 1, 2)];
+    expect(list.sort(compareScored).map((x) => x.id)).toEqual(['b', 'd', 'c', 'a']);
+  });
+});

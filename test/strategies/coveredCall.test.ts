@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { expiryPnl } from '../../src/strategies/payoff.js';
+import { candidates, probAboveByHand, withShorts } from './fixtures.js';
+
+describe('covered call on the XYZ fixture (stock 99.98 / 100.02)', () => {
+  it('buy-write of the 105 call: debit 100.02 − 1.60 = 98.42, capital $9842, max profit $658, breakeven 98.42', () => {
+    const t = withShorts(candidates('covered_call'), 105);
+    expect(t.legs.map((l) => `${l.action} ${l.type} ${l.quantity}`)).toEqual(['BUY stock 1', 'SELL call 1']);
+    expect(t.isCredit).toBe(false);
+    expect(t.netCredit).toBeCloseTo(-98.42, 12);
+    expect(t.maxLoss).toBeCloseTo(9842, 9);
+    expect(t.capitalRequired).toBeCloseTo(9842, 9);
+    expect(t.maxProfit).toBeCloseTo(658, 9);
+    expect(t.breakevens[0]).toBeCloseTo(98.42, 12);
+    expect(t.greeks.delta).toBeCloseTo(1 - 0.28, 12);
+    expect(t.pop).toBeCloseTo(probAboveByHand(98.42, 0.28), 12);
+  });
+
+  it('payoff: +658 above 105, 0 at 98.42, −9842 at 0', () => {
+    const t = withShorts(candidates('covered_call'), 105);
+    expect(expiryPnl(t, 120)).toBeCloseTo(658, 9);
+    expect(expiryPnl(t, 98.42)).toBeCloseTo(0, 9);
+    expect(expiryPnl(t, 0)).toBeCloseTo(-9842, 9);
+  });
+
+  it('shares already owned: credit = premium 1.60, basis mid 100.00, capital 0, max loss $9840', () => {
+    const t = withShorts(candidates('covered_call', { assumeStockOwned: true }), 105);
+    expect(t.isCredit).toBe(true);
+    expect(t.netCredit).toBeCloseTo(1.6, 12);
+    expect(t.netCreditMid).toBeCloseTo(1.65, 12);
+    expect(t.capitalRequired).toBe(0);
+    expect(t.maxLoss).toBeCloseTo(9840, 9);
+    expect(t.maxProfit).toBeCloseTo(660, 9);
+    expect(t.breakevens[0]).toBeCloseTo(98.4, 12);
+    expect(expiryPnl(t, 98.4)).toBeCloseTo(0, 9);
+    expect(expiryPnl(t, 130)).toBeCloseTo(660, 9);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { expiryPnl } from '../../src/strategies/payoff.js';
+import { candidates, FRONT, probAboveByHand, withShorts } from './fixtures.js';
+
+describe('put credit spread on the XYZ fixture (spot 100, 28 days)', () => {
+  const trades = candidates('put_credit_spread');
+
+  it('pairs each put with |delta| in [0.10, 0.30] with the put 5 lower: 95/90 and 90/85', () => {
+    expect(trades.map((t) => t.legs.map((l) => `${l.action} ${l.type} ${l.strike}`))).toEqual([
+      ['SELL put 90', 'BUY put 85'],
+      ['SELL put 95', 'BUY put 90'],
+    ]);
+    expect(
+      trades.every((t) => t.label === 'PUT_CREDIT_SPREAD' && t.expiration === FRONT && t.dte === 28),
+    ).toBe(true);
+  });
+
+  it('95/90: credit 1.50 − 0.70 = 0.80, max profit $80, max loss (5 − 0.80)×100 = $420, breakeven 94.20', () => {
+    const t = withShorts(trades, 95);
+    expect(t.netCredit).toBeCloseTo(0.8, 12);
+    expect(t.netCreditMid).toBeCloseTo(1.55 - 0.65, 12);
+    expect(t.maxProfit).toBeCloseTo(80, 9);
+    expect(t.maxLoss).toBeCloseTo(420, 9);
+    expect(t.capitalRequired).toBeCloseTo(420, 9);
+    expect(t.breakevens[0]).toBeCloseTo(94.2, 12);
+    expect(t.creditToMaxLoss).toBeCloseTo(80 / 420, 12);
+    expect(t.returnOnRisk).toBeCloseTo(80 / 420, 12);
+  });
+
+  it('payoff at expiry: +80 above 95, 0 at 94.20, −220 at 92, −420 below 90', () => {
+    const t = withShorts(trades, 95);
+    expect(expiryPnl(t, 120)).toBeCloseTo(80, 9);
+    expect(expiryPnl(t, 95)).toBeCloseTo(80, 9);
+    expect(expiryPnl(t, 94.2)).toBeCloseTo(0, 9);
+    expect(expiryPnl(t, 92)).toBeCloseTo(-220, 9);
+    expect(expiryPnl(t, 90)).toBeCloseTo(-420, 9);
+    expect(expiryPnl(t, 50)).toBeCloseTo(-420, 9);
+  });
+
+  it('greeks are the signed leg sum: delta −(−0.25) + (−0.12) = +0.13, vega −0.09 + 0.06 = −0.03', () => {
+    const t = withShorts(trades, 95);
+    expect(t.greeks.delta).toBeCloseTo(0.13, 12);
+    expect(t.greeks.vega).toBeCloseTo(-0.03, 12);
+  });
+
+  it('POP = P(S_T > 94.20) with the IV read between the legs at the breakeven (0.32 + 0.04 × 0.8/5)', () => {
+    const t = withShorts(trades, 95);
+    expect(t.pop).toBeCloseTo(probAboveByHand(94.2, 0.32 + 0.04 * (0.8 / 5)), 12);
+    expect(t.pop).toBeGreaterThan(0.6);
+    expect(t.pop).toBeLessThan(0.8);
+  });
+
+  it('contracts scale the money amounts: 3 contracts → max loss $1260', () => {
+    const t = withShorts(candidates('put_credit_spread', { contracts: 3 }), 95);
+    expect(t.contracts).toBe(3);
+    expect(t.maxLoss).toBeCloseTo(1260, 9);
+    expect(t.creditToMaxLoss).toBeCloseTo(80 / 420, 12);
+    expect(expiryPnl(t, 50)).toBeCloseTo(-1260, 9);
+  });
+});
