@@ -13,7 +13,8 @@ const strikeText = (k: number) => (Number.isInteger(k) ? String(k) : String(+k.t
 function legText(leg: LegLike): string {
   const sign = leg.action === 'SELL' ? '-' : '+';
   const qty = leg.quantity !== 1 && leg.type !== 'stock' ? `${leg.quantity}` : '';
-  if (leg.type === 'stock') return `${sign}${leg.quantity} sh`;
+  // A stock leg's quantity is in round lots of 100 shares (see strategies/types.ts Leg).
+  if (leg.type === 'stock') return `${sign}${leg.quantity * 100} sh`;
   return `${sign}${qty}${leg.type === 'call' ? 'C' : 'P'} ${strikeText(leg.strike)}`;
 }
 

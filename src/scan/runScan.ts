@@ -38,6 +38,14 @@ export interface ScanDeps {
   signal?: AbortSignal;
 }
 
+/** The last expiration to collect: the DTE window, stretched for the back months of calendars. */
+export function collectMaxDte(
+  settings: Pick<Settings, 'trading' | 'constraints' | 'strategy_params'>,
+): number {
+  const calendars = settings.trading.strategies.some((s) => s === 'call_calendar' || s === 'put_calendar');
+  return settings.constraints.max_dte + (calendars ? settings.strategy_params.calendar_back_dte_max : 0);
+}
+
 /** Quality codes (0 usable, else a reason) → strategy masks (1 usable, 0 rejected). */
 function toMask(codes: Uint8Array): Uint8Array {
   const out = new Uint8Array(codes.length);
@@ -74,7 +82,8 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     cache: deps.cache ?? null,
     asOf,
     minDte: constraints.min_dte,
-    maxDte: constraints.max_dte,
+    // Calendars need back months past the DTE window: front ≤ max_dte, back ≤ front + calendar_back_dte_max.
+    maxDte: collectMaxDte(settings),
     quoteBatchSize: settings.api.batch_size,
     signal: deps.signal,
     onTicker: (symbol, _outcome, done, total) =>

@@ -75,7 +75,7 @@ describe('formatLegs', () => {
     ).toBe('-C 450 2026-12-18 / +C 450 2027-01-15');
     expect(
       formatLegs([
-        { action: 'BUY', type: 'stock', strike: 0, expiration: '', quantity: 100 },
+        { action: 'BUY', type: 'stock', strike: 0, expiration: '', quantity: 1 },
         { action: 'SELL', type: 'call', strike: 232.5, expiration: '2026-12-18', quantity: 1 },
       ]),
     ).toBe('-C 232.5 2026-12-18 / +100 sh');
