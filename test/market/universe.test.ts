@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MarketInputError } from '../../src/market/inputError.js';
 import {
@@ -17,7 +18,9 @@ import {
 } from '../../src/market/universe.js';
 
 const CSV = new URL('../../src/market/universe/sp500_constituents_gics.csv', import.meta.url);
-const SHARED_COUNTS = '/work/shared/data/gics/sp500_sector_counts.csv';
+const SHARED_COUNTS = fileURLToPath(
+  new URL('../fixtures/data/gics/sp500_sector_counts.csv', import.meta.url),
+);
 
 describe('built-in universe', () => {
   it('ships the constituents CSV as a module that still matches it row for row', () => {

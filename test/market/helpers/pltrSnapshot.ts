@@ -5,11 +5,15 @@
  * the vendor's greeks (already in market units), quote time = latest of bid/ask time — so the
  * quality filters can run on real data without depending on the Tradier adapter.
  */
+
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildOptionChain } from '../../../src/market/chainBuilder.js';
 import type { OptionChain, OptionQuote } from '../../../src/market/types.js';
 
-export const PLTR_SNAPSHOT = '/work/shared/data/options/PLTR_tradier_chain_snapshot_2025-10-31.json';
+export const PLTR_SNAPSHOT = fileURLToPath(
+  new URL('../../fixtures/data/options/PLTR_tradier_chain_snapshot_2025-10-31.json', import.meta.url),
+);
 
 interface TradierGreeks {
   delta: number | null;

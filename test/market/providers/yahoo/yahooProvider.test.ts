@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { contractCount } from '../../../../src/market/chainBuilder.js';
+import { expiryTime, yearsToExpiry } from '../../../../src/market/expiry.js';
+import type { ApiCall } from '../../../../src/market/http/apiCall.js';
+import { CircuitOpenError, NotFoundError, ProviderError } from '../../../../src/market/http/errors.js';
+import { gicsSector } from '../../../../src/market/providers/yahoo/mapYahoo.js';
+import { YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
+import { bsGreeks } from '../../../../src/quant/bsGreeks.js';
+import { type LocalServer, sendJson, startServer } from '../../http/localServer.js';
+import { yahooHandler, yahooTransport } from './yahooServer.js';
+
+/** When the AAPL options were recorded (Mon 2025-02-24 09:24 UTC, pre-market). */
+const ctx = { asOf: Date.parse('2025-02-24T09:24:42Z') };
+
+describe('Yahoo sector names → GICS', () => {
+  it('maps the Morningstar names Yahoo uses', () => {
+    expect(gicsSector('Technology')).toBe('Information Technology');
+    expect(gicsSector('Consumer Cyclical')).toBe('Consumer Discretionary');
+    expect(gicsSector('Healthcare')).toBe('Health Care');
+    expect(gicsSector('Financial Services')).toBe('Financials');
+    expect(gicsSector(undefined)).toBeNull();
+  });
+});
+
+// yahoo-finance2 keeps its crumb per process: the handshake happens once, in the first test.
+describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', () => {
+  let server: LocalServer;
+  let calls: ApiCall[];
+  const yahoo = (extra: { breakerThreshold?: number; breakerOpenMs?: number } = {}) =>
+    new YahooProvider({
+      rateLimitPerHour: 1_000_000,
+      riskFreeRate: 0.043,
+      http: { fetch: yahooTransport(server.origin), retries: 0, onCall: (c) => calls.push(c), ...extra },
+    });
+
+  beforeAll(async () => {
+    server = await startServer(yahooHandler());
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    server.handle(yahooHandler());
+    server.hits.length = 0;
+    calls = [];
+  });
+
+  it('does the cookie + crumb handshake through our client, then lists expirations', async () => {
+    const e = await yahoo().getExpirations('AAPL', ctx);
+    expect(e).toHaveLength(20);
+    expect(e.slice(0, 3)).toEqual(['2025-02-28', '2025-03-07', '2025-03-14']);
+    expect(calls.map((c) => `${c.endpoint} ${c.status}`)).toEqual([
+      'cookie 307',
+      'consent 200',
+      'getcrumb 200',
+      'v7/finance/options 200',
+    ]);
+    const options = server.hits.at(-1)!;
+    expect(options.path).toBe('/query2.finance.yahoo.com/v7/finance/options/AAPL');
+    expect(options.query.get('crumb')).toBe('haT3oykhHqZ');
+    expect(options.headers.cookie).toContain('A3=');
+  });
+
+  it('builds the nearest AAPL expiry with greeks computed from Yahoo IVs (Yahoo sends none)', async () => {
+    const chain = await yahoo().getChain('AAPL', ['2025-02-28'], ctx);
+    expect(chain).toMatchObject({ underlying: 'AAPL', spot: 245.55, asOf: ctx.asOf });
+    const e = chain.expirations[0];
+    expect(contractCount(e)).toBe(102);
+    expect(e.expirationType).toBe('weekly'); // 2025-02-28 is not a third Friday
+    // Yahoo's pre-market IVs are often junk (the 245 call shows 0.00001): take the first sane one above spot.
+    const i = Array.from(e.strikes).findIndex((k, j) => k >= 245 && e.calls.iv[j] > 0.1 && e.calls.iv[j] < 1);
+    expect(i).toBeGreaterThan(0);
+    const T = yearsToExpiry(expiryTime('2025-02-28'), ctx.asOf);
+    const iv = e.calls.iv[i];
+    const g = bsGreeks('call', 245.55, e.strikes[i], T, 0.043, 0.0040271734, iv);
+    expect(e.calls.delta[i]).toBeCloseTo(g.delta, 12);
+    expect(e.calls.theta[i]).toBeCloseTo(g.theta / 365, 12); // per calendar day
+    expect(e.calls.vega[i]).toBeCloseTo(g.vega / 100, 12); // per vol point
+    expect(e.calls.quoteTime[i]).toBe(1740171602000); // the chain's regularMarketTime
+    // four contracts omit `volume` (zero-volume): 0, not NaN
+    let zeroVolume = 0;
+    for (const side of [e.calls, e.puts]) {
+      for (let k = 0; k < e.strikes.length; k++)
+        if (side.symbols[k] !== '' && side.volume[k] === 0) zeroVolume++;
+    }
+    expect(zeroVolume).toBeGreaterThanOrEqual(4);
+  });
+
+  it('leaves out an expired or unrecorded expiry', async () => {
+    const chain = await yahoo().getChain('AAPL', ['2022-03-01', '2025-03-07', '2025-02-28'], ctx);
+    expect(chain.expirations.map((x) => x.expiration)).toEqual(['2025-02-28']);
+  });
+
+  it('reads AAPL fundamentals: GICS sector, margins, FCF and the next earnings date', async () => {
+    const f = await yahoo().getFundamentals('AAPL', ctx);
+    expect(f).toEqual({
+      symbol: 'AAPL',
+      name: 'Apple Inc.',
+      sector: 'Information Technology',
+      industry: 'Consumer Electronics',
+      marketCap: 3688676720640,
+      pe: 38.91442,
+      peg: null,
+      grossMargin: 0.46519002,
+      operatingMargin: 0.34459,
+      freeCashFlow: 93833871360,
+      dividendYield: 0.0041,
+      nextEarningsDate: '2025-04-30',
+    });
+    const summary = server.hits.find((h) => h.path.includes('quoteSummary'))!;
+    expect(summary.query.get('modules')?.split(',')).toContain('calendarEvents');
+  });
+
+  it('maps Yahoo "Consumer Cyclical" to GICS Consumer Discretionary (AMZN), and an ETF to sector ETF (QQQ)', async () => {
+    const y = yahoo();
+    const amzn = await y.getFundamentals('AMZN', ctx);
+    expect(amzn).toMatchObject({
+      sector: 'Consumer Discretionary',
+      industry: 'Internet Retail',
+      nextEarningsDate: '2025-04-28',
+    });
+    const qqq = await y.getFundamentals('QQQ', ctx);
+    expect(qqq).toMatchObject({
+      symbol: 'QQQ',
+      sector: 'ETF',
+      industry: 'ETF',
+      dividendYield: 0.0054,
+      nextEarningsDate: null,
+    });
+  });
+
+  it("reports Yahoo's 404 for an unknown symbol as NotFoundError", async () => {
+    const err = await yahoo()
+      .getFundamentals('ZZZZ', ctx)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect((err as ProviderError).provider).toBe('yahoo');
+  });
+
+  it('reads daily history with a split and dividends, dated by the New York session', async () => {
+    const bars = await yahoo().getHistory('NVDA', '2021-06-01', '2021-07-30', ctx);
+    expect(bars[0].date).toBe('2021-06-01');
+    expect(bars.at(-1)!.date).toBe('2021-07-30');
+    expect(bars.length).toBeGreaterThan(35);
+    for (const b of bars) expect(b.low <= b.close && b.close <= b.high).toBe(true);
+    const hit = server.hits.find((h) => h.path.includes('/v8/finance/chart/NVDA'))!;
+    expect(hit.query.get('interval')).toBe('1d');
+  });
+
+  it('reads a quote', async () => {
+    const [q] = await yahoo().getQuotes(['aapl'], ctx);
+    expect(q).toMatchObject({
+      symbol: 'AAPL',
+      last: 244.6,
+      bid: 244.44,
+      ask: 253.37,
+      prevClose: 241.53,
+      time: 1739566800000,
+    });
+    expect(q.dividendYield).toBe(0.00409887);
+  });
+
+  it('breaks the circuit when Yahoo keeps failing and recovers after the open period', async () => {
+    const y = yahoo({ breakerThreshold: 2, breakerOpenMs: 150 });
+    await y.getExpirations('AAPL', ctx); // handshake done while healthy
+    server.handle((_req, res) => sendJson(res, 503, 'down'));
+    for (let i = 0; i < 2; i++)
+      await expect(y.getExpirations('AAPL', ctx)).rejects.toBeInstanceOf(ProviderError);
+    await expect(y.getExpirations('AAPL', ctx)).rejects.toBeInstanceOf(CircuitOpenError);
+    server.handle(yahooHandler());
+    await new Promise((r) => setTimeout(r, 170));
+    await expect(y.getExpirations('AAPL', ctx)).resolves.toHaveLength(20);
+  });
+});
