@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+it('exports the quant core as the package subpath options-engine/quant (built dist)', () => {
+  const script = `import('options-engine/quant').then((q) => {
+    const c = q.bsPrice('call', 100, 100, 1, 0.05, 0, 0.2);
+    console.log(JSON.stringify({ c, iv: q.impliedVol('call', c, 100, 100, 1, 0.05, 0), n: Object.keys(q).length }));
+  })`;
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }),
+  );
+  // Hull's textbook value of the 1-year ATM call, S = K = 100, r = 5 %, σ = 20 %: 10.4506.
+  expect(out.c).toBeCloseTo(10.4506, 4);
+  expect(out.iv).toBeCloseTo(0.2, 12);
+  expect(out.n).toBeGreaterThan(40);
+});
