@@ -5,6 +5,14 @@
  * 1.00 change). See each module for the paper or formula it implements.
  */
 
+// American options: Barone-Adesi-Whaley (1987), Bjerksund-Stensland (2002), Andersen-Lake-Offengenden (2016), CRR lattice.
+export { ALO_DEFAULTS, ALO_FAST, ALO_HIGH_PRECISION, type AloOptions, aloPrice } from './american/alo.js';
+export { bawPrice } from './american/baw.js';
+export { BINOMIAL_DEFAULT_STEPS, type BinomialSmoothing, binomialPrice } from './american/binomial.js';
+export { bivariateNormalCdf } from './american/bivariateNormal.js';
+export { bjerksundStensland2002Price } from './american/bjerksund2002.js';
+export { type AmericanImpliedVolOptions, americanImpliedVol } from './americanImpliedVol.js';
+export { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
 // Black-Scholes-Merton (Merton 1973) with continuous dividend yield.
 export { type BatchInput, type BatchRights, bsGreeksBatch, bsPriceBatch } from './bsBatch.js';
 export { bsGreeks, bsGreeksInto, type GreeksArrays } from './bsGreeks.js';

@@ -1,0 +1,59 @@
+import { type AloOptions, aloPrice } from './american/alo.js';
+import { bawPrice } from './american/baw.js';
+import { BINOMIAL_DEFAULT_STEPS, type BinomialSmoothing, binomialPrice } from './american/binomial.js';
+import { bjerksundStensland2002Price } from './american/bjerksund2002.js';
+import type { AmericanMethod, OptionType } from './types.js';
+
+/** Options of `americanPrice`: lattice steps/smoothing for 'binomial', discretisation for 'alo'. */
+export interface AmericanPriceOptions extends AloOptions {
+  /** 'binomial': number of time steps (default 801). */
+  steps?: number;
+  /** 'binomial': 'none' (plain CRR, default), 'bbs' or 'bbsr' (Broadie-Detemple smoothing, + Richardson). */
+  smoothing?: BinomialSmoothing;
+}
+
+/**
+ * American option price, price units, by the chosen method:
+ * 'baw' Barone-Adesi & Whaley (1987) quadratic approximation (fastest; median error 2e-4·K, max ~5e-3·K),
+ * 'bjerksund' Bjerksund & Stensland (2002) two-step flat boundary (a lower bound; median 3e-4·K, max ~1.5e-2·K),
+ * 'alo' Andersen-Lake-Offengenden (2016) fixed-point boundary (high accuracy, see american/alo.ts),
+ * 'binomial' Cox-Ross-Rubinstein lattice (the oracle; `steps`, `smoothing`).
+ * S, K price units; T years; r, q continuously compounded per year; vol per √year. All methods return the
+ * intrinsic value at T = 0, the exact deterministic value at vol = 0, the European price where early exercise is
+ * never optimal (put with r ≤ 0 and q ≥ r, call with q ≤ 0 and r ≥ q) and use the lattice in the
+ * double-boundary case (put with q < r < 0); NaN for NaN or negative S, K, T, vol.
+ */
+export function americanPrice(
+  type: OptionType,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  method: AmericanMethod,
+  opts?: AmericanPriceOptions,
+): number {
+  switch (method) {
+    case 'baw':
+      return bawPrice(type, S, K, T, r, q, vol);
+    case 'bjerksund':
+      return bjerksundStensland2002Price(type, S, K, T, r, q, vol);
+    case 'alo':
+      return aloPrice(type, S, K, T, r, q, vol, opts);
+    case 'binomial':
+      return binomialPrice(
+        type,
+        S,
+        K,
+        T,
+        r,
+        q,
+        vol,
+        opts?.steps ?? BINOMIAL_DEFAULT_STEPS,
+        opts?.smoothing ?? 'none',
+      );
+    default:
+      return Number.NaN;
+  }
+}

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bawPrice } from '../../../src/quant/american/baw.js';
+import { bsPrice } from '../../../src/quant/bsPrice.js';
+import type { OptionType } from '../../../src/quant/types.js';
+
+// E. G. Haug, "Option Pricing Formulas" (McGraw-Hill 1998) p. 24, Barone-Adesi & Whaley values as tabulated in
+// QuantLib's test-suite/americanoption.cpp (testBaroneAdesiWhaleyValues): type, strike, spot, q, r, t, vol,
+// value. Tolerance 3e-3 absolute, as QuantLib (Haug's own VB code reproduces the table to two decimals only).
+const HAUG_BAW: [OptionType, number, number, number, number, number, number, number][] = [
+  ['call', 100, 90, 0.1, 0.1, 0.1, 0.15, 0.0206],
+  ['call', 100, 100, 0.1, 0.1, 0.1, 0.15, 1.8771],
+  ['call', 100, 110, 0.1, 0.1, 0.1, 0.15, 10.0089],
+  ['call', 100, 90, 0.1, 0.1, 0.1, 0.25, 0.3159],
+  ['call', 100, 100, 0.1, 0.1, 0.1, 0.25, 3.128],
+  ['call', 100, 110, 0.1, 0.1, 0.1, 0.25, 10.3919],
+  ['call', 100, 90, 0.1, 0.1, 0.1, 0.35, 0.9495],
+  ['call', 100, 100, 0.1, 0.1, 0.1, 0.35, 4.3777],
+  ['call', 100, 110, 0.1, 0.1, 0.1, 0.35, 11.1679],
+  ['call', 100, 90, 0.1, 0.1, 0.5, 0.15, 0.8208],
+  ['call', 100, 100, 0.1, 0.1, 0.5, 0.15, 4.0842],
+  ['call', 100, 110, 0.1, 0.1, 0.5, 0.15, 10.8087],
+  ['call', 100, 90, 0.1, 0.1, 0.5, 0.25, 2.7437],
+  ['call', 100, 100, 0.1, 0.1, 0.5, 0.25, 6.8015],
+  ['call', 100, 110, 0.1, 0.1, 0.5, 0.25, 13.017],
+  ['call', 100, 90, 0.1, 0.1, 0.5, 0.35, 5.0063],
+  ['call', 100, 100, 0.1, 0.1, 0.5, 0.35, 9.5106],
+  ['call', 100, 110, 0.1, 0.1, 0.5, 0.35, 15.5689],
+  ['put', 100, 90, 0.1, 0.1, 0.1, 0.15, 10.0],
+  ['put', 100, 100, 0.1, 0.1, 0.1, 0.15, 1.877],
+  ['put', 100, 110, 0.1, 0.1, 0.1, 0.15, 0.041],
+  ['put', 100, 90, 0.1, 0.1, 0.1, 0.25, 10.2533],
+  ['put', 100, 100, 0.1, 0.1, 0.1, 0.25, 3.1277],
+  ['put', 100, 110, 0.1, 0.1, 0.1, 0.25, 0.4562],
+  ['put', 100, 90, 0.1, 0.1, 0.1, 0.35, 10.8787],
+  ['put', 100, 100, 0.1, 0.1, 0.1, 0.35, 4.3777],
+  ['put', 100, 110, 0.1, 0.1, 0.1, 0.35, 1.2402],
+  ['put', 100, 90, 0.1, 0.1, 0.5, 0.15, 10.5595],
+  ['put', 100, 100, 0.1, 0.1, 0.5, 0.15, 4.0842],
+  ['put', 100, 110, 0.1, 0.1, 0.5, 0.15, 1.0822],
+  ['put', 100, 90, 0.1, 0.1, 0.5, 0.25, 12.4419],
+  ['put', 100, 100, 0.1, 0.1, 0.5, 0.25, 6.8014],
+  ['put', 100, 110, 0.1, 0.1, 0.5, 0.25, 3.3226],
+  ['put', 100, 90, 0.1, 0.1, 0.5, 0.35, 14.6945],
+  ['put', 100, 100, 0.1, 0.1, 0.5, 0.35, 9.5104],
+  ['put', 100, 110, 0.1, 0.1, 0.5, 0.35, 5.8823],
+  ['put', 100, 100, 0, 0, 0.5, 0.15, 4.2294],
+];
+
+describe('bawPrice', () => {
+  it.each(HAUG_BAW)(
+    'matches Haug (1998) p. 24: %s K=%d S=%d q=%d r=%d T=%d vol=%d → %d',
+    (type, K, S, q, r, T, vol, v) => {
+      expect(Math.abs(bawPrice(type, S, K, T, r, q, vol) - v)).toBeLessThanOrEqual(3e-3);
+    },
+  );
+
+  it('equals the European price for a call without dividends (early exercise never pays)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 10, max: 500, noNaN: true }),
+        fc.double({ min: 0.5, max: 2, noNaN: true }),
+        fc.double({ min: 0.01, max: 2, noNaN: true }),
+        fc.double({ min: 0, max: 0.1, noNaN: true }),
+        fc.double({ min: 0.05, max: 1.2, noNaN: true }),
+        (S, m, T, r, vol) => {
+          // equal up to rounding (the American value is floored at the intrinsic value)
+          const diff = bawPrice('call', S, S * m, T, r, 0, vol) - bsPrice('call', S, S * m, T, r, 0, vol);
+          expect(Math.abs(diff)).toBeLessThanOrEqual(1e-13 * S);
+        },
+      ),
+    );
+  });
+
+  it('lies between the European price and the upper bound, and above intrinsic (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<OptionType>('call', 'put'),
+        fc.double({ min: 10, max: 500, noNaN: true }),
+        fc.double({ min: -0.4, max: 0.4, noNaN: true }),
+        fc.double({ min: 1 / 365, max: 2, noNaN: true }),
+        fc.double({ min: 0, max: 0.06, noNaN: true }),
+        fc.double({ min: 0, max: 0.05, noNaN: true }),
+        fc.double({ min: 0.05, max: 1.2, noNaN: true }),
+        (type, S, u, T, r, q, vol) => {
+          const K = S * Math.exp(u);
+          const v = bawPrice(type, S, K, T, r, q, vol);
+          const tol = 1e-9 * K;
+          expect(v).toBeGreaterThanOrEqual(bsPrice(type, S, K, T, r, q, vol) - tol);
+          expect(v).toBeGreaterThanOrEqual(Math.max(type === 'call' ? S - K : K - S, 0) - tol);
+          expect(v).toBeLessThanOrEqual(type === 'call' ? S : K);
+        },
+      ),
+    );
+  });
+
+  it('is the intrinsic value at expiry and the deterministic value at zero volatility', () => {
+    expect(bawPrice('put', 90, 100, 0, 0.05, 0, 0.3)).toBe(10);
+    // zero vol, r > q: exercise now is best for an in-the-money put
+    expect(bawPrice('put', 90, 100, 1, 0.05, 0, 0)).toBe(10);
+  });
+});

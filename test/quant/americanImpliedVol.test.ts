@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { americanImpliedVol } from '../../src/quant/americanImpliedVol.js';
+import { americanPrice } from '../../src/quant/americanPrice.js';
+import { impliedVol } from '../../src/quant/impliedVol.js';
+import type { AmericanMethod, OptionType } from '../../src/quant/types.js';
+
+const realistic = fc.record({
+  type: fc.constantFrom<OptionType>('call', 'put'),
+  S: fc.double({ min: 10, max: 500, noNaN: true }),
+  u: fc.double({ min: -0.4, max: 0.4, noNaN: true }),
+  T: fc.double({ min: 7 / 365, max: 2, noNaN: true }),
+  r: fc.double({ min: 0, max: 0.06, noNaN: true }),
+  q: fc.double({ min: 0, max: 0.05, noNaN: true }),
+  vol: fc.double({ min: 0.05, max: 1.2, noNaN: true }),
+});
+
+describe('americanImpliedVol', () => {
+  it.each([
+    ['baw', 200],
+    ['bjerksund', 200],
+    ['alo', 15],
+  ] as [AmericanMethod, number][])(
+    '%s: price → implied vol → price round trip to 1e-9 (property)',
+    (method, numRuns) => {
+      fc.assert(
+        fc.property(realistic, ({ type, S, u, T, r, q, vol }) => {
+          const K = S * Math.exp(u);
+          const price = americanPrice(type, S, K, T, r, q, vol, method);
+          // skip prices with no vol information left (within 1e-9 of the floor, i.e. vega ≈ 0)
+          fc.pre(price - americanPrice(type, S, K, T, r, q, 0, method) > 1e-6 * K);
+          const iv = americanImpliedVol(type, price, S, K, T, r, q, method);
+          expect(Math.abs(americanPrice(type, S, K, T, r, q, iv, method) - price)).toBeLessThanOrEqual(1e-9);
+        }),
+        { numRuns },
+      );
+    },
+  );
+
+  it('binomial: round trip on a coarse lattice', () => {
+    const opts = { steps: 201 };
+    const price = americanPrice('put', 100, 105, 0.5, 0.05, 0.01, 0.3, 'binomial', opts);
+    const iv = americanImpliedVol('put', price, 100, 105, 0.5, 0.05, 0.01, 'binomial', opts);
+    expect(
+      Math.abs(americanPrice('put', 100, 105, 0.5, 0.05, 0.01, iv, 'binomial', opts) - price),
+    ).toBeLessThan(1e-9);
+  });
+
+  it('is at most the European implied vol of the same price, and equal for a call without dividends', () => {
+    const p = americanPrice('put', 100, 110, 1, 0.05, 0, 0.25, 'alo');
+    const ivA = americanImpliedVol('put', p, 100, 110, 1, 0.05, 0);
+    expect(Math.abs(ivA - 0.25)).toBeLessThan(1e-9);
+    expect(impliedVol('put', p, 100, 110, 1, 0.05, 0)).toBeGreaterThan(ivA);
+    const c = americanPrice('call', 100, 110, 1, 0.05, 0, 0.25, 'alo');
+    expect(
+      Math.abs(
+        americanImpliedVol('call', c, 100, 110, 1, 0.05, 0) - impliedVol('call', c, 100, 110, 1, 0.05, 0),
+      ),
+    ).toBeLessThan(1e-9);
+  });
+
+  it('returns NaN outside the bounds and 0 at the zero-volatility value', () => {
+    // below intrinsic (an American put is worth at least K − S)
+    expect(americanImpliedVol('put', 9.99, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
+    // at or above the infinite-volatility limit
+    expect(americanImpliedVol('put', 100, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
+    expect(americanImpliedVol('call', 120, 120, 100, 1, 0.05, 0.02, 'baw')).toBeNaN();
+    // at the floor: deep in-the-money put that is exercised at once
+    expect(americanImpliedVol('put', 10, 90, 100, 1, 0.05, 0, 'baw')).toBe(0);
+    expect(americanImpliedVol('put', 5, 90, 100, 0, 0.05, 0, 'baw')).toBeNaN();
+    expect(americanImpliedVol('put', 5, -90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
+    expect(americanImpliedVol('put', Number.NaN, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
+  });
+});

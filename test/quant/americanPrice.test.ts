@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { aloPrice } from '../../src/quant/american/alo.js';
+import { bawPrice } from '../../src/quant/american/baw.js';
+import { binomialPrice } from '../../src/quant/american/binomial.js';
+import { bjerksundStensland2002Price } from '../../src/quant/american/bjerksund2002.js';
+import { americanPrice } from '../../src/quant/americanPrice.js';
+import { bsPrice } from '../../src/quant/bsPrice.js';
+import type { AmericanMethod, OptionType } from '../../src/quant/types.js';
+
+const realistic = fc.record({
+  type: fc.constantFrom<OptionType>('call', 'put'),
+  S: fc.double({ min: 10, max: 500, noNaN: true }),
+  u: fc.double({ min: -0.4, max: 0.4, noNaN: true }),
+  T: fc.double({ min: 1 / 365, max: 2, noNaN: true }),
+  r: fc.double({ min: 0, max: 0.06, noNaN: true }),
+  q: fc.double({ min: 0, max: 0.05, noNaN: true }),
+  vol: fc.double({ min: 0.05, max: 1.2, noNaN: true }),
+});
+
+const ANALYTIC: AmericanMethod[] = ['baw', 'bjerksund', 'alo'];
+
+describe('americanPrice', () => {
+  it('dispatches to the method kernels', () => {
+    const a = ['put', 95, 100, 0.7, 0.04, 0.01, 0.3] as const;
+    expect(americanPrice(...a, 'baw')).toBe(bawPrice(...a));
+    expect(americanPrice(...a, 'bjerksund')).toBe(bjerksundStensland2002Price(...a));
+    expect(americanPrice(...a, 'alo')).toBe(aloPrice(...a));
+    expect(americanPrice(...a, 'alo', { nodes: 8 })).toBe(aloPrice(...a, { nodes: 8 }));
+    expect(americanPrice(...a, 'binomial')).toBe(binomialPrice(...a, 801, 'none'));
+    expect(americanPrice(...a, 'binomial', { steps: 300, smoothing: 'bbsr' })).toBe(
+      binomialPrice(...a, 300, 'bbsr'),
+    );
+    expect(americanPrice(...a, 'nope' as AmericanMethod)).toBeNaN();
+  });
+
+  it.each(ANALYTIC)('%s: intrinsic ≤ price, European ≤ price ≤ S (call) or K (put) (property)', (method) => {
+    fc.assert(
+      fc.property(realistic, ({ type, S, u, T, r, q, vol }) => {
+        const K = S * Math.exp(u);
+        const v = americanPrice(type, S, K, T, r, q, vol, method);
+        expect(v).toBeGreaterThanOrEqual(Math.max(type === 'call' ? S - K : K - S, 0) - 1e-12 * K);
+        expect(v).toBeGreaterThanOrEqual(bsPrice(type, S, K, T, r, q, vol) - 1e-12 * K);
+        expect(v).toBeLessThanOrEqual(type === 'call' ? S : K);
+      }),
+      { numRuns: method === 'alo' ? 60 : 300 },
+    );
+  });
+
+  it.each(ANALYTIC)(
+    '%s: a call without dividends is worth its European price, to rounding (property)',
+    (method) => {
+      fc.assert(
+        fc.property(realistic, ({ S, u, T, r, vol }) => {
+          const K = S * Math.exp(u);
+          const diff =
+            americanPrice('call', S, K, T, r, 0, vol, method) - bsPrice('call', S, K, T, r, 0, vol);
+          expect(Math.abs(diff)).toBeLessThanOrEqual(1e-13 * S);
+        }),
+      );
+    },
+  );
+
+  it('binomial: a call without dividends matches the European price within the lattice error', () => {
+    for (const [S, T, vol] of [
+      [90, 0.5, 0.3],
+      [110, 2, 0.6],
+    ]) {
+      const eu = bsPrice('call', S, 100, T, 0.05, 0, vol);
+      expect(Math.abs(americanPrice('call', S, 100, T, 0.05, 0, vol, 'binomial') - eu)).toBeLessThan(2e-2);
+      expect(
+        Math.abs(americanPrice('call', S, 100, T, 0.05, 0, vol, 'binomial', { smoothing: 'bbsr' }) - eu),
+      ).toBeLessThan(1e-3);
+    }
+  });
+
+  it.each(ANALYTIC)(
+    '%s: calls rise and puts fall with the spot; both rise with volatility (property)',
+    (method) => {
+      fc.assert(
+        fc.property(realistic, ({ type, S, u, T, r, q, vol }) => {
+          const K = S * Math.exp(u);
+          const v = americanPrice(type, S, K, T, r, q, vol, method);
+          const up = americanPrice(type, S * 1.02, K, T, r, q, vol, method);
+          const volUp = americanPrice(type, S, K, T, r, q, vol * 1.05, method);
+          const tol = 1e-9 * K;
+          if (type === 'call') expect(up).toBeGreaterThanOrEqual(v - tol);
+          else expect(up).toBeLessThanOrEqual(v + tol);
+          expect(volUp).toBeGreaterThanOrEqual(v - tol);
+        }),
+        { numRuns: method === 'alo' ? 40 : 200 },
+      );
+    },
+  );
+
+  it('orders the methods as the theory says on a dividend put: European ≤ BS2002 ≤ ALO, and BAW, lattice close to ALO', () => {
+    const a = ['put', 100, 100, 1, 0.06, 0.01, 0.25] as const;
+    const alo = americanPrice(...a, 'alo');
+    expect(bsPrice(...a)).toBeLessThan(americanPrice(...a, 'bjerksund'));
+    expect(americanPrice(...a, 'bjerksund')).toBeLessThan(alo);
+    expect(Math.abs(americanPrice(...a, 'baw') - alo)).toBeLessThan(3e-2);
+    expect(Math.abs(americanPrice(...a, 'binomial', { steps: 1601, smoothing: 'bbsr' }) - alo)).toBeLessThan(
+      1e-4,
+    );
+  });
+});
