@@ -7,7 +7,23 @@ import { runScan } from '../../src/scan/runScan.js';
 import type { ScanResult } from '../../src/scan/types.js';
 
 const AS_OF = Date.parse('2026-11-20T15:30:00Z');
-const TICKERS = ['SPY', 'QQQ', 'IWM', 'AAPL', 'MSFT', 'NVDA', 'JPM', 'XOM', 'UNH', 'KO', 'CAT', 'NEE', 'HD', 'AMZN', 'PG'];
+const TICKERS = [
+  'SPY',
+  'QQQ',
+  'IWM',
+  'AAPL',
+  'MSFT',
+  'NVDA',
+  'JPM',
+  'XOM',
+  'UNH',
+  'KO',
+  'CAT',
+  'NEE',
+  'HD',
+  'AMZN',
+  'PG',
+];
 
 function scan(settings: Settings, seed = 42): Promise<ScanResult> {
   return runScan(
@@ -43,7 +59,16 @@ describe('runScan on the simulated market', () => {
     expect(result.stats.candidates.evaluated).toBeGreaterThan(result.stats.candidates.generated);
     const rejected = Object.values(result.stats.rejections).reduce((a, b) => a + b, 0);
     expect(rejected).toBeGreaterThan(0);
-    for (const stage of ['collect', 'analyze', 'quality', 'generate', 'score', 'select', 'report', 'total'] as const) {
+    for (const stage of [
+      'collect',
+      'analyze',
+      'quality',
+      'generate',
+      'score',
+      'select',
+      'report',
+      'total',
+    ] as const) {
       expect(result.stats.timingsMs[stage]).toBeGreaterThanOrEqual(0);
     }
   });
@@ -59,7 +84,8 @@ describe('runScan on the simulated market', () => {
       expect(t.capitalRequired).toBeLessThanOrEqual(settings.trading.available_capital + 1e-9);
       expect(t.dte).toBeGreaterThanOrEqual(c.min_dte);
       expect(t.dte).toBeLessThanOrEqual(c.max_dte);
-      for (const leg of t.legs) expect(AS_OF - leg.quoteTime).toBeLessThanOrEqual(c.max_quote_age_seconds * 1000);
+      for (const leg of t.legs)
+        expect(AS_OF - leg.quoteTime).toBeLessThanOrEqual(c.max_quote_age_seconds * 1000);
       expect(t.thesis.split(/\s+/).length).toBeLessThanOrEqual(30);
       sectors[t.sector] = (sectors[t.sector] ?? 0) + 1;
       expect(tickers.has(t.ticker)).toBe(false);
@@ -75,7 +101,10 @@ describe('runScan on the simulated market', () => {
 
   it("reports portfolio greeks that equal the sum of its trades' legs", () => {
     const doc = scanJson(result) as {
-      trades: { contracts: number; legs: { action: string; quantity: number; delta: number; vega: number }[] }[];
+      trades: {
+        contracts: number;
+        legs: { action: string; quantity: number; delta: number; vega: number }[];
+      }[];
       portfolio: { delta: number; vega: number };
     };
     let delta = 0;

@@ -1,0 +1,135 @@
+/**
+ * The `alerts` table: fired/resolved history. At most one open (unresolved) row per rule: firing
+ * a rule that is already open bumps its `occurrences` and `last_seen_at` instead of adding a row.
+ */
+import type { JsonObject, Queryable } from './db.js';
+import { requireDate, requireOneOf, requireText } from './validate.js';
+
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+export interface AlertFiring {
+  rule: string;
+  severity: AlertSeverity;
+  message: string;
+  value?: number | null;
+  threshold?: number | null;
+  labels?: JsonObject;
+  at: Date;
+}
+
+export interface StoredAlert {
+  id: number;
+  rule: string;
+  severity: AlertSeverity;
+  message: string;
+  value: number | null;
+  threshold: number | null;
+  labels: JsonObject;
+  firedAt: Date;
+  lastSeenAt: Date;
+  occurrences: number;
+  resolvedAt: Date | null;
+  notifiedChannels: string[];
+}
+
+/** Records a firing. `isNew` is true when the rule was not already open (notify then). */
+export async function fireAlert(
+  q: Queryable,
+  a: AlertFiring,
+): Promise<{ id: number; isNew: boolean; occurrences: number }> {
+  requireText('alert.rule', a.rule);
+  requireOneOf('alert.severity', a.severity, ALERT_SEVERITIES);
+  requireText('alert.message', a.message);
+  requireDate('alert.at', a.at);
+  const r = await q.query<{ id: number; occurrences: number }>(
+    `INSERT INTO alerts (rule, severity, message, value, threshold, labels, fired_at, last_seen_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7)
+     ON CONFLICT (rule) WHERE resolved_at IS NULL DO UPDATE SET
+       severity = EXCLUDED.severity, message = EXCLUDED.message, value = EXCLUDED.value,
+       threshold = EXCLUDED.threshold, labels = EXCLUDED.labels, last_seen_at = EXCLUDED.last_seen_at,
+       occurrences = alerts.occurrences + 1
+     RETURNING id, occurrences`,
+    [
+      a.rule,
+      a.severity,
+      a.message,
+      a.value ?? null,
+      a.threshold ?? null,
+      JSON.stringify(a.labels ?? {}),
+      a.at,
+    ],
+  );
+  const row = r.rows[0];
+  return { id: row.id, isNew: row.occurrences === 1, occurrences: row.occurrences };
+}
+
+/** Resolves the open alert of `rule`; returns its id, or null when none was open. */
+export async function resolveAlert(q: Queryable, rule: string, at: Date): Promise<number | null> {
+  const r = await q.query<{ id: number }>(
+    'UPDATE alerts SET resolved_at = $2 WHERE rule = $1 AND resolved_at IS NULL RETURNING id',
+    [rule, at],
+  );
+  return r.rows[0]?.id ?? null;
+}
+
+/** Adds channels (email, slack…) to the alert's notified list. */
+export async function markAlertNotified(
+  q: Queryable,
+  id: number,
+  channels: readonly string[],
+): Promise<void> {
+  await q.query(
+    `UPDATE alerts SET notified_channels = (
+       SELECT COALESCE(jsonb_agg(DISTINCT c), '[]'::jsonb)
+         FROM (SELECT jsonb_array_elements_text(notified_channels) AS c UNION SELECT unnest($2::text[])) s
+     ) WHERE id = $1`,
+    [id, channels],
+  );
+}
+
+interface AlertRow {
+  id: number;
+  rule: string;
+  severity: AlertSeverity;
+  message: string;
+  value: number | null;
+  threshold: number | null;
+  labels: JsonObject;
+  fired_at: Date;
+  last_seen_at: Date;
+  occurrences: number;
+  resolved_at: Date | null;
+  notified_channels: string[];
+}
+
+function fromRow(r: AlertRow): StoredAlert {
+  return {
+    id: r.id,
+    rule: r.rule,
+    severity: r.severity,
+    message: r.message,
+    value: r.value,
+    threshold: r.threshold,
+    labels: r.labels,
+    firedAt: r.fired_at,
+    lastSeenAt: r.last_seen_at,
+    occurrences: r.occurrences,
+    resolvedAt: r.resolved_at,
+    notifiedChannels: r.notified_channels,
+  };
+}
+
+export async function openAlerts(q: Queryable): Promise<StoredAlert[]> {
+  const r = await q.query<AlertRow>('SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY fired_at');
+  return r.rows.map(fromRow);
+}
+
+/** Alerts fired in `[from, to)`, newest first. */
+export async function alertHistory(q: Queryable, from: Date, to: Date, limit = 500): Promise<StoredAlert[]> {
+  const r = await q.query<AlertRow>(
+    'SELECT * FROM alerts WHERE fired_at >= $1 AND fired_at < $2 ORDER BY fired_at DESC, id DESC LIMIT $3',
+    [from, to, limit],
+  );
+  return r.rows.map(fromRow);
+}

@@ -1,0 +1,37 @@
+/**
+ * Stores a finished (or failed) scan: the scan row, its trades and optionally the option
+ * snapshots it used, in ONE transaction — a failure at any point leaves nothing of it behind.
+ * Re-saving the same scan id replaces the earlier copy (no duplicate trades or snapshots).
+ */
+import type { Database } from './db.js';
+import { type OptionSnapshots, writeOptionSnapshots } from './optionsRepo.js';
+import { type ScanRecord, upsertScan, validateScan } from './scansRepo.js';
+import { deleteTradesOfScan, insertTrades, type TradeRecord, validateTrades } from './tradesRepo.js';
+
+export interface SaveScanResult {
+  scanId: string;
+  trades: number;
+  optionRows: number;
+  /** Day partitions of `options` written to. */
+  partitions: string[];
+}
+
+export async function saveScan(
+  db: Database,
+  scan: ScanRecord,
+  trades: readonly TradeRecord[],
+  optionSnapshots?: OptionSnapshots | null,
+): Promise<SaveScanResult> {
+  // Check everything before opening the transaction: bad input never reaches the database.
+  validateScan(scan);
+  validateTrades(trades);
+  return db.transaction(async (tx) => {
+    await upsertScan(tx, scan, trades.length);
+    await deleteTradesOfScan(tx, scan.id);
+    const n = await insertTrades(tx, scan.id, trades);
+    const ingest = optionSnapshots
+      ? await writeOptionSnapshots(tx, optionSnapshots, scan.id)
+      : { rows: 0, partitions: [] as string[] };
+    return { scanId: scan.id, trades: n, optionRows: ingest.rows, partitions: ingest.partitions };
+  });
+}
