@@ -1,6 +1,7 @@
 /** The `options-engine` command tree. */
 import { Command, Option } from 'commander';
 import { configCommand } from './commands/configCommand.js';
+import { dbCommand } from './commands/dbCommand.js';
 import { notYet, requireSubcommand } from './commands/notYet.js';
 import { scanAction } from './commands/scanCommand.js';
 import { loadForCommand } from './context.js';
@@ -8,7 +9,8 @@ import type { CliIo } from './io.js';
 import { parseInteger, parseList, parseNumber, withCommonOptions } from './options.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(io: CliIo): Command {
+/** `setExit` lets a command end with a non-zero code without throwing (e.g. findings, pending migrations). */
+export function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
   const program = new Command('options-engine')
     .description('Options trade discovery: the best executable trades within your capital and risk limits.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -57,19 +59,7 @@ export function buildProgram(io: CliIo): Command {
   requireSubcommand(ops, io);
   program.addCommand(ops);
 
-  const db = new Command('db').description('database: migrations and status');
-  db.addCommand(
-    withCommonOptions(new Command('migrate'))
-      .description('apply pending SQL migrations')
-      .action(() => notYet('db migrate', 6)),
-  );
-  db.addCommand(
-    withCommonOptions(new Command('status'))
-      .description('show applied and pending migrations')
-      .action(() => notYet('db status', 6)),
-  );
-  requireSubcommand(db, io);
-  program.addCommand(db);
+  program.addCommand(dbCommand(io, setExit));
 
   const config = configCommand(io);
   requireSubcommand(config, io);

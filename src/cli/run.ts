@@ -6,7 +6,10 @@ import { type CliIo, EXIT, processIo, UsageError } from './io.js';
 import { buildProgram } from './program.js';
 
 export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
-  const program = buildProgram(io);
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = Math.max(exitCode, code);
+  });
   const route = (cmd: typeof program): void => {
     cmd.exitOverride();
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -15,7 +18,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
   route(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return exitCode;
   } catch (err) {
     return report(err, io);
   }

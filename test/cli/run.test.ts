@@ -120,9 +120,9 @@ describe('options-engine CLI', () => {
     expect(strategies.stderr).toContain('flag --strategies: trading.strategies.1: must be one of');
   });
 
-  it('says plainly which commands later work will fill (exit 1)', async () => {
-    const r = await cli(['db', 'migrate']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not implemented yet');
+  it('rejects a malformed --as-of with exit 2 naming the flag', async () => {
+    const r = await cli(['scan', '--as-of', 'yesterday']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^options-engine: --as-of: expected an ISO 8601 time/);
   });
 });
