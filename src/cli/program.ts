@@ -39,6 +39,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
       .option('--seed <n>', 'seed of the simulated market', parseInteger)
       .option('--as-of <iso>', 'fix "now" (ISO 8601) for a reproducible scan')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .option('--no-store', 'do not store the scan and its trades in the database')
       .action((opts: Record<string, unknown>) =>
         scanAction(opts, io, { stderrIsTty: process.stderr.isTTY === true }),
       ),

@@ -29,7 +29,12 @@ describe('options-engine db on the embedded database', () => {
     expect(migrated.stdout).toMatch(/applied 1 scans_and_trades/);
     const after = await cli(['db', 'status', '--data-dir', tmp.dir, '--json']);
     expect(after.code).toBe(0);
-    const doc = JSON.parse(after.stdout) as { engine: string; pending: number; current: number; latest: number };
+    const doc = JSON.parse(after.stdout) as {
+      engine: string;
+      pending: number;
+      current: number;
+      latest: number;
+    };
     expect(doc).toMatchObject({ engine: 'pglite', pending: 0 });
     expect(doc.current).toBe(doc.latest);
     const again = await cli(['db', 'migrate', '--data-dir', tmp.dir]);

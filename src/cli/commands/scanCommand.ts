@@ -1,12 +1,19 @@
 /** `options-engine scan`: run the main job once and print the table (or JSON). */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Settings } from '../../config/schema.js';
 import { secretValues } from '../../config/secrets.js';
 import { buildProviders } from '../../market/providerFactory.js';
 import { renderJson } from '../../report/renderJson.js';
 import { insufficientMessage, renderTable } from '../../report/renderTable.js';
 import { resolveTickers } from '../../scan/resolveTickers.js';
 import { runScan } from '../../scan/runScan.js';
+import type { ScanResult } from '../../scan/types.js';
 import { createLogging } from '../../service/logging.js';
+import { completedScanRecord, type ScanMeta, tradeRecords } from '../../service/scanRecords.js';
+import { migrate } from '../../store/migrate.js';
+import { openDatabase } from '../../store/openDatabase.js';
+import { saveScan } from '../../store/saveScan.js';
 import { loadForCommand } from '../context.js';
 import { type CliIo, UsageError } from '../io.js';
 import { progressBar } from '../progressBar.js';
@@ -21,6 +28,18 @@ export function parseAsOf(text: unknown, now: number): number {
     );
   }
   return t;
+}
+
+/** Stores the scan and its trades in one transaction (beside a running service, through its socket). */
+async function storeScan(settings: Settings, meta: ScanMeta, result: ScanResult, log: Logger): Promise<void> {
+  const db = await openDatabase(settings.database, { ifLocked: 'connect' });
+  try {
+    await migrate(db);
+    const saved = await saveScan(db, completedScanRecord(meta, result), tradeRecords(result));
+    log.info({ scanId: meta.id, trades: saved.trades, database: db.location }, 'scan stored');
+  } finally {
+    await db.close();
+  }
 }
 
 export interface ScanCommandDeps {
@@ -47,6 +66,7 @@ export async function scanAction(
   try {
     const { tickers, universe } = resolveTickers(settings.trading);
     const scanId = randomUUID();
+    const startedAt = Date.now();
     log.info({ scanId, tickers: tickers.length, provider: providers.choice.primary }, 'scan started');
     const result = await runScan(
       {
@@ -81,6 +101,17 @@ export async function scanAction(
     else if (result.status === 'insufficient')
       io.stdout(`${insufficientMessage(settings.trading.max_trades)}\n`);
     else io.stdout(renderTable(result.trades.map((t) => ({ ...t, strategy: t.label }))));
+    if (opts.store !== false) {
+      const meta: ScanMeta = {
+        id: scanId,
+        trigger: 'cli',
+        startedAt,
+        finishedAt: Date.now(),
+        asOf: opts.asOf ? asOf : null,
+        tickers,
+      };
+      await storeScan(settings, meta, result, log);
+    }
   } catch (err) {
     log.error({ err }, 'scan failed');
     throw err;
