@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { configCommand } from './commands/configCommand.js';
 import { dbCommand } from './commands/dbCommand.js';
 import { notYet, requireSubcommand } from './commands/notYet.js';
+import { opsCommand } from './commands/opsCommand.js';
 import { scanAction } from './commands/scanCommand.js';
 import { loadForCommand } from './context.js';
 import type { CliIo } from './io.js';
@@ -56,9 +57,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
       }),
   );
 
-  const ops = new Command('ops').description('operational commands of the operations guide');
-  requireSubcommand(ops, io);
-  program.addCommand(ops);
+  program.addCommand(opsCommand(io));
 
   program.addCommand(dbCommand(io, setExit));
 

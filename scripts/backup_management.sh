@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Backup management (operations guide, Monthly Operations §2): full database backup, configuration
+# tarball, retention (30 days), verification — all done and verified by `ops backup`.
+# Corrections: the dump is custom format (pg_dump -Fc), because the guide's plain .sql cannot be
+# read by `pg_restore --list`; retention removes only this tool's backup files.
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+
+header "Backup Management"
+
+step "Creating Full Backup (database + configuration, retention, verification):"
+check "ops backup" oe ops backup --dir "$BACKUP_DIR"
+
+step "Backup Verification:"
+latest=$(ls -1 "$BACKUP_DIR"/db_backup_*.dump 2>/dev/null | tail -1 || true)
+if [ -n "$latest" ] && have pg_restore; then
+  pg_restore --list "$latest" | sed -n 1,20p
+else
+  ls -la "$BACKUP_DIR" | tail -5
+fi
+
+finish "Backup Management"

@@ -1,0 +1,167 @@
+# Shared helpers of the runbooks in scripts/. Sourced, not run:  . "$(dirname "$0")/lib/common.sh"
+# Pipes into `head` are avoided: with pipefail, the writer's SIGPIPE (exit 141) would fail the step;
+# `sed -n 1,Np` reads to the end.
+#
+# Environment (all optional):
+#   OPTIONS_ENGINE_BIN      how to run the CLI (default: options-engine; may be "node dist/cli/main.js")
+#   SERVICE_UNIT            systemd unit (default: options-engine)
+#   OPTIONS_ENGINE_PID_FILE pid file of a service run without systemd (stop/start fallback)
+#   LOG_DIR, BACKUP_DIR     as the service uses them (defaults: the guide's /var/log, /var/backups paths)
+#   DATABASE_URL, REDIS_URL when set, psql / redis-cli steps run against them; otherwise they say why not
+#   PORT / HEALTH_URL / METRICS_URL  the service's endpoints (default http://127.0.0.1:8080/…)
+
+LOG_DIR=${LOG_DIR:-/var/log/options_engine}
+BACKUP_DIR=${BACKUP_DIR:-/var/backups/options_engine}
+SERVICE_UNIT=${SERVICE_UNIT:-options-engine}
+HEALTH_URL=${HEALTH_URL:-http://127.0.0.1:${PORT:-8080}/health}
+METRICS_URL=${METRICS_URL:-http://127.0.0.1:${PORT:-8080}/metrics}
+export LOG_DIR BACKUP_DIR
+read -r -a OE_CMD <<<"${OPTIONS_ENGINE_BIN:-options-engine}"
+
+# Checks that failed; runbooks print them at the end and exit 1 when there are any.
+FAILURES=()
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# options-engine …
+oe() { "${OE_CMD[@]}" "$@"; }
+
+header() {
+  echo "=== $1 ==="
+  echo "Timestamp: $(date)"
+  echo ""
+}
+
+step() { printf '\n%s\n' "$1"; }
+
+# check NAME CMD… : runs CMD; a non-zero exit is recorded, the runbook goes on.
+check() {
+  local name=$1 rc=0
+  shift
+  "$@" || rc=$?
+  if [ "$rc" -ne 0 ]; then FAILURES+=("$name (exit $rc)"); fi
+  return 0
+}
+
+# Prints the recorded failures; returns 1 when there were any.
+finish() {
+  echo ""
+  if [ "${#FAILURES[@]}" -eq 0 ]; then
+    echo "=== $1: all checks passed ($(date)) ==="
+    return 0
+  fi
+  echo "=== $1: ${#FAILURES[@]} check(s) need attention ($(date)) ==="
+  printf '  - %s\n' "${FAILURES[@]}"
+  return 1
+}
+
+# Runs as root: directly when root, through sudo when available, else says what it needed.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif have sudo; then
+    sudo -n "$@"
+  else
+    echo "needs root (no sudo here): $*" >&2
+    return 1
+  fi
+}
+
+# systemd runs on this host (a container may have systemctl without systemd).
+systemd_usable() { have systemctl && [ -d /run/systemd/system ]; }
+
+service_status() {
+  if systemd_usable; then
+    systemctl status "$SERVICE_UNIT" --no-pager || true
+  elif [ -n "${OPTIONS_ENGINE_PID_FILE:-}" ] && [ -f "$OPTIONS_ENGINE_PID_FILE" ]; then
+    local pid
+    pid=$(cat "$OPTIONS_ENGINE_PID_FILE")
+    if kill -0 "$pid" 2>/dev/null; then echo "running as pid $pid (no systemd)"; else echo "not running (stale pid file $OPTIONS_ENGINE_PID_FILE)"; fi
+  else
+    echo "systemd is not available here and OPTIONS_ENGINE_PID_FILE is not set: see the health endpoint below"
+  fi
+}
+
+# Stops the service by its unit, or by the pid in OPTIONS_ENGINE_PID_FILE (TERM, then wait) — never by name.
+service_stop() {
+  if systemd_usable; then
+    as_root systemctl stop "$SERVICE_UNIT"
+  elif [ -n "${OPTIONS_ENGINE_PID_FILE:-}" ] && [ -f "$OPTIONS_ENGINE_PID_FILE" ]; then
+    local pid i
+    pid=$(cat "$OPTIONS_ENGINE_PID_FILE")
+    kill -TERM "$pid" 2>/dev/null || { echo "pid $pid is not running"; return 0; }
+    for i in $(seq 1 30); do
+      kill -0 "$pid" 2>/dev/null || { echo "stopped pid $pid"; return 0; }
+      sleep 1
+    done
+    echo "pid $pid did not stop within 30 s after SIGTERM; investigate before killing it" >&2
+    return 1
+  else
+    echo "cannot stop the service: no systemd and no OPTIONS_ENGINE_PID_FILE" >&2
+    return 1
+  fi
+}
+
+service_start() {
+  if systemd_usable; then
+    as_root systemctl start "$SERVICE_UNIT"
+  else
+    echo "no systemd here: start the service yourself (options-engine serve)" >&2
+    return 1
+  fi
+}
+
+# Polls the health endpoint until it answers or `$1` seconds pass (instead of the guide's sleep 30).
+wait_healthy() {
+  local limit=${1:-60} i
+  have curl || { echo "curl is not installed: cannot poll $HEALTH_URL"; return 1; }
+  for i in $(seq 1 "$limit"); do
+    if curl -fsS -m 2 "$HEALTH_URL" >/dev/null 2>&1; then
+      echo "healthy after ${i} s"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "no healthy answer from $HEALTH_URL within ${limit} s" >&2
+  return 1
+}
+
+# GET a service endpoint and pretty-print it (jq filter optional).
+show_json() {
+  local url=$1 filter=${2:-.}
+  have curl || { echo "curl is not installed"; return 0; }
+  local body
+  if ! body=$(curl -fsS -m 5 "$url" 2>&1); then
+    echo "$url: no answer ($body)"
+    return 1
+  fi
+  if have jq; then jq "$filter" <<<"$body"; else echo "$body"; fi
+}
+
+# psql against DATABASE_URL; says why not when there is none (embedded PGlite) or psql is missing.
+db_psql() {
+  if [ -z "${DATABASE_URL:-}" ]; then
+    echo "(no DATABASE_URL: the embedded PGlite database is reached through options-engine ops only)"
+    return 0
+  fi
+  have psql || { echo "(psql is not installed)"; return 0; }
+  psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
+# redis-cli against REDIS_URL; says why not when the cache is in-memory or redis-cli is missing.
+rcli() {
+  if [ -z "${REDIS_URL:-}" ]; then
+    echo "(no REDIS_URL: the cache is in the service's memory)"
+    return 0
+  fi
+  have redis-cli || { echo "(redis-cli is not installed)"; return 0; }
+  redis-cli -u "$REDIS_URL" --no-auth-warning "$@"
+}
+
+# Deletes this application's cache keys (SCAN + UNLINK; never FLUSHALL, which empties every app's keys).
+clear_app_cache() {
+  [ -n "${REDIS_URL:-}" ] || { echo "(no REDIS_URL: nothing to clear)"; return 0; }
+  have redis-cli || { echo "(redis-cli is not installed)"; return 0; }
+  rcli --scan --pattern "${CACHE_KEY_PREFIX:-options_engine:}*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" --no-auth-warning unlink >/dev/null
+  echo "cleared ${CACHE_KEY_PREFIX:-options_engine:}* keys"
+}

@@ -1,0 +1,486 @@
+/**
+ * `options-engine ops …`: every procedure of the operations guide as a command. Each subcommand
+ * prints a readable report (or `--json`) and exits 0 when all is well, 1 when it found problems
+ * or failed, 2 for bad usage or configuration (health-check: 0 pass, 1 warn, 2 fail).
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CONFIG_DIR, type LoadedConfig } from '../../config/loadConfig.js';
+import { secretValues } from '../../config/secrets.js';
+import { buildProviders } from '../../market/providerFactory.js';
+import { compareContracts, renderDiscrepancies } from '../../ops/analyzeDataDiscrepancies.js';
+import { backup, renderBackup } from '../../ops/backup.js';
+import { businessMetrics, renderBusinessMetrics } from '../../ops/businessMetrics.js';
+import { cacheMaintenance, renderCacheMaintenance } from '../../ops/cacheMaintenance.js';
+import { capacityPlanning, renderCapacity } from '../../ops/capacityPlanning.js';
+import { chainContracts, latestStoredContracts } from '../../ops/contractQuotes.js';
+import { dbMaintenance, type MaintenanceStep, renderDbMaintenance } from '../../ops/dbMaintenance.js';
+import { healthCheck, type ResourceRule, renderHealth } from '../../ops/healthCheck.js';
+import { logAnalysis, renderLogAnalysis } from '../../ops/logAnalysis.js';
+import { healthUrl, isServedEmbedded, withDatabase } from '../../ops/opsContext.js';
+import { performanceReport, renderPerformanceReport } from '../../ops/performanceReport.js';
+import { resourceSample } from '../../ops/resourceSample.js';
+import { renderResourceReport, resourceUtilizationReport } from '../../ops/resourceUtilizationReport.js';
+import { type RestoreKind, RestoreRefusedError, renderRestore, restore } from '../../ops/restore.js';
+import { renderSecurityAudit, securityAudit } from '../../ops/securityAudit.js';
+import { renderApiConnections, testApiConnections } from '../../ops/testApiConnections.js';
+import { renderBaselineUpdate, updatePerformanceBaselines } from '../../ops/updatePerformanceBaselines.js';
+import { renderApiData, validateApiData } from '../../ops/validateApiData.js';
+import { renderIntegrity, validateDataIntegrity } from '../../ops/validateDataIntegrity.js';
+import { RedisCache } from '../../store/cache/redisCache.js';
+import { databaseInfo } from '../../store/maintenance.js';
+import { loadForCommand } from '../context.js';
+import { type CliIo, UsageError } from '../io.js';
+import { parseInteger, parseList, withCommonOptions } from '../options.js';
+import { requireSubcommand } from './notYet.js';
+
+type Opts = Record<string, unknown>;
+
+/** Problems found: the report was printed; exit 1 with a one-line summary on stderr. */
+export class OpsFindingsError extends Error {
+  override name = 'OpsFindingsError';
+}
+
+/** Prints the report as JSON or text. */
+function emit<T>(io: CliIo, opts: Opts, report: T, render: (r: T) => string): void {
+  io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
+}
+
+/** Exit 1 with `summary` unless `ok`. */
+function verdict(ok: boolean, summary: string): void {
+  if (!ok) throw new OpsFindingsError(summary);
+}
+
+/** An integer flag that must be ≥ 1. */
+function positive(name: string, v: unknown, fallback: number): number {
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name}: expected a whole number ≥ 1, got ${String(v)}`);
+  return n;
+}
+
+/** The configuration directory that holds this site's settings (null when only shipped defaults). */
+function siteConfigDir(opts: Opts, io: CliIo): string | null {
+  const d = typeof opts.configDir === 'string' ? opts.configDir : io.env.OPTIONS_ENGINE_CONFIG_DIR;
+  return d ? resolve(d) : null;
+}
+
+const systemRules = (cfg: LoadedConfig): Record<string, ResourceRule> =>
+  (cfg.monitoring.alerts.system ?? {}) as Record<string, ResourceRule>;
+
+function leaf(name: string, description: string): Command {
+  return withCommonOptions(new Command(name))
+    .description(description)
+    .option('--json', 'print JSON instead of text');
+}
+
+export function opsCommand(io: CliIo): Command {
+  const ops = new Command('ops').description('operational commands of the operations guide');
+  const act = (fn: (opts: Opts, cfg: LoadedConfig, cmd: Command) => Promise<void>) =>
+    async function (this: Command, ...args: unknown[]) {
+      const cmd = args[args.length - 1] as Command;
+      const opts = cmd.opts() as Opts;
+      await fn(opts, loadForCommand(opts, io), cmd);
+    };
+
+  ops.addCommand(
+    leaf(
+      'test-api-connections',
+      'each configured provider: reachable, latency, key accepted, rate-limit headroom',
+    )
+      .option('--timeout <ms>', 'per-request timeout, ms', parseInteger)
+      .action(
+        act(async (opts, { settings }) => {
+          const r = await testApiConnections(settings, {
+            timeoutMs: opts.timeout === undefined ? undefined : positive('timeout', opts.timeout, 1),
+          });
+          emit(io, opts, r, renderApiConnections);
+          verdict(r.healthy, 'test-api-connections: a provider in use is unreachable or refused its key');
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf('performance-report', 'scans, stage durations, provider latency/errors, cache and HTTP vs baseline')
+      .option('--days <n>', 'days to cover', parseInteger, 7)
+      .action(
+        act(async (opts, { settings }) => {
+          const days = positive('days', opts.days, 7);
+          const r = await withDatabase(settings, (db) => performanceReport(db, { days }));
+          emit(io, opts, r, renderPerformanceReport);
+          verdict(
+            r.regressions === 0,
+            `performance-report: ${r.regressions} metric(s) regressed against the baseline`,
+          );
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf('update-performance-baselines', 'recompute the baselines from the last 30 days and store them')
+      .option('--days <n>', 'window, days', parseInteger, 30)
+      .option('--dry-run', 'show the new values without storing them')
+      .action(
+        act(async (opts, { settings }) => {
+          const days = positive('days', opts.days, 30);
+          const r = await withDatabase(settings, (db) =>
+            updatePerformanceBaselines(db, { days, dryRun: opts.dryRun === true }),
+          );
+          emit(io, opts, r, renderBaselineUpdate);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'resource-utilization-report',
+      'CPU, memory, disk, DB and directory sizes over time, with projections',
+    )
+      .option('--days <n>', 'days to cover', parseInteger, 30)
+      .option(
+        '--warn-days <n>',
+        'flag metrics projected to reach their threshold within this many days',
+        parseInteger,
+        30,
+      )
+      .action(
+        act(async (opts, cfg) => {
+          const days = positive('days', opts.days, 30);
+          const thresholds = Object.fromEntries(
+            Object.entries(systemRules(cfg)).map(([k, v]) => [k, v.threshold]),
+          );
+          const r = await withDatabase(cfg.settings, (db) =>
+            resourceUtilizationReport(db, {
+              days,
+              thresholds,
+              warnDays: positive('warn-days', opts.warnDays, 30),
+            }),
+          );
+          emit(io, opts, r, renderResourceReport);
+          verdict(r.atRisk.length === 0, `resource-utilization-report: at risk: ${r.atRisk.join(', ')}`);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'validate-data-integrity',
+      'orphans, duplicates, legs vs stored quotes, stuck scans, impossible values',
+    )
+      .option(
+        '--stuck-minutes <n>',
+        'a scan "running" longer than this is stuck (default 2 × scan timeout)',
+        parseInteger,
+      )
+      .action(
+        act(async (opts, { settings }) => {
+          const stuck = opts.stuckMinutes ?? Math.ceil((2 * settings.execution.scan_timeout_seconds) / 60);
+          const r = await withDatabase(settings, (db) =>
+            validateDataIntegrity(db, { stuckAfterMinutes: positive('stuck-minutes', stuck, 10) }),
+          );
+          emit(io, opts, r, renderIntegrity);
+          verdict(r.ok, `validate-data-integrity: ${r.problems} problem(s) found`);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'validate-api-data',
+      'fetch a sample from each provider: schema, freshness, bid ≤ ask, parity, greeks',
+    )
+      .option('--symbols <list>', 'symbols to sample', parseList, ['SPY'])
+      .action(
+        act(async (opts, { settings }) => {
+          const set = buildProviders(settings.providers, settings.api);
+          try {
+            const r = await validateApiData([set.primary, ...(set.fallback ? [set.fallback] : [])], {
+              symbols: (opts.symbols as string[]).map((s) => s.toUpperCase()),
+              asOf: Date.now(),
+              maxQuoteAgeSeconds: settings.constraints.max_quote_age_seconds,
+            });
+            emit(io, opts, r, renderApiData);
+            verdict(r.ok, 'validate-api-data: provider data failed checks');
+          } finally {
+            await set.close();
+          }
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'analyze-data-discrepancies',
+      'compare the same contracts across two sources (stored vs fresh, or primary vs fallback)',
+    )
+      .requiredOption('--symbol <ticker>', 'underlying to compare')
+      .addOption(
+        new Option(
+          '--compare <sources>',
+          'stored = last stored snapshot vs the primary now; providers = primary vs fallback',
+        )
+          .choices(['stored', 'providers'])
+          .default('stored'),
+      )
+      .action(
+        act(async (opts, { settings }) => {
+          const symbol = String(opts.symbol).toUpperCase();
+          const set = buildProviders(settings.providers, settings.api);
+          try {
+            const fresh = async (p: typeof set.primary) => {
+              if (!p.getExpirations || !p.getChain) throw new Error(`${p.name} serves no option chains`);
+              const ctx = { asOf: Date.now() };
+              const exps = (await p.getExpirations(symbol, ctx)).slice(0, 3);
+              return { name: p.name, contracts: chainContracts(await p.getChain(symbol, exps, ctx)) };
+            };
+            let a: { name: string; contracts: ReturnType<typeof chainContracts> };
+            if (opts.compare === 'providers') {
+              if (!set.fallback) throw new UsageError('--compare providers: no fallback provider configured');
+              a = await fresh(set.fallback);
+            } else {
+              const stored = await withDatabase(settings, (db) => latestStoredContracts(db, symbol));
+              if (!stored)
+                throw new OpsFindingsError(`analyze-data-discrepancies: no stored snapshot of ${symbol}`);
+              a = {
+                name: `stored ${stored.source} ${stored.snapshotAt.toISOString()}`,
+                contracts: stored.contracts,
+              };
+            }
+            const r = compareContracts(symbol, a, await fresh(set.primary));
+            emit(io, opts, r, (x) => renderDiscrepancies([x]));
+            verdict(
+              r.ok,
+              `analyze-data-discrepancies: ${r.discrepancies.length} difference(s) beyond tolerance`,
+            );
+          } finally {
+            await set.close();
+          }
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'business-metrics',
+      'recommendations per day, "Fewer than N" scans, averages, mix, realized outcomes',
+    )
+      .option('--days <n>', 'days to cover', parseInteger, 30)
+      .action(
+        act(async (opts, { settings }) => {
+          const days = positive('days', opts.days, 30);
+          const r = await withDatabase(settings, (db) => businessMetrics(db, { days }));
+          emit(io, opts, r, renderBusinessMetrics);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf('backup', 'pg_dump -Fc (or the PGlite data dir), config tarball, retention, verification')
+      .option('--dir <dir>', 'backup directory (default: settings backup.dir)')
+      .addOption(new Option('--only <what>', 'back up only this').choices(['database', 'config']))
+      .action(
+        act(async (opts, { settings }) => {
+          const dir = typeof opts.dir === 'string' ? opts.dir : settings.backup.dir;
+          const r = await withDatabase(settings, async (db) => {
+            if (isServedEmbedded(settings, db))
+              throw new OpsFindingsError(
+                'backup: the embedded database is owned by the running service; stop it (systemctl stop options-engine) and run the backup again',
+              );
+            return backup(db, {
+              dir,
+              url: settings.database.url,
+              configDir: siteConfigDir(opts, io),
+              retentionDays: settings.backup.retention_days,
+              only: opts.only as 'database' | 'config' | undefined,
+            });
+          });
+          emit(io, opts, r, renderBackup);
+          verdict(r.verification.ok, `backup: verification failed: ${r.verification.problems.join('; ')}`);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf('restore', 'restore full|database|config from a backup stamp (YYYYMMDD_HHMMSS) or "latest"')
+      .argument('<kind>', 'full | database | config')
+      .argument('<stamp>', 'backup stamp YYYYMMDD_HHMMSS, or latest')
+      .option('--dir <dir>', 'backup directory (default: settings backup.dir)')
+      .option('--yes', 'really overwrite the database / configuration')
+      .action(async (kind: string, stamp: string, _o: unknown, cmd: Command) => {
+        const opts = cmd.opts() as Opts;
+        if (!['full', 'database', 'config'].includes(kind))
+          throw new UsageError(`restore: kind must be full, database or config, got ${JSON.stringify(kind)}`);
+        const { settings } = loadForCommand(opts, io);
+        try {
+          const r = await restore(kind as RestoreKind, {
+            dir: typeof opts.dir === 'string' ? opts.dir : settings.backup.dir,
+            stamp,
+            yes: opts.yes === true,
+            url: settings.database.url,
+            dataDir: settings.database.data_dir,
+            configDir: siteConfigDir(opts, io),
+            verify: (fn) => withDatabase(settings, fn),
+          });
+          emit(io, opts, r, renderRestore);
+          verdict(
+            r.differences.length === 0,
+            `restore: ${r.differences.length} table(s) differ from the backup`,
+          );
+        } catch (e) {
+          if (e instanceof RestoreRefusedError) throw new UsageError(e.message);
+          throw e;
+        }
+      }),
+  );
+
+  ops.addCommand(
+    leaf('db-maintenance', 'ANALYZE, VACUUM (ANALYZE), REINDEX with table statistics before and after')
+      .option('--full', 'VACUUM FULL (locks each table: maintenance window only)')
+      .option('--no-reindex', 'skip REINDEX')
+      .action(
+        act(async (opts, { settings }) => {
+          const steps: MaintenanceStep[] = ['analyze', opts.full ? 'vacuum_full' : 'vacuum'];
+          if (opts.reindex !== false) steps.push('reindex');
+          const r = await withDatabase(settings, (db) => dbMaintenance(db, { steps }));
+          emit(io, opts, r, renderDbMaintenance);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'cache-maintenance',
+      'keyspace hits/misses, count and memory of our keys (SCAN), remove keys without TTL',
+    )
+      .option('--dry-run', 'report only, remove nothing')
+      .action(
+        act(async (opts, { settings }) => {
+          const r = await cacheMaintenance({
+            redisUrl: settings.cache.redis_url,
+            prefix: settings.cache.key_prefix,
+            dryRun: opts.dryRun === true,
+          });
+          emit(io, opts, r, renderCacheMaintenance);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf('log-analysis', 'errors grouped and counted, slow/timeout/memory warnings, API and database errors')
+      .option('--hours <n>', 'hours to cover', parseInteger, 24)
+      .action(
+        act(async (opts, { settings }) => {
+          const r = await logAnalysis(settings.logging.dir, { hours: positive('hours', opts.hours, 24) });
+          emit(io, opts, r, renderLogAnalysis);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'security-audit',
+      'failed API auth in logs, config/code permissions, certificate expiry, secrets in logs',
+    )
+      .option('--cert <path>', 'TLS certificate (PEM) whose expiry to check')
+      .option('--hours <n>', 'hours of logs to search for failed authentications', parseInteger, 168)
+      .action(
+        act(async (opts, { settings }) => {
+          const root = resolve(DEFAULT_CONFIG_DIR, '..');
+          const r = await securityAudit({
+            logDir: settings.logging.dir,
+            configDir: siteConfigDir(opts, io),
+            codeDirs: [resolve(root, 'dist'), resolve(root, 'bin')],
+            certPath: typeof opts.cert === 'string' ? opts.cert : null,
+            secrets: secretValues(settings),
+            hours: positive('hours', opts.hours, 168),
+          });
+          emit(io, opts, r, renderSecurityAudit);
+          verdict(r.worst !== 'error', 'security-audit: problems found');
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf('capacity-planning', 'sizes of log/data/backup dirs and of every table, growth trend')
+      .option('--days <n>', 'days of samples for the trend', parseInteger, 90)
+      .option('--record', "store today's sizes in metrics_samples (run monthly to build the trend)")
+      .action(
+        act(async (opts, cfg) => {
+          const s = cfg.settings;
+          const r = await withDatabase(s, (db) =>
+            capacityPlanning(db, {
+              logDir: s.logging.dir,
+              dataDir: s.database.data_dir,
+              backupDir: s.backup.dir,
+              days: positive('days', opts.days, 90),
+              diskThreshold: systemRules(cfg).disk_usage?.threshold,
+              record: opts.record === true,
+            }),
+          );
+          emit(io, opts, r, renderCapacity);
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'health-check',
+      'the morning routine: service, database, cache, providers, errors, resources (exit 0/1/2 = pass/warn/fail)',
+    )
+      .option('--url <url>', 'health endpoint (default: the configured port on loopback)')
+      .option('--no-service', 'skip the service endpoint (CLI-only installation)')
+      .option('--no-providers', 'skip the provider check')
+      .action(
+        act(async (opts, cfg) => {
+          const s = cfg.settings;
+          const r = await healthCheck({
+            serviceUrl:
+              opts.service === false
+                ? null
+                : typeof opts.url === 'string'
+                  ? opts.url
+                  : healthUrl(s.monitoring),
+            database: () =>
+              withDatabase(s, async (db) => {
+                const info = await databaseInfo(db);
+                return `${info.serverVersion}, ${db.location}, ${Math.round(info.sizeBytes / 1048576)} MB`;
+              }),
+            cache: s.cache.redis_url
+              ? async () => {
+                  const redis = new RedisCache({
+                    url: s.cache.redis_url as string,
+                    prefix: s.cache.key_prefix,
+                    defaultTtlSeconds: 1,
+                  });
+                  try {
+                    if (!(await redis.waitReady(2000)))
+                      throw new Error(`Redis ${redis.location} unreachable`);
+                    return `Redis ${redis.location}: ${await redis.client.ping()}`;
+                  } finally {
+                    await redis.close();
+                  }
+                }
+              : null,
+            providers: opts.providers === false ? undefined : () => testApiConnections(s),
+            logDir: s.logging.dir,
+            resources: () =>
+              resourceSample(
+                { logDir: s.logging.dir, dataDir: s.database.data_dir, backupDir: s.backup.dir },
+                null,
+              ),
+            resourceRules: systemRules(cfg),
+            timeoutMs: 10_000,
+          });
+          emit(io, opts, r, renderHealth);
+          if (r.status === 'fail') {
+            io.stderr('options-engine: health-check: FAIL\n');
+            throw new CommanderError(2, 'ops.health.fail', 'health-check: fail');
+          }
+          verdict(r.status === 'pass', 'health-check: WARN');
+        }),
+      ),
+  );
+
+  requireSubcommand(ops, io);
+  return ops;
+}

@@ -1,0 +1,64 @@
+/**
+ * Naming and bookkeeping of the backup directory:
+ *   db_backup_<stamp>.dump            pg_dump -Fc (custom format: `pg_restore --list` reads it)
+ *   db_backup_<stamp>.pglite.tar.gz   embedded PGlite: dumpDataDir() of the whole data directory
+ *   config_backup_<stamp>.tar.gz      the configuration directory
+ *   backup_<stamp>.manifest.json      what was written: files, sizes, sha256, per-table rows and checksums
+ * `<stamp>` is `YYYYMMDD_HHMMSS` in UTC, so names sort by time.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TableSum } from './tableChecksums.js';
+
+export const STAMP_RE = /^\d{8}_\d{6}$/;
+/** Every file name a backup run may create. */
+export const BACKUP_FILE_RE =
+  /^(?:db_backup|config_backup|backup|config_before_restore)_(\d{8}_\d{6})\.(?:dump|pglite\.tar\.gz|tar\.gz|manifest\.json)$/;
+
+export function backupStamp(ms: number): string {
+  const d = new Date(ms).toISOString();
+  return `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}_${d.slice(11, 13)}${d.slice(14, 16)}${d.slice(17, 19)}`;
+}
+
+export interface BackupFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BackupManifest {
+  stamp: string;
+  createdAt: string;
+  engine: 'postgres' | 'pglite';
+  /** Safe to print: no credentials. */
+  location: string;
+  database: BackupFile | null;
+  config: (BackupFile & { sourceDir: string }) | null;
+  tables: Record<string, TableSum>;
+}
+
+export const manifestName = (stamp: string) => `backup_${stamp}.manifest.json`;
+
+export function describeFile(dir: string, name: string): BackupFile {
+  const path = join(dir, name);
+  return {
+    name,
+    bytes: statSync(path).size,
+    sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
+  };
+}
+
+/** The manifests in `dir`, oldest first. */
+export function listManifests(dir: string): BackupManifest[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^backup_\d{8}_\d{6}\.manifest\.json$/.test(n))
+    .sort()
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as BackupManifest);
+}

@@ -1,0 +1,177 @@
+/**
+ * `ops restore full|database|config <stamp|latest>`: the guide's recovery procedure. Refuses to
+ * overwrite anything without `--yes`. Before touching the configuration it archives the current one
+ * (`config_before_restore_<now>.tar.gz`); before replacing an embedded data directory it keeps the
+ * old one beside it (`pglite.before-restore-<now>`). After a database restore every table's row
+ * count and checksum is compared with the backup's manifest.
+ *
+ * The guide's `psql options_engine < db_backup.sql` becomes `pg_restore --clean --if-exists
+ * --single-transaction` of the custom-format dump: one transaction, so a failed restore leaves the
+ * database as it was.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { acquireDataDirLock } from '../store/dataDirLock.js';
+import type { Queryable } from '../store/db.js';
+import { pgliteDir } from '../store/openDatabase.js';
+import { type BackupManifest, backupStamp, listManifests, STAMP_RE } from './backupFiles.js';
+import { pgConnection, runTool } from './processRunner.js';
+import { checksumDifferences, tableChecksums } from './tableChecksums.js';
+
+export type RestoreKind = 'full' | 'database' | 'config';
+
+/** Restore asked to overwrite without --yes, or named a backup that is not there (exit 2). */
+export class RestoreRefusedError extends Error {
+  override name = 'RestoreRefusedError';
+}
+
+export interface RestoreOptions {
+  dir: string;
+  /** `latest` or a `YYYYMMDD_HHMMSS` stamp. */
+  stamp: string;
+  yes: boolean;
+  /** Server URL (settings `database.url`); null = embedded PGlite under `dataDir`. */
+  url: string | null;
+  schema?: string | null;
+  dataDir: string;
+  /** Where the configuration goes back to. */
+  configDir: string | null;
+  /** Opens the restored database to verify it (closed by the caller's function). */
+  verify?: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>;
+  now?: number;
+}
+
+export interface RestoreReport {
+  kind: RestoreKind;
+  stamp: string;
+  restored: string[];
+  /** Where the previous state was kept, if anywhere. */
+  keptPrevious: string[];
+  /** Table differences against the manifest after the restore (empty = identical). */
+  differences: string[];
+  verified: boolean;
+}
+
+/** The manifest for `stamp` (`latest` = newest holding what `kind` needs). */
+export function findBackup(dir: string, stamp: string, kind: RestoreKind): BackupManifest {
+  if (stamp !== 'latest' && !STAMP_RE.test(stamp))
+    throw new RestoreRefusedError(
+      `backup stamp: expected "latest" or YYYYMMDD_HHMMSS, got ${JSON.stringify(stamp)}`,
+    );
+  const usable = listManifests(dir).filter(
+    (m) => (kind === 'config' || m.database !== null) && (kind === 'database' || m.config !== null),
+  );
+  const m = stamp === 'latest' ? usable.at(-1) : usable.find((x) => x.stamp === stamp);
+  if (!m) {
+    const hint =
+      kind === 'full' ? ' (a full backup holds both the database and the configuration; try `database`)' : '';
+    throw new RestoreRefusedError(`no ${kind} backup ${stamp} in ${resolve(dir)}${hint}`);
+  }
+  return m;
+}
+
+async function restorePostgres(file: string, o: RestoreOptions): Promise<void> {
+  if (!o.url) throw new Error('restore: database.url is required to restore a PostgreSQL server');
+  const c = pgConnection(o.url);
+  const args = [
+    '--clean',
+    '--if-exists',
+    '--no-owner',
+    '--no-privileges',
+    '--single-transaction',
+    '--exit-on-error',
+  ];
+  if (o.schema) args.push('-n', o.schema);
+  args.push('--dbname', c.url, file);
+  await runTool('pg_restore', args, { env: c.env, secrets: c.secrets });
+}
+
+/** Replaces the embedded data directory with the dump; the old one is kept beside it. */
+async function restorePglite(file: string, o: RestoreOptions, suffix: string): Promise<string> {
+  const lock = acquireDataDirLock(o.dataDir); // throws naming the pid when the service holds it
+  try {
+    const dir = pgliteDir(o.dataDir);
+    const kept = `${dir}.before-restore-${suffix}`;
+    if (existsSync(dir)) renameSync(dir, kept);
+    const pg = await PGlite.create(dir, { loadDataDir: new Blob([readFileSync(file)]) });
+    await pg.query('SELECT 1');
+    await pg.close();
+    return existsSync(kept) ? kept : '';
+  } finally {
+    lock.release();
+  }
+}
+
+export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<RestoreReport> {
+  const dir = resolve(o.dir);
+  const m = findBackup(dir, o.stamp, kind);
+  const now = o.now ?? Date.now();
+  const suffix = backupStamp(now);
+  const overwrite = [
+    ...(kind !== 'config'
+      ? [`the database (${m.engine === 'pglite' ? pgliteDir(o.dataDir) : 'server'})`]
+      : []),
+    ...(kind !== 'database' && o.configDir ? [`the configuration in ${resolve(o.configDir)}`] : []),
+  ];
+  if (!o.yes)
+    throw new RestoreRefusedError(
+      `restore ${kind} ${m.stamp} would overwrite ${overwrite.join(' and ')}; run again with --yes (stop the service first)`,
+    );
+  const report: RestoreReport = {
+    kind,
+    stamp: m.stamp,
+    restored: [],
+    keptPrevious: [],
+    differences: [],
+    verified: false,
+  };
+
+  if (kind !== 'config' && m.database) {
+    const file = join(dir, m.database.name);
+    if (m.engine === 'pglite') {
+      if (o.url)
+        throw new RestoreRefusedError('this backup is of the embedded database; database.url is set');
+      const kept = await restorePglite(file, o, suffix);
+      if (kept) report.keptPrevious.push(kept);
+    } else {
+      if (!o.url)
+        throw new RestoreRefusedError('this backup is of a PostgreSQL server; database.url is not set');
+      await restorePostgres(file, o);
+    }
+    report.restored.push(m.database.name);
+    if (o.verify) {
+      const after = await o.verify((q) => tableChecksums(q));
+      report.differences = checksumDifferences(m.tables, after);
+      report.verified = report.differences.length === 0;
+    }
+  }
+
+  if (kind !== 'database' && m.config && o.configDir) {
+    const target = resolve(o.configDir);
+    if (existsSync(target)) {
+      const keep = join(dir, `config_before_restore_${suffix}.tar.gz`);
+      await runTool('tar', ['-czf', keep, '-C', target, '.']);
+      report.keptPrevious.push(keep);
+    } else mkdirSync(target, { recursive: true, mode: 0o700 });
+    await runTool('tar', ['-xzf', join(dir, m.config.name), '-C', target]);
+    report.restored.push(m.config.name);
+  }
+  return report;
+}
+
+export function renderRestore(r: RestoreReport): string {
+  return [
+    `Restore ${r.kind} from ${r.stamp}: ${r.restored.join(', ') || 'nothing'}`,
+    ...r.keptPrevious.map((k) => `Previous state kept in ${k}`),
+    r.restored.some((f) => f.startsWith('db_backup'))
+      ? r.verified
+        ? 'Verification: every table has the row count and checksum of the backup'
+        : `Verification: ${r.differences.length ? 'DIFFERENCES' : 'not run'}`
+      : '',
+    ...r.differences.map((d) => `  ${d}`),
+    '',
+  ]
+    .filter((l, i, a) => l !== '' || i === a.length - 1)
+    .join('\n');
+}
