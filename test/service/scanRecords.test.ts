@@ -3,7 +3,12 @@ import { loadConfig } from '../../src/config/loadConfig.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { runScan } from '../../src/scan/runScan.js';
 import type { ScanResult } from '../../src/scan/types.js';
-import { completedScanRecord, type ScanMeta, tradeRecords, unfinishedScanRecord } from '../../src/service/scanRecords.js';
+import {
+  completedScanRecord,
+  type ScanMeta,
+  tradeRecords,
+  unfinishedScanRecord,
+} from '../../src/service/scanRecords.js';
 import { validateScan } from '../../src/store/scansRepo.js';
 import { validateTrades } from '../../src/store/tradesRepo.js';
 
@@ -50,7 +55,13 @@ describe('scan records', () => {
     expect(() => validateTrades(rows)).not.toThrow();
     rows.forEach((row, i) => {
       const t = result.trades[i];
-      expect(row).toMatchObject({ rank: t.rank, ticker: t.ticker, strategy: t.strategy, thesis: t.thesis, expiration: t.expiration });
+      expect(row).toMatchObject({
+        rank: t.rank,
+        ticker: t.ticker,
+        strategy: t.strategy,
+        thesis: t.thesis,
+        expiration: t.expiration,
+      });
       expect(row.pop).toBeCloseTo(t.pop, 12);
       expect(row.maxLoss).toBeCloseTo(t.maxLoss, 9);
       expect(row.legs).toHaveLength(t.legs.length);
@@ -62,6 +73,10 @@ describe('scan records', () => {
   it('records a scan that ended without a result, with where and why', () => {
     const r = unfinishedScanRecord(meta, 'cancelled', 'collect', 'stopped by service shutdown');
     expect(() => validateScan(r)).not.toThrow();
-    expect(r).toMatchObject({ status: 'cancelled', timings: { total: 1234 }, errors: [{ stage: 'collect', message: 'stopped by service shutdown' }] });
+    expect(r).toMatchObject({
+      status: 'cancelled',
+      timings: { total: 1234 },
+      errors: [{ stage: 'collect', message: 'stopped by service shutdown' }],
+    });
   });
 });
