@@ -2,10 +2,10 @@
 import { Command, Option } from 'commander';
 import { configCommand } from './commands/configCommand.js';
 import { dbCommand } from './commands/dbCommand.js';
-import { notYet, requireSubcommand } from './commands/notYet.js';
 import { opsCommand } from './commands/opsCommand.js';
+import { requireSubcommand } from './commands/requireSubcommand.js';
 import { scanAction } from './commands/scanCommand.js';
-import { loadForCommand } from './context.js';
+import { serveAction } from './commands/serveCommand.js';
 import type { CliIo } from './io.js';
 import { parseInteger, parseList, parseNumber, withCommonOptions } from './options.js';
 import { VERSION } from './version.js';
@@ -51,10 +51,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
       .description('run the service: scheduler, /health, /status, /metrics, REST API')
       .option('--port <port>', 'HTTP port', parseInteger)
       .option('--host <host>', 'HTTP bind address')
-      .action((opts: Record<string, unknown>) => {
-        loadForCommand(opts, io);
-        notYet('serve', 7);
-      }),
+      .action((opts: Record<string, unknown>) => serveAction(opts, io)),
   );
 
   program.addCommand(opsCommand(io));

@@ -1,7 +1,6 @@
 /** Runs the CLI in-process and returns its exit code (the binary only sets process.exitCode). */
 import { CommanderError } from 'commander';
 import { ConfigError, ConfigErrors } from '../config/ConfigError.js';
-import { NotImplementedError } from './commands/notYet.js';
 import { type CliIo, EXIT, processIo, UsageError } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -41,10 +40,6 @@ function report(err: unknown, io: CliIo): number {
   if (err instanceof UsageError) {
     io.stderr(`options-engine: ${err.message}\n`);
     return EXIT.usage;
-  }
-  if (err instanceof NotImplementedError) {
-    io.stderr(`options-engine: ${err.message}\n`);
-    return EXIT.failure;
   }
   const e = err instanceof Error ? err : new Error(String(err));
   io.stderr(`options-engine: error: ${e.message}\n`);

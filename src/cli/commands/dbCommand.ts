@@ -5,7 +5,7 @@ import { openDatabase } from '../../store/openDatabase.js';
 import { loadForCommand } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withCommonOptions } from '../options.js';
-import { requireSubcommand } from './notYet.js';
+import { requireSubcommand } from './requireSubcommand.js';
 
 /** Opens the configured database; beside a running service, joins it through its socket. */
 async function withDatabase<T>(

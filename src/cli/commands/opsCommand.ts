@@ -32,7 +32,7 @@ import { databaseInfo } from '../../store/maintenance.js';
 import { loadForCommand } from '../context.js';
 import { type CliIo, UsageError } from '../io.js';
 import { parseInteger, parseList, withCommonOptions } from '../options.js';
-import { requireSubcommand } from './notYet.js';
+import { requireSubcommand } from './requireSubcommand.js';
 
 type Opts = Record<string, unknown>;
 

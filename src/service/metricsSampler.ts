@@ -1,0 +1,110 @@
+/**
+ * Every `monitoring.sample_interval_seconds` (60 s): one row of telemetry into `metrics_samples`
+ * (for the weekly and monthly reports and the alert rules), and the provider calls made since the
+ * previous tick into `api_calls` (one multi-row insert). A failed write is logged and dropped: the
+ * service keeps running on a sick database, and the buffer is bounded.
+ */
+import type { Logger } from 'pino';
+import type { ApiCall } from '../market/http/apiCall.js';
+import { type ApiCallRecord, recordApiCalls } from '../store/apiCallsRepo.js';
+import type { Database } from '../store/db.js';
+import { insertMetricsSample } from '../store/metricsSamplesRepo.js';
+import type { Telemetry } from './telemetry.js';
+
+/** Provider calls kept for the next write at most; older ones are dropped first. */
+const MAX_PENDING_CALLS = 20_000;
+
+export interface SamplerOptions {
+  db: Database;
+  telemetry: Telemetry;
+  /** `host:port`, the `instance` column. */
+  instance: string;
+  /** Current interval, seconds (it may change on reload). */
+  intervalSeconds: () => number;
+  /** Extra values for the row (e.g. `disk_usage` from the health checks). */
+  extra?: () => Record<string, number | null>;
+  logger: Logger;
+  now?: () => number;
+}
+
+export class MetricsSampler {
+  private timer: NodeJS.Timeout | null = null;
+  private pending: ApiCallRecord[] = [];
+  private writing: Promise<void> | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: SamplerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The HTTP client's observer: buffers the call for `api_calls` (with the scan it served). */
+  recordApiCall(call: ApiCall, scanId: string | null): void {
+    if (this.pending.length >= MAX_PENDING_CALLS) this.pending.shift();
+    this.pending.push({
+      calledAt: call.startedAt,
+      provider: call.provider,
+      endpoint: call.endpoint,
+      status: call.status,
+      ok: call.outcome === 'ok',
+      latencyMs: call.latencyMs,
+      retries: call.retries,
+      error: call.outcome === 'ok' ? null : call.outcome,
+      scanId,
+    });
+  }
+
+  start(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const ms = Math.max(1, this.opts.intervalSeconds()) * 1000;
+    this.timer = setTimeout(() => {
+      void this.sample().finally(() => {
+        if (this.timer) this.schedule();
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Re-reads the interval (after a reload). */
+  reschedule(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Writes one sample and the buffered calls now (also the last act of a graceful stop). */
+  sample(): Promise<void> {
+    this.writing ??= this.write().finally(() => {
+      this.writing = null;
+    });
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const { db, telemetry, logger } = this.opts;
+    try {
+      const metrics = telemetry.sampleRow(this.opts.extra?.() ?? {});
+      await insertMetricsSample(db, { sampledAt: this.now(), instance: this.opts.instance, metrics });
+    } catch (e) {
+      logger.error({ err: e instanceof Error ? e.message : String(e) }, 'metrics sample could not be stored');
+    }
+    const calls = this.pending;
+    this.pending = [];
+    if (calls.length === 0) return;
+    try {
+      await recordApiCalls(db, calls);
+    } catch (e) {
+      logger.error(
+        { calls: calls.length, err: e instanceof Error ? e.message : String(e) },
+        'API call records could not be stored',
+      );
+    }
+  }
+}

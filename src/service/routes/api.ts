@@ -1,0 +1,302 @@
+/**
+ * The REST API: stored scans, trades and chains, and `POST /api/scans` to start a scan now.
+ * Parameters are validated by the route schemas (400 naming the field, see server.ts), the scan
+ * overrides once more by the settings schema (cross-field rules such as min_dte ≤ max_dte). Writes
+ * need the bearer token; reads need it when `api.require_token_for_reads` is set.
+ */
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import { type Settings, STRATEGY_NAMES, settingsSchema } from '../../config/schema.js';
+import type { Database } from '../../store/db.js';
+import { getScan, listScans, type StoredScan } from '../../store/scansRepo.js';
+import { type StoredTrade, tradesOfScan } from '../../store/tradesRepo.js';
+import { latestChain, scansBefore } from '../queries.js';
+import type { ScanParams } from '../scanJob.js';
+import { ScanBusyError } from '../scheduler.js';
+import { FieldError } from './fieldError.js';
+
+export interface ApiDeps {
+  db: Database;
+  settings: () => Settings;
+  /** Starts a scan now; throws ScanBusyError while one runs. */
+  trigger: (params: ScanParams) => string;
+  readGuard: onRequestHookHandler;
+  writeGuard: onRequestHookHandler;
+}
+
+/** The body of POST /api/scans; every field optional. */
+export interface ScanRequestBody {
+  tickers?: string[];
+  strategies?: string[];
+  max_trades?: number;
+  nav?: number;
+  available_capital?: number;
+  min_pop?: number;
+  min_dte?: number;
+  max_dte?: number;
+  as_of?: string;
+}
+
+/** Body field → settings path. */
+const OVERRIDES: Record<Exclude<keyof ScanRequestBody, 'tickers' | 'as_of'>, [string, string]> = {
+  strategies: ['trading', 'strategies'],
+  max_trades: ['trading', 'max_trades'],
+  nav: ['trading', 'nav'],
+  available_capital: ['trading', 'available_capital'],
+  min_pop: ['constraints', 'min_pop'],
+  min_dte: ['constraints', 'min_dte'],
+  max_dte: ['constraints', 'max_dte'],
+};
+
+const TICKER = '^[A-Za-z][A-Za-z0-9.^-]{0,9}$';
+
+export const scanRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    tickers: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      uniqueItems: true,
+      items: { type: 'string', pattern: TICKER },
+      description: 'tickers to scan instead of the configured watchlist/universe',
+    },
+    strategies: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', enum: [...STRATEGY_NAMES] },
+    },
+    max_trades: { type: 'integer', minimum: 1, maximum: 50 },
+    nav: { type: 'number', exclusiveMinimum: 0, description: 'net liquidation value, $' },
+    available_capital: { type: 'number', exclusiveMinimum: 0, description: '$, at most nav' },
+    min_pop: { type: 'number', minimum: 0, maximum: 1, description: 'probability of profit, fraction' },
+    min_dte: { type: 'integer', minimum: 0 },
+    max_dte: { type: 'integer', minimum: 1 },
+    as_of: {
+      type: 'string',
+      format: 'date-time',
+      description: 'fixed "now" (ISO 8601) for a reproducible scan',
+    },
+  },
+} as const;
+
+/** Settings with the request's overrides, validated by the settings schema (cross-field rules too). */
+export function applyScanRequest(settings: Settings, body: ScanRequestBody): ScanParams {
+  const tree = structuredClone(settings) as unknown as Record<string, Record<string, unknown>>;
+  for (const [field, [section, key]] of Object.entries(OVERRIDES)) {
+    const v = body[field as keyof typeof OVERRIDES];
+    if (v !== undefined) tree[section][key] = v;
+  }
+  const parsed = settingsSchema.safeParse(tree);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue.path.map(String);
+    const field =
+      Object.entries(OVERRIDES).find(([, p]) => p[0] === path[0] && p[1] === path[1])?.[0] ?? path.join('.');
+    throw new FieldError('body', field, issue.message);
+  }
+  const params: ScanParams = { settings: parsed.data };
+  if (body.tickers) params.tickers = body.tickers.map((t) => t.toUpperCase());
+  if (body.as_of !== undefined) params.asOf = Date.parse(body.as_of);
+  return params;
+}
+
+function scanSummary(s: StoredScan) {
+  return {
+    id: s.id,
+    status: s.status,
+    source: s.source,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+    durationMs: s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
+    asOf: s.asOf,
+    tradeCount: s.tradeCount,
+    result: (s.counts as { result?: unknown }).result ?? null,
+    message:
+      (s.counts as { message?: unknown }).message ?? (s.errors[0] as { message?: unknown })?.message ?? null,
+  };
+}
+
+function tradeView(t: StoredTrade) {
+  return {
+    rank: t.rank,
+    ticker: t.ticker,
+    strategy: t.strategy,
+    legs: t.legs,
+    expiration: t.expiration,
+    pop: t.pop,
+    score: t.score,
+    netPremium: t.netPremium,
+    maxProfit: t.maxProfit,
+    maxLoss: t.maxLoss,
+    capitalRequired: t.capitalRequired,
+    greeks: { delta: t.delta, gamma: t.gamma, theta: t.theta, vega: t.vega },
+    thesis: t.thesis,
+    scoreComponents: t.scoreComponents,
+    metrics: t.metrics,
+    scanId: t.scanId,
+    createdAt: t.createdAt,
+  };
+}
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;
+
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const json = 'application/json; charset=utf-8';
+
+export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { db } = deps;
+
+  app.get(
+    '/api/trades/latest',
+    {
+      onRequest: deps.readGuard,
+      schema: {
+        summary: 'Trades of the latest completed scan, best first',
+        tags: ['api'],
+        querystring: { type: 'object', additionalProperties: false, properties: {} },
+        response: { 200: anyObject },
+      },
+    },
+    async (_req, reply) => {
+      const [scan] = await listScans(db, { status: 'completed', limit: 1 });
+      const trades = scan ? await tradesOfScan(db, scan.id) : [];
+      reply
+        .type(json)
+        .send(JSON.stringify({ scan: scan ? scanSummary(scan) : null, trades: trades.map(tradeView) }));
+    },
+  );
+
+  app.get<{ Querystring: { limit: number; before?: string } }>(
+    '/api/scans',
+    {
+      onRequest: deps.readGuard,
+      schema: {
+        summary: 'Scans, newest first; page with ?before=<startedAt of the last one>',
+        tags: ['api'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 20 },
+            before: { type: 'string', format: 'date-time' },
+          },
+        },
+        response: { 200: anyObject },
+      },
+    },
+    async (req, reply) => {
+      const before = req.query.before ? new Date(req.query.before) : null;
+      const scans = await scansBefore(db, before, req.query.limit);
+      const next = scans.length === req.query.limit ? scans[scans.length - 1].startedAt.toISOString() : null;
+      reply.type(json).send(JSON.stringify({ scans: scans.map(scanSummary), next_before: next }));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/scans/:id',
+    {
+      onRequest: deps.readGuard,
+      schema: {
+        summary: 'One scan with its parameters, timings, counts and trades',
+        tags: ['api'],
+        params: idParams,
+        response: { 200: anyObject, 404: anyObject },
+      },
+    },
+    async (req, reply) => {
+      const scan = await getScan(db, req.params.id);
+      if (!scan) {
+        reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no scan ${req.params.id}` });
+        return reply;
+      }
+      const trades = await tradesOfScan(db, scan.id);
+      reply.type(json).send(
+        JSON.stringify({
+          scan: {
+            ...scanSummary(scan),
+            params: scan.params,
+            timings: scan.timings,
+            counts: scan.counts,
+            errors: scan.errors,
+          },
+          trades: trades.map(tradeView),
+        }),
+      );
+      return reply;
+    },
+  );
+
+  app.post<{ Body: ScanRequestBody }>(
+    '/api/scans',
+    {
+      onRequest: deps.writeGuard,
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      // No body at all means "scan with the current settings".
+      preValidation: async (req) => {
+        if (req.body === undefined || req.body === null) req.body = {};
+      },
+      schema: {
+        summary: 'Start a scan now (bearer token); 202 with its id, 409 while one runs',
+        tags: ['api'],
+        security: [{ bearerAuth: [] }],
+        body: scanRequestSchema,
+        response: { 202: anyObject, 409: anyObject },
+      },
+    },
+    async (req, reply) => {
+      const params = applyScanRequest(deps.settings(), req.body);
+      try {
+        const id = deps.trigger(params);
+        reply
+          .code(202)
+          .header('location', `/api/scans/${id}`)
+          .send({ id, status: 'accepted', links: { scan: `/api/scans/${id}`, status: '/status' } });
+      } catch (e) {
+        if (!(e instanceof ScanBusyError)) throw e;
+        reply
+          .code(409)
+          .send({ statusCode: 409, error: 'Conflict', message: e.message, runningScanId: e.runningId });
+      }
+      return reply;
+    },
+  );
+
+  app.get<{ Params: { symbol: string }; Querystring: { expiration?: string } }>(
+    '/api/chains/:symbol',
+    {
+      onRequest: deps.readGuard,
+      schema: {
+        summary: 'Latest stored option chain of a symbol (optionally one expiration)',
+        tags: ['api'],
+        params: {
+          type: 'object',
+          required: ['symbol'],
+          properties: { symbol: { type: 'string', pattern: TICKER } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { expiration: { type: 'string', format: 'date' } },
+        },
+        response: { 200: anyObject, 404: anyObject },
+      },
+    },
+    async (req, reply) => {
+      const symbol = req.params.symbol.toUpperCase();
+      const chain = await latestChain(db, symbol, req.query.expiration ?? null);
+      if (!chain) {
+        const what = req.query.expiration ? `${symbol} expiring ${req.query.expiration}` : symbol;
+        reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no stored chain for ${what}` });
+        return reply;
+      }
+      reply.type(json).send(JSON.stringify(chain));
+      return reply;
+    },
+  );
+}

@@ -1,0 +1,403 @@
+/**
+ * `options-engine serve`: starts the service and runs it until a stop signal.
+ *
+ * Two processes. The scan engine (engine/), a child process at a lower CPU priority, owns market
+ * data, the cache, the scan pipeline, the scan's database writes and — without DATABASE_URL — the
+ * embedded PGlite, served on loopback. This process answers HTTP, schedules scans, keeps the
+ * telemetry and reads the database over a connection pool (to the server, or to the engine's
+ * loopback endpoint), so that neither a scan nor PGlite's WASM backend ever holds up a health probe.
+ *
+ * Start: configuration → logs → engine (database + migrations, cache, providers) → pool → health
+ * checks → HTTP server → metrics sampler → scheduler, whose first scan runs at once and prints its
+ * table to stdout.
+ *
+ * SIGTERM / SIGINT: readiness fails, the server stops accepting and finishes its requests, the scan
+ * in flight is stopped (collection aborted; a scan already saving completes — its transaction makes
+ * it all or nothing), a last metrics sample is written, the engine and pools close, logs flush; the
+ * process exits 0 well within 10 s (a watchdog exits 1 at 10 s if something hangs). A second signal
+ * exits at once. SIGHUP: reload settings.yaml and monitoring.yaml — an invalid new configuration is
+ * rejected with an ERROR line and the old one stays — and reopen the log files. SIGUSR2: reopen the
+ * log files (logrotate's postrotate).
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../config/loadConfig.js';
+import type { MonitoringConfig } from '../config/monitoringSchema.js';
+import type { Settings } from '../config/schema.js';
+import { secretValues } from '../config/secrets.js';
+import type { CacheStats } from '../store/cache.js';
+import type { Database } from '../store/db.js';
+import { openDatabase } from '../store/openDatabase.js';
+import { PgDatabase } from '../store/pgDatabase.js';
+import { listScans } from '../store/scansRepo.js';
+import { keepRestartOnly, restartOnlyChanges } from './configChanges.js';
+import { ScanEngine } from './engine/scanEngine.js';
+import { HealthMonitor } from './healthChecks.js';
+import { createLogging } from './logging.js';
+import { isMarketOpen } from './marketHours.js';
+import { MetricsSampler } from './metricsSampler.js';
+import { createRedisProbe } from './redisProbe.js';
+import type { StatusInput } from './routes/status.js';
+import { scanGateFor } from './scanGate.js';
+import { Scheduler } from './scheduler.js';
+import { buildServer } from './server.js';
+import { installSignals } from './signals.js';
+import { Telemetry } from './telemetry.js';
+import { timedDatabase } from './timedDatabase.js';
+
+export interface ServiceOptions {
+  /** Loads the configuration (files + environment + flags); called again on each reload. */
+  load: () => LoadedConfig;
+  /** The configuration already loaded by the caller (else `load()` is called). */
+  initial?: LoadedConfig;
+  /** Where scan tables go (stdout). */
+  stdout: (text: string) => void;
+  version: string;
+  /** Installs the SIGTERM/SIGINT/SIGHUP/SIGUSR2 handlers and the exit watchdog (default true). */
+  signals?: boolean;
+  /** Runs a scan at once (default true). */
+  firstScan?: boolean;
+  /** The stop watchdog, ms (default 10 000). */
+  stopDeadlineMs?: number;
+}
+
+export interface RunningService {
+  readonly app: FastifyInstance;
+  /** `http://host:port` the server listens on. */
+  readonly url: string;
+  readonly scheduler: Scheduler;
+  readonly telemetry: Telemetry;
+  /** Resolves with the exit code once the service has stopped (1 after an engine failure). */
+  readonly stopped: Promise<number>;
+  stop(reason?: string): Promise<void>;
+  /** Reloads the configuration; false when the new one was rejected. */
+  reload(): boolean;
+  reopenLogs(): void;
+}
+
+/** How long a stop waits for the scan in flight, then for the engine to close, ms. */
+const SCAN_STOP_GRACE_MS = 5000;
+const ENGINE_CLOSE_MS = 3000;
+
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const cfg = opts.initial ?? opts.load();
+  let settings: Settings = cfg.settings;
+  let monitoring: MonitoringConfig = cfg.monitoring;
+  let files = cfg.files;
+  let lastReload: StatusInput['reload'] = null;
+  const startedAt = Date.now();
+  const closers: (() => Promise<unknown> | unknown)[] = [];
+
+  const logging = createLogging({
+    level: settings.logging.level,
+    dir: settings.logging.dir,
+    jsonStdout: settings.logging.json_stdout,
+    secrets: secretValues(settings),
+  });
+  const loggers = new Map<string, Logger>();
+  const child = (component: string) => {
+    let l = loggers.get(component);
+    if (!l) {
+      l = logging.logger.child({ component });
+      loggers.set(component, l);
+    }
+    return l;
+  };
+  const log = child('service');
+  const instance = `${hostname()}:${settings.monitoring.port}`;
+  let stop: (reason: string, code?: number) => Promise<void> = async () => {};
+
+  try {
+    const telemetry = new Telemetry({
+      windowSeconds: settings.monitoring.metrics_window_seconds,
+      version: opts.version,
+    });
+    closers.push(() => telemetry.close());
+    let cacheStats: CacheStats | null = null;
+    let scheduler: Scheduler | null = null;
+    let sampler: MetricsSampler | null = null;
+    const engine = await ScanEngine.start(settings, {
+      apiCall: (call) => {
+        telemetry.onApiCall(call);
+        sampler?.recordApiCall(call, scheduler?.state().running?.id ?? null);
+      },
+      providerCall: (p, e, ms, outcome) => telemetry.recordProviderCall(p, e, ms, outcome),
+      circuit: (p, state) => telemetry.setCircuit(p, state),
+      cacheStats: (s) => {
+        cacheStats = s;
+      },
+      dbQuery: (op, ms, ok) => telemetry.recordDbQuery(op, ms, ok),
+      log: (level, component, fields, msg) => child(component)[level](fields, msg),
+      providers: () => {},
+      crash: (e) => {
+        log.fatal({ err: e.message }, 'the scan engine failed; stopping (systemd restarts the service)');
+        void stop('engine failure', 1);
+      },
+    });
+    closers.push(() => engine.close(ENGINE_CLOSE_MS));
+    const info = engine.info;
+    const currentCache = (): CacheStats =>
+      cacheStats ?? {
+        configured: info.cacheConfigured,
+        active: info.cacheConfigured,
+        hits: 0,
+        misses: 0,
+        sets: 0,
+        errors: 0,
+        fallbacks: 0,
+        hitRate: null,
+        memoryEntries: 0,
+      };
+    telemetry.watchCache(currentCache);
+
+    const dbLog = child('db');
+    const pool: Database = info.embeddedUrl
+      ? await PgDatabase.open({
+          url: info.embeddedUrl,
+          poolSize: 2,
+          poolOverflow: 2,
+          statementTimeoutMs: settings.database.statement_timeout_ms,
+          connectRetries: 3,
+          applicationName: 'options-engine-service',
+          logger: dbLog,
+        })
+      : await openDatabase(settings.database, { logger: dbLog });
+    closers.push(() => pool.close());
+    const db = timedDatabase(pool, (op, ms, ok) => telemetry.recordDbQuery(op, ms, ok), dbLog);
+    const redis = settings.cache.redis_url ? createRedisProbe(settings.cache.redis_url) : null;
+    if (redis) closers.push(() => redis.close());
+
+    const circuits = () => {
+      const all = telemetry.circuitStates();
+      return Object.fromEntries(info.providers.httpProviders.map((p) => [p, all[p] ?? 'closed']));
+    };
+    const health: HealthMonitor = new HealthMonitor({
+      releaseId: opts.version,
+      serviceId: `options-engine@${instance}`,
+      startedAt,
+      db,
+      dbLocation: info.location,
+      redis,
+      cache: currentCache,
+      circuits,
+      busy: () => (scheduler?.state().running?.stage === 'saving' ? 'a scan is being saved' : null),
+      diskPath: () => resolve(settings.database.url ? settings.logging.dir : settings.database.data_dir),
+      limits: () => ({
+        diskPercent: monitoring.alerts.system?.disk_usage?.threshold ?? 85,
+        memoryPercent: monitoring.alerts.system?.memory_usage?.threshold ?? 90,
+        slowMs: settings.logging.slow_threshold_ms,
+      }),
+      freshness: (now) => {
+        const ex = settings.execution;
+        return {
+          expectScans: !ex.market_hours_only || isMarketOpen(now),
+          maxAgeMs: 2 * ex.interval_minutes * 60_000 + ex.scan_timeout_seconds * 1000,
+        };
+      },
+      localLastScanAt: () => scheduler?.state().lastCompletedAt ?? null,
+      logger: child('health'),
+    });
+    closers.push(() => health.stop());
+
+    const gate = scanGateFor(pool, settings.database.url !== null);
+    const sched = new Scheduler({
+      execution: () => settings.execution,
+      runScan: async (run) => {
+        const { outcome, timing } = await engine.run(run);
+        telemetry.recordScan(timing);
+        return outcome;
+      },
+      gate,
+      onOutcome: (o) => {
+        if (o.table) opts.stdout(o.table);
+        void health.refresh();
+      },
+      logger: child('scheduler'),
+    });
+    scheduler = sched;
+    telemetry.watchScheduler(() => {
+      const s = sched.state();
+      return { lastScanAt: s.lastCompletedAt, nextScanAt: s.nextRunAt };
+    });
+    closers.push(() => sched.stop(SCAN_STOP_GRACE_MS));
+    await seedScanHistory(db, telemetry, log);
+    await health.start();
+
+    sampler = new MetricsSampler({
+      db,
+      telemetry,
+      instance,
+      intervalSeconds: () => settings.monitoring.sample_interval_seconds,
+      extra: () => {
+        const disk = health.current().doc.checks['disk:utilization']?.[0]?.observedValue;
+        return { disk_usage: typeof disk === 'number' ? disk : null };
+      },
+      logger: child('metrics'),
+    });
+    const metricsSampler = sampler;
+    const statusInput = (): StatusInput => ({
+      version: opts.version,
+      instance,
+      pid: process.pid,
+      startedAt,
+      now: Date.now(),
+      settings,
+      files,
+      scheduler: sched.state(),
+      gateShared: gate.shared,
+      database: {
+        engine: info.engine,
+        location: info.location,
+        migration: info.migration,
+        embeddedUrl: info.embeddedUrl,
+      },
+      cache: currentCache(),
+      providers: { choice: info.providers.choice, circuits: circuits() },
+      reload: lastReload,
+    });
+    const app = await buildServer({
+      logger: child('http'),
+      telemetry,
+      health,
+      version: opts.version,
+      settings: () => settings,
+      status: statusInput,
+      api: { db, trigger: (params) => sched.trigger(params) },
+    });
+    closers.push(() => app.close());
+    const address = await app.listen({ port: settings.monitoring.port, host: settings.monitoring.host });
+    metricsSampler.start();
+    telemetry.resetLoopLag();
+    sched.start(opts.firstScan !== false);
+    log.info(
+      {
+        url: address,
+        version: opts.version,
+        db: info.location,
+        cache: info.cacheConfigured,
+        provider: info.providers.choice.primary,
+        migration: info.migration,
+      },
+      'service started',
+    );
+
+    const reload = (): boolean => {
+      let next: LoadedConfig;
+      try {
+        next = opts.load();
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        log.error(
+          { err: message },
+          `configuration reload failed, keeping the previous configuration: ${message}`,
+        );
+        lastReload = { at: Date.now(), ok: false, error: message };
+        return false;
+      }
+      const restart = restartOnlyChanges(settings, next.settings);
+      if (restart.length)
+        log.warn({ keys: restart.join(',') }, 'changed settings take effect after a restart');
+      settings = keepRestartOnly(settings, next.settings);
+      monitoring = next.monitoring;
+      files = next.files;
+      for (const l of [logging.logger, ...loggers.values()]) l.level = settings.logging.level;
+      engine.reconfigure(settings);
+      sched.reconfigure();
+      metricsSampler.reschedule();
+      void health.refresh();
+      lastReload = { at: Date.now(), ok: true, error: null };
+      log.info({ files: files.join(',') }, 'configuration reloaded');
+      return true;
+    };
+
+    let stopping: Promise<void> | null = null;
+    let resolveStopped: (code: number) => void = () => {};
+    const stopped = new Promise<number>((r) => {
+      resolveStopped = r;
+    });
+    stop = (reason, code = 0) => {
+      stopping ??= (async () => {
+        log.info({ reason }, 'stopping: no new requests or scans; finishing the scan in flight');
+        health.setDraining();
+        if (opts.signals !== false) {
+          setTimeout(() => {
+            log.fatal({ reason }, 'stop did not finish in time; exiting');
+            process.exit(1);
+          }, opts.stopDeadlineMs ?? 10_000).unref();
+        }
+        metricsSampler.stop();
+        await Promise.all([app.close(), sched.stop(SCAN_STOP_GRACE_MS)]);
+        await metricsSampler.sample();
+        health.stop();
+        await Promise.all([pool.close().catch(() => {}), redis?.close()]);
+        await engine.close(ENGINE_CLOSE_MS);
+        telemetry.close();
+        uninstall();
+        log.info({ reason }, 'stopped');
+        await logging.close();
+        resolveStopped(code);
+      })();
+      return stopping;
+    };
+
+    const uninstall =
+      opts.signals !== false
+        ? installSignals({
+            stop: (sig) => void stop(sig),
+            stopping: () => stopping !== null,
+            reload: () => {
+              logging.reopen();
+              reload();
+            },
+            reopen: () => {
+              logging.reopen();
+              log.info('log files reopened');
+            },
+            log,
+          })
+        : () => {};
+    return {
+      app,
+      url: address,
+      scheduler: sched,
+      telemetry,
+      stopped,
+      stop: (reason = 'stop requested') => stop(reason),
+      reload,
+      reopenLogs: () => logging.reopen(),
+    };
+  } catch (e) {
+    log.error({ err: e instanceof Error ? e.message : String(e) }, 'service failed to start');
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch {
+        // best effort: the start error is what matters
+      }
+    }
+    await logging.close();
+    throw e;
+  }
+}
+
+/** Scan timings survive a restart: /metrics has percentiles before the first scan here. */
+async function seedScanHistory(db: Database, telemetry: Telemetry, log: Logger): Promise<void> {
+  try {
+    const recent = await listScans(db, { status: 'completed', limit: 100 });
+    telemetry.seedScanHistory(
+      recent.reverse().map((s) => {
+        const counts = s.counts as { tickers?: { scanned?: number }; candidates?: { evaluated?: number } };
+        return {
+          status: 'completed',
+          timingsMs: s.timings,
+          tickersScanned: Number(counts.tickers?.scanned ?? 0),
+          candidatesEvaluated: Number(counts.candidates?.evaluated ?? 0),
+        };
+      }),
+    );
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'scan history not read');
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * One scan as the service runs it: the main job (scan/runScan) with the current settings and
+ * providers, under the scan timeout and the service's stop signal, then persisted — scan, trades and
+ * the option chains it used — in ONE transaction (store/saveScan), so that a stop or a crash leaves
+ * either the whole scan or nothing of it. A scan stopped by shutdown or the timeout is recorded as
+ * `cancelled` / `timeout` with no trades; a scan that throws is recorded as `failed`.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Settings } from '../config/schema.js';
+import type { OptionChain } from '../market/types.js';
+import { insufficientMessage, renderTable } from '../report/renderTable.js';
+import { resolveTickers } from '../scan/resolveTickers.js';
+import { runScan } from '../scan/runScan.js';
+import type { ScanResult, ScanStage } from '../scan/types.js';
+import type { EngineCache } from '../store/cache.js';
+import type { Database, StoreLogger } from '../store/db.js';
+import { saveScan } from '../store/saveScan.js';
+import type { ScanRecord } from '../store/scansRepo.js';
+import {
+  completedScanRecord,
+  type ScanMeta,
+  type ScanTrigger,
+  tradeRecords,
+  unfinishedScanRecord,
+} from './scanRecords.js';
+import type { ServiceProviders } from './serviceProviders.js';
+import type { ScanTimingRecord } from './telemetry.js';
+
+/** Parameters of one scan beyond the settings (from `POST /api/scans`). */
+export interface ScanParams {
+  /** Settings with the request's overrides applied (already validated). */
+  settings?: Settings;
+  tickers?: string[];
+  /** Fixed "now", epoch ms (a reproducible scan; the cache is bypassed). */
+  asOf?: number;
+}
+
+export interface ScanRun {
+  id: string;
+  trigger: ScanTrigger;
+  params?: ScanParams;
+  /** Aborted when the service stops. */
+  signal: AbortSignal;
+  /** Called as each pipeline stage starts, and with `saving` before the database write. */
+  onStage?: (stage: ScanRunStage) => void;
+}
+
+export type ScanRunStage = ScanStage | 'saving';
+
+export type ScanOutcomeStatus = 'completed' | 'failed' | 'timeout' | 'cancelled' | 'skipped';
+
+export interface ScanOutcome {
+  id: string;
+  trigger: ScanTrigger;
+  status: ScanOutcomeStatus;
+  startedAt: number;
+  finishedAt: number;
+  durationMs: number;
+  tradeCount: number;
+  /** `ok` when the basket is full, `insufficient` otherwise; null without a result. */
+  result: 'ok' | 'insufficient' | null;
+  message: string;
+  /** Whether the scan row reached the database. */
+  saved: boolean;
+  /** The table (or the single "Fewer than …" line) of a completed scan. */
+  table: string | null;
+  tickers: number;
+}
+
+export interface ScanJobDeps {
+  db: Database;
+  cache: EngineCache | null;
+  providers: () => ServiceProviders;
+  settings: () => Settings;
+  /** The `scan` component's logger (pino, or the engine process's message logger). */
+  logger: StoreLogger;
+  now?: () => number;
+}
+
+export interface ScanJobResult {
+  outcome: ScanOutcome;
+  /** For telemetry (scan duration by stage, throughput). */
+  timing: ScanTimingRecord;
+}
+
+/** Collects the chains a scan was served by its providers. */
+class ChainCollector {
+  readonly chains: OptionChain[] = [];
+  readonly sources = new Set<string>();
+  add(chain: OptionChain, provider: string): void {
+    this.chains.push(chain);
+    this.sources.add(provider);
+  }
+}
+
+function tableOf(result: ScanResult, maxTrades: number): string {
+  if (result.status === 'insufficient') return `${insufficientMessage(maxTrades)}\n`;
+  return renderTable(result.trades.map((t) => ({ ...t, strategy: t.label })));
+}
+
+export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJobResult> {
+  // Let the caller answer first (POST /api/scans replies 202 before the scan takes the CPU).
+  await yieldToLoop();
+  const now = deps.now ?? Date.now;
+  const log = deps.logger;
+  const settings = run.params?.settings ?? deps.settings();
+  const selection = run.params?.tickers
+    ? { tickers: run.params.tickers, universe: 'request' }
+    : resolveTickers(settings.trading);
+  const providers = deps.providers();
+  const startedAt = now();
+  const asOf = run.params?.asOf ?? null;
+  const meta = (): ScanMeta => ({
+    id: run.id,
+    trigger: run.trigger,
+    startedAt,
+    finishedAt: now(),
+    asOf,
+    tickers: selection.tickers,
+  });
+  const timeoutMs = settings.execution.scan_timeout_seconds * 1000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([run.signal, timeout]);
+  const collector = new ChainCollector();
+  let stage: ScanStage = 'universe';
+  log.info(
+    {
+      scanId: run.id,
+      trigger: run.trigger,
+      tickers: selection.tickers.length,
+      provider: providers.choice.primary,
+    },
+    'scan started',
+  );
+
+  let result: ScanResult | null = null;
+  let failure: unknown = null;
+  providers.setChainSink(collector);
+  try {
+    result = await runScan(
+      {
+        scanId: run.id,
+        asOf: asOf ?? startedAt,
+        tickers: selection.tickers,
+        settings,
+        labels: {
+          provider: providers.choice.primary,
+          fallback: providers.choice.fallback,
+          seed: providers.choice.primary === 'simulated' ? settings.providers.simulated.seed : null,
+          universe: selection.universe,
+        },
+      },
+      {
+        primary: providers.primary,
+        fallback: providers.fallback,
+        cache: asOf === null ? deps.cache : null,
+        signal,
+        onProgress: (e) => {
+          if (e.phase !== 'start') return;
+          stage = e.stage;
+          run.onStage?.(e.stage);
+        },
+      },
+    );
+  } catch (e) {
+    failure = e;
+  } finally {
+    providers.setChainSink(null);
+  }
+
+  let record: ScanRecord;
+  let status: ScanOutcomeStatus;
+  let message: string;
+  if (run.signal.aborted) {
+    status = 'cancelled';
+    message = 'stopped by service shutdown';
+    record = unfinishedScanRecord(meta(), 'cancelled', stage, message);
+  } else if (timeout.aborted) {
+    status = 'timeout';
+    message = `exceeded execution.scan_timeout_seconds (${settings.execution.scan_timeout_seconds} s)`;
+    record = unfinishedScanRecord(meta(), 'timeout', stage, message);
+  } else if (failure !== null || result === null) {
+    status = 'failed';
+    message = failure instanceof Error ? failure.message : String(failure);
+    record = unfinishedScanRecord(meta(), 'failed', stage, message);
+  } else {
+    status = 'completed';
+    message = result.message;
+    record = completedScanRecord(meta(), result);
+  }
+  const completed = status === 'completed' && result !== null;
+  const trades = completed ? tradeRecords(result!) : [];
+
+  let saved = false;
+  run.onStage?.('saving');
+  try {
+    await saveScan(
+      deps.db,
+      record,
+      trades,
+      completed && collector.chains.length > 0
+        ? { source: [...collector.sources].sort().join(','), chains: collector.chains }
+        : null,
+    );
+    saved = true;
+  } catch (e) {
+    log.error(
+      { scanId: run.id, err: e instanceof Error ? e.message : String(e) },
+      'scan could not be saved to the database',
+    );
+  }
+
+  const finishedAt = record.finishedAt?.getTime() ?? now();
+  const outcome: ScanOutcome = {
+    id: run.id,
+    trigger: run.trigger,
+    status,
+    startedAt,
+    finishedAt,
+    durationMs: finishedAt - startedAt,
+    tradeCount: trades.length,
+    result: completed ? result!.status : null,
+    message,
+    saved,
+    table: completed ? tableOf(result!, settings.trading.max_trades) : null,
+    tickers: selection.tickers.length,
+  };
+  const timing: ScanTimingRecord = {
+    status,
+    timingsMs: completed ? { ...result!.stats.timingsMs } : { total: outcome.durationMs },
+    tickersScanned: completed ? result!.stats.tickers.scanned : 0,
+    candidatesEvaluated: completed ? result!.stats.candidates.evaluated : 0,
+  };
+  const fields = {
+    scanId: run.id,
+    status,
+    trades: outcome.tradeCount,
+    ms: Math.round(outcome.durationMs),
+    skipped: completed ? result!.stats.tickers.skipped : undefined,
+    chains: completed ? collector.chains.length : undefined,
+  };
+  if (status === 'completed') log.info(fields, 'scan finished');
+  else if (status === 'cancelled') log.warn({ ...fields, stage }, `scan cancelled: ${message}`);
+  else log.error({ ...fields, stage }, `scan ${status}: ${message}`);
+  if (completed && outcome.durationMs > timeoutMs / 2) {
+    log.warn(
+      { scanId: run.id, ms: Math.round(outcome.durationMs) },
+      'slow scan: more than half the scan timeout',
+    );
+  }
+  return { outcome, timing };
+}

@@ -1,0 +1,163 @@
+/** The fastify app without a port (app.inject), over fakes of the database and the scheduler. */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import type { Settings } from '../../src/config/schema.js';
+import { authorize, bearerMatches } from '../../src/service/auth.js';
+import { HealthMonitor } from '../../src/service/healthChecks.js';
+import type { StatusInput } from '../../src/service/routes/status.js';
+import { BODY_LIMIT_BYTES, buildServer } from '../../src/service/server.js';
+import { Telemetry } from '../../src/service/telemetry.js';
+import type { Database } from '../../src/store/db.js';
+
+const TOKEN = 'inject-token-0123456789';
+const base = loadConfig({ env: {} }).settings;
+let settings: Settings = { ...base, api: { ...base.api, token: TOKEN } };
+
+/** A database whose scans queries fail with a message that must not reach the client. */
+const db = {
+  engine: 'pglite',
+  location: 'pglite:memory',
+  async query(sql: string) {
+    if (/FROM scans\s+WHERE \(\$1::timestamptz/.test(sql))
+      throw new Error('relation "scans" is broken: internal detail');
+    return { rows: [{ at: null }], rowCount: 1 };
+  },
+} as unknown as Database;
+
+const telemetry = new Telemetry({ windowSeconds: 60, version: '0.0.0-test', defaultMetrics: false });
+const health = new HealthMonitor({
+  releaseId: '0.0.0-test',
+  serviceId: 'test',
+  startedAt: Date.now(),
+  db,
+  dbLocation: 'pglite:memory',
+  redis: null,
+  cache: () => ({
+    configured: 'memory',
+    active: 'memory',
+    hits: 0,
+    misses: 0,
+    sets: 0,
+    errors: 0,
+    fallbacks: 0,
+    hitRate: null,
+    memoryEntries: 0,
+  }),
+  circuits: () => ({}),
+  diskPath: () => '.',
+  limits: () => ({ diskPercent: 85, memoryPercent: 90, slowMs: 1000 }),
+  freshness: () => ({ expectScans: true, maxAgeMs: 60_000 }),
+  localLastScanAt: () => null,
+});
+const triggered: unknown[] = [];
+let app: Awaited<ReturnType<typeof buildServer>>;
+
+beforeAll(async () => {
+  await health.refresh();
+  app = await buildServer({
+    logger: pino({ enabled: false }),
+    telemetry,
+    health,
+    version: '0.0.0-test',
+    settings: () => settings,
+    status: () => ({}) as StatusInput,
+    api: {
+      db,
+      trigger: (params) => {
+        triggered.push(params);
+        return '00000000-0000-4000-8000-000000000001';
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  telemetry.close();
+});
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+describe('bearer token', () => {
+  it('matches only the exact token, in a constant-time comparison', () => {
+    expect(bearerMatches(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
+    expect(bearerMatches(`bearer  ${TOKEN} `, TOKEN)).toBe(true);
+    expect(bearerMatches(`Bearer ${TOKEN}x`, TOKEN)).toBe(false);
+    expect(bearerMatches(TOKEN, TOKEN)).toBe(false);
+    expect(bearerMatches(`Basic ${TOKEN}`, TOKEN)).toBe(false);
+    expect(authorize(`Bearer ${TOKEN}`, null)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('OPTIONS_ENGINE_API_TOKEN'),
+    });
+  });
+});
+
+describe('buildServer', () => {
+  it('starts a scan with the request overrides applied to the settings', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/scans',
+      headers: auth,
+      payload: { tickers: ['spy'], max_trades: 2 },
+    });
+    expect(r.statusCode).toBe(202);
+    expect(r.headers.location).toBe('/api/scans/00000000-0000-4000-8000-000000000001');
+    const params = triggered.at(-1) as { tickers: string[]; settings: Settings };
+    expect(params.tickers).toEqual(['SPY']);
+    expect(params.settings.trading.max_trades).toBe(2);
+    expect(params.settings.trading.nav).toBe(base.trading.nav);
+  });
+
+  it('refuses bodies over the size limit (413)', async () => {
+    const big = JSON.stringify({ tickers: Array.from({ length: BODY_LIMIT_BYTES / 4 }, () => 'SPY') });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/scans',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: big,
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json()).toMatchObject({ statusCode: 413 });
+  });
+
+  it('answers an internal failure with a generic 500 that leaks nothing', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/scans' });
+    expect(r.statusCode).toBe(500);
+    expect(r.body).not.toContain('internal detail');
+    expect(telemetry.snapshot().http.errors_5xx).toBeGreaterThanOrEqual(1);
+  });
+
+  it('protects reads when api.require_token_for_reads is set, never the probes', async () => {
+    settings = { ...settings, api: { ...settings.api, require_token_for_reads: true } };
+    try {
+      expect((await app.inject({ url: '/api/trades/latest' })).statusCode).toBe(401);
+      expect((await app.inject({ url: '/status' })).statusCode).toBe(401);
+      expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+      expect((await app.inject({ url: '/health/live' })).statusCode).toBe(200);
+      expect((await app.inject({ url: '/metrics' })).statusCode).toBe(200);
+    } finally {
+      settings = { ...settings, api: { ...settings.api, require_token_for_reads: false } };
+    }
+  });
+
+  it('is not ready before a completed scan, while /health still answers 200 (warn)', async () => {
+    const ready = await app.inject({ url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'fail', output: 'no completed scan yet' });
+    const h = await app.inject({ url: '/health' });
+    expect(h.statusCode).toBe(200);
+    expect(h.json().checks['scheduler:lastScanAge'][0].status).toBe('warn');
+  });
+
+  it('rate-limits a client on the API (429) but never the health and metrics probes', async () => {
+    let last = 0;
+    for (let i = 0; i < 40 && last !== 429; i++) {
+      last = (await app.inject({ method: 'POST', url: '/api/scans', headers: auth, payload: {} })).statusCode;
+    }
+    expect(last).toBe(429);
+    for (let i = 0; i < 350; i++) {
+      const r = await app.inject({ url: i % 2 ? '/health' : '/metrics' });
+      expect(r.statusCode).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The real service on PostgreSQL (a fresh schema, dropped afterwards) and Redis (a unique key
+ * prefix), when DATABASE_URL / REDIS_URL are set; and the scan lock of several instances.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanGateFor } from '../../src/service/scanGate.js';
+import { PgDatabase } from '../../src/store/pgDatabase.js';
+import { type ServiceProcess, sh, startServiceProcess } from './helpers/serviceProcess.js';
+
+const DATABASE_URL = process.env.DATABASE_URL;
+const REDIS_URL = process.env.REDIS_URL;
+if (!DATABASE_URL)
+  console.info('DATABASE_URL is not set: the service tests on a PostgreSQL server are skipped');
+if (DATABASE_URL && !REDIS_URL)
+  console.info('REDIS_URL is not set: the service runs on PostgreSQL with the memory cache');
+
+const schema = `oe_svc_${randomBytes(5).toString('hex')}`;
+const prefix = `options_engine:${schema}:`;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: DATABASE_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** DATABASE_URL with this test's schema alone on the search_path. */
+function schemaUrl(): string {
+  const u = new URL(DATABASE_URL!);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+describe.skipIf(!DATABASE_URL)('on PostgreSQL and Redis', () => {
+  let svc: ServiceProcess;
+
+  beforeAll(async () => {
+    await admin((c) => c.query(`CREATE SCHEMA ${schema}`));
+    svc = await startServiceProcess({
+      env: { DATABASE_URL: schemaUrl(), ...(REDIS_URL ? { REDIS_URL } : {}) },
+      settings: `cache:\n  key_prefix: '${prefix}'\n`,
+    });
+  });
+  afterAll(async () => {
+    await svc?.dispose();
+    await admin((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+    if (REDIS_URL) {
+      const r = new Redis(REDIS_URL);
+      const keys = await r.keys(`${prefix}*`);
+      if (keys.length) await r.del(...keys);
+      await r.quit();
+    }
+  });
+
+  it("reports the server's response times in /health", async () => {
+    const doc = JSON.parse(await sh(`curl -s http://localhost:${svc.port}/health | jq '.'`)) as {
+      status: string;
+      checks: Record<string, { status: string; observedValue: unknown; componentId?: string }[]>;
+    };
+    const pgCheck = doc.checks['postgres:responseTime'][0];
+    expect(pgCheck.status).toBe('pass');
+    expect(pgCheck.componentId).toMatch(/^postgres:\/\/[^@]+$/);
+    if (REDIS_URL) {
+      expect(doc.checks['redis:responseTime'][0]).toMatchObject({ status: 'pass' });
+      expect(typeof doc.checks['redis:responseTime'][0].observedValue).toBe('number');
+    }
+  });
+
+  it('stores the scan, its trades and option snapshots on the server, under the scan lock', async () => {
+    const status = JSON.parse(await sh(`curl -s http://localhost:${svc.port}/status`)) as {
+      lastScan: { id: string; status: string; tradeCount: number; saved: boolean };
+      database: { engine: string };
+      nextScan: { scanLock: string };
+      cache: { active: string };
+    };
+    expect(status.database.engine).toBe('postgres');
+    expect(status.nextScan.scanLock).toMatch(/advisory lock/);
+    expect(status.lastScan).toMatchObject({ status: 'completed', saved: true });
+    if (REDIS_URL) expect(status.cache.active).toBe('redis');
+    const counts = await admin(async (c) => {
+      const r = await c.query(
+        `SELECT (SELECT count(*)::int FROM ${schema}.trades WHERE scan_id = $1) AS trades,
+                (SELECT count(*)::int FROM ${schema}.options WHERE scan_id = $1) AS options`,
+        [status.lastScan.id],
+      );
+      return r.rows[0] as { trades: number; options: number };
+    });
+    expect(counts.trades).toBe(status.lastScan.tradeCount);
+    expect(counts.options).toBeGreaterThan(0);
+    const kpi = await sh(
+      `curl -s http://localhost:${svc.port}/metrics | jq -r '"\\(.cache_hit_rate) \\(.active_connections)"'`,
+    );
+    expect(kpi.trim()).toMatch(/^\d+(\.\d+)? [1-9]\d*$/);
+  });
+
+  it('lets only one instance hold the scan lock at a time', async () => {
+    const db = await PgDatabase.open({
+      url: DATABASE_URL!,
+      poolSize: 2,
+      poolOverflow: 1,
+      statementTimeoutMs: 10_000,
+      connectRetries: 0,
+      schema,
+    });
+    try {
+      const gate = scanGateFor(db);
+      expect(gate.shared).toBe(true);
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const first = gate.exclusive(async () => {
+        await held;
+        return 'first';
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await gate.exclusive(async () => 'second')).toEqual({ acquired: false });
+      release();
+      expect(await first).toEqual({ acquired: true, value: 'first' });
+      expect(await gate.exclusive(async () => 'third')).toEqual({ acquired: true, value: 'third' });
+    } finally {
+      await db.close();
+    }
+  });
+});
