@@ -1,25 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { openDatabase } from '../../src/store/openDatabase.js';
 import { listScans } from '../../src/store/scansRepo.js';
 import { tradesOfScan } from '../../src/store/tradesRepo.js';
+import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
 
 const WATCHLIST = 'SPY,QQQ,IWM,XLK,AAPL,MSFT,JPM,KO,XOM,UNH,CAT,NEE';
 const AS_OF = '2026-11-20T15:30:00Z';
