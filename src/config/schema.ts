@@ -142,6 +142,8 @@ export const settingsSchema = z
       connect_retries: nonNegInt,
       embedded_socket_port: port,
       options_retention_days: posInt,
+      /** Option chains stored with each scan: `traded` tickers only, or `all` collected. */
+      snapshot_scope: z.enum(['traded', 'all']),
     }),
     cache: z.strictObject({
       redis_url: z

@@ -93,6 +93,16 @@ class ChainCollector {
   }
 }
 
+/**
+ * The chains stored with a scan: those of the traded tickers (default), or every chain collected
+ * (`database.snapshot_scope: all` — a universe scan is ~250k rows, so only with a short retention).
+ */
+function snapshotChains(chains: OptionChain[], result: ScanResult, settings: Settings): OptionChain[] {
+  if (settings.database.snapshot_scope === 'all') return chains;
+  const traded = new Set(result.trades.map((t) => t.ticker));
+  return chains.filter((c) => traded.has(c.underlying));
+}
+
 function tableOf(result: ScanResult, maxTrades: number): string {
   if (result.status === 'insufficient') return `${insufficientMessage(maxTrades)}\n`;
   return renderTable(result.trades.map((t) => ({ ...t, strategy: t.label })));
@@ -199,7 +209,10 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
       record,
       trades,
       completed && collector.chains.length > 0
-        ? { source: [...collector.sources].sort().join(','), chains: collector.chains }
+        ? {
+            source: [...collector.sources].sort().join(','),
+            chains: snapshotChains(collector.chains, result!, settings),
+          }
         : null,
     );
     saved = true;
