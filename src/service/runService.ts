@@ -19,6 +19,7 @@
  * rejected with an ERROR line and the old one stays — and reopen the log files. SIGUSR2: reopen the
  * log files (logrotate's postrotate).
  */
+
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -27,6 +28,7 @@ import type { LoadedConfig } from '../config/loadConfig.js';
 import type { MonitoringConfig } from '../config/monitoringSchema.js';
 import type { Settings } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
+import { dirSize } from '../ops/resourceSample.js';
 import type { CacheStats } from '../store/cache.js';
 import type { Database } from '../store/db.js';
 import { openDatabase } from '../store/openDatabase.js';
@@ -232,7 +234,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       intervalSeconds: () => settings.monitoring.sample_interval_seconds,
       extra: () => {
         const disk = health.current().doc.checks['disk:utilization']?.[0]?.observedValue;
-        return { disk_usage: typeof disk === 'number' ? disk : null };
+        // Directory sizes feed `ops resource-utilization-report` / `capacity-planning` trends.
+        return {
+          disk_usage: typeof disk === 'number' ? disk : null,
+          log_dir_bytes: dirSize(resolve(settings.logging.dir)),
+          data_dir_bytes: dirSize(resolve(settings.database.data_dir)),
+          backup_dir_bytes: dirSize(resolve(settings.backup.dir)),
+        };
       },
       logger: child('metrics'),
     });
