@@ -97,7 +97,7 @@ class ChainCollector {
  * The chains stored with a scan: those of the traded tickers (default), or every chain collected
  * (`database.snapshot_scope: all` — a universe scan is ~250k rows, so only with a short retention).
  */
-function snapshotChains(chains: OptionChain[], result: ScanResult, settings: Settings): OptionChain[] {
+export function snapshotChains(chains: OptionChain[], result: ScanResult, settings: Settings): OptionChain[] {
   if (settings.database.snapshot_scope === 'all') return chains;
   const traded = new Set(result.trades.map((t) => t.ticker));
   return chains.filter((c) => traded.has(c.underlying));

@@ -96,7 +96,8 @@ export async function startServiceProcess(opts: StartOptions = {}): Promise<Serv
   const logDir = join(dir, 'logs');
   mkdirSync(configDir);
   const [port, socketPort] = [await freePort(), await freePort()];
-  const base = `database:\n  embedded_socket_port: ${socketPort}\n`;
+  // Every collected chain is stored (not only the traded tickers'), so /api/chains has data to serve.
+  const base = `database:\n  embedded_socket_port: ${socketPort}\n  snapshot_scope: all\n`;
   const writeSettings = (yaml: string) => writeFileSync(join(configDir, 'settings.yaml'), yaml);
   writeSettings(base + (opts.settings ?? ''));
   const env: Record<string, string> = {};
