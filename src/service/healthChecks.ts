@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { CircuitStateName } from '../market/http/apiCall.js';
 import type { CacheStats } from '../store/cache.js';
 import type { Database } from '../store/db.js';
-import { lastCompletedScanAt } from './queries.js';
+import { lastCompletedScanAt } from '../store/scansRepo.js';
 import type { RedisProbe } from './redisProbe.js';
 
 export type HealthStatus = 'pass' | 'warn' | 'fail';

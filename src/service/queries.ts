@@ -1,67 +1,8 @@
 /**
- * Read queries of the REST API that store/ does not offer (yet): scans before a time (paging) and
- * the latest stored option chain of a symbol. They belong in store/ (scansRepo, optionsRepo) and
- * can move there unchanged; they use only the Queryable interface.
+ * The latest stored option chain of a symbol, for `GET /api/chains/:symbol` (a read query store/'s
+ * optionsRepo does not offer yet; it uses only the Queryable interface and can move there unchanged).
  */
-import type { JsonObject, JsonValue, Queryable } from '../store/db.js';
-import type { ScanStatus, StoredScan } from '../store/scansRepo.js';
-
-interface ScanRow {
-  id: string;
-  started_at: Date;
-  finished_at: Date | null;
-  status: ScanStatus;
-  source: string;
-  as_of: Date | null;
-  params: JsonObject;
-  timings: Record<string, number>;
-  counts: JsonObject;
-  errors: JsonValue[];
-  trade_count: number;
-  created_at: Date;
-}
-
-const toScan = (r: ScanRow): StoredScan => ({
-  id: r.id,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-  status: r.status,
-  source: r.source,
-  asOf: r.as_of,
-  params: r.params,
-  timings: r.timings,
-  counts: r.counts,
-  errors: r.errors,
-  tradeCount: r.trade_count,
-  createdAt: r.created_at,
-});
-
-/** Scans started strictly before `before` (all when null), newest first. */
-export async function scansBefore(q: Queryable, before: Date | null, limit: number): Promise<StoredScan[]> {
-  const r = await q.query<ScanRow>(
-    `SELECT id, started_at, finished_at, status, source, as_of, params, timings, counts, errors, trade_count, created_at
-       FROM scans WHERE ($1::timestamptz IS NULL OR started_at < $1)
-      ORDER BY started_at DESC, id LIMIT $2`,
-    [before, limit],
-  );
-  return r.rows.map(toScan);
-}
-
-/** When the newest completed scan finished (any instance), or null. */
-export async function lastCompletedScanAt(q: Queryable): Promise<Date | null> {
-  const r = await q.query<{ at: Date | null }>(
-    `SELECT max(finished_at) AS at FROM scans WHERE status = 'completed'`,
-  );
-  return r.rows[0]?.at ?? null;
-}
-
-/** When the newest scan of `source` started (any status), or null (the scheduler's freshness check). */
-export async function lastScanStartOf(q: Queryable, source: string): Promise<Date | null> {
-  const r = await q.query<{ at: Date | null }>('SELECT max(started_at) AS at FROM scans WHERE source = $1', [
-    source,
-  ]);
-  return r.rows[0]?.at ?? null;
-}
+import type { Queryable } from '../store/db.js';
 
 /** One contract of a stored chain. Units as stored: $ per share, IV fraction, market-unit greeks. */
 export interface StoredContract {

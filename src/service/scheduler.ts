@@ -14,8 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/schema.js';
+import { lastScanStartOf } from '../store/scansRepo.js';
 import { isMarketOpen, nextScanAt } from './marketHours.js';
-import { lastScanStartOf } from './queries.js';
 import type { ScanGate } from './scanGate.js';
 import type { ScanOutcome, ScanParams, ScanRun, ScanRunStage } from './scanJob.js';
 import type { ScanTrigger } from './scanRecords.js';

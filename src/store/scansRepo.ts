@@ -136,3 +136,30 @@ export async function listScans(
   );
   return r.rows.map(fromRow);
 }
+
+/** Scans started strictly before `before` (all when null), newest first. */
+export async function scansBefore(q: Queryable, before: Date | null, limit: number): Promise<StoredScan[]> {
+  const r = await q.query<ScanRow>(
+    `SELECT ${COLUMNS}
+       FROM scans WHERE ($1::timestamptz IS NULL OR started_at < $1)
+      ORDER BY started_at DESC, id LIMIT $2`,
+    [before, limit],
+  );
+  return r.rows.map(fromRow);
+}
+
+/** When the newest completed scan finished (any instance), or null. */
+export async function lastCompletedScanAt(q: Queryable): Promise<Date | null> {
+  const r = await q.query<{ at: Date | null }>(
+    `SELECT max(finished_at) AS at FROM scans WHERE status = 'completed'`,
+  );
+  return r.rows[0]?.at ?? null;
+}
+
+/** When the newest scan of `source` started (any status), or null (the scheduler's freshness check). */
+export async function lastScanStartOf(q: Queryable, source: string): Promise<Date | null> {
+  const r = await q.query<{ at: Date | null }>('SELECT max(started_at) AS at FROM scans WHERE source = $1', [
+    source,
+  ]);
+  return r.rows[0]?.at ?? null;
+}
