@@ -155,6 +155,26 @@ function dual(p: Relaxation, m: Multipliers, t: number, adj: Float64Array): { va
   return { value, g: [fin(p.deltaMax - d), fin(d - p.deltaMin), fin(v - p.vegaMin), fin(p.capitalMax - c)] };
 }
 
+/** Largest multiplier per limit (λ, ν, μ, κ) keeping m·coefficient within 1e6 × the largest score. */
+function multiplierCaps(p: Relaxation, t: number): number[] {
+  const scale = 1e6 * (1 + maxAbs(p.score, 0));
+  const fin = (x: number) => (Number.isFinite(x) ? Math.abs(x) : 0);
+  const deltaScale = Math.max(t * maxAbs(p.delta, 0), fin(p.deltaMax), fin(p.deltaMin));
+  const coef = [
+    deltaScale,
+    deltaScale,
+    Math.max(t * maxAbs(p.vega, 0), fin(p.vegaMin)),
+    Math.max(t * maxAbs(p.capital, 0), fin(p.capitalMax)),
+  ];
+  return coef.map((c) => (c > 0 ? scale / c : 0));
+}
+
+function maxAbs(a: Float64Array, init: number): number {
+  let m = init;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]) > m) m = Math.abs(a[i]);
+  return m;
+}
+
 /**
  * Multipliers minimizing the dual bound of the root problem (exactly t candidates), by projected
  * subgradient descent with Polyak steps towards `target` (the incumbent's total score, or a guess).
@@ -172,6 +192,9 @@ export function lagrangeMultipliers(
     Number.isFinite(p.vegaMin),
     Number.isFinite(p.capitalMax),
   ];
+  // Any m ≥ 0 gives a valid bound, but a huge multiplier makes const + Σ adjusted cancel catastrophically
+  // in floating point (and ∞·0 is NaN). Cap each so that its terms stay within 1e6 × the score scale.
+  const caps = multiplierCaps(p, t);
   let m = [0, 0, 0, 0];
   const toM = (x: number[]): Multipliers => ({
     deltaMax: x[0],
@@ -190,8 +213,15 @@ export function lagrangeMultipliers(
     for (let j = 0; j < 4; j++) if (active[j] && !(m[j] === 0 && current.g[j] > 0)) norm += current.g[j] ** 2;
     if (!(gap > 1e-9 && norm > 0)) break;
     const step = (theta * gap) / norm;
-    m = m.map((x, j) => (active[j] ? Math.max(0, x - step * current.g[j]) : 0));
-    current = dual(p, toM(m), t, adjustedScores(p, toM(m)));
+    const next = m.map((x, j) => {
+      if (!active[j]) return 0;
+      const g = current.g[j];
+      return g === 0 ? x : Math.min(caps[j], Math.max(0, x - step * g)); // step may be ∞ when norm is denormal
+    });
+    const trial = dual(p, toM(next), t, adjustedScores(p, toM(next)));
+    if (Number.isNaN(trial.value)) break;
+    m = next;
+    current = trial;
     if (current.value < best.value - 1e-12) {
       best = current;
       bestM = m;
@@ -220,7 +250,11 @@ export function reducedCostFilter(p: Relaxation, m: Multipliers, t: number, incu
     .sort((a, b) => b - a);
   if (tops.length < t) return new Int32Array(0);
   let sumT = 0;
-  for (let r = 0; r < t; r++) sumT += tops[r];
+  let absT = 0;
+  for (let r = 0; r < t; r++) {
+    sumT += tops[r];
+    absT += Math.abs(tops[r]);
+  }
   const sumT1 = sumT - tops[t - 1];
   const kth = tops[t - 1];
   const k = boundConstant(p, m, 0, 0, 0);
@@ -229,7 +263,9 @@ export function reducedCostFilter(p: Relaxation, m: Multipliers, t: number, incu
     const own = bestVal[p.keys[i]];
     // the key's best is among the top t when it is ≥ the t-th value (ties: either reading is an upper bound)
     const others = own >= kth ? sumT - own : sumT1;
-    if (k + adj[i] + others > incumbent) keep.push(i);
+    // a relative tolerance for the rounding of the sum: keep a candidate rather than lose the optimum
+    const tol = 1e-12 * (Math.abs(k) + Math.abs(adj[i]) + absT + Math.abs(incumbent));
+    if (k + adj[i] + others > incumbent - tol) keep.push(i);
   }
   return Int32Array.from(keep);
 }

@@ -93,6 +93,18 @@ describe('Lagrangian bound', () => {
     );
   });
 
+  it('keeps finite multipliers when a slack is denormal (a huge Polyak step once made ∞·0 = NaN)', () => {
+    const items = [
+      { key: 0, score: 0, delta: 0, vega: 0, capital: 50 },
+      { key: 0, score: 5e-324, delta: 1.5717277847026288e-162, vega: 0, capital: 50 },
+    ];
+    const p = relaxation(items, { dMin: 0, dMax: 0, vMin: 0, cap: Number.POSITIVE_INFINITY });
+    const fit = lagrangeMultipliers(p, 1, -0.001);
+    for (const x of Object.values(fit.multipliers)) expect(Number.isFinite(x)).toBe(true);
+    expect(fit.bound).toBeGreaterThanOrEqual(0);
+    expect(Array.from(reducedCostFilter(p, fit.multipliers, 1, -0.001))).toContain(0);
+  });
+
   it('reduced-cost filtering keeps every member of a basket that beats the incumbent', () => {
     fc.assert(
       fc.property(
