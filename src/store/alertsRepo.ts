@@ -16,6 +16,10 @@ export interface AlertFiring {
   threshold?: number | null;
   labels?: JsonObject;
   at: Date;
+  /** When the condition began to hold (default `at`). */
+  startedAt?: Date;
+  /** The worst value seen since `startedAt` (default `value`). */
+  peak?: number | null;
 }
 
 export interface StoredAlert {
@@ -31,6 +35,10 @@ export interface StoredAlert {
   occurrences: number;
   resolvedAt: Date | null;
   notifiedChannels: string[];
+  startedAt: Date;
+  peakValue: number | null;
+  lastNotifiedAt: Date | null;
+  notifications: number;
 }
 
 /** Records a firing. `isNew` is true when the rule was not already open (notify then). */
@@ -43,12 +51,13 @@ export async function fireAlert(
   requireText('alert.message', a.message);
   requireDate('alert.at', a.at);
   const r = await q.query<{ id: number; occurrences: number }>(
-    `INSERT INTO alerts (rule, severity, message, value, threshold, labels, fired_at, last_seen_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7)
+    `INSERT INTO alerts (rule, severity, message, value, threshold, labels, fired_at, last_seen_at,
+                         started_at, peak_value)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7, $8, $9)
      ON CONFLICT (rule) WHERE resolved_at IS NULL DO UPDATE SET
        severity = EXCLUDED.severity, message = EXCLUDED.message, value = EXCLUDED.value,
        threshold = EXCLUDED.threshold, labels = EXCLUDED.labels, last_seen_at = EXCLUDED.last_seen_at,
-       occurrences = alerts.occurrences + 1
+       peak_value = EXCLUDED.peak_value, occurrences = alerts.occurrences + 1
      RETURNING id, occurrences`,
     [
       a.rule,
@@ -58,6 +67,8 @@ export async function fireAlert(
       a.threshold ?? null,
       JSON.stringify(a.labels ?? {}),
       a.at,
+      a.startedAt ?? a.at,
+      a.peak ?? a.value ?? null,
     ],
   );
   const row = r.rows[0];
@@ -73,18 +84,39 @@ export async function resolveAlert(q: Queryable, rule: string, at: Date): Promis
   return r.rows[0]?.id ?? null;
 }
 
-/** Adds channels (email, slack…) to the alert's notified list. */
+/** The latest value and the peak of a firing alert, seen at `at`. */
+export async function touchAlert(
+  q: Queryable,
+  id: number,
+  seen: { value: number | null; peak: number | null; at: Date },
+): Promise<void> {
+  await q.query('UPDATE alerts SET value = $2, peak_value = $3, last_seen_at = $4 WHERE id = $1', [
+    id,
+    seen.value,
+    seen.peak,
+    seen.at,
+  ]);
+}
+
+/**
+ * Adds channels (email, slack…) to the alert's notified list; with `at`, also counts a notification
+ * and sets `last_notified_at` (the cooldown's start).
+ */
 export async function markAlertNotified(
   q: Queryable,
   id: number,
   channels: readonly string[],
+  at?: Date,
 ): Promise<void> {
   await q.query(
     `UPDATE alerts SET notified_channels = (
        SELECT COALESCE(jsonb_agg(DISTINCT c), '[]'::jsonb)
          FROM (SELECT jsonb_array_elements_text(notified_channels) AS c UNION SELECT unnest($2::text[])) s
-     ) WHERE id = $1`,
-    [id, channels],
+     ),
+     last_notified_at = COALESCE($3, last_notified_at),
+     notifications = notifications + CASE WHEN $3::timestamptz IS NULL THEN 0 ELSE 1 END
+     WHERE id = $1`,
+    [id, channels, at ?? null],
   );
 }
 
@@ -101,6 +133,10 @@ interface AlertRow {
   occurrences: number;
   resolved_at: Date | null;
   notified_channels: string[];
+  started_at: Date | null;
+  peak_value: number | null;
+  last_notified_at: Date | null;
+  notifications: number;
 }
 
 function fromRow(r: AlertRow): StoredAlert {
@@ -117,6 +153,10 @@ function fromRow(r: AlertRow): StoredAlert {
     occurrences: r.occurrences,
     resolvedAt: r.resolved_at,
     notifiedChannels: r.notified_channels,
+    startedAt: r.started_at ?? r.fired_at,
+    peakValue: r.peak_value,
+    lastNotifiedAt: r.last_notified_at,
+    notifications: r.notifications,
   };
 }
 
@@ -130,6 +170,23 @@ export async function alertHistory(q: Queryable, from: Date, to: Date, limit = 5
   const r = await q.query<AlertRow>(
     'SELECT * FROM alerts WHERE fired_at >= $1 AND fired_at < $2 ORDER BY fired_at DESC, id DESC LIMIT $3',
     [from, to, limit],
+  );
+  return r.rows.map(fromRow);
+}
+
+export type AlertListState = 'firing' | 'resolved' | 'all';
+
+/** Alerts newest first: open ones (`firing`), closed ones (`resolved`), or both; `since` filters on fired_at. */
+export async function listAlerts(
+  q: Queryable,
+  opts: { state: AlertListState; since?: Date; limit?: number },
+): Promise<StoredAlert[]> {
+  const where = { firing: 'resolved_at IS NULL', resolved: 'resolved_at IS NOT NULL', all: 'true' }[
+    opts.state
+  ];
+  const r = await q.query<AlertRow>(
+    `SELECT * FROM alerts WHERE ${where} AND fired_at >= $1 ORDER BY fired_at DESC, id DESC LIMIT $2`,
+    [opts.since ?? new Date(0), opts.limit ?? 100],
   );
   return r.rows.map(fromRow);
 }

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { monitoringSchema } from '../../../src/config/monitoringSchema.js';
+import { AlertManager } from '../../../src/ops/alerts/alertManager.js';
+import type { AlertReadings } from '../../../src/ops/alerts/evaluator.js';
+import type { AlertNotification } from '../../../src/ops/alerts/notification.js';
+import { alertRules } from '../../../src/ops/alerts/rules.js';
+import { listAlerts } from '../../../src/store/alertsRepo.js';
+import { ENGINES, engineUnavailable, useTestDatabase } from '../../store/helpers/testDatabase.js';
+
+const rules = (cpuThreshold = 80) =>
+  alertRules(
+    monitoringSchema.parse({
+      evaluation_interval: '15s',
+      alerts: {
+        system: {
+          cpu_usage: { threshold: cpuThreshold, duration: '1m', severity: 'warning' },
+          memory_usage: { threshold: 90, duration: '0s', severity: 'critical' },
+        },
+      },
+    }),
+  );
+
+interface Logged {
+  level: string;
+  msg: string;
+}
+
+function harness(
+  db: () => import('../../../src/store/db.js').Database,
+  start = Date.parse('2026-11-25T15:00:00Z'),
+) {
+  let now = start;
+  let readings: AlertReadings = {};
+  const sent: AlertNotification[] = [];
+  const logs: Logged[] = [];
+  const log = (level: string) => (_: object, msg?: string) => logs.push({ level, msg: msg ?? '' });
+  const make = (r = rules()) =>
+    new AlertManager({
+      db: db(),
+      read: () => readings,
+      rules: r,
+      intervalMs: 15_000,
+      cooldownMs: 30 * 60_000,
+      notify: (n) => sent.push(n),
+      instance: 'test-host:8080',
+      logger: { info: log('info'), warn: log('warn'), error: log('error') },
+      now: () => now,
+    });
+  return {
+    make,
+    sent,
+    logs,
+    set: (r: AlertReadings) => {
+      readings = r;
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+    at: () => now,
+  };
+}
+
+describe.each(ENGINES)('alert manager on %s', (engine) => {
+  describe.skipIf(engineUnavailable(engine))('', () => {
+    const t = useTestDatabase(engine);
+
+    it('stores a sustained breach once with start, peak and end, and notifies fired then resolved', async () => {
+      const h = harness(() => t().db);
+      const m = h.make();
+      await m.start(false);
+      const t0 = h.at();
+      for (const v of [85, 95, 88, 90, 86]) {
+        h.set({ cpu_usage: v, memory_usage: 50 });
+        await m.tick();
+        h.advance(15_000);
+      }
+      // fired at the 5th sample (1 minute after the first breach)
+      expect(h.sent.map((n) => n.subject)).toEqual(['Options Engine Alert: system.cpu_usage']);
+      expect(h.sent[0].details).toMatch(/FIRING \[warning\] system\.cpu_usage on test-host:8080/);
+      expect(h.sent[0].details).toMatch(/value 86 % .*peak 95 %/);
+      const [firing] = await listAlerts(t().db, { state: 'firing' });
+      expect(firing.rule).toBe('system.cpu_usage');
+      expect(firing.startedAt.getTime()).toBe(t0);
+      expect(firing.firedAt.getTime()).toBe(t0 + 60_000);
+      expect(firing.peakValue).toBe(95);
+      expect(firing.notifications).toBe(1);
+      expect(m.counts().firing).toEqual({ warning: 1, critical: 0 });
+
+      h.set({ cpu_usage: 20, memory_usage: 50 });
+      await m.tick();
+      expect(h.sent.map((n) => n.subject).at(-1)).toBe('Options Engine Alert: system.cpu_usage resolved');
+      expect(await listAlerts(t().db, { state: 'firing' })).toEqual([]);
+      const [resolved] = await listAlerts(t().db, { state: 'resolved' });
+      expect(resolved.id).toBe(firing.id);
+      expect(resolved.resolvedAt?.getTime()).toBe(h.at());
+      expect(resolved.value).toBe(20);
+      expect(resolved.peakValue).toBe(95);
+      expect(h.logs.filter((l) => l.level === 'warn').map((l) => l.msg)).toContain(
+        'Options Engine Alert: system.cpu_usage',
+      );
+      await m.stop();
+    });
+
+    it('carries an open alert across a restart and resolves it there', async () => {
+      const h = harness(() => t().db, Date.parse('2026-11-26T15:00:00Z'));
+      const first = h.make();
+      await first.start(false);
+      h.set({ memory_usage: 97 });
+      await first.tick();
+      expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage');
+      await first.stop();
+
+      const second = h.make();
+      await second.start(false);
+      expect(second.active().map((a) => `${a.state}:${a.rule.name}`)).toEqual(['firing:system.memory_usage']);
+      h.advance(15_000);
+      await second.tick();
+      expect(h.sent).toHaveLength(1); // still firing: no second "fired"
+      h.set({ memory_usage: 40 });
+      h.advance(15_000);
+      await second.tick();
+      expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage resolved');
+      const open = await listAlerts(t().db, { state: 'firing' });
+      expect(open.filter((a) => a.rule === 'system.memory_usage')).toEqual([]);
+      await second.stop();
+    });
+
+    it('resolves the open alert of a rule removed on reload', async () => {
+      const h = harness(() => t().db, Date.parse('2026-11-27T15:00:00Z'));
+      const m = h.make();
+      await m.start(false);
+      h.set({ memory_usage: 99 });
+      await m.tick();
+      await m.reconfigure(
+        rules().filter((r) => r.name !== 'system.memory_usage'),
+        15_000,
+        0,
+      );
+      expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage resolved');
+      expect((await listAlerts(t().db, { state: 'firing' })).map((a) => a.rule)).not.toContain(
+        'system.memory_usage',
+      );
+      await m.stop();
+    });
+
+    it('skips an evaluation whose readings fail, and keeps notifying when the database fails', async () => {
+      const h = harness(() => t().db, Date.parse('2026-11-28T15:00:00Z'));
+      const failing = new AlertManager({
+        db: {
+          query: () => Promise.reject(new Error('connection refused')),
+          exec: async () => {},
+          copyFrom: async () => 0,
+        },
+        read: () => {
+          throw new Error('sensor gone');
+        },
+        rules: rules(),
+        intervalMs: 15_000,
+        cooldownMs: 0,
+        notify: (n) => h.sent.push(n),
+        instance: 'x',
+        logger: {
+          info() {},
+          warn: (_: object, msg?: string) => h.logs.push({ level: 'warn', msg: msg ?? '' }),
+          error() {},
+        },
+        now: h.at,
+      });
+      await failing.start(false);
+      expect(await failing.tick()).toEqual([]);
+      expect(failing.counts().evaluationErrors).toBe(1);
+      expect(h.logs.map((l) => l.msg)).toContain('alert metrics not read; evaluation skipped');
+      const noDb = new AlertManager({
+        db: {
+          query: () => Promise.reject(new Error('connection refused')),
+          exec: async () => {},
+          copyFrom: async () => 0,
+        },
+        read: () => ({ memory_usage: 99 }),
+        rules: rules(),
+        intervalMs: 15_000,
+        cooldownMs: 0,
+        notify: (n) => h.sent.push(n),
+        instance: 'x',
+        logger: {
+          info() {},
+          warn: (_: object, msg?: string) => h.logs.push({ level: 'warn', msg: msg ?? '' }),
+          error() {},
+        },
+        now: h.at,
+      });
+      await noDb.tick();
+      expect(h.sent.at(-1)).toMatchObject({
+        subject: 'Options Engine Alert: system.memory_usage',
+        alertId: null,
+      });
+      expect(h.logs.map((l) => l.msg)).toContain('alert state not stored');
+    });
+  });
+});
