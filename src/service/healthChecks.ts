@@ -95,11 +95,14 @@ export class HealthMonitor {
   private doc: HealthDocument;
   private body: string;
   private dbStatus: HealthStatus = 'warn';
-  private lastScanAt: number | null = null;
+  private storedLastScanAt: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private draining = false;
   private readonly now: () => number;
+  /** The last checks run, and the alert checks set by the alert manager (merged into the document). */
+  private checks: Record<string, HealthCheck[]> | null = null;
+  private alertChecks: HealthCheck[] | null = null;
 
   constructor(private readonly src: HealthSources) {
     this.now = src.now ?? Date.now;
@@ -168,7 +171,7 @@ export class HealthMonitor {
       await withTimeout(src.db.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database');
       const ms = performance.now() - t0;
       const at = await withTimeout(lastCompletedScanAt(src.db), CHECK_TIMEOUT_MS, 'database');
-      this.lastScanAt = at ? at.getTime() : null;
+      this.storedLastScanAt = at ? at.getTime() : null;
       this.dbStatus = ms > limits.slowMs ? 'warn' : 'pass';
       checks['postgres:responseTime'] = [
         {
@@ -255,7 +258,7 @@ export class HealthMonitor {
 
     // Scheduler: age of the newest completed scan.
     const local = src.localLastScanAt();
-    const last = Math.max(this.lastScanAt ?? -1, local ?? -1);
+    const last = Math.max(this.storedLastScanAt ?? -1, local ?? -1);
     const fresh = src.freshness(now);
     let scanStatus: HealthStatus = 'pass';
     let scanOutput = '';
@@ -321,8 +324,31 @@ export class HealthMonitor {
       },
     ];
 
-    this.doc = this.assemble(checks);
+    this.checks = checks;
+    this.publish();
+  }
+
+  private publish(): void {
+    if (!this.checks) return;
+    this.doc = this.assemble(
+      this.alertChecks ? { ...this.checks, 'alerts:firing': this.alertChecks } : this.checks,
+    );
     this.body = JSON.stringify(this.doc);
+  }
+
+  /**
+   * The firing alerts as the `alerts:firing` check (warning → warn, critical → fail), updated after
+   * each alert evaluation without re-running the other checks.
+   */
+  setAlertChecks(checks: HealthCheck[] | null): void {
+    this.alertChecks = checks;
+    this.publish();
+  }
+
+  /** The newest completed scan seen, of this process or (from the database) any instance; epoch ms. */
+  lastScanAt(): number | null {
+    const last = Math.max(this.storedLastScanAt ?? -1, this.src.localLastScanAt() ?? -1);
+    return last < 0 ? null : last;
   }
 
   /** The last document and its HTTP status (200 for pass/warn, 503 for fail). */
@@ -339,7 +365,7 @@ export class HealthMonitor {
     if (this.dbStatus === 'fail') return { ready: false, reason: 'database unreachable' };
     const now = this.now();
     const local = this.src.localLastScanAt();
-    const last = Math.max(this.lastScanAt ?? -1, local ?? -1);
+    const last = Math.max(this.storedLastScanAt ?? -1, local ?? -1);
     if (last < 0) return { ready: false, reason: 'no completed scan yet' };
     const fresh = this.src.freshness(now);
     if (fresh.expectScans && now - last > fresh.maxAgeMs) {

@@ -16,6 +16,19 @@ export interface PromSources {
   circuits(): ReadonlyMap<string, CircuitStateName>;
   cache(): CacheStats | null;
   scheduler(): { lastScanAt: number | null; nextScanAt: number | null } | null;
+  alerts(): AlertsView | null;
+}
+
+/** Alert state for /metrics (JSON `alerts`) and Prometheus. */
+export interface AlertsView {
+  firing: { warning: number; critical: number };
+  pending: number;
+  evaluations: number;
+  evaluation_errors: number;
+  /** Transitions since start. */
+  events: { fired: number; resolved: number; repeat: number };
+  /** Per configured channel: notifications delivered, given up, retried, in flight. */
+  notifications: Partial<Record<string, { sent: number; failed: number; retries: number; pending: number }>>;
 }
 
 /** The metrics written as events happen. */
@@ -161,6 +174,47 @@ export function registerPromMetrics(
     collect() {
       const at = src.scheduler()?.nextScanAt;
       if (at != null) this.set(at / 1000);
+    },
+  });
+  new Gauge({
+    name: 'options_engine_alerts_firing',
+    help: 'Alerts firing now, by severity',
+    labelNames: ['severity'],
+    registers,
+    collect() {
+      const a = src.alerts();
+      if (!a) return;
+      this.set({ severity: 'warning' }, a.firing.warning);
+      this.set({ severity: 'critical' }, a.firing.critical);
+    },
+  });
+  new Gauge({
+    name: 'options_engine_alerts_pending',
+    help: 'Alert rules breached but not yet for their whole duration',
+    registers,
+    collect() {
+      const a = src.alerts();
+      if (a) this.set(a.pending);
+    },
+  });
+  const published = new Map<string, number>();
+  new Counter({
+    name: 'options_engine_alert_notifications_total',
+    help: 'Alert notifications by channel and outcome (sent, failed after retries)',
+    labelNames: ['channel', 'outcome'],
+    registers,
+    collect() {
+      const a = src.alerts();
+      if (!a) return;
+      for (const [channel, st] of Object.entries(a.notifications)) {
+        if (!st) continue;
+        for (const outcome of ['sent', 'failed'] as const) {
+          const key = `${channel}:${outcome}`;
+          const delta = st[outcome] - (published.get(key) ?? 0);
+          if (delta > 0) this.inc({ channel, outcome }, delta);
+          published.set(key, st[outcome]);
+        }
+      }
     },
   });
   return {

@@ -25,15 +25,22 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/loadConfig.js';
-import type { MonitoringConfig } from '../config/monitoringSchema.js';
+import { durationMs, type MonitoringConfig } from '../config/monitoringSchema.js';
 import type { Settings } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
+import { AlertManager } from '../ops/alerts/alertManager.js';
+import { buildNotifiers } from '../ops/alerts/notifiers/buildNotifiers.js';
+import { NotificationDispatcher } from '../ops/alerts/notifiers/dispatcher.js';
+import { alertRules } from '../ops/alerts/rules.js';
 import { dirSize } from '../ops/resourceSample.js';
+import { markAlertNotified } from '../store/alertsRepo.js';
 import type { CacheStats } from '../store/cache.js';
 import type { Database } from '../store/db.js';
 import { openDatabase } from '../store/openDatabase.js';
 import { PgDatabase } from '../store/pgDatabase.js';
 import { listScans } from '../store/scansRepo.js';
+import { alertHealthChecks } from './alertHealth.js';
+import { alertReader, ScanHealthTracker } from './alertReadings.js';
 import { keepRestartOnly, restartOnlyChanges } from './configChanges.js';
 import { ScanEngine } from './engine/scanEngine.js';
 import { HealthMonitor } from './healthChecks.js';
@@ -82,6 +89,8 @@ export interface RunningService {
 /** How long a stop waits for the scan in flight, then for the engine to close, ms. */
 const SCAN_STOP_GRACE_MS = 5000;
 const ENGINE_CLOSE_MS = 3000;
+/** How long a stop waits for alert notifications in flight, ms. */
+const ALERT_DRAIN_MS = 2000;
 
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const cfg = opts.initial ?? opts.load();
@@ -203,6 +212,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     });
     closers.push(() => health.stop());
 
+    const scanHealth = new ScanHealthTracker();
+    let alerts: AlertManager | null = null;
     const gate = scanGateFor(pool, settings.database.url !== null);
     const sched = new Scheduler({
       execution: () => settings.execution,
@@ -214,7 +225,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       gate,
       onOutcome: (o) => {
         if (o.table) opts.stdout(o.table);
-        void health.refresh();
+        scanHealth.record(o);
+        void health.refresh().then(() => alerts?.tick());
       },
       logger: child('scheduler'),
     });
@@ -265,6 +277,51 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       providers: { choice: info.providers.choice, circuits: circuits() },
       reload: lastReload,
     });
+    // Alerting: the rules of monitoring.yaml evaluated here, notifications sent in the background.
+    const alertLog = child('alerts');
+    const dispatcher = new NotificationDispatcher({
+      notifiers: buildNotifiers(settings.alerts),
+      logger: alertLog,
+      onDelivered: (channel, n) => {
+        if (n.alertId !== null)
+          markAlertNotified(db, n.alertId, [channel]).catch((e: Error) =>
+            alertLog.warn({ err: e.message }, 'alert notification not recorded'),
+          );
+      },
+    });
+    const alertManager = new AlertManager({
+      db,
+      read: alertReader(
+        {
+          telemetry,
+          health,
+          expectScans: (now) => !settings.execution.market_hours_only || isMarketOpen(now),
+          intervalMs: () => settings.execution.interval_minutes * 60_000,
+          startedAt,
+        },
+        scanHealth,
+      ),
+      rules: alertRules(monitoring),
+      intervalMs: durationMs(monitoring.evaluation_interval),
+      cooldownMs: settings.alerts.cooldown_minutes * 60_000,
+      notify: (n) => dispatcher.dispatch(n),
+      instance,
+      logger: alertLog,
+      onChange: (active) => health.setAlertChecks(alertHealthChecks(active, Date.now())),
+    });
+    alerts = alertManager;
+    telemetry.watchAlerts(() => {
+      const c = alertManager.counts();
+      return {
+        firing: c.firing,
+        pending: c.pending,
+        evaluations: c.evaluations,
+        evaluation_errors: c.evaluationErrors,
+        events: c.events,
+        notifications: dispatcher.stats(),
+      };
+    });
+
     const app = await buildServer({
       logger: child('http'),
       telemetry,
@@ -273,10 +330,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       settings: () => settings,
       status: statusInput,
       api: { db, trigger: (params) => sched.trigger(params) },
+      alerts: { active: () => alertManager.active() },
     });
     closers.push(() => app.close());
     const address = await app.listen({ port: settings.monitoring.port, host: settings.monitoring.host });
     metricsSampler.start();
+    await alertManager.start();
     telemetry.resetLoopLag();
     sched.start(opts.firstScan !== false);
     log.info(
@@ -314,6 +373,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       engine.reconfigure(settings);
       sched.reconfigure();
       metricsSampler.reschedule();
+      dispatcher.replaceNotifiers(buildNotifiers(settings.alerts));
+      void alertManager.reconfigure(
+        alertRules(monitoring),
+        durationMs(monitoring.evaluation_interval),
+        settings.alerts.cooldown_minutes * 60_000,
+      );
       void health.refresh();
       lastReload = { at: Date.now(), ok: true, error: null };
       log.info({ files: files.join(',') }, 'configuration reloaded');
@@ -336,8 +401,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           }, opts.stopDeadlineMs ?? 10_000).unref();
         }
         metricsSampler.stop();
-        await Promise.all([app.close(), sched.stop(SCAN_STOP_GRACE_MS)]);
-        await metricsSampler.sample();
+        await Promise.all([app.close(), sched.stop(SCAN_STOP_GRACE_MS), alertManager.stop()]);
+        await Promise.all([metricsSampler.sample(), dispatcher.drain(ALERT_DRAIN_MS)]);
+        await dispatcher.close();
         health.stop();
         await Promise.all([pool.close().catch(() => {}), redis?.close()]);
         await engine.close(ENGINE_CLOSE_MS);

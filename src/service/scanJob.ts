@@ -65,6 +65,8 @@ export interface ScanOutcome {
   /** The table (or the single "Fewer than …" line) of a completed scan. */
   table: string | null;
   tickers: number;
+  /** Option quotes the data-quality filters examined / rejected (all reasons, and as stale); completed scans. */
+  contracts?: { checked: number; rejected: number; stale: number };
 }
 
 export interface ScanJobDeps {
@@ -237,6 +239,15 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     saved,
     table: completed ? tableOf(result!, settings.trading.max_trades) : null,
     tickers: selection.tickers.length,
+    ...(completed
+      ? {
+          contracts: {
+            checked: result!.stats.contracts.checked,
+            rejected: result!.stats.contracts.rejected,
+            stale: result!.stats.contracts.rejections.stale,
+          },
+        }
+      : {}),
   };
   const timing: ScanTimingRecord = {
     status,

@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/schema.js';
 import { authorize } from './auth.js';
 import type { HealthMonitor } from './healthChecks.js';
+import { type AlertRouteDeps, alertRoutes } from './routes/alerts.js';
 import { type ApiDeps, apiRoutes } from './routes/api.js';
 import { FieldError, fieldOfIssue, reasonOfIssue } from './routes/fieldError.js';
 import { healthRoutes } from './routes/health.js';
@@ -43,6 +44,8 @@ export interface ServerDeps {
   settings: () => Settings;
   status: () => StatusInput;
   api: Omit<ApiDeps, 'readGuard' | 'writeGuard' | 'settings'>;
+  /** The pending and firing alerts (GET /api/alerts); without it only stored alerts are listed. */
+  alerts?: Omit<AlertRouteDeps, 'readGuard' | 'db'>;
   /** Proxies whose X-Forwarded-For is believed (nginx on the same host). */
   trustProxy?: string[];
 }
@@ -174,6 +177,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await scope.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     statusRoutes(scope, deps.status, readGuard);
     apiRoutes(scope, { ...deps.api, settings: deps.settings, readGuard, writeGuard });
+    alertRoutes(scope, { db: deps.api.db, active: deps.alerts?.active ?? (() => []), readGuard });
   });
   return app;
 }

@@ -21,7 +21,7 @@ import { SCAN_STAGES } from '../scan/types.js';
 import type { CacheStats } from '../store/cache.js';
 import { CpuMeter, HostCpuMeter } from './cpuMeters.js';
 import { LatencyReservoir, type LatencySummary, quantileSorted } from './latencyReservoir.js';
-import { type PromMetrics, registerPromMetrics } from './promMetrics.js';
+import { type AlertsView, type PromMetrics, registerPromMetrics } from './promMetrics.js';
 import { RollingWindow } from './rollingWindow.js';
 
 /** Outcomes of a provider call that are not failures. */
@@ -81,6 +81,8 @@ export interface MetricsSnapshot {
     misses: number;
     hit_rate: number;
   };
+  /** Present when the alert manager runs (the service). */
+  alerts?: AlertsView;
 }
 
 const round = (x: number, digits = 2) => {
@@ -100,11 +102,13 @@ export class Telemetry {
   private readonly db = new LatencyReservoir(2000);
   private dbSumMs = 0;
   private dbErrorsSinceSample = 0;
+  private dbErrorsTotal = 0;
   private connections = 0;
   private readonly scanHistory: ScanTimingRecord[] = [];
   private readonly scanCounts: Record<string, number> = {};
   private readonly circuits = new Map<string, CircuitStateName>();
   private cacheSource: (() => CacheStats) | null = null;
+  private alertsSource: (() => AlertsView) | null = null;
   private schedulerSource: (() => { lastScanAt: number | null; nextScanAt: number | null }) | null = null;
   private readonly loop: IntervalHistogram;
   private readonly cpu = new CpuMeter();
@@ -129,6 +133,7 @@ export class Telemetry {
         circuits: () => this.circuits,
         cache: () => this.cacheSource?.() ?? null,
         scheduler: () => this.schedulerSource?.() ?? null,
+        alerts: () => this.alertsSource?.() ?? null,
       },
       opts.defaultMetrics !== false,
     );
@@ -186,7 +191,13 @@ export class Telemetry {
     if (!ok) {
       this.prom.dbErrors.inc({ operation });
       this.dbErrorsSinceSample++;
+      this.dbErrorsTotal++;
     }
+  }
+
+  /** Failed database calls since start (a running total, for the `connection_errors` alert window). */
+  databaseErrors(): number {
+    return this.dbErrorsTotal;
   }
 
   recordScan(scan: ScanTimingRecord): void {
@@ -214,6 +225,10 @@ export class Telemetry {
 
   watchCache(source: () => CacheStats): void {
     this.cacheSource = source;
+  }
+
+  watchAlerts(source: () => AlertsView): void {
+    this.alertsSource = source;
   }
 
   watchScheduler(source: () => { lastScanAt: number | null; nextScanAt: number | null }): void {
@@ -303,6 +318,7 @@ export class Telemetry {
         misses: cache?.misses ?? 0,
         hit_rate: reads ? round((100 * cache!.hits) / reads) : 0,
       },
+      ...(this.alertsSource ? { alerts: this.alertsSource() } : {}),
     };
   }
 

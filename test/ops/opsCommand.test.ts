@@ -25,6 +25,7 @@ const SUBCOMMANDS = [
   'security-audit',
   'capacity-planning',
   'health-check',
+  'alerts',
 ];
 
 const tmp = tempDir('oe-ops-cli-');

@@ -3,11 +3,18 @@
  * prints a readable report (or `--json`) and exits 0 when all is well, 1 when it found problems
  * or failed, 2 for bad usage or configuration (health-check: 0 pass, 1 warn, 2 fail).
  */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CONFIG_DIR, type LoadedConfig } from '../../config/loadConfig.js';
 import { secretValues } from '../../config/secrets.js';
 import { buildProviders } from '../../market/providerFactory.js';
+import {
+  alertsReport,
+  renderAlerts,
+  renderTestNotifications,
+  sendTestNotifications,
+} from '../../ops/alerts/alertsReport.js';
 import { compareContracts, renderDiscrepancies } from '../../ops/analyzeDataDiscrepancies.js';
 import { backup, renderBackup } from '../../ops/backup.js';
 import { businessMetrics, renderBusinessMetrics } from '../../ops/businessMetrics.js';
@@ -477,6 +484,40 @@ export function opsCommand(io: CliIo): Command {
             throw new CommanderError(2, 'ops.health.fail', 'health-check: fail');
           }
           verdict(r.status === 'pass', 'health-check: WARN');
+        }),
+      ),
+  );
+
+  ops.addCommand(
+    leaf(
+      'alerts',
+      'alert rules, channels, alerts firing now and recently resolved; --test sends a test message',
+    )
+      .option('--test', 'send a test notification through every configured channel (email, Slack)')
+      .option('--days <n>', 'resolved alerts of the last n days', parseInteger, 7)
+      .option('--limit <n>', 'at most n alerts per list', parseInteger, 100)
+      .action(
+        act(async (opts, cfg) => {
+          if (opts.test) {
+            const instance = `${hostname()}:${cfg.settings.monitoring.port}`;
+            const r = await sendTestNotifications(cfg.settings.alerts, instance);
+            emit(io, opts, r, renderTestNotifications);
+            verdict(
+              r.ok,
+              r.channels.length
+                ? `alerts --test: ${r.channels
+                    .filter((c) => !c.ok)
+                    .map((c) => c.channel)
+                    .join(', ')} failed`
+                : 'alerts --test: no notification channel configured',
+            );
+            return;
+          }
+          const days = positive('days', opts.days, 7);
+          const limit = positive('limit', opts.limit, 100);
+          const r = await withDatabase(cfg.settings, (db) => alertsReport(db, cfg, { days, limit }));
+          emit(io, opts, r, renderAlerts);
+          verdict(r.firing.length === 0, `alerts: ${r.firing.length} alert(s) firing`);
         }),
       ),
   );

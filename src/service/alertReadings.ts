@@ -1,0 +1,83 @@
+/**
+ * The metric readings the alert rules watch (config/monitoringSchema.ts ALERT_METRICS), taken from
+ * the service's telemetry, health checks and scan outcomes without resetting any of them.
+ */
+import { freemem, totalmem } from 'node:os';
+import type { AlertReadings } from '../ops/alerts/evaluator.js';
+import { HostCpuMeter } from './cpuMeters.js';
+import type { HealthMonitor } from './healthChecks.js';
+import type { ScanOutcome } from './scanJob.js';
+import type { Telemetry } from './telemetry.js';
+
+export interface AlertReadingSources {
+  telemetry: Telemetry;
+  health: HealthMonitor;
+  /** Whether scans are expected now (market hours, or always when not market_hours_only). */
+  expectScans: (now: number) => boolean;
+  /** The scan interval, ms. */
+  intervalMs: () => number;
+  startedAt: number;
+}
+
+/** Scan outcomes → consecutive failures and the last completed scan's data quality. */
+export class ScanHealthTracker {
+  private failures = 0;
+  private contracts: ScanOutcome['contracts'] | null = null;
+
+  record(o: ScanOutcome): void {
+    if (o.status === 'completed') {
+      this.failures = 0;
+      this.contracts = o.contracts ?? this.contracts;
+    } else if (o.status === 'failed' || o.status === 'timeout') this.failures++;
+  }
+
+  consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  /** % of quotes rejected (all reasons, and as stale) in the last completed scan; null before one. */
+  quality(): { rejected: number; stale: number } | null {
+    const c = this.contracts;
+    if (!c || c.checked === 0) return null;
+    return { rejected: (100 * c.rejected) / c.checked, stale: (100 * c.stale) / c.checked };
+  }
+}
+
+/** A reader of every alert metric; keeps its own CPU meter and the start of the current scan session. */
+export function alertReader(
+  src: AlertReadingSources,
+  scans: ScanHealthTracker,
+): (now: number) => AlertReadings {
+  const cpu = new HostCpuMeter();
+  let expectedSince: number | null = null;
+  return (now) => {
+    const s = src.telemetry.snapshot();
+    const disk = src.health.current().doc.checks['disk:utilization']?.[0]?.observedValue;
+    const expect = src.expectScans(now);
+    if (!expect) expectedSince = null;
+    else expectedSince ??= now;
+    // intervals without a successful scan, counted from the latest of: the last success, the start of
+    // this session of expected scans (market open), the service start
+    let missed = 0;
+    if (expect) {
+      const from = Math.max(src.health.lastScanAt() ?? -1, expectedSince ?? now, src.startedAt);
+      missed = Math.floor(Math.max(0, now - from) / src.intervalMs());
+    }
+    const quality = scans.quality();
+    const circuits = Object.values(s.providers.circuits).filter((c) => c === 'open').length;
+    return {
+      cpu_usage: cpu.read(),
+      memory_usage: (100 * (totalmem() - freemem())) / totalmem(),
+      disk_usage: typeof disk === 'number' ? disk : null,
+      error_rate: s.error_rate,
+      response_time: s.avg_response_time / 1000,
+      query_time: s.database.p95_ms / 1000,
+      connection_errors: src.telemetry.databaseErrors(),
+      scan_failures: scans.consecutiveFailures(),
+      missed_scans: missed,
+      circuit_open: circuits,
+      data_rejection_rate: quality?.rejected ?? null,
+      stale_data: quality?.stale ?? null,
+    };
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * GET /api/alerts: alerts by state — `firing` (default) and `resolved` from the alerts table,
+ * `pending` (breached, not yet for the rule's duration) from the running evaluator, `all` = the three.
+ * Newest first; `since` (ISO 8601) filters on the firing time, `limit` caps the stored rows.
+ */
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { ActiveAlert } from '../../ops/alerts/evaluator.js';
+import { formatDuration } from '../../ops/alerts/message.js';
+import { listAlerts, type StoredAlert } from '../../store/alertsRepo.js';
+import type { Queryable } from '../../store/db.js';
+
+export interface AlertRouteDeps {
+  db: Queryable;
+  /** Pending and firing alerts of the evaluator. */
+  active: () => readonly ActiveAlert[];
+  readGuard: onRequestHookHandler;
+}
+
+type AlertQueryState = 'firing' | 'resolved' | 'pending' | 'all';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function storedView(a: StoredAlert, live: ReadonlyMap<string, ActiveAlert>) {
+  const rule = live.get(a.rule)?.rule;
+  return {
+    id: a.id,
+    rule: a.rule,
+    state: a.resolvedAt ? 'resolved' : 'firing',
+    severity: a.severity,
+    value: a.value,
+    peak: a.peakValue,
+    threshold: a.threshold,
+    unit: (a.labels as { unit?: string }).unit ?? rule?.unit ?? null,
+    metric: (a.labels as { metric?: string }).metric ?? rule?.metric ?? null,
+    message: a.message,
+    started_at: a.startedAt.toISOString(),
+    fired_at: a.firedAt.toISOString(),
+    resolved_at: a.resolvedAt?.toISOString() ?? null,
+    last_seen_at: a.lastSeenAt.toISOString(),
+    notifications: a.notifications,
+    notified_channels: a.notifiedChannels,
+  };
+}
+
+function pendingView(a: ActiveAlert) {
+  return {
+    id: null,
+    rule: a.rule.name,
+    state: 'pending',
+    severity: a.rule.severity,
+    value: a.value,
+    peak: a.peak,
+    threshold: a.rule.threshold,
+    unit: a.rule.unit,
+    metric: a.rule.metric,
+    message: `${a.rule.metric} ${a.rule.comparison === 'above' ? '≥' : '≤'} ${a.rule.threshold} since ${iso(a.since)}; fires after ${formatDuration(a.rule.durationMs)}`,
+    started_at: iso(a.since),
+    fired_at: null,
+    resolved_at: null,
+    last_seen_at: null,
+    notifications: 0,
+    notified_channels: [],
+  };
+}
+
+export function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): void {
+  app.get<{ Querystring: { state: AlertQueryState; limit: number; since?: string } }>(
+    '/api/alerts',
+    {
+      onRequest: deps.readGuard,
+      schema: {
+        summary: 'Alerts: firing (default), resolved, pending or all; newest first',
+        tags: ['api'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            state: { type: 'string', enum: ['firing', 'resolved', 'pending', 'all'], default: 'firing' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            since: { type: 'string', format: 'date-time' },
+          },
+        },
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async (req, reply) => {
+      const { state, limit } = req.query;
+      const since = req.query.since ? new Date(req.query.since) : undefined;
+      const active = deps.active();
+      const live = new Map(active.map((a) => [a.rule.name, a]));
+      const pending =
+        state === 'pending' || state === 'all'
+          ? active
+              .filter((a) => a.state === 'pending' && (!since || a.since >= since.getTime()))
+              .map(pendingView)
+          : [];
+      const stored =
+        state === 'pending'
+          ? []
+          : (await listAlerts(deps.db, { state: state === 'all' ? 'all' : state, since, limit })).map((a) =>
+              storedView(a, live),
+            );
+      const alerts = [...pending, ...stored];
+      reply
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify({ state, count: alerts.length, alerts }));
+      return reply;
+    },
+  );
+}
