@@ -5,13 +5,18 @@
 import { freemem, totalmem } from 'node:os';
 import type { AlertReadings } from '../ops/alerts/evaluator.js';
 import { HostCpuMeter } from './cpuMeters.js';
-import type { HealthMonitor } from './healthChecks.js';
 import type { ScanOutcome } from './scanJob.js';
-import type { Telemetry } from './telemetry.js';
+import type { MetricsSnapshot } from './telemetry.js';
 
 export interface AlertReadingSources {
-  telemetry: Telemetry;
-  health: HealthMonitor;
+  /** The /metrics document (error rate, response and query times, circuits). */
+  metrics: () => Pick<MetricsSnapshot, 'error_rate' | 'avg_response_time' | 'database' | 'providers'>;
+  /** Failed database calls since start (running total). */
+  databaseErrors: () => number;
+  /** % used of the data volume, from the last health check. */
+  disk: () => number | null;
+  /** The newest completed scan of any instance, epoch ms. */
+  lastScanAt: () => number | null;
   /** Whether scans are expected now (market hours, or always when not market_hours_only). */
   expectScans: (now: number) => boolean;
   /** The scan interval, ms. */
@@ -51,8 +56,7 @@ export function alertReader(
   const cpu = new HostCpuMeter();
   let expectedSince: number | null = null;
   return (now) => {
-    const s = src.telemetry.snapshot();
-    const disk = src.health.current().doc.checks['disk:utilization']?.[0]?.observedValue;
+    const s = src.metrics();
     const expect = src.expectScans(now);
     if (!expect) expectedSince = null;
     else expectedSince ??= now;
@@ -60,7 +64,7 @@ export function alertReader(
     // this session of expected scans (market open), the service start
     let missed = 0;
     if (expect) {
-      const from = Math.max(src.health.lastScanAt() ?? -1, expectedSince ?? now, src.startedAt);
+      const from = Math.max(src.lastScanAt() ?? -1, expectedSince ?? now, src.startedAt);
       missed = Math.floor(Math.max(0, now - from) / src.intervalMs());
     }
     const quality = scans.quality();
@@ -68,11 +72,11 @@ export function alertReader(
     return {
       cpu_usage: cpu.read(),
       memory_usage: (100 * (totalmem() - freemem())) / totalmem(),
-      disk_usage: typeof disk === 'number' ? disk : null,
+      disk_usage: src.disk(),
       error_rate: s.error_rate,
       response_time: s.avg_response_time / 1000,
       query_time: s.database.p95_ms / 1000,
-      connection_errors: src.telemetry.databaseErrors(),
+      connection_errors: src.databaseErrors(),
       scan_failures: scans.consecutiveFailures(),
       missed_scans: missed,
       circuit_open: circuits,

@@ -29,6 +29,7 @@ import { durationMs, type MonitoringConfig } from '../config/monitoringSchema.js
 import type { Settings } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { AlertManager } from '../ops/alerts/alertManager.js';
+import { configuredChannels } from '../ops/alerts/alertsReport.js';
 import { buildNotifiers } from '../ops/alerts/notifiers/buildNotifiers.js';
 import { NotificationDispatcher } from '../ops/alerts/notifiers/dispatcher.js';
 import { alertRules } from '../ops/alerts/rules.js';
@@ -276,6 +277,22 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       cache: currentCache(),
       providers: { choice: info.providers.choice, circuits: circuits() },
       reload: lastReload,
+      alerts: {
+        rules: alertRules(monitoring).length,
+        evaluationInterval: monitoring.evaluation_interval,
+        channels: configuredChannels(settings.alerts),
+        pending: alertManager.counts().pending,
+        firing: alertManager
+          .active()
+          .filter((a) => a.state === 'firing')
+          .map((a) => ({
+            rule: a.rule.name,
+            severity: a.rule.severity,
+            value: a.value,
+            since: a.since,
+            firedAt: a.firedAt,
+          })),
+      },
     });
     // Alerting: the rules of monitoring.yaml evaluated here, notifications sent in the background.
     const alertLog = child('alerts');
@@ -293,8 +310,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       db,
       read: alertReader(
         {
-          telemetry,
-          health,
+          metrics: () => telemetry.snapshot(),
+          databaseErrors: () => telemetry.databaseErrors(),
+          disk: () => {
+            const v = health.current().doc.checks['disk:utilization']?.[0]?.observedValue;
+            return typeof v === 'number' ? v : null;
+          },
+          lastScanAt: () => health.lastScanAt(),
           expectScans: (now) => !settings.execution.market_hours_only || isMarketOpen(now),
           intervalMs: () => settings.execution.interval_minutes * 60_000,
           startedAt,

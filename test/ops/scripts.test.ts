@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,7 +29,7 @@ function sh(args: string[], env: Record<string, string>): Promise<{ code: number
 }
 
 describe('runbook scripts', () => {
-  it('are the eleven procedures of the guide, executable, strict, and parse under bash -n', async () => {
+  it('are the procedures of the guide (eleven runbooks and the notification script), executable, strict, and parse under bash -n', async () => {
     expect(RUNBOOKS.sort()).toEqual(
       [
         'backup_management.sh',
@@ -39,6 +42,7 @@ describe('runbook scripts', () => {
         'performance_monitoring.sh',
         'scheduled_maintenance.sh',
         'security_audit.sh',
+        'send_notification.sh',
         'weekly_performance_review.sh',
       ].sort(),
     );
@@ -65,9 +69,45 @@ describe('runbook scripts', () => {
       ['emergency_maintenance.sh', 'database'],
       ['incident_response.sh'],
       ['disaster_recovery.sh'],
+      ['send_notification.sh'],
     ]) {
       const r = await sh([join(SCRIPTS, args[0]), ...args.slice(1)], {});
       expect(r.code, args.join(' ')).toBe(2);
+    }
+  });
+
+  it("send_notification.sh posts the guide's Slack JSON through the engine's notifier", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oe-notify-'));
+    const got: string[] = [];
+    const server = createServer((req, res) => {
+      let b = '';
+      req.on('data', (d: Buffer) => {
+        b += d.toString();
+      });
+      req.on('end', () => {
+        got.push(b);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const r = await sh(
+        [join(SCRIPTS, 'send_notification.sh'), 'maintenance', 'Window starts at 02:00 UTC'],
+        {
+          OPTIONS_ENGINE_BIN: OE,
+          DATA_DIR: join(dir, 'data'),
+          SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/abc`,
+        },
+      );
+      expect(r.out).toMatch(/slack +sent/);
+      expect(r.code).toBe(0);
+      expect(got.map((b) => JSON.parse(b))).toEqual([
+        { text: 'Options Engine Alert: maintenance\nWindow starts at 02:00 UTC' },
+      ]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

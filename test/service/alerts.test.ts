@@ -157,6 +157,13 @@ describe('alerting in the service', () => {
     expect(health.body.checks['alerts:firing']).toEqual([
       expect.objectContaining({ componentId: 'test.memory_floor', status: 'warn' }),
     ]);
+    const status = await getJson<{
+      alerts: { channels: string[]; firing: { rule: string }[] };
+      config: { secrets: { slackWebhookUrl: string } };
+    }>('/status');
+    expect(status.body.alerts.channels).toEqual(['email', 'slack']);
+    expect(status.body.alerts.firing.map((a) => a.rule)).toEqual(['test.memory_floor']);
+    expect(status.body.config.secrets.slackWebhookUrl).toBe('set');
     const metrics = await getJson<{ alerts: { firing: { warning: number; critical: number } } }>('/metrics');
     expect(metrics.body.alerts.firing.warning).toBe(1);
     const prom = await (await fetch(`${svc.url}/metrics`, { headers: { accept: 'text/plain' } })).text();

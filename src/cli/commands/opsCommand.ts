@@ -494,13 +494,21 @@ export function opsCommand(io: CliIo): Command {
       'alert rules, channels, alerts firing now and recently resolved; --test sends a test message',
     )
       .option('--test', 'send a test notification through every configured channel (email, Slack)')
+      .option('--send <name>', 'send "Options Engine Alert: <name>" with --message through every channel')
+      .option('--message <text>', 'the body of --send')
       .option('--days <n>', 'resolved alerts of the last n days', parseInteger, 7)
       .option('--limit <n>', 'at most n alerts per list', parseInteger, 100)
       .action(
         act(async (opts, cfg) => {
-          if (opts.test) {
+          if (opts.message !== undefined && opts.send === undefined)
+            throw new UsageError('--message: only with --send <name>');
+          if (opts.test || opts.send !== undefined) {
             const instance = `${hostname()}:${cfg.settings.monitoring.port}`;
-            const r = await sendTestNotifications(cfg.settings.alerts, instance);
+            const name = String(opts.send ?? '').trim();
+            if (opts.send !== undefined && !name) throw new UsageError('--send: the alert name is empty');
+            const r = await sendTestNotifications(cfg.settings.alerts, instance, {
+              manual: opts.send !== undefined ? { name, body: String(opts.message ?? '') } : undefined,
+            });
             emit(io, opts, r, renderTestNotifications);
             verdict(
               r.ok,

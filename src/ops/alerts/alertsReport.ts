@@ -7,7 +7,7 @@ import type { Settings } from '../../config/schema.js';
 import { listAlerts, type StoredAlert } from '../../store/alertsRepo.js';
 import type { Queryable } from '../../store/db.js';
 import { textTable } from '../text.js';
-import { formatDuration, testNotification } from './message.js';
+import { formatDuration, manualNotification, testNotification } from './message.js';
 import type { AlertChannel, Notifier } from './notification.js';
 import { buildNotifiers } from './notifiers/buildNotifiers.js';
 import { NotificationDispatcher, type SendResult } from './notifiers/dispatcher.js';
@@ -101,17 +101,24 @@ export interface TestNotificationReport {
   ok: boolean;
 }
 
-/** Sends one test message through every configured channel, once each (no retry), and reports each. */
+/**
+ * Sends one message through every configured channel, once each (no retry), and reports each: the
+ * test message, or with `manual` an operator's own (the guide's notification script:
+ * subject `Options Engine Alert: <name>`, the body as given).
+ */
 export async function sendTestNotifications(
   alerts: Settings['alerts'],
   instance: string,
-  opts: { notifiers?: Notifier[]; now?: number } = {},
+  opts: { notifiers?: Notifier[]; now?: number; manual?: { name: string; body: string } } = {},
 ): Promise<TestNotificationReport> {
   const notifiers = opts.notifiers ?? buildNotifiers(alerts);
   const silent = { info() {}, warn() {}, error() {} };
   const dispatcher = new NotificationDispatcher({ notifiers, logger: silent });
+  const n = opts.manual
+    ? manualNotification(opts.manual.name, opts.manual.body)
+    : testNotification(instance, opts.now ?? Date.now());
   try {
-    const channels = await dispatcher.sendNow(testNotification(instance, opts.now ?? Date.now()));
+    const channels = await dispatcher.sendNow(n);
     return { channels, ok: channels.length > 0 && channels.every((c) => c.ok) };
   } finally {
     await dispatcher.close();

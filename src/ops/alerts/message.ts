@@ -64,3 +64,15 @@ export function testNotification(instance: string, at: number): AlertNotificatio
     alertId: null,
   };
 }
+
+/** An operator's message (`ops alerts --send <name> --message <text>`), as the guide's script words it. */
+export function manualNotification(name: string, body: string): AlertNotification {
+  return {
+    kind: 'test',
+    rule: name,
+    severity: 'info',
+    subject: `${PREFIX}${name}`,
+    details: body,
+    alertId: null,
+  };
+}

@@ -28,6 +28,14 @@ export interface StatusInput {
   cache: CacheStats;
   providers: { choice: ProviderChoice; circuits: Record<string, CircuitStateName> };
   reload: { at: number; ok: boolean; error: string | null } | null;
+  /** The alert manager's view (rule count, channels, what fires); absent outside the service. */
+  alerts?: {
+    rules: number;
+    evaluationInterval: string;
+    channels: string[];
+    firing: { rule: string; severity: string; value: number; since: number; firedAt: number | null }[];
+    pending: number;
+  };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -132,9 +140,21 @@ export function statusDocument(s: StatusInput) {
         tradierApiKey: keySet(st.providers.tradier.api_key) ? 'set' : 'not set',
         fredApiKey: keySet(st.providers.fred.api_key) ? 'set' : 'not set',
         quiverApiKey: keySet(st.providers.quiver.api_key) ? 'set' : 'not set',
+        smtpPassword: keySet(st.alerts.email.smtp_password) ? 'set' : 'not set',
+        slackWebhookUrl: keySet(st.alerts.slack.webhook_url) ? 'set' : 'not set',
       },
       requireTokenForReads: st.api.require_token_for_reads,
     },
+    alerts: s.alerts
+      ? {
+          rules: s.alerts.rules,
+          evaluationInterval: s.alerts.evaluationInterval,
+          channels: s.alerts.channels,
+          cooldownMinutes: st.alerts.cooldown_minutes,
+          pending: s.alerts.pending,
+          firing: s.alerts.firing.map((a) => ({ ...a, since: iso(a.since), firedAt: iso(a.firedAt) })),
+        }
+      : null,
     lastReload: s.reload ? { at: iso(s.reload.at), ok: s.reload.ok, error: s.reload.error } : null,
   };
 }

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { type AlertReadingSources, alertReader, ScanHealthTracker } from '../../src/service/alertReadings.js';
+import type { ScanOutcome } from '../../src/service/scanJob.js';
+
+const outcome = (status: ScanOutcome['status'], contracts?: ScanOutcome['contracts']): ScanOutcome => ({
+  id: 'x',
+  trigger: 'service',
+  status,
+  startedAt: 0,
+  finishedAt: 0,
+  durationMs: 0,
+  tradeCount: 0,
+  result: null,
+  message: '',
+  saved: true,
+  table: null,
+  tickers: 1,
+  ...(contracts ? { contracts } : {}),
+});
+
+const M = 60_000;
+
+function sources(over: Partial<AlertReadingSources> = {}): AlertReadingSources {
+  return {
+    metrics: () => ({
+      error_rate: 7.5,
+      avg_response_time: 250,
+      database: { queries: 10, errors: 1, avg_ms: 3, p95_ms: 1500 },
+      providers: { calls: 4, failures: 2, circuits: { tradier: 'open', fred: 'closed', quiver: 'open' } },
+    }),
+    databaseErrors: () => 12,
+    disk: () => 42.5,
+    lastScanAt: () => null,
+    expectScans: () => true,
+    intervalMs: () => 15 * M,
+    startedAt: 0,
+    ...over,
+  };
+}
+
+describe('alert readings', () => {
+  it('count consecutive failed scans and reset on a completed one; cancelled scans do not count', () => {
+    const t = new ScanHealthTracker();
+    t.record(outcome('failed'));
+    t.record(outcome('timeout'));
+    t.record(outcome('cancelled'));
+    expect(t.consecutiveFailures()).toBe(2);
+    t.record(outcome('completed', { checked: 200, rejected: 160, stale: 30 }));
+    expect(t.consecutiveFailures()).toBe(0);
+    expect(t.quality()).toEqual({ rejected: 80, stale: 15 });
+  });
+
+  it('read every metric in the rule units (seconds, %, counts)', () => {
+    const t = new ScanHealthTracker();
+    t.record(outcome('failed'));
+    const r = alertReader(sources(), t)(10 * M);
+    expect(r).toMatchObject({
+      error_rate: 7.5,
+      response_time: 0.25,
+      query_time: 1.5,
+      connection_errors: 12,
+      disk_usage: 42.5,
+      circuit_open: 2,
+      scan_failures: 1,
+      data_rejection_rate: null,
+      stale_data: null,
+    });
+    expect(r.memory_usage).toBeGreaterThan(0);
+    expect(r.memory_usage).toBeLessThanOrEqual(100);
+    expect(r.cpu_usage).toBeGreaterThanOrEqual(0);
+  });
+
+  it('count missed scan intervals from the last success, the market open or the start, only while scans are expected', () => {
+    let open = false;
+    let last: number | null = 5 * M;
+    const read = alertReader(
+      sources({ expectScans: () => open, lastScanAt: () => last, startedAt: 0 }),
+      new ScanHealthTracker(),
+    );
+    expect(read(200 * M).missed_scans).toBe(0); // market closed
+    open = true;
+    expect(read(300 * M).missed_scans).toBe(0); // the session starts now, not at the last scan
+    expect(read(344 * M).missed_scans).toBe(2); // 44 min into the session, 15-min interval
+    last = 340 * M;
+    expect(read(344 * M).missed_scans).toBe(0);
+    expect(read(400 * M).missed_scans).toBe(4);
+    open = false;
+    expect(read(500 * M).missed_scans).toBe(0);
+  });
+});
