@@ -8,14 +8,15 @@
  * loopback endpoint), so that neither a scan nor PGlite's WASM backend ever holds up a health probe.
  *
  * Start: configuration → logs → engine (database + migrations, cache, providers) → pool → health
- * checks → HTTP server → metrics sampler → scheduler, whose first scan runs at once and prints its
- * table to stdout.
+ * checks → alerting (ops/alerts: rules of monitoring.yaml, notifiers) → HTTP server → metrics
+ * sampler → alert evaluation → scheduler, whose first scan runs at once and prints its table to
+ * stdout.
  *
  * SIGTERM / SIGINT: readiness fails, the server stops accepting and finishes its requests, the scan
  * in flight is stopped (collection aborted; a scan already saving completes — its transaction makes
  * it all or nothing), a last metrics sample is written, the engine and pools close, logs flush; the
  * process exits 0 well within 10 s (a watchdog exits 1 at 10 s if something hangs). A second signal
- * exits at once. SIGHUP: reload settings.yaml and monitoring.yaml — an invalid new configuration is
+ * exits at once. SIGHUP: reload settings.yaml and monitoring.yaml (alert rules and channels too) — an invalid new configuration is
  * rejected with an ERROR line and the old one stays — and reopen the log files. SIGUSR2: reopen the
  * log files (logrotate's postrotate).
  */
