@@ -5,6 +5,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CircuitStateName } from '../market/http/apiCall.js';
+import type { AlertCounts } from '../ops/alerts/alertManager.js';
 import type { CacheStats } from '../store/cache.js';
 import { RequestHistogram } from './requestHistogram.js';
 
@@ -20,13 +21,7 @@ export interface PromSources {
 }
 
 /** Alert state for /metrics (JSON `alerts`) and Prometheus. */
-export interface AlertsView {
-  firing: { warning: number; critical: number };
-  pending: number;
-  evaluations: number;
-  evaluation_errors: number;
-  /** Transitions since start. */
-  events: { fired: number; resolved: number; repeat: number };
+export interface AlertsView extends AlertCounts {
   /** Per configured channel: notifications delivered, given up, retried, in flight. */
   notifications: Partial<Record<string, { sent: number; failed: number; retries: number; pending: number }>>;
 }

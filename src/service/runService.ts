@@ -333,17 +333,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       onChange: (active) => health.setAlertChecks(alertHealthChecks(active, Date.now())),
     });
     alerts = alertManager;
-    telemetry.watchAlerts(() => {
-      const c = alertManager.counts();
-      return {
-        firing: c.firing,
-        pending: c.pending,
-        evaluations: c.evaluations,
-        evaluation_errors: c.evaluationErrors,
-        events: c.events,
-        notifications: dispatcher.stats(),
-      };
-    });
+    telemetry.watchAlerts(() => ({ ...alertManager.counts(), notifications: dispatcher.stats() }));
 
     const app = await buildServer({
       logger: child('http'),

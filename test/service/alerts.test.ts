@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServiceProcess, startServiceProcess } from './helpers/serviceProcess.js';
+import { type ServiceProcess, startServiceProcess, until } from './helpers/serviceProcess.js';
 
 interface Mail {
   from: string;
@@ -26,20 +26,6 @@ const mails: Mail[] = [];
 const slack: { text: string; contentType: string | undefined }[] = [];
 let hookRequests = 0;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 const body = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
     let s = '';

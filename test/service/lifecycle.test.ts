@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { universeSymbols } from '../../src/market/universe.js';
 import { openDatabase } from '../../src/store/openDatabase.js';
-import { type ServiceProcess, startServiceProcess, TEST_TOKEN } from './helpers/serviceProcess.js';
+import { type ServiceProcess, startServiceProcess, TEST_TOKEN, until } from './helpers/serviceProcess.js';
 
 let svc: ServiceProcess;
 
@@ -20,27 +20,12 @@ afterAll(async () => {
   await svc?.dispose();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const status = async () =>
   (await (await fetch(`${svc.url}/status`)).json()) as {
     config: { trading: { maxTrades: number }; execution: { interval_minutes: number } };
     lastReload: { ok: boolean; error: string | null } | null;
     runningScan: { id: string; stage: string } | null;
   };
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 15_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const readLog = (name: string) => {
   const f = join(svc.logDir, name);

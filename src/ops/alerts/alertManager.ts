@@ -37,11 +37,12 @@ export interface AlertManagerOptions {
   now?: () => number;
 }
 
+/** Snake case: this is the `alerts` object of the /metrics JSON (with the dispatcher's `notifications`). */
 export interface AlertCounts {
   firing: { warning: number; critical: number };
   pending: number;
   evaluations: number;
-  evaluationErrors: number;
+  evaluation_errors: number;
   /** Transitions since start, by type. */
   events: { fired: number; resolved: number; repeat: number };
 }
@@ -199,7 +200,7 @@ export class AlertManager {
       firing,
       pending,
       evaluations: this.evaluations,
-      evaluationErrors: this.evaluationErrors,
+      evaluation_errors: this.evaluationErrors,
       events: { ...this.events },
     };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monitoringSchema } from '../../../src/config/monitoringSchema.js';
-import { AlertManager } from '../../../src/ops/alerts/alertManager.js';
+import { AlertManager, type AlertManagerOptions } from '../../../src/ops/alerts/alertManager.js';
 import type { AlertReadings } from '../../../src/ops/alerts/evaluator.js';
 import type { AlertNotification } from '../../../src/ops/alerts/notification.js';
 import { alertRules } from '../../../src/ops/alerts/rules.js';
@@ -34,7 +34,7 @@ function harness(
   const sent: AlertNotification[] = [];
   const logs: Logged[] = [];
   const log = (level: string) => (_: object, msg?: string) => logs.push({ level, msg: msg ?? '' });
-  const make = (r = rules()) =>
+  const make = (r = rules(), over: Partial<AlertManagerOptions> = {}) =>
     new AlertManager({
       db: db(),
       read: () => readings,
@@ -45,6 +45,7 @@ function harness(
       instance: 'test-host:8080',
       logger: { info: log('info'), warn: log('warn'), error: log('error') },
       now: () => now,
+      ...over,
     });
   return {
     make,
@@ -145,50 +146,22 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
 
     it('skips an evaluation whose readings fail, and keeps notifying when the database fails', async () => {
       const h = harness(() => t().db, Date.parse('2026-11-28T15:00:00Z'));
-      const failing = new AlertManager({
-        db: {
-          query: () => Promise.reject(new Error('connection refused')),
-          exec: async () => {},
-          copyFrom: async () => 0,
-        },
+      const down = {
+        query: () => Promise.reject(new Error('connection refused')),
+        exec: async () => {},
+        copyFrom: async () => 0,
+      };
+      const failing = h.make(rules(), {
+        db: down,
         read: () => {
           throw new Error('sensor gone');
         },
-        rules: rules(),
-        intervalMs: 15_000,
-        cooldownMs: 0,
-        notify: (n) => h.sent.push(n),
-        instance: 'x',
-        logger: {
-          info() {},
-          warn: (_: object, msg?: string) => h.logs.push({ level: 'warn', msg: msg ?? '' }),
-          error() {},
-        },
-        now: h.at,
       });
       await failing.start(false);
       expect(await failing.tick()).toEqual([]);
-      expect(failing.counts().evaluationErrors).toBe(1);
+      expect(failing.counts().evaluation_errors).toBe(1);
       expect(h.logs.map((l) => l.msg)).toContain('alert metrics not read; evaluation skipped');
-      const noDb = new AlertManager({
-        db: {
-          query: () => Promise.reject(new Error('connection refused')),
-          exec: async () => {},
-          copyFrom: async () => 0,
-        },
-        read: () => ({ memory_usage: 99 }),
-        rules: rules(),
-        intervalMs: 15_000,
-        cooldownMs: 0,
-        notify: (n) => h.sent.push(n),
-        instance: 'x',
-        logger: {
-          info() {},
-          warn: (_: object, msg?: string) => h.logs.push({ level: 'warn', msg: msg ?? '' }),
-          error() {},
-        },
-        now: h.at,
-      });
+      const noDb = h.make(rules(), { db: down, read: () => ({ memory_usage: 99 }) });
       await noDb.tick();
       expect(h.sent.at(-1)).toMatchObject({
         subject: 'Options Engine Alert: system.memory_usage',

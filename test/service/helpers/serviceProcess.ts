@@ -80,6 +80,21 @@ export interface StartOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `fn` every 100 ms until it returns something truthy (returned), or fails after `ms`. */
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  ms = 15_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
 async function getJson(url: string): Promise<{ status: number; body: unknown } | null> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
