@@ -5,10 +5,8 @@
  * max profit = credit (S_T = K), max loss = w − credit, breakevens K ± credit, capital = max loss.
  * POP = P(S_T > K − credit) − P(S_T > K + credit), each with the IV read between body and wing.
  */
-import { probAbove } from '../quant/probability.js';
-import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
-import { type ChainScan, type ExpiryView, findStrike, firstCode, ivBetween, SKIP } from './chainView.js';
-import { economicsRuleCode, popRuleCode } from './hardRules.js';
+import { type ChainScan, type ExpiryView, findStrike, firstCode, SKIP } from './chainView.js';
+import { evaluateIronBody } from './ironBody.js';
 import type { ScanSink } from './scanSink.js';
 import type { GenerationParams } from './types.js';
 
@@ -29,9 +27,8 @@ export function scanIronButterflies(
   params: GenerationParams,
   sink: ScanSink,
 ): void {
-  const { strikes, T, puts, calls } = view;
-  const { limits, S, drift } = scan;
-  const mult = 100 * sink.contracts;
+  const { strikes, puts, calls } = view;
+  const { S } = scan;
   const counts = sink.counts;
   const widths = params.spreadWidths;
   let evaluated = 0;
@@ -50,45 +47,7 @@ export function scanIronButterflies(
       let code = firstCode(bodyCode, firstCode(puts.code[j], calls.code[m]));
       if (code === 0) {
         const credit = puts.cols.bid[i] + calls.cols.bid[i] - puts.cols.ask[j] - calls.cols.ask[m];
-        const maxLoss = (width - credit) * mult;
-        const ratio = (credit * mult) / maxLoss;
-        code = economicsRuleCode(true, credit, ratio, maxLoss, maxLoss, limits);
-        if (code === 0) {
-          const beLo = k - credit;
-          const beHi = k + credit;
-          const volLo = ivBetween(beLo, k, puts.cols.iv[i], strikes[j], puts.cols.iv[j]);
-          const volHi = ivBetween(beHi, k, calls.cols.iv[i], strikes[m], calls.cols.iv[m]);
-          let pop = probAbove(S, beLo, T, volLo, drift) - probAbove(S, beHi, T, volHi, drift);
-          if (pop < 0) pop = 0;
-          code = popRuleCode(pop, limits);
-          if (code === 0) {
-            sink.trades.push(
-              assembleTrade(
-                scan,
-                {
-                  strategy: 'iron_butterfly',
-                  isCredit: true,
-                  legs: [
-                    optionLeg(scan, view, puts, j, 'BUY'),
-                    optionLeg(scan, view, puts, i, 'SELL'),
-                    optionLeg(scan, view, calls, i, 'SELL'),
-                    optionLeg(scan, view, calls, m, 'BUY'),
-                  ],
-                  view,
-                  netCredit: credit,
-                  maxProfit: credit * mult,
-                  maxLoss,
-                  capital: maxLoss,
-                  creditRatio: ratio,
-                  breakevens: [beLo, beHi],
-                  breakevenSigmas: [sigmaDistance(beLo, S, volLo, T), sigmaDistance(beHi, S, volHi, T)],
-                  pop,
-                },
-                sink.contracts,
-              ),
-            );
-          }
-        }
+        code = evaluateIronBody(scan, view, sink, 'iron_butterfly', puts, calls, j, i, i, m, credit, width);
       }
       counts[code]++;
     }

@@ -1,0 +1,76 @@
+/**
+ * The shared core of the iron condor and the iron butterfly: a short put (strike Kp) and a short call
+ * (Kc ≥ Kp) with long wings below and above. Per share at expiry the loss is capped at the wider
+ * wing minus the credit; breakevens Kp − credit and Kc + credit; capital = max loss (one side can
+ * lose at a time). POP = P(S_T > Kp − credit) − P(S_T > Kc + credit), each tail with the IV read
+ * between that side's legs (lognormal, quant/probability.ts).
+ */
+import { probAbove } from '../quant/probability.js';
+import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
+import { type ChainScan, type ExpiryView, ivBetween, type SideView } from './chainView.js';
+import { economicsRuleCode, popRuleCode } from './hardRules.js';
+import type { ScanSink } from './scanSink.js';
+
+/**
+ * Checks one iron trade against the hard rules and, when it passes, adds it to the sink.
+ * `lp, sp, sc, lc`: indices into the view's strikes of the long put, short put, short call, long call
+ * (plain numbers, not an object: this runs for every put × call pair of a chain). `credit` per share
+ * (natural price), `wing` the wider wing width in price units.
+ * Returns the first failing rule's code, 0 when the trade was added.
+ */
+export function evaluateIronBody(
+  scan: ChainScan,
+  view: ExpiryView,
+  sink: ScanSink,
+  strategy: 'iron_condor' | 'iron_butterfly',
+  puts: SideView,
+  calls: SideView,
+  lp: number,
+  sp: number,
+  sc: number,
+  lc: number,
+  credit: number,
+  wing: number,
+): number {
+  const { limits, S, drift } = scan;
+  const { strikes, T } = view;
+  const mult = 100 * sink.contracts;
+  const maxLoss = (wing - credit) * mult;
+  const ratio = (credit * mult) / maxLoss;
+  let code = economicsRuleCode(true, credit, ratio, maxLoss, maxLoss, limits);
+  if (code !== 0) return code;
+  const beLo = strikes[sp] - credit;
+  const beHi = strikes[sc] + credit;
+  const volLo = ivBetween(beLo, strikes[sp], puts.cols.iv[sp], strikes[lp], puts.cols.iv[lp]);
+  const volHi = ivBetween(beHi, strikes[sc], calls.cols.iv[sc], strikes[lc], calls.cols.iv[lc]);
+  let pop = probAbove(S, beLo, T, volLo, drift) - probAbove(S, beHi, T, volHi, drift);
+  if (pop < 0) pop = 0;
+  code = popRuleCode(pop, limits);
+  if (code !== 0) return code;
+  sink.trades.push(
+    assembleTrade(
+      scan,
+      {
+        strategy,
+        isCredit: true,
+        legs: [
+          optionLeg(scan, view, puts, lp, 'BUY'),
+          optionLeg(scan, view, puts, sp, 'SELL'),
+          optionLeg(scan, view, calls, sc, 'SELL'),
+          optionLeg(scan, view, calls, lc, 'BUY'),
+        ],
+        view,
+        netCredit: credit,
+        maxProfit: credit * mult,
+        maxLoss,
+        capital: maxLoss,
+        creditRatio: ratio,
+        breakevens: [beLo, beHi],
+        breakevenSigmas: [sigmaDistance(beLo, S, volLo, T), sigmaDistance(beHi, S, volHi, T)],
+        pop,
+      },
+      sink.contracts,
+    ),
+  );
+  return 0;
+}
