@@ -21,6 +21,7 @@ export type {
   StoreLogger,
 } from './db.js';
 export * from './errors.js';
+export * from './latestChain.js';
 export * from './maintenance.js';
 export * from './marketDataRepo.js';
 export * from './metricsSamplesRepo.js';

@@ -7,9 +7,9 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { type Settings, STRATEGY_NAMES, settingsSchema } from '../../config/schema.js';
 import type { Database } from '../../store/db.js';
+import { latestChain } from '../../store/latestChain.js';
 import { getScan, listScans, type StoredScan, scansBefore } from '../../store/scansRepo.js';
 import { type StoredTrade, tradesOfScan } from '../../store/tradesRepo.js';
-import { latestChain } from '../queries.js';
 import type { ScanParams } from '../scanJob.js';
 import { ScanBusyError } from '../scheduler.js';
 import { FieldError } from './fieldError.js';

@@ -1,8 +1,5 @@
-/**
- * The latest stored option chain of a symbol, for `GET /api/chains/:symbol` (a read query store/'s
- * optionsRepo does not offer yet; it uses only the Queryable interface and can move there unchanged).
- */
-import type { Queryable } from '../store/db.js';
+/** The latest stored option chain of a symbol (read side of the `options` table), for `GET /api/chains/:symbol`. */
+import type { Queryable } from './db.js';
 
 /** One contract of a stored chain. Units as stored: $ per share, IV fraction, market-unit greeks. */
 export interface StoredContract {
