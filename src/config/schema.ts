@@ -45,6 +45,8 @@ const trading = z.strictObject({
   capital_scope: z.enum(['per_trade', 'basket']),
   assume_stock_owned: z.boolean(),
   contracts_per_trade: posInt,
+  sizing: z.enum(['fixed', 'kelly']),
+  kelly_fraction: z.number().gt(0).max(1),
   one_trade_per_ticker: z.boolean(),
   universe: z.enum(['default']),
   /** Empty = scan `universe`. */

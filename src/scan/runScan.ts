@@ -11,6 +11,7 @@ import { emptyRejections, hardLimits } from '../selection/constraints.js';
 import { basketGreeks, basketRules } from '../selection/portfolio.js';
 import { type ScoredTrade, scoreTrade } from '../selection/scoring.js';
 import { selectBasket } from '../selection/selector.js';
+import { sizeBasket } from '../selection/sizing.js';
 import { thesis } from '../selection/thesis.js';
 import { generateCandidates } from '../strategies/generate.js';
 import { type ChainMask, generationParams } from '../strategies/types.js';
@@ -157,10 +158,16 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   begin('select');
   const rules = basketRules(trading, constraints);
   const selection = selectBasket(scored, rules);
+  const sized = sizeBasket(selection.trades, rules, {
+    method: trading.sizing,
+    kellyFraction: trading.kelly_fraction,
+    nav: trading.nav,
+    maxLoss: limits.maxLoss,
+  });
   end();
 
   begin('report');
-  const trades: RankedTrade[] = selection.trades.map((t, i) => ({ ...t, rank: i + 1, thesis: thesis(t) }));
+  const trades: RankedTrade[] = sized.map((t, i) => ({ ...t, rank: i + 1, thesis: thesis(t) }));
   const p = basketGreeks(trades);
   const status = trades.length >= trading.max_trades ? 'ok' : 'insufficient';
   const message =

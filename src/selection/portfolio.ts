@@ -73,7 +73,13 @@ export interface BasketRules {
 }
 
 /** Basket rules from the settings sections. */
-export function basketRules(trading: Settings['trading'], constraints: Settings['constraints']): BasketRules {
+export function basketRules(
+  trading: Pick<
+    Settings['trading'],
+    'max_trades' | 'one_trade_per_ticker' | 'nav' | 'capital_scope' | 'available_capital'
+  >,
+  constraints: Settings['constraints'],
+): BasketRules {
   return {
     maxTrades: trading.max_trades,
     maxPerSector: constraints.max_trades_per_sector,

@@ -3,6 +3,7 @@
  * the per-trade max loss and the available capital.
  */
 import type { Trade } from '../strategies/types.js';
+import { type BasketRules, type BasketTrade, basketViolations } from './portfolio.js';
 
 /** The same trade with `contracts` contract sets: position money amounts scale, per-share numbers do not. */
 export function withContracts<T extends Trade>(trade: T, contracts: number): T {
@@ -50,4 +51,48 @@ export function kellyContracts(trade: Trade, p: KellyParams): number {
   n = Math.min(n, Math.floor(p.maxLoss / lossPer));
   if (capitalPer > 0) n = Math.min(n, Math.floor(p.availableCapital / capitalPer));
   return Number.isFinite(n) ? Math.max(n, 1) : 1;
+}
+
+export interface SizingParams {
+  /** `fixed`: keep the generated contracts (trading.contracts_per_trade); `kelly`: fractional Kelly. */
+  method: 'fixed' | 'kelly';
+  /** Share of the full Kelly stake, 0–1. */
+  kellyFraction: number;
+  nav: number;
+  /** Max loss allowed per trade, $ (already scaled by NAV/100k). */
+  maxLoss: number;
+}
+
+/**
+ * Contracts for each trade of a selected basket (best first). With `kelly`, each trade gets
+ * kellyContracts() — its capital cap is the available capital, or under `capital_scope: basket` what
+ * the other trades leave — and is then scaled down until the basket keeps every rule (greek limits
+ * scale with contracts). Never below the generated size, which already met every rule.
+ */
+export function sizeBasket<T extends Trade & BasketTrade>(
+  trades: readonly T[],
+  rules: BasketRules,
+  p: SizingParams,
+): T[] {
+  const out = [...trades];
+  if (p.method !== 'kelly') return out;
+  for (let i = 0; i < out.length; i++) {
+    const t = out[i];
+    const othersCapital = out.reduce((s, x, j) => (j === i ? s : s + x.capitalRequired), 0);
+    const capital =
+      rules.capitalScope === 'basket' ? rules.availableCapital - othersCapital : rules.availableCapital;
+    let n = kellyContracts(t, {
+      fraction: p.kellyFraction,
+      nav: p.nav,
+      maxLoss: p.maxLoss,
+      availableCapital: capital,
+    });
+    while (n > t.contracts) {
+      const trial = out.map((x, j) => (j === i ? withContracts(t, n) : x));
+      if (basketViolations(trial, rules).length === 0) break;
+      n--;
+    }
+    if (n > t.contracts) out[i] = withContracts(t, n);
+  }
+  return out;
 }

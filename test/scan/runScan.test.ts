@@ -120,6 +120,26 @@ describe('runScan on the simulated market', () => {
     expect(doc.portfolio.vega).toBeCloseTo(vega, 4);
   });
 
+  it('sizes the basket by fractional Kelly within max loss, capital and the portfolio limits', async () => {
+    const trading = { ...settings.trading, nav: 1_000_000, available_capital: 50_000 };
+    const fixed = await scan({ ...settings, trading });
+    const kelly = await scan({ ...settings, trading: { ...trading, sizing: 'kelly', kelly_fraction: 0.5 } });
+    // the same trades are chosen; only their size changes
+    expect(kelly.trades.map((t) => t.id)).toEqual(fixed.trades.map((t) => t.id));
+    const maxLoss = (settings.constraints.max_loss_per_trade * trading.nav) / 100_000;
+    for (const t of kelly.trades) {
+      expect(t.contracts).toBeGreaterThanOrEqual(1);
+      expect(t.maxLoss).toBeLessThanOrEqual(maxLoss + 1e-9);
+      expect(t.capitalRequired).toBeLessThanOrEqual(trading.available_capital + 1e-9);
+    }
+    expect(kelly.trades.some((t) => t.contracts > 1)).toBe(true);
+    const f = trading.nav / 100_000;
+    const c = settings.constraints.portfolio;
+    expect(kelly.portfolio.delta).toBeGreaterThanOrEqual(c.delta_min * f - 1e-9);
+    expect(kelly.portfolio.delta).toBeLessThanOrEqual(c.delta_max * f + 1e-9);
+    expect(kelly.portfolio.vega).toBeGreaterThanOrEqual(c.vega_min * f - 1e-9);
+  });
+
   it('is deterministic: same seed and as-of give the same document', async () => {
     const again = await scan(settings);
     expect(stable(again)).toEqual(stable(result));

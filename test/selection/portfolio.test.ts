@@ -63,12 +63,7 @@ describe('portfolio', () => {
         available_capital: 5000,
         max_trades: 5,
         capital_scope: 'per_trade',
-        assume_stock_owned: false,
-        contracts_per_trade: 1,
         one_trade_per_ticker: true,
-        universe: 'default',
-        watchlist: [],
-        strategies: ['iron_condor'],
       },
       {
         min_pop: 0.65,

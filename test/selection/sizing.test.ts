@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kellyContracts, withContracts } from '../../src/selection/sizing.js';
+import { type BasketRules, basketGreeks, basketViolations } from '../../src/selection/portfolio.js';
+import { kellyContracts, sizeBasket, withContracts } from '../../src/selection/sizing.js';
 import { candidates, withShorts } from '../strategies/fixtures.js';
 
 const spread = withShorts(candidates('put_credit_spread'), 95); // +$80 / −$420
@@ -28,5 +29,69 @@ describe('sizing', () => {
     );
     // negative edge: keep 1
     expect(kellyContracts({ ...spread, pop: 0.7 }, p)).toBe(1);
+  });
+
+  describe('sizeBasket', () => {
+    const a = {
+      ...spread,
+      ticker: 'AAA',
+      sector: 'Energy',
+      pop: 0.9,
+      greeks: { ...spread.greeks, delta: 0.05, vega: -0.01 },
+    };
+    const b = {
+      ...spread,
+      ticker: 'BBB',
+      sector: 'Utilities',
+      pop: 0.9,
+      greeks: { ...spread.greeks, delta: -0.02, vega: -0.01 },
+    };
+    const rules = (over: Partial<BasketRules> = {}): BasketRules => ({
+      maxTrades: 5,
+      maxPerSector: 2,
+      oneTradePerTicker: true,
+      limits: { deltaMin: -10, deltaMax: 10, vegaMin: -10 },
+      capitalScope: 'per_trade',
+      availableCapital: 50_000,
+      ...over,
+    });
+    const kelly = { method: 'kelly' as const, kellyFraction: 0.5, nav: 100_000, maxLoss: 5000 };
+
+    it('keeps the generated contracts with fixed sizing', () => {
+      expect(sizeBasket([a, b], rules(), { ...kelly, method: 'fixed' }).map((t) => t.contracts)).toEqual([
+        1, 1,
+      ]);
+    });
+
+    it('gives each trade its capped Kelly size when the limits allow it', () => {
+      const sized = sizeBasket([a, b], rules(), kelly);
+      const want = kellyContracts(a, {
+        fraction: 0.5,
+        nav: 100_000,
+        maxLoss: 5000,
+        availableCapital: 50_000,
+      });
+      expect(want).toBe(11);
+      expect(sized.map((t) => t.contracts)).toEqual([11, 11]);
+      expect(sized[0].maxLoss).toBeCloseTo(11 * spread.maxLoss, 9);
+    });
+
+    it('scales a trade down until the basket greeks fit the portfolio limits', () => {
+      const r = rules({ limits: { deltaMin: -1, deltaMax: 0.3, vegaMin: -10 } });
+      const sized = sizeBasket([a, b], r, kelly);
+      expect(basketViolations(sized, r)).toEqual([]);
+      // a alone at 11 contracts would put delta at 0.55 − 0.02 > 0.3; b then adds negative delta
+      expect(sized[0].contracts).toBe(6); // 6 × 0.05 − 0.02 = 0.28 ≤ 0.3 < 7 × 0.05 − 0.02
+      expect(basketGreeks(sized).delta).toBeLessThanOrEqual(0.3 + 1e-9);
+      expect(sized[1].contracts).toBeGreaterThan(1);
+    });
+
+    it('shares the capital under capital_scope basket', () => {
+      const r = rules({ capitalScope: 'basket', availableCapital: 5000 });
+      const sized = sizeBasket([a, b], r, kelly);
+      expect(basketViolations(sized, r)).toEqual([]);
+      expect(sized.reduce((s, t) => s + t.capitalRequired, 0)).toBeLessThanOrEqual(5000);
+      expect(sized[0].contracts).toBeGreaterThan(sized[1].contracts); // the better-ranked trade sizes first
+    });
   });
 });
