@@ -185,6 +185,91 @@ function prepareBlock(x: Inputs, i0: number, m: number): void {
 }
 
 /**
+ * `bsPriceBatch` for one expiry (S, T, r, q shared): e^(−qT), e^(−rT), √T and fs = S·e^(−qT) once, then per
+ * strike only what depends on K and σ — one log (moneyness), one sqrt and one exp (the Gaussian factor
+ * √(fs·fk)·e^(−(a² + b²)/2) shared by both N(·) terms) and two Cody erf/erfcx evaluations; nothing
+ * per-expiry is computed or stored per strike (the general kernel keeps S·e^(−qT), the discount factors and
+ * √T per element for the greeks). Same operations in the same order as `bsPriceDiscounted`, so the results
+ * are bit-for-bit those of `bsPrice`. (Merging the log and exp passes was measured slower: each pass keeps
+ * one special function per loop so that TurboFan inlines it.)
+ */
+function chainPrices(x: Inputs, out: Float64Array): Float64Array {
+  const n = out.length;
+  const s = x.S[0];
+  const t = x.T[0];
+  const dr = exp(-x.r[0] * t);
+  const fs = s * exp(-x.q[0] * t);
+  const rt = Math.sqrt(t);
+  const valid = s >= 0 && t >= 0; // per strike, validity adds K ≥ 0 and σ ≥ 0
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const m = Math.min(BLOCK, n - i0);
+    chainBlock(x, i0, m, fs, dr, rt, valid);
+    for (let j = 0; j < m; j++) {
+      const kind = KIND[j];
+      const fk = FK[j];
+      if (kind === 0) {
+        const u1 = UU[2 * j];
+        const u2 = UU[2 * j + 1];
+        const r1 = RR[2 * j];
+        const r2 = RR[2 * j + 1];
+        const g = 0.5 * GG[j];
+        const m1 = +(Math.abs(u1) <= SPLIT); // exact 0/1 blends of the scalar kernel's branches
+        const m2 = +(Math.abs(u2) <= SPLIT);
+        const o1 = +(u1 >= 0);
+        const o2 = +(u2 >= 0);
+        const p1 = m1 * (fs * (0.5 + 0.5 * r1)) + (1 - m1) * (o1 * fs + (1 - 2 * o1) * (g * r1));
+        const p2 = m2 * (fk * (0.5 + 0.5 * r2)) + (1 - m2) * (o2 * fk + (1 - 2 * o2) * (g * r2));
+        const cc = m1 * m2;
+        const diff = cc * (0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2)) + (1 - cc) * (p1 - p2);
+        out[i0 + j] = SG[j] * diff;
+      } else {
+        out[i0 + j] = kind === 1 ? Math.max(SG[j] * (fs - fk), 0) : Number.NaN;
+      }
+    }
+  }
+  return out;
+}
+
+/** Per-strike passes of `chainPrices`, strikes i0 … i0+m−1 (own function: log, exp, erf, erfcx all inline). */
+function chainBlock(
+  x: Inputs,
+  i0: number,
+  m: number,
+  fs: number,
+  dr: number,
+  rt: number,
+  valid: boolean,
+): void {
+  const { c, K, v, mc, mk, mv } = x;
+  for (let j = 0; j < m; j++) {
+    const i = i0 + j;
+    const k = K[i & mk];
+    const vol = v[i & mv];
+    const fk = k * dr;
+    const sd = vol * rt;
+    const regular = sd > 0 && fs > 0 && fk > 0;
+    SG[j] = 2 * +!!c[i & mc] - 1; // branch-free ±1
+    FK[j] = fk;
+    SD[j] = regular ? sd : 0;
+    KIND[j] = regular ? 0 : valid && k >= 0 && vol >= 0 ? 1 : 2;
+  }
+  for (let j = 0; j < m; j++) AA[j] = KIND[j] === 0 ? log(fs / FK[j]) / SD[j] : 0;
+  for (let j = 0; j < m; j++) {
+    const a = AA[j];
+    const b = 0.5 * SD[j];
+    const w = SG[j] * Math.SQRT1_2;
+    UU[2 * j] = w * (a + b);
+    UU[2 * j + 1] = w * (a - b);
+    GG[j] = Math.sqrt(fs * FK[j]) * exp(-0.5 * (a * a + b * b));
+  }
+  for (let t = 0; t < 2 * m; t++) {
+    const u = UU[t];
+    const y = Math.abs(u);
+    RR[t] = y <= SPLIT ? erf(u) : erfcx(y);
+  }
+}
+
+/**
  * Black-Scholes-Merton prices of `out.length` European options into `out` (per unit of underlying); each
  * input is a Float64Array (one value per element) or a number shared by all (S, K price units; T years;
  * r, q, vol annualised). When S, T, r and q are all scalars (one expiry of a chain) the discount factors and
@@ -203,6 +288,7 @@ export function bsPriceBatch(
 ): Float64Array {
   const n = out.length;
   const x = inputs(isCall, S, K, T, r, q, vol, n);
+  if (x.chain) return chainPrices(x, out);
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const m = Math.min(BLOCK, n - i0);
     prepareBlock(x, i0, m);

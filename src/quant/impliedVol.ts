@@ -1,6 +1,11 @@
 import { erf, erfcx, exp, log, normCdf } from './normal.js';
-import { normalisedBlackOtmComplementCore, normalisedBlackOtmCore } from './normalisedBlack.js';
-import { convexControlFitLeft, convexControlFitRight, rationalCubic } from './rationalCubic.js';
+import { normalisedBlackOtmCore, normalisedBlackOtmOrComplement } from './normalisedBlack.js';
+import {
+  convexControlFit,
+  convexControlFitLeft,
+  convexControlFitRight,
+  rationalCubic,
+} from './rationalCubic.js';
 import type { OptionType } from './types.js';
 
 /**
@@ -13,7 +18,10 @@ import type { OptionType } from './types.js';
  *  - b_l ≤ β ≤ b_c and b_c < β ≤ b_u: rational cubic interpolation of s(β) itself;
  *  - β > b_u: rational cubic of the upper map f(β) = Φ(−s/2), s = −2Φ⁻¹(f).
  * Then Householder steps of order 3 (quartic convergence) on the objective best conditioned in each branch:
- * 1/ln b(s) − 1/ln β below b_l, ln((b_max − b(s))/(b_max − β)) above b_u, b(s) − β in between.
+ * 1/ln b(s) − 1/ln β below b_l, ln((b_max − b(s))/(b_max − β)) above b_u, b(s) − β in between; once the
+ * Newton step ν is small against s and against b'/b'', the inverse Taylor series of b − β to fifth order
+ * instead (order-6 convergence), which also bounds the error it leaves: one evaluation of b after the guess
+ * suffices for ~84% of realistic inputs (two before), never more than two in the accuracy domain.
  */
 
 const TWO_PI_OVER_SQRT_27 = 1.2091995761561452; // 2π/√27
@@ -27,6 +35,10 @@ const EPS = Number.EPSILON;
  */
 const QUARTIC_STOP = 1e-5;
 const DEFAULT_MAX_ITERATIONS = 10;
+/** The series step (in householder) is taken where |ν| ≤ this·s and |ν·b''/b'| ≤ this (ν = (β − b)/b'). */
+const SERIES_RANGE = 0.05;
+/** … and is final when its last term is below this relative to s (the error left, ~ the next term, is less). */
+const SERIES_STOP = 1e-14;
 /** Objective of the Householder iteration, by branch. */
 const LOWER_MAP = 0;
 const PLAIN = 1;
@@ -51,20 +63,52 @@ export function normalisedImpliedVol(
   return solve(beta, -ax, bMax, maxIterations);
 }
 
+/**
+ * Solver registers. V8 passes doubles to and from a function it does not inline as heap objects (one
+ * allocation each: dozens per implied vol when the stages below took arguments); the stages are too large to
+ * inline into one another, so they exchange their numbers through this array. JavaScript is single-threaded
+ * and each solve runs its stages back to back, so sharing it is safe.
+ */
+const R = new Float64Array(17);
+const R_BETA = 0; // β
+const R_X = 1; // x ≤ 0
+const R_BMAX = 2; // b_max = e^{x/2}
+const R_S = 3; // s: the initial guess, then the iterate
+const R_LO = 4; // bracket [s_lo, s_hi] of the root
+const R_HI = 5;
+const R_SC = 6; // inflexion point s_c = √(2|x|), b_c = b(s_c), b'(s_c) = b_max/√(2π)
+const R_BC = 7;
+const R_VC = 8;
+const R_SN = 9; // the tangent node s_l (β < b_c) or s_u, its h = x/s, e = exp(−(h² + t²)/2) and b
+const R_HN = 10;
+const R_EN = 11;
+const R_BN = 12;
+const R_LN_BETA = 13; // ln β (lower map objective)
+const R_NU = 14; // ν, h₂, h₃ of a map objective (mapObjective)
+const R_H2 = 15;
+const R_H3 = 16;
+/** Objective of the Householder iteration (LOWER_MAP, PLAIN or UPPER_MAP), set by the initial guess. */
+let branch = PLAIN;
+
 /** The solver for x ≤ 0, 0 < β < b_max = e^{x/2}: Jäckel's initial guess, then Householder steps. */
 function solve(beta: number, x: number, bMax: number, maxIterations: number): number {
-  const s = initialGuess(beta, x, bMax);
-  return householder(beta, x, bMax, s, GUESS[0], GUESS[1], GUESS[2], maxIterations);
+  R[R_BETA] = beta;
+  R[R_X] = x;
+  R[R_BMAX] = bMax;
+  initialGuess();
+  householder(maxIterations);
+  return R[R_S];
 }
 
 /**
- * The bracket [sLo, sHi] and branch found by initialGuess, passed through a Float64Array rather than an
- * object so that nothing is allocated per call (JavaScript is single-threaded; the two calls are adjacent).
+ * Rational initial guess for s (Jäckel 2015 §4) into R_S, its bracket into R_LO, R_HI and the objective into
+ * `branch`. The inflexion point and the one tangent node on β's side of it (s_l below b_c, s_u above) are
+ * evaluated here; each of the four branches then fits its rational cubic in its own function.
  */
-const GUESS = new Float64Array(3);
-
-/** Rational initial guess for s (Jäckel 2015 §4); leaves the bracket and branch in GUESS. */
-function initialGuess(beta: number, x: number, bMax: number): number {
+function initialGuess(): void {
+  const beta = R[R_BETA];
+  const x = R[R_X];
+  const bMax = R[R_BMAX];
   const ax = -x;
   // Inflexion point s_c = √(2|x|), where h = −t and b_c = ½e^{x/2}·(1 − erfcx(√|x|)), b'(s_c) = e^{x/2}/√(2π).
   const sc = Math.sqrt(2 * ax);
@@ -77,109 +121,135 @@ function initialGuess(beta: number, x: number, bMax: number): number {
     bc = 0.5 * bMax * ((1 + em1) * erf(y) - em1);
   } else bc = 0.5 * bMax * (1 - erfcx(y));
   const vc = INV_SQRT_2PI * bMax;
-  let s: number;
-  let sLo: number;
-  let sHi: number;
-  let branch: number; // LOWER_MAP, PLAIN or UPPER_MAP: the objective of the Householder iteration
-
-  if (beta < bc) {
-    const sl = sc - bc / vc;
-    const invSl = 1 / sl;
-    const hl = x * invSl;
-    const tl = 0.5 * sl;
-    const el = exp(-0.5 * (hl * hl + tl * tl));
-    const bl = normalisedBlackOtmCore(hl, tl, el, bMax);
-    if (beta < bl) {
-      // Lower map f(s) = 2π|x|/√27·Φ(−z)³, z = |x|/(√3 s), M = Φ(−z)/φ(z):
-      // df/dβ = z²M²e^{s²/8}, d²f/dβ² = √(π/2)·(z²M/s)·(4z + (s²/2 − 4 − 4z²)M)·e^{3z²/2 + s²/4}.
-      const z = -hl * (1 / SQRT_THREE);
-      const zz = z * z;
-      const m = SQRT_HALF_PI * erfcx(z * Math.SQRT1_2);
-      const ez = exp(-0.5 * zz);
-      const es = exp(0.125 * sl * sl);
-      const cdf = m * INV_SQRT_2PI * ez;
-      const fl = TWO_PI_OVER_SQRT_27 * ax * cdf * cdf * cdf;
-      const fp = zz * m * m * es;
-      const fpp =
-        SQRT_HALF_PI * zz * m * invSl * (4 * z + (0.5 * sl * sl - 4 - 4 * zz) * m) * es * es * exp(1.5 * zz);
-      const r = convexControlFitRight(0, bl, 0, fl, 1, fp, fpp, true);
-      const f = rationalCubic(beta, 0, bl, 0, fl, 1, fp, r);
-      // Invert: Φ(−z) = (f/(2π|x|/√27))^{1/3}, s = |x|/(√3 z).
-      const u = f / (TWO_PI_OVER_SQRT_27 * ax);
-      const z0 =
-        u < P_TAIL_CUBED ? -quantileTail(Math.sqrt((-2 / 3) * log(u))) : -quantileCentral(Math.cbrt(u));
-      s = ax / (SQRT_THREE * z0);
-      if (!(s > 0 && s < sl)) s = 0.5 * sl;
-      sLo = 0;
-      sHi = sl;
-      branch = LOWER_MAP;
-    } else {
-      const dl = 1 / (INV_SQRT_2PI * el); // ds/dβ at s_l
-      const r = convexControlFitRight(bl, bc, sl, sc, dl, 1 / vc, 0, false);
-      s = rationalCubic(beta, bl, bc, sl, sc, dl, 1 / vc, r);
-      sLo = sl;
-      sHi = sc;
-      branch = PLAIN;
-    }
-  } else {
-    const su = sc + (bMax - bc) / vc;
-    const hu = x / su;
-    const tu = 0.5 * su;
-    const eu = exp(-0.5 * (hu * hu + tu * tu));
-    const bu = normalisedBlackOtmCore(hu, tu, eu, bMax);
-    if (beta <= bu) {
-      const du = 1 / (INV_SQRT_2PI * eu); // ds/dβ at s_u
-      const r = convexControlFitLeft(bc, bu, sc, su, 1 / vc, du, 0, false);
-      s = rationalCubic(beta, bc, bu, sc, su, 1 / vc, du, r);
-      sLo = sc;
-      sHi = su;
-      branch = PLAIN;
-    } else {
-      // Upper map f(s) = Φ(−s/2), w = x²/s²: df/dβ = −½e^{w/2}, d²f/dβ² = √(π/2)·(w/s)·e^{w + s²/8}.
-      const w = hu * hu;
-      const ew = exp(0.5 * w);
-      const fu = normCdf(-tu);
-      const fp = -0.5 * ew;
-      const fpp = SQRT_HALF_PI * (w / su) * (ew / eu); // e^{w + s²/8} = e^{w/2}/e_u
-      const r = convexControlFitLeft(bu, bMax, fu, 0, fp, -0.5, fpp, true);
-      let f = rationalCubic(beta, bu, bMax, fu, 0, fp, -0.5, r);
-      if (!(f > 0)) {
-        const u = (beta - bu) / (bMax - bu); // quadratic through both ends with slope −½ at b_max
-        f = (1 - u) * (fu * (1 - u) + 0.5 * (bMax - bu) * u);
-      }
-      s = -2 * (f < P_TAIL ? quantileTail(Math.sqrt(-2 * log(f))) : quantileCentral(f));
-      if (!(s > su)) s = su;
-      sLo = su;
-      sHi = Number.POSITIVE_INFINITY;
-      branch = UPPER_MAP;
-    }
-  }
-
-  GUESS[0] = sLo;
-  GUESS[1] = sHi;
-  GUESS[2] = branch;
-  return s;
+  // Tangent node: s_l = s_c − b_c/b'(s_c) below b_c, s_u = s_c + (b_max − b_c)/b'(s_c) above.
+  const below = beta < bc;
+  const sn = below ? sc - bc / vc : sc + (bMax - bc) / vc;
+  const hn = below ? x * (1 / sn) : x / sn;
+  const tn = 0.5 * sn;
+  const en = exp(-0.5 * (hn * hn + tn * tn));
+  const bn = normalisedBlackOtmCore(hn, tn, en, bMax);
+  R[R_SC] = sc;
+  R[R_BC] = bc;
+  R[R_VC] = vc;
+  R[R_SN] = sn;
+  R[R_HN] = hn;
+  R[R_EN] = en;
+  R[R_BN] = bn;
+  if (below ? beta < bn : beta > bn) {
+    if (below) lowerMapGuess();
+    else upperMapGuess();
+  } else plainGuess(below);
 }
 
 /**
- * Householder(3) refinement of s within the bracket [sLo, sHi] (b increases with s). With the ratios
+ * b_l ≤ β < b_c (`below`) or b_c ≤ β ≤ b_u: s(β) interpolated by the rational cubic through (b_l, s_l) and
+ * (b_c, s_c), resp. (b_c, s_c) and (b_u, s_u), with slopes ds/dβ = 1/b' at both ends and zero curvature at
+ * the inflexion point (Jäckel 2015 §4).
+ */
+function plainGuess(below: boolean): void {
+  const beta = R[R_BETA];
+  const sc = R[R_SC];
+  const bc = R[R_BC];
+  const sn = R[R_SN];
+  const bn = R[R_BN];
+  const dc = 1 / R[R_VC];
+  const dn = 1 / (INV_SQRT_2PI * R[R_EN]); // ds/dβ at the node
+  const xl = below ? bn : bc;
+  const xr = below ? bc : bn;
+  const yl = below ? sn : sc;
+  const yr = below ? sc : sn;
+  const dl = below ? dn : dc;
+  const dr = below ? dc : dn;
+  const r = convexControlFit(xl, xr, yl, yr, dl, dr, 0, below, false);
+  R[R_S] = rationalCubic(beta, xl, xr, yl, yr, dl, dr, r);
+  R[R_LO] = yl;
+  R[R_HI] = yr;
+  branch = PLAIN;
+}
+
+/**
+ * β < b_l: rational cubic of the lower map f(s) = 2π|x|/√27·Φ(−z)³, z = |x|/(√3 s), M = Φ(−z)/φ(z):
+ * df/dβ = z²M²e^{s²/8}, d²f/dβ² = √(π/2)·(z²M/s)·(4z + (s²/2 − 4 − 4z²)M)·e^{3z²/2 + s²/4}, inverted exactly.
+ */
+function lowerMapGuess(): void {
+  const beta = R[R_BETA];
+  const ax = -R[R_X];
+  const sl = R[R_SN];
+  const bl = R[R_BN];
+  const invSl = 1 / sl;
+  const z = -R[R_HN] * (1 / SQRT_THREE);
+  const zz = z * z;
+  const m = SQRT_HALF_PI * erfcx(z * Math.SQRT1_2);
+  const ez = exp(-0.5 * zz);
+  const es = exp(0.125 * sl * sl);
+  const cdf = m * INV_SQRT_2PI * ez;
+  const fl = TWO_PI_OVER_SQRT_27 * ax * cdf * cdf * cdf;
+  const fp = zz * m * m * es;
+  const fpp =
+    SQRT_HALF_PI * zz * m * invSl * (4 * z + (0.5 * sl * sl - 4 - 4 * zz) * m) * es * es * exp(1.5 * zz);
+  const r = convexControlFitRight(0, bl, 0, fl, 1, fp, fpp, true);
+  const f = rationalCubic(beta, 0, bl, 0, fl, 1, fp, r);
+  // Invert: Φ(−z) = (f/(2π|x|/√27))^{1/3}, s = |x|/(√3 z).
+  const u = f / (TWO_PI_OVER_SQRT_27 * ax);
+  const z0 = u < P_TAIL_CUBED ? -quantileTail(Math.sqrt((-2 / 3) * log(u))) : -quantileCentral(Math.cbrt(u));
+  let s = ax / (SQRT_THREE * z0);
+  if (!(s > 0 && s < sl)) s = 0.5 * sl;
+  R[R_S] = s;
+  R[R_LO] = 0;
+  R[R_HI] = sl;
+  R[R_LN_BETA] = log(beta);
+  branch = LOWER_MAP;
+}
+
+/**
+ * β > b_u: rational cubic of the upper map f(s) = Φ(−s/2), w = x²/s²: df/dβ = −½e^{w/2},
+ * d²f/dβ² = √(π/2)·(w/s)·e^{w + s²/8}; s = −2Φ⁻¹(f).
+ */
+function upperMapGuess(): void {
+  const beta = R[R_BETA];
+  const bMax = R[R_BMAX];
+  const su = R[R_SN];
+  const hu = R[R_HN];
+  const eu = R[R_EN];
+  const bu = R[R_BN];
+  const w = hu * hu;
+  const ew = exp(0.5 * w);
+  const fu = normCdf(-0.5 * su);
+  const fp = -0.5 * ew;
+  const fpp = SQRT_HALF_PI * (w / su) * (ew / eu); // e^{w + s²/8} = e^{w/2}/e_u
+  const r = convexControlFitLeft(bu, bMax, fu, 0, fp, -0.5, fpp, true);
+  let f = rationalCubic(beta, bu, bMax, fu, 0, fp, -0.5, r);
+  if (!(f > 0)) {
+    const u = (beta - bu) / (bMax - bu); // quadratic through both ends with slope −½ at b_max
+    f = (1 - u) * (fu * (1 - u) + 0.5 * (bMax - bu) * u);
+  }
+  let s = -2 * (f < P_TAIL ? quantileTail(Math.sqrt(-2 * log(f))) : quantileCentral(f));
+  if (!(s > su)) s = su;
+  R[R_S] = s;
+  R[R_LO] = su;
+  R[R_HI] = Number.POSITIVE_INFINITY;
+  branch = UPPER_MAP;
+}
+
+/**
+ * Householder(3) refinement of R_S within the bracket [R_LO, R_HI] (b increases with s). With the ratios
  * b2 = b''/b' = x²/s³ − s/4 and b3 = b'''/b' = b2² − 3x²/s⁴ − 1/4 of the normalised Black function, each
  * objective g gives ν = −g/g', h₂ = g''/g', h₃ = g'''/g' and the step ν·(1 + h₂ν/2)/(1 + ν(h₂ + h₃ν/6)).
  */
-function householder(
-  beta: number,
-  x: number,
-  bMax: number,
-  s: number,
-  sLo: number,
-  sHi: number,
-  branch: number,
-  maxIterations: number,
-): number {
-  const lnBeta = branch === LOWER_MAP ? log(beta) : 0;
+function householder(maxIterations: number): void {
+  const beta = R[R_BETA];
+  const x = R[R_X];
+  const bMax = R[R_BMAX];
+  let s = R[R_S];
+  let sLo = R[R_LO];
+  let sHi = R[R_HI];
+  const br = branch;
+  const upperMap = br === UPPER_MAP;
+  const lnBeta = br === LOWER_MAP ? R[R_LN_BETA] : 0;
   const invLnBeta = 1 / lnBeta;
-  const cBeta = branch === UPPER_MAP ? bMax - beta : 0;
+  const cBeta = upperMap ? bMax - beta : 0;
   const invCBeta = 1 / cBeta;
+  const target = upperMap ? cBeta : beta;
   for (let i = 0; i < maxIterations; i++) {
     const invS = 1 / s;
     const h = x * invS;
@@ -190,16 +260,43 @@ function householder(
     const b2 = hh * invS - 0.5 * t;
     const b3 = b2 * b2 - 3 * hh * invS * invS - 0.25;
     // b(s) itself, or b_max − b(s) for the upper map (increasing resp. decreasing in s)
-    const v =
-      branch === UPPER_MAP
-        ? normalisedBlackOtmComplementCore(h, t, e)
-        : normalisedBlackOtmCore(h, t, e, bMax);
-    if (branch === UPPER_MAP ? v > cBeta : v < beta) sLo = s;
-    else if (v !== (branch === UPPER_MAP ? cBeta : beta)) sHi = s;
+    const v = normalisedBlackOtmOrComplement(h, t, e, bMax, upperMap);
+    if (upperMap ? v > target : v < target) sLo = s;
+    else if (v !== target) sHi = s;
+    // Close to the root (|ν|·|b''/b'| small) every objective has the same root and b − β is well scaled: take
+    // the inverse Taylor series of b − β to fifth order instead (order-6 convergence), and stop when its last
+    // term is negligible. Step δ with b(s + δ) = β to O(ν⁶), from ν = (β − b)/b' and the derivative ratios of
+    // b at s: with L = ln b' = −(x²/s² + s²/4)/2 + const and p_k = L^{(k)} (p₁ = x²/s³ − s/4 = b2,
+    // p₂ = −3x²/s⁴ − 1/4, p₃ = 12x²/s⁵, p₄ = −60x²/s⁶), b^{(k+1)}/b' is the complete Bell polynomial
+    // Y_k(p₁, …, p_k); with a_k = b^{(k)}/(k!·b'), b(s + δ) − b(s) = b'·(δ + a₂δ² + a₃δ³ + …) is reverted by
+    // Abramowitz & Stegun 3.6.25: δ = ν − a₂ν² + (2a₂² − a₃)ν³ + (−5a₂³ + 5a₂a₃ − a₄)ν⁴
+    // + (14a₂⁴ − 21a₂²a₃ + 6a₂a₄ + 3a₃² − a₅)ν⁵. (Written out here: as a function it would not be inlined.)
+    const nu1 = (upperMap ? v - cBeta : beta - v) / bp;
+    if (Math.abs(nu1) <= SERIES_RANGE * s && Math.abs(nu1 * b2) <= SERIES_RANGE) {
+      const q4 = hh * invS * invS; // x²/s⁴
+      const p2 = -3 * q4 - 0.25;
+      const p3 = 12 * q4 * invS;
+      const p4 = -60 * q4 * invS * invS;
+      const a2 = 0.5 * b2;
+      const a3 = (p2 + b2 * b2) * (1 / 6);
+      const a4 = (p3 + b2 * (3 * p2 + b2 * b2)) * (1 / 24);
+      const a5 = (p4 + 4 * b2 * p3 + 3 * p2 * p2 + b2 * b2 * (6 * p2 + b2 * b2)) * (1 / 120);
+      const a22 = a2 * a2;
+      const c4 = a2 * (5 * a3 - 5 * a22) - a4;
+      const c5 = a22 * (14 * a22 - 21 * a3) + 6 * a2 * a4 + 3 * a3 * a3 - a5;
+      const nu2 = nu1 * nu1;
+      const t5 = c5 * nu2 * nu2 * nu1; // last term: an upper estimate of the error the step leaves
+      const next = s + (nu1 + nu2 * (-a2 + nu1 * (2 * a22 - a3 + nu1 * c4)) + t5);
+      if (next > sLo && next < sHi) {
+        s = next;
+        if (Math.abs(t5) <= SERIES_STOP * s) break;
+        continue;
+      }
+    }
     let nu: number;
     let h2: number;
     let h3: number;
-    if (branch === PLAIN) {
+    if (br === PLAIN) {
       // g = b − β
       nu = (beta - v) / bp;
       h2 = b2;
@@ -209,22 +306,10 @@ function householder(
         s = bisect(sLo, sHi, s);
         continue;
       }
-      const q = bp / v; // b'/b, or b'/(b_max − b)
-      const vOverBp = v / bp;
-      if (branch === LOWER_MAP) {
-        // g = 1/ln b − 1/ln β, λ = 1/ln b
-        const lnB = log(v);
-        const lambda = 1 / lnB;
-        const otl = 1 + 2 * lambda;
-        nu = (lnBeta - lnB) * lnB * invLnBeta * vOverBp;
-        h2 = b2 - q * otl;
-        h3 = b3 + q * q * (2 + 6 * lambda * (1 + lambda)) - 3 * otl * b2 * q;
-      } else {
-        // g = ln((b_max − b)/(b_max − β))
-        nu = log(v * invCBeta) * vOverBp;
-        h2 = b2 + q;
-        h3 = b3 + 3 * q * b2 + 2 * q * q;
-      }
+      mapObjective(upperMap, v, bp, b2, b3, lnBeta, invLnBeta, invCBeta);
+      nu = R[R_NU];
+      h2 = R[R_H2];
+      h3 = R[R_H3];
     }
     if (nu === 0 || nu !== nu) break;
     const ds = nu * ((1 + 0.5 * h2 * nu) / (1 + nu * (h2 + (h3 * nu) / 6)));
@@ -239,7 +324,38 @@ function householder(
       s = newton > sLo && newton < sHi ? newton : bisect(sLo, sHi, s);
     }
   }
-  return s;
+  R[R_S] = s;
+}
+
+/**
+ * ν = −g/g', h₂ = g''/g', h₃ = g'''/g' (into R_NU, R_H2, R_H3) of the map objectives at b = v > 0, b' = bp:
+ * g = 1/ln b − 1/ln β (lower map) or, `upperMap`, g = ln((b_max − b)/(b_max − β)) with v = b_max − b.
+ * Out of line: only steps from far (a lower- or upper-map guess) need it; near the root the series step serves.
+ */
+function mapObjective(
+  upperMap: boolean,
+  v: number,
+  bp: number,
+  b2: number,
+  b3: number,
+  lnBeta: number,
+  invLnBeta: number,
+  invCBeta: number,
+): void {
+  const q = bp / v; // b'/b, or b'/(b_max − b)
+  const vOverBp = v / bp;
+  const lg = log(upperMap ? v * invCBeta : v); // ln((b_max − b)/(b_max − β)) or ln b
+  if (upperMap) {
+    R[R_NU] = lg * vOverBp;
+    R[R_H2] = b2 + q;
+    R[R_H3] = b3 + 3 * q * b2 + 2 * q * q;
+  } else {
+    const lambda = 1 / lg; // λ = 1/ln b
+    const otl = 1 + 2 * lambda;
+    R[R_NU] = (lnBeta - lg) * lg * invLnBeta * vOverBp;
+    R[R_H2] = b2 - q * otl;
+    R[R_H3] = b3 + q * q * (2 + 6 * lambda * (1 + lambda)) - 3 * otl * b2 * q;
+  }
 }
 
 function bisect(lo: number, hi: number, s: number): number {

@@ -1,4 +1,4 @@
-import { erfcx, exp } from './normal.js';
+import { erf, erfcx, exp } from './normal.js';
 
 /**
  * Normalised Black function (P. Jäckel, "Let's Be Rational", Wilmott 2015, §2–3), to full relative accuracy:
@@ -21,6 +21,7 @@ const SQRT_HALF = Math.SQRT1_2;
 const H_LARGE = -10;
 const T_SMALL = 0.21;
 const CDF_SWITCH = 0.85;
+const ERF_SPLIT = 0.46875; // Cody's erf/erfcx boundary
 
 /**
  * h < −10, h+t < −9.79: with u = 1/(h+t), v = 1/(h−t), Y(h+t) − Y(h−t) = Σ c_k (u^n − v^n), n = 2k+1,
@@ -50,13 +51,19 @@ function asymptoticOtm(h: number, t: number, e: number): number {
   return ((INV_SQRT_2PI * 2 * t * sum) / ((h + t) * (h - t))) * e;
 }
 
+const SMALL_T = new Float64Array(3); // smallTOtm's h, t, e in and b out (no heap numbers for an out-of-line call)
+
 /**
  * t < 0.21, h ≥ −10: Y^{(2m+1)}(h)/(2m+1)! = (a·A_m(h²) − B_m(h²))/(2m+1)! with a = 1 + h·Y(h) = Y'(h), from
  * Y' = 1 + h·Y (integer polynomials A_m, B_m below). Terms through t^13 leave < 1e-17 truncation for t < 0.21.
  * The sums P = Σ A_m·t^{2m}/(2m+1)! and Q = Σ B_m·t^{2m}/(2m+1)! do not depend on a, so they are evaluated
  * while erfcx is (series = a·P − Q; both positive, the difference loses at most a factor ~2).
+ * Reads h, t, e from SMALL_T[0..2] and leaves b in SMALL_T[0].
  */
-function smallTOtm(h: number, t: number, e: number): number {
+function smallTOtm(): void {
+  const h = SMALL_T[0];
+  const t = SMALL_T[1];
+  const e = SMALL_T[2];
   const g = h * h;
   const w = t * t;
   const p =
@@ -89,7 +96,7 @@ function smallTOtm(h: number, t: number, e: number): number {
                         ((((((g + 75) * g + 1926) * g + 20370) * g + 82845) * g + 89055) *
                           (1 / 6227020800)))))));
   const a = 1 + h * SQRT_HALF_PI * erfcx(-h * SQRT_HALF);
-  return 2 * t * (a * p - q) * INV_SQRT_2PI * e;
+  SMALL_T[0] = 2 * t * (a * p - q) * INV_SQRT_2PI * e;
 }
 
 /**
@@ -108,13 +115,7 @@ export function normalisedBlackOtm(x: number, s: number): number {
  * normalised vega b' = e/√(2π)) and bMax = e^{x/2} (dimensionless).
  */
 export function normalisedBlackOtmCore(h: number, t: number, e: number, bMax: number): number {
-  if (h < H_LARGE && h + t < H_LARGE + T_SMALL) return asymptoticOtm(h, t, e);
-  if (t < T_SMALL) return smallTOtm(h, t, e);
-  // e^{−x/2}Φ(h−t) = ½e^{−(h²+t²)/2}·erfcx((t−h)/√2) and e^{x/2}Φ(−h−t) = ½e^{−(h²+t²)/2}·erfcx((h+t)/√2).
-  const far = erfcx((t - h) * SQRT_HALF);
-  // Past h + t = 0.85, b = e^{x/2}·(1 − Φ(−h−t)) − e^{−x/2}Φ(h−t) loses at most a factor ~2 to cancellation.
-  if (h + t > CDF_SWITCH) return bMax - 0.5 * e * (erfcx((h + t) * SQRT_HALF) + far);
-  return 0.5 * e * (erfcx(-(h + t) * SQRT_HALF) - far);
+  return normalisedBlackOtmOrComplement(h, t, e, bMax, false);
 }
 
 /**
@@ -124,7 +125,53 @@ export function normalisedBlackOtmCore(h: number, t: number, e: number, bMax: nu
  * for s ≥ √(2|x|) (h + t ≥ 0), the only place where b is close to its bound.
  */
 export function normalisedBlackOtmComplementCore(h: number, t: number, e: number): number {
-  return 0.5 * e * (erfcx((h + t) * SQRT_HALF) + erfcx((t - h) * SQRT_HALF));
+  return normalisedBlackOtmOrComplement(h, t, e, exp(h * t), true); // e^{x/2} = e^{ht}
+}
+
+/**
+ * normalisedBlackOtmCore(h, t, e, bMax), or e^{x/2} − b when `complement` (normalisedBlackOtmComplementCore).
+ *
+ * The two terms e·erfcx(u)/2 at u = (t−h)/√2 and u = ∓(h+t)/√2 are e^{−x/2}Φ(h−t) and e^{x/2}Φ(∓(h+t)), and
+ * e·e^{u²} is exactly e^{−x/2} = 1/bMax resp. e^{x/2} = bMax (since h·t = x/2). So each term is e·erfcx(u) for
+ * u > 0.46875, m·erfc(u) = m·(1 − erf(u)) for |u| ≤ 0.46875 and 2m − e·erfcx(−u) below (Cody's three ranges,
+ * m = e·e^{u²}): no exponential beyond e, and both terms come from one loop, so that a caller inlines a
+ * single copy of erf and of erfcx (the implied-vol iteration evaluates this at every step).
+ */
+export function normalisedBlackOtmOrComplement(
+  h: number,
+  t: number,
+  e: number,
+  bMax: number,
+  complement: boolean,
+): number {
+  if (!complement) {
+    if (h < H_LARGE && h + t < H_LARGE + T_SMALL) return asymptoticOtm(h, t, e);
+    if (t < T_SMALL) {
+      SMALL_T[0] = h;
+      SMALL_T[1] = t;
+      SMALL_T[2] = e;
+      smallTOtm();
+      return SMALL_T[0];
+    }
+  }
+  // Past h + t = 0.85, b = e^{x/2}·(1 − Φ(−h−t)) − e^{−x/2}Φ(h−t) loses at most a factor ~2 to cancellation.
+  const upper = complement || h + t > CDF_SWITCH;
+  let far = 0; // e·erfcx((t−h)/√2) = 2e^{−x/2}Φ(h−t)
+  let near = 0; // e·erfcx(∓(h+t)/√2) = 2e^{x/2}Φ(∓(h+t))
+  for (let k = 0; k < 2; k++) {
+    const u = k === 0 ? (t - h) * SQRT_HALF : upper ? (h + t) * SQRT_HALF : -(h + t) * SQRT_HALF;
+    const y = Math.abs(u);
+    let v: number;
+    if (y <= ERF_SPLIT) v = (k === 0 ? 1 / bMax : bMax) * (1 - erf(u));
+    else {
+      const r = e * erfcx(y);
+      v = u > 0 ? r : 2 * bMax - r; // u < 0 only for the second term
+    }
+    if (k === 0) far = v;
+    else near = v;
+  }
+  if (complement) return 0.5 * (near + far);
+  return upper ? bMax - 0.5 * (near + far) : 0.5 * (near - far);
 }
 
 /** Normalised vega ∂b/∂s = e^{−(x²/s² + s²/4)/2}/√(2π) (dimensionless), the same for calls and puts. */

@@ -79,12 +79,7 @@ export function convexControlFitLeft(
   d2l: number,
   preferShape: boolean,
 ): number {
-  const h = xr - xl;
-  const slope = (yr - yl) / h;
-  const num = 0.5 * h * d2l + (dr - dl);
-  const den = slope - dl;
-  const fit = num === 0 ? 0 : den === 0 ? (num > 0 ? R_MAX : R_MIN) : num / den;
-  return Math.max(fit, minimumControl(dl, dr, slope, preferShape));
+  return convexControlFit(xl, xr, yl, yr, dl, dr, d2l, false, preferShape);
 }
 
 /** Control r matching the second derivative `d2r` at the right end, floored to keep the data's shape. */
@@ -98,10 +93,29 @@ export function convexControlFitRight(
   d2r: number,
   preferShape: boolean,
 ): number {
+  return convexControlFit(xl, xr, yl, yr, dl, dr, d2r, true, preferShape);
+}
+
+/**
+ * Control r matching the second derivative `d2` at the right end (`atRight`) or the left end, floored to keep
+ * the data's shape: y''(xl) = d2 gives r = (h·d2/2 + dr − dl)/(Δ − dl), y''(xr) = d2 gives
+ * r = (h·d2/2 + dr − dl)/(dr − Δ).
+ */
+export function convexControlFit(
+  xl: number,
+  xr: number,
+  yl: number,
+  yr: number,
+  dl: number,
+  dr: number,
+  d2: number,
+  atRight: boolean,
+  preferShape: boolean,
+): number {
   const h = xr - xl;
   const slope = (yr - yl) / h;
-  const num = 0.5 * h * d2r + (dr - dl);
-  const den = dr - slope;
+  const num = 0.5 * h * d2 + (dr - dl);
+  const den = atRight ? dr - slope : slope - dl;
   const fit = num === 0 ? 0 : den === 0 ? (num > 0 ? R_MAX : R_MIN) : num / den;
   return Math.max(fit, minimumControl(dl, dr, slope, preferShape));
 }

@@ -8,9 +8,13 @@
  * d±(τ, z) = (ln z + (r − q)τ ± σ²τ/2)/(σ√τ). (The smooth-pasting form FP-A contracts faster at moderate σ but
  * was unreliable at low volatility and for q > r in our tests, so it is not used.) H = ln(B/X)²,
  * X = K·min(1, r/q), is held as a Chebyshev polynomial on n + 1 extrema nodes in w = (τ/T)^{1/4} for q ≤ r
- * (H ~ τ·ln τ near expiry) or w = (τ/T)^{1/2} for q > r, z = 2w − 1. Start: QD+ boundary (Li); first sweep a
- * partial Jacobi-Newton step (derivative of the non-integral terms, ALO §6), then plain fixed-point sweeps
- * until no node moves by more than `tolerance`·K or `iterations` sweeps are done. The price is Kim's (1990)
+ * (H ~ τ·ln τ near expiry) or w = (τ/T)^{1/2} for q > r, z = 2w − 1. Start: QD+ boundary (Li). Each sweep is
+ * a full Newton step on the collocation system v = G(v), v_k = ln(X/B(τ_k)) (ALO's Jacobi-Newton FP-B' of §6
+ * takes the derivative of the non-integral terms only; the integral terms' derivative costs O(n·l·n) more and
+ * turns the 15–20 linearly converging sweeps into 3–4 quadratic ones); should a Newton step ever increase the
+ * residual, the iteration falls back to plain FP-B sweeps from the previous iterate. Sweeps stop once no node
+ * moves by more than `tolerance`·K (or once the last Newton step leaves less than that), or after `iterations`
+ * sweeps. The price is Kim's (1990)
  *   P = p_E(S) + ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du.
  * All integrals use u = τ·sin⁴θ (resp. τ·sin²θ), θ ∈ [0, π/2], which keeps the integrands analytic at both
  * ends so Gauss-Legendre converges geometrically (ALO use tanh-sinh for the same purpose). Gaussian factors
@@ -18,10 +22,11 @@
  * drift dominates diffusion, ρ = max(|r|, |q|, |r − q|)·√T/σ > 4 (or σ√T > 3), at least ALO_HIGH_PRECISION,
  * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice. Calls by the put-call symmetry
  * C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998).
- * Accuracy of the defaults against a converged reference (n = 48, l = 64, p = 192; itself within the
- * 3000-step BBSR lattice error, ≤ 1e-4), per K = 100, 300 random realistic inputs: q ≤ r median 4e-11,
- * max 4e-9; q > r median 8e-9, max 3e-6 (a sharp knee of the boundary shortly before expiry needs n ≈ 32
- * for 1e-7) — see test/quant/american/alo.test.ts.
+ * Accuracy of the defaults (n, l, p) = (14, 12, 96) against a converged reference (n = l = 64, p = 256), per
+ * K = 100, 120 random realistic inputs of each kind: put-equivalent q ≤ r median 2e-11, max 4e-10 (≤ 3e-9 on
+ * the test grid); q > r median 4e-9, max 1.2e-6. The q > r boundary has a sharp transition at
+ * τ* ~ ln²(q/r)/σ², where the K-dependent terms e^{−ln²(q/r)/(2σ²τ)} switch on; Chebyshev interpolation in √τ
+ * resolves it only slowly (n = 32 for ~1e-8) — see test/quant/american/alo.test.ts.
  */
 import { bsPrice } from '../bsPrice.js';
 import { erf, erfcx, exp } from '../normal.js';
@@ -37,7 +42,7 @@ export interface AloOptions {
   nodes?: number;
   /** Gauss-Legendre order l of the fixed-point integrals. */
   fpOrder?: number;
-  /** Maximum number of sweeps m (the first is the Jacobi-Newton step). */
+  /** Maximum number of sweeps m (Newton steps, typically 3–4 are needed). */
   iterations?: number;
   /** Stop sweeping once no node moves by more than tolerance·K. */
   tolerance?: number;
@@ -45,16 +50,16 @@ export interface AloOptions {
   priceOrder?: number;
 }
 
-/** Default discretisation (n, l, m, p) = (12, 12, ≤ 20, 48), sweeps stop once nodes move < 1e-10·K. */
+/** Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 96), sweeps stop once nodes move < 1e-10·K. */
 export const ALO_DEFAULTS: Readonly<Required<AloOptions>> = {
-  nodes: 12,
+  nodes: 14,
   fpOrder: 12,
   iterations: 20,
   tolerance: 1e-10,
-  priceOrder: 48,
+  priceOrder: 96,
 };
 
-/** Faster, coarser discretisation: ≤ 1e-4 per K = 100 on realistic inputs (median ~1e-6). */
+/** Faster, coarser discretisation: ≤ 1e-4 per K = 100 on realistic inputs (median ~3e-7). */
 export const ALO_FAST: Readonly<Required<AloOptions>> = {
   nodes: 8,
   fpOrder: 8,
@@ -82,6 +87,10 @@ export const ALO_HIGH_PRECISION: Readonly<Required<AloOptions>> = {
 };
 
 const INV_SQRT_2PI = 0.3989422804014327;
+/** Newton's error after a step from fixed-point residual ρ (relative to K) is below this·ρ² (measured 240). */
+const NEWTON_CONSTANT = 300;
+/** Relative tolerance of the QD+ starting boundary (Newton corrects it; 1e-9 gave the same sweeps). */
+const QD_TOLERANCE = 1e-6;
 
 /** Φ(d) from g = e^{−d²/2} (Cody erf / erfcx as in bsPrice), sparing a second exponential. */
 function cdfFromGauss(d: number, g: number): number {
@@ -95,6 +104,7 @@ function cdfFromGauss(d: number, g: number): number {
 interface Scheme {
   z: Float64Array;
   dct: Float64Array;
+  lag: Float64Array;
   fs: Float64Array;
   fc: Float64Array;
   fw: Float64Array;
@@ -138,18 +148,86 @@ function scheme(n: number, l: number, p: number): Scheme {
   }
   const [fs, fc, fw] = angles(l);
   const [ps, pc, pw] = angles(p);
-  const sch: Scheme = { z, dct, fs, fc, fw, ps, pc, pw };
+  // Interpolation weights of the fixed-point quadrature points: point j of node k sits at u = τ_k·sin^e θ_j,
+  // i.e. at Chebyshev argument z = (1 + z_k)·sin θ_j − 1 in either variable, and H(u) = Σ_i lag[·, i]·H_i
+  // with lag[·, i] = Σ_c T_c(z)·dct[c, i] (the same for every input: the sweeps need dot products only).
+  const nn = n + 1;
+  const lag = new Float64Array(n * l * nn);
+  const t = new Float64Array(nn);
+  for (let k = 1; k <= n; k++) {
+    for (let j = 0; j < l; j++) {
+      const zu = (1 + z[k]) * fs[j] - 1;
+      t[0] = 1;
+      t[1] = zu;
+      for (let c = 2; c <= n; c++) t[c] = 2 * zu * t[c - 1] - t[c - 2];
+      const o = ((k - 1) * l + j) * nn;
+      for (let i = 0; i <= n; i++) {
+        let v = 0;
+        for (let c = 0; c <= n; c++) v += t[c] * dct[c * nn + i];
+        lag[o + i] = v;
+      }
+    }
+  }
+  const sch: Scheme = { z, dct, lag, fs, fc, fw, ps, pc, pw };
   schemes.set(key, sch);
   return sch;
 }
 
-/** Work space reused across calls (no allocation per price): boundary values, coefficients, per-point constants. */
-const STRIDE = 6;
+/** Work space reused across calls (no allocation per price): node values, coefficients, per-point constants. */
+const STRIDE = 5; // per fixed-point quadrature point: σ√(τ−u), (r−q)(τ−u), e^{−(r−q)(τ−u)}, N and D weights
 let H = new Float64Array(64);
 let coef = new Float64Array(64);
-let lnB = new Float64Array(64);
 let pts = new Float64Array(STRIDE * 1024);
-let basis = new Float64Array(16 * 1024); // T_i(z) at every quadrature point, so a sweep needs dot products only
+let LAG: Float64Array = new Float64Array(1); // the scheme's interpolation weights (see scheme)
+
+let vv = new Float64Array(64); // v_k = ln(X/B(τ_k)) = √H_k, the Newton unknowns
+let AN = new Float64Array(64); // per quadrature point of one node: w·φ(d₋)/(σ√(τ − u)·ln(X/B(u))), and for D
+let AD = new Float64Array(64);
+let EE = new Float64Array(64);
+let JAC = new Float64Array(64 * 64); // I − ∂G/∂v, row-major n × n
+let RES = new Float64Array(64); // G(v) − v, then the Newton step
+
+/**
+ * Solves A·x = b in place for n × n row-major A by Gaussian elimination with partial pivoting (b ← x);
+ * false when A is singular or not finite.
+ */
+function solveInPlace(A: Float64Array, b: Float64Array, n: number): boolean {
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    let best = Math.abs(A[c * n + c]);
+    for (let r = c + 1; r < n; r++) {
+      const v = Math.abs(A[r * n + c]);
+      if (v > best) {
+        best = v;
+        p = r;
+      }
+    }
+    if (!(best > 0 && best < Number.POSITIVE_INFINITY)) return false;
+    if (p !== c) {
+      for (let j = c; j < n; j++) {
+        const t = A[c * n + j];
+        A[c * n + j] = A[p * n + j];
+        A[p * n + j] = t;
+      }
+      const t = b[c];
+      b[c] = b[p];
+      b[p] = t;
+    }
+    const inv = 1 / A[c * n + c];
+    for (let r = c + 1; r < n; r++) {
+      const f = A[r * n + c] * inv;
+      if (f === 0) continue;
+      for (let j = c + 1; j < n; j++) A[r * n + j] -= f * A[c * n + j];
+      b[r] -= f * b[c];
+    }
+  }
+  for (let c = n - 1; c >= 0; c--) {
+    let s = b[c];
+    for (let j = c + 1; j < n; j++) s -= A[c * n + j] * b[j];
+    b[c] = s / A[c * n + c];
+  }
+  return true;
+}
 
 /** Time to maturity of Chebyshev node z: τ = T·w^4 (quarter) or T·w², w = (1 + z)/2. */
 function nodeTau(T: number, z: number, quarter: boolean): number {
@@ -179,6 +257,196 @@ function toCoefficients(dct: Float64Array, H: Float64Array, coef: Float64Array, 
   }
 }
 
+/**
+ * Newton on the collocation system (ALO §5–6, FP-B made a full Newton step). Unknowns
+ * v_k = ln(X/B(τ_k)) = √H_k, k = 1…n; the fixed-point map is G_k(v) = ln X − ln f_k,
+ * f_k = K·e^{−(r−q)τ_k}·N_k/D_k (FP-B). With w(u) = √H(u) = ln(X/B(u)), H(u) = Σ_j L_j(u)·v_j² (Chebyshev
+ * interpolation of the node values, L_j from the DCT), d±(t) = (ln(B(τ)/B(u)) + (r − q)t)/(σ√t) ± σ√t/2,
+ * ∂d±/∂v_k = −1/(σ√t) and ∂d±/∂v_j = L_j·v_j/(w·σ√t):
+ *   ∂G_k/∂v_j = ∂D_k/D_k − ∂N_k/N_k,  ∂N_k = −[φ(d₋⁰)/σ√τ_k + Σ_u w_u^N φ(d₋)/σ√(τ_k−u)]·δ_kj
+ *             + Σ_u w_u^N φ(d₋)/σ√(τ_k−u) · L_j(u)·v_j/w(u),  and the same for D with φ(d₊), w^D.
+ * Each sweep solves (I − ∂G/∂v)·Δ = G(v) − v; from the QD+ start it converges quadratically (3–4 sweeps where
+ * the partial Jacobi-Newton step of ALO followed by plain FP-B sweeps needed 15–20). The Jacobian costs
+ * O(n·l·n + n³) per sweep, about half as much again as the n·l integrand evaluations.
+ */
+const NI = new Float64Array(4); // nodeIntegrals: ∫ of N, ∫ of D, Σ w^N φ(d₋)/σ√t, Σ w^D φ(d₊)/σ√t
+let nodeDriftA = new Float64Array(64); // per node: (r−q)τ/σ√τ + σ√τ/2, σ√τ, e^{(r−q)τ}, K·e^{−(r−q)τ}
+let nodeSdA = new Float64Array(64);
+let nodeEbA = new Float64Array(64);
+let nodeAlphaA = new Float64Array(64);
+const SWEEP = { moved: 0, ok: false };
+let GV = new Float64Array(64); // G(v) of the last sweep: the plain fixed-point step
+let GV0 = new Float64Array(64); // … of the sweep before
+
+/**
+ * The integrals of N_k and D_k (into NI) for the node whose quadrature points start at `base`, at
+ * ln B(τ_k) = lb, and the per-point Newton weights w·φ/(σ√t·w(u)) into AN, AD. Φ(d₋), Φ(d₊) share one call
+ * site so that the engine inlines cdfFromGauss once.
+ */
+function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: number): void {
+  const lag = LAG;
+  const pt = pts;
+  const h = H;
+  let iN = 0;
+  let iD = 0;
+  let sN = 0;
+  let sD = 0;
+  for (let j = 0; j < l; j++) {
+    const o = STRIDE * (base + j);
+    const ob = nn * (base + j);
+    let hu = 0;
+    for (let i = 1; i < nn; i++) hu += lag[ob + i] * h[i]; // H(u) (H_0 = 0)
+    const w = Math.sqrt(hu > 0 ? hu : 0); // ln(X/B(u))
+    const lr = lb - lnX + w; // ln(B(τ)/B(u))
+    const s = pt[o];
+    const dm = (lr + pt[o + 1]) / s - 0.5 * s;
+    const gm = exp(-0.5 * dm * dm); // √(2π)·φ(d₋)
+    const gp = gm * exp(-lr) * pt[o + 2]; // √(2π)·φ(d₊)
+    let cm = 0;
+    let cp = 0;
+    for (let t = 0; t < 2; t++) {
+      const c = cdfFromGauss(t === 0 ? dm : dm + s, t === 0 ? gm : gp);
+      if (t === 0) cm = c;
+      else cp = c;
+    }
+    iN += pt[o + 3] * cm;
+    iD += pt[o + 4] * cp;
+    const aN = (pt[o + 3] * gm) / s;
+    const aD = (pt[o + 4] * gp) / s;
+    sN += aN;
+    sD += aD;
+    AN[j] = w > 0 ? aN / w : 0;
+    AD[j] = w > 0 ? aD / w : 0;
+  }
+  NI[0] = iN;
+  NI[1] = iD;
+  NI[2] = sN;
+  NI[3] = sD;
+}
+
+/**
+ * One Newton sweep over nodes 1…n (see above): reads H (node values) and coef, writes the new node values
+ * into H; SWEEP.moved = max_k |f_k − B(τ_k)| (price units, the fixed-point residual before the step),
+ * SWEEP.ok = false when the Newton system was singular (then each node keeps its value).
+ */
+function newtonSweep(
+  n: number,
+  l: number,
+  K: number,
+  lnX: number,
+  lnK: number,
+  xMax: number,
+  newton: boolean,
+): void {
+  const nn = n + 1;
+  const lag = LAG;
+  let moved = 0;
+  for (let k = 1; k <= n; k++) {
+    const lb = lnX - vv[k];
+    const bk = exp(lb);
+    const base = (k - 1) * l;
+    nodeIntegrals(base, l, nn, lb, lnX);
+    const sTau = nodeSdA[k];
+    const dp0 = (lb - lnK) / sTau + nodeDriftA[k];
+    const dm0 = dp0 - sTau;
+    const gP = exp(-0.5 * dp0 * dp0); // √(2π)·φ(d₊), and K·e^{−rτ}φ(d₋) = B·e^{−qτ}φ(d₊):
+    const gM = (gP * bk * nodeEbA[k]) / K;
+    let cm = 0;
+    let cp = 0;
+    for (let t = 0; t < 2; t++) {
+      const c = cdfFromGauss(t === 0 ? dm0 : dp0, t === 0 ? gM : gP);
+      if (t === 0) cm = c;
+      else cp = c;
+    }
+    const nv = cm + NI[0];
+    const dv = cp + NI[1];
+    const fv = (nodeAlphaA[k] * nv) / dv;
+    const g = lnX - Math.log(fv); // G_k(v)
+    GV[k] = g > 0 ? g : g === g ? 0 : vv[k]; // the plain fixed-point step (B ≤ X; kept if f is not finite)
+    let nb = fv;
+    if (!(nb > 0)) nb = bk;
+    if (nb > xMax) nb = xMax;
+    const d = Math.abs(nb - bk);
+    if (d > moved) moved = d;
+    if (!newton) continue;
+    // row k of I − ∂G/∂v: the dependence through B(u) (∂H(u)/∂v_j = 2·lag_j(u)·v_j) …
+    const invN = INV_SQRT_2PI / nv;
+    const invD = INV_SQRT_2PI / dv;
+    for (let i = 1; i <= n; i++) EE[i] = 0;
+    for (let j = 0; j < l; j++) {
+      const c = AD[j] * invD - AN[j] * invN;
+      if (c !== 0) {
+        const ob = nn * (base + j);
+        for (let i = 1; i <= n; i++) EE[i] += c * lag[ob + i];
+      }
+    }
+    const row = (k - 1) * n;
+    for (let jj = 1; jj <= n; jj++) JAC[row + jj - 1] = -EE[jj] * vv[jj];
+    // … and through B(τ_k) itself (∂d/∂v_k = −1/σ√t in every term)
+    JAC[row + k - 1] +=
+      1 - ((INV_SQRT_2PI * (gM / sTau + NI[2])) / nv - (INV_SQRT_2PI * (gP / sTau + NI[3])) / dv);
+    RES[k - 1] = g - vv[k]; // G_k(v) − v_k
+  }
+  const ok = newton && solveInPlace(JAC, RES, n);
+  for (let k = 1; k <= n; k++) {
+    let v = ok ? vv[k] + RES[k - 1] : GV[k];
+    if (!(v === v)) v = GV[k];
+    if (v < 0) v = 0; // B ≤ X
+    H[k] = v * v;
+  }
+  SWEEP.moved = moved;
+  SWEEP.ok = ok;
+}
+
+/**
+ * Kim's (1990) early-exercise premium
+ *   ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du
+ * with the boundary from coef, by p-point Gauss-Legendre in θ, u = T·sin⁴θ (quarter) or T·sin²θ.
+ */
+function premium(
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  n: number,
+  p: number,
+  lnX: number,
+  quarter: boolean,
+  sch: Scheme,
+): number {
+  const { ps, pc, pw } = sch;
+  const cf = coef;
+  const b = r - q;
+  const lnS = Math.log(S);
+  const sVol = vol * Math.sqrt(T);
+  let prem = 0;
+  for (let j = 0; j < p; j++) {
+    const sn = ps[j];
+    const cs = pc[j];
+    const s2 = sn * sn;
+    const tm = quarter ? T * (1 - s2 * s2) : T * cs * cs; // T − u
+    const hu = clenshaw(cf, n, 2 * sn - 1);
+    const lr = lnS - lnX + Math.sqrt(hu > 0 ? hu : 0); // ln(S/B(u))
+    const s = quarter ? sVol * cs * Math.sqrt(1 + s2) : sVol * cs;
+    const dm = (lr + b * tm) / s - 0.5 * s;
+    const gm = exp(-0.5 * dm * dm);
+    const gp = gm * exp(-lr - b * tm);
+    const erm = exp(-r * tm);
+    let cm = 0;
+    let cp = 0;
+    for (let t = 0; t < 2; t++) {
+      const c = cdfFromGauss(t === 0 ? -dm : -dm - s, t === 0 ? gm : gp);
+      if (t === 0) cm = c;
+      else cp = c;
+    }
+    const f = r * K * erm * cm - q * S * erm * exp(b * tm) * cp;
+    prem += pw[j] * (quarter ? 4 * T * s2 * sn : 2 * T * sn) * cs * f;
+  }
+  return prem;
+}
+
 /** ALO American put for r > 0 (any q), price units. */
 function aloPut(
   S: number,
@@ -196,34 +464,49 @@ function aloPut(
   const n = Math.max(2, Math.round(nodes));
   const l = Math.max(2, Math.round(fpOrder));
   const p = Math.max(2, Math.round(priceOrder));
-  const { z, dct, fs, fc, fw, ps, pc, pw } = scheme(n, l, p);
+  const sch = scheme(n, l, p);
+  const { z, fs, fc, fw } = sch;
+  LAG = sch.lag;
   const b = r - q;
   const xMax = q > r ? (K * r) / q : K;
-  // B(0⁺) = K (q ≤ r): smooth-pasting form, boundary variable (τ/T)^{1/4};
-  // B(0⁺) = rK/q < K (q > r): value-matching form, variable √(τ/T) (the smooth-pasting map has slope ≈ −1 there as τ → 0)
+  // B(0⁺) = K (q ≤ r): boundary variable (τ/T)^{1/4} (H ~ τ·ln τ near expiry);
+  // B(0⁺) = rK/q < K (q > r): variable √(τ/T) (H ~ τ)
   const quarter = q <= r;
   const lnX = Math.log(xMax);
   const lnK = Math.log(K);
-  const sqrtT = Math.sqrt(T);
   const m = n * l; // quadrature points of one sweep
   if (H.length < n + 1) {
     H = new Float64Array(2 * (n + 1));
     coef = new Float64Array(2 * (n + 1));
-    lnB = new Float64Array(2 * (n + 1));
+    vv = new Float64Array(2 * (n + 1));
+    EE = new Float64Array(2 * (n + 1));
+    RES = new Float64Array(2 * (n + 1));
+    GV = new Float64Array(2 * (n + 1));
+    GV0 = new Float64Array(2 * (n + 1));
+    JAC = new Float64Array(4 * (n + 1) * (n + 1));
+    nodeDriftA = new Float64Array(2 * (n + 1));
+    nodeSdA = new Float64Array(2 * (n + 1));
+    nodeEbA = new Float64Array(2 * (n + 1));
+    nodeAlphaA = new Float64Array(2 * (n + 1));
+  }
+  if (AN.length < l) {
+    AN = new Float64Array(2 * l);
+    AD = new Float64Array(2 * l);
   }
   if (pts.length < STRIDE * m) pts = new Float64Array(2 * STRIDE * m);
-  if (basis.length < (n + 1) * m) basis = new Float64Array(2 * (n + 1) * m);
-  const bs = basis;
   const Hs = H;
-  const cf = coef;
-  const lnb = lnB;
   const pt = pts;
-  // constants of the sweep, and the QD+ start
+  // constants of the sweeps, and the QD+ start
   Hs[0] = 0;
   let guess = xMax;
   for (let k = 1; k <= n; k++) {
     const tau = nodeTau(T, z[k], quarter);
     const xi = Math.sqrt(tau);
+    const sTau = vol * xi;
+    nodeSdA[k] = sTau;
+    nodeDriftA[k] = (b * tau) / sTau + 0.5 * sTau; // d₊(τ_k) less its ln(B/K)/σ√τ part
+    nodeEbA[k] = exp(b * tau);
+    nodeAlphaA[k] = K / nodeEbA[k];
     for (let j = 0; j < l; j++) {
       const idx = (k - 1) * l + j;
       const sn = fs[j];
@@ -235,19 +518,13 @@ function aloPut(
       const jac = quarter ? 4 * tau * s2 * sn * cs : 2 * tau * sn * cs;
       const o = STRIDE * idx;
       const sqv = quarter ? vol * xi * cs * Math.sqrt(1 + s2) : vol * xi * cs; // σ√(τ − u)
-      const zu = (1 + z[k]) * sn - 1; // Chebyshev argument of B(u)
-      pt[o] = zu;
-      const ob = (n + 1) * idx;
-      bs[ob] = 1;
-      bs[ob + 1] = zu;
-      for (let i = 2; i <= n; i++) bs[ob + i] = 2 * zu * bs[ob + i - 1] - bs[ob + i - 2];
-      pt[o + 1] = sqv;
-      pt[o + 2] = b * tm; // (r − q)(τ − u)
-      pt[o + 3] = exp(-b * tm);
-      pt[o + 4] = r * exp(r * u) * fw[j] * jac; // weight of Φ(d₋) in N
-      pt[o + 5] = q * exp(q * u) * fw[j] * jac; // weight of Φ(d₊) in D
+      pt[o] = sqv;
+      pt[o + 1] = b * tm; // (r − q)(τ − u)
+      pt[o + 2] = exp(-b * tm);
+      pt[o + 3] = r * exp(r * u) * fw[j] * jac; // weight of Φ(d₋) in N
+      pt[o + 4] = q * exp(q * u) * fw[j] * jac; // weight of Φ(d₊) in D
     }
-    let bq = qdPlusPutBoundary(K, tau, r, q, vol, guess, 1e-9);
+    let bq = qdPlusPutBoundary(K, tau, r, q, vol, guess, QD_TOLERANCE);
     if (!(bq > 0 && bq <= xMax)) bq = guess;
     guess = bq;
     const lb = Math.log(bq / xMax);
@@ -255,79 +532,31 @@ function aloPut(
   }
   const maxSweeps = Math.max(1, Math.round(iterations));
   const tol = tolerance * K;
+  let newton = true;
+  let last = Number.POSITIVE_INFINITY;
   for (let it = 0; it < maxSweeps; it++) {
-    toCoefficients(dct, Hs, cf, n);
-    for (let k = 0; k <= n; k++) lnb[k] = lnX - Math.sqrt(Hs[k]);
-    let moved = 0;
-    for (let k = 1; k <= n; k++) {
-      const tau = nodeTau(T, z[k], quarter);
-      const xi = Math.sqrt(tau);
-      const lb = lnb[k];
-      const bk = exp(lb);
-      let iN = 0;
-      let iD = 0;
-      const base = (k - 1) * l;
-      for (let j = 0; j < l; j++) {
-        const o = STRIDE * (base + j);
-        const ob = (n + 1) * (base + j);
-        let hu = 0;
-        for (let i = 0; i <= n; i++) hu += cf[i] * bs[ob + i];
-        const lr = lb - lnX + Math.sqrt(hu > 0 ? hu : 0); // ln(B(τ)/B(u))
-        const s = pt[o + 1];
-        const dm = (lr + pt[o + 2]) / s - 0.5 * s;
-        const gm = exp(-0.5 * dm * dm); // √(2π)·φ(d₋)
-        const gp = gm * exp(-lr) * pt[o + 3]; // √(2π)·φ(d₊)
-        iN += pt[o + 4] * cdfFromGauss(dm, gm);
-        iD += pt[o + 5] * cdfFromGauss(dm + s, gp);
-      }
-      const sTau = vol * xi;
-      const dp0 = (lb - lnK + b * tau) / sTau + 0.5 * sTau;
-      const dm0 = dp0 - sTau;
-      const phiP = INV_SQRT_2PI * exp(-0.5 * dp0 * dp0);
-      const phiM = (phiP * bk * exp(b * tau)) / K; // K·e^{−rτ}φ(d₋) = B·e^{−qτ}φ(d₊)
-      const nv = cdfFromGauss(dm0, phiM / INV_SQRT_2PI) + iN;
-      const dv = cdfFromGauss(dp0, phiP / INV_SQRT_2PI) + iD;
-      const alpha = K * exp(-b * tau);
-      const fv = (alpha * nv) / dv;
-      let nb = fv;
-      if (it === 0) {
-        // partial Jacobi-Newton: derivative of the non-integral terms only
-        const nd = phiM / (bk * sTau);
-        const dd = phiP / (bk * sTau);
-        const fd = alpha * (nd / dv - (dd * nv) / (dv * dv));
-        const jn = bk - (fv - bk) / (fd - 1);
-        if (jn > 0 && jn < Number.POSITIVE_INFINITY) nb = jn;
-      }
-      if (!(nb > 0)) nb = bk;
-      if (nb > xMax) nb = xMax;
-      const d = Math.abs(nb - bk);
-      if (d > moved) moved = d;
-      const h = Math.log(nb / xMax);
-      Hs[k] = h * h;
+    for (let k = 0; k <= n; k++) vv[k] = Math.sqrt(Hs[k]);
+    newtonSweep(n, l, K, lnX, lnK, xMax, newton);
+    const moved = SWEEP.moved;
+    if (newton && moved > last) {
+      // Newton made the residual grow (its linear model fails, e.g. for many nodes very close to expiry): go
+      // back to the previous iterate's plain FP-B step and continue with plain sweeps, which contract.
+      newton = false;
+      for (let k = 1; k <= n; k++) Hs[k] = GV0[k] * GV0[k];
+      continue;
     }
-    if (moved <= tol) break;
+    last = moved;
+    const g = GV0;
+    GV0 = GV;
+    GV = g;
+    // Quadratic convergence: a step from residual ρ leaves ≲ NEWTON_CONSTANT·ρ² (relative), so the sweep that
+    // would only confirm it is skipped once that is below the tolerance.
+    if (moved <= tol || (SWEEP.ok && (moved / K) * (moved / K) * NEWTON_CONSTANT <= tolerance)) break;
   }
-  toCoefficients(dct, Hs, cf, n);
+  toCoefficients(sch.dct, Hs, coef, n);
   const bT = xMax * exp(-Math.sqrt(Hs[n]));
   if (S <= bT) return K - S;
-  const lnS = Math.log(S);
-  const sVol = vol * sqrtT;
-  let prem = 0;
-  for (let j = 0; j < p; j++) {
-    const sn = ps[j];
-    const cs = pc[j];
-    const s2 = sn * sn;
-    const tm = quarter ? T * (1 - s2 * s2) : T * cs * cs; // T − u
-    const hu = clenshaw(cf, n, 2 * sn - 1);
-    const lr = lnS - lnX + Math.sqrt(hu > 0 ? hu : 0); // ln(S/B(u))
-    const s = quarter ? sVol * cs * Math.sqrt(1 + s2) : sVol * cs;
-    const dm = (lr + b * tm) / s - 0.5 * s;
-    const gm = exp(-0.5 * dm * dm);
-    const gp = gm * exp(-lr - b * tm);
-    const erm = exp(-r * tm);
-    const f = r * K * erm * cdfFromGauss(-dm, gm) - q * S * erm * exp(b * tm) * cdfFromGauss(-dm - s, gp);
-    prem += pw[j] * (quarter ? 4 * T * s2 * sn : 2 * T * sn) * cs * f;
-  }
+  const prem = premium(S, K, T, r, q, vol, n, p, lnX, quarter, sch);
   const v = bsPrice('put', S, K, T, r, q, vol) + (prem > 0 ? prem : 0);
   return v > K - S ? v : K - S;
 }

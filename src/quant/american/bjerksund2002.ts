@@ -40,68 +40,105 @@ const Q_W = new Float64Array(NQ);
   }
 }
 
-/** M(a, b; +ρ) given pa = Φ(a), pb = Φ(b); exact to 1e-16 without quadrature when a tail is negligible. */
-function bvnPlus(a: number, b: number, pa: number, pb: number): number {
-  if (pa < 1e-17 || pb < 1e-17) return 0; // M ≤ min(Φ(a), Φ(b))
-  if (pa > 1 - 1e-16) return pb; // M ≥ Φ(a) + Φ(b) − 1
-  if (pb > 1 - 1e-16) return pa;
-  const ss = a * a + b * b;
-  const ab2 = 2 * a * b;
-  let acc = 0;
-  for (let i = 0; i < NQ; i++) acc += Q_W[i] * exp((ab2 * Q_SIN[i] - ss) * Q_C[i]);
-  return pa * pb + acc;
-}
+/**
+ * The 20 bivariate normals of one price (five Ψ, four each) and its 52 Φ values are evaluated in two
+ * flat passes over these arrays rather than by per-term calls: a loop with one call site each of normCdf and
+ * exp lets the engine inline both, and nothing is allocated (a double passed to or returned from a call the
+ * engine does not inline is a heap object). Ψ number p ∈ 0…4 (γ = β, H = I₁; γ = 1, H = I₁ | K; γ = 0,
+ * H = I₁ | K) owns bivariate slots 4p … 4p+3, M(−e_j, −f_j; ±ρ) for j = 1…4.
+ */
+const NB = 20;
+const NC = 2 * NB + 12;
+const BV_A = new Float64Array(NB); // first argument −e_j
+const BV_B = new Float64Array(NB); // second argument −f_j
+const BV = new Float64Array(NB); // M(a, b; ±ρ): slots 4p, 4p+1 have +ρ, slots 4p+2, 4p+3 have −ρ
+const CDF_X = new Float64Array(NC); // arguments of Φ: a's (0…19), b's (20…39), then φ̂'s twelve (40…51)
+const CDF = new Float64Array(NC); // Φ of those
 
-/** M(a, b; −ρ) given pa = Φ(a), pb = Φ(b); exact to 1e-16 without quadrature when a tail is negligible. */
-function bvnMinus(a: number, b: number, pa: number, pb: number): number {
-  if (pa < 1e-17 || pb < 1e-17) return 0;
-  if (pa > 1 - 1e-16) return pb;
-  if (pb > 1 - 1e-16) return pa;
-  const ss = a * a + b * b;
-  const ab2 = 2 * a * b;
-  let acc = 0;
-  for (let i = 0; i < NQ; i++) acc += Q_W[i] * exp((-ab2 * Q_SIN[i] - ss) * Q_C[i]);
-  const v = pa * pb - acc;
-  return v > 0 ? v : 0;
+/** Φ of CDF_X[0 … n−1] into CDF (one normCdf call site, so it is inlined into the loop). */
+function cdfPass(n: number): void {
+  for (let k = 0; k < n; k++) CDF[k] = normCdf(CDF_X[k]);
 }
 
 /**
- * Ψ(S,T|γ,H,I₂,I₁,t₁) without its factor e^{λT}S^γ: x = ln S, lh = ln H, l1 = ln I₁, l2 = ln I₂,
- * m1 = μt₁/s1 and mT = μT/sT with μ = b + (γ − ½)σ², s1 = σ√t₁, sT = σ√T, kap = 2μ/σ²;
- * pe[0..3] = Φ(−e₁..₄) and e[0..3] = e₁..₄ (shared by both H for one γ).
+ * BV[k] = M(BV_A[k], BV_B[k]; ±ρ) given Φ of both arguments in CDF[k], CDF[NB + k] (Drezner-Wesolowsky with the
+ * fixed nodes above). Exact to 1e-16 without quadrature when a tail is negligible: M ≤ min(Φ(a), Φ(b)) and
+ * M ≥ Φ(a) + Φ(b) − 1.
  */
-function psiHat(
+function bvnPass(): void {
+  for (let k = 0; k < NB; k++) {
+    const pa = CDF[k];
+    const pb = CDF[NB + k];
+    if (pa < 1e-17 || pb < 1e-17) BV[k] = 0;
+    else if (pa > 1 - 1e-16) BV[k] = pb;
+    else if (pb > 1 - 1e-16) BV[k] = pa;
+    else {
+      const a = BV_A[k];
+      const b = BV_B[k];
+      const plus = (k & 2) === 0;
+      const ss = a * a + b * b;
+      const ab2 = plus ? 2 * a * b : -(2 * a * b);
+      let acc = 0;
+      for (let i = 0; i < NQ; i++) acc += Q_W[i] * exp((ab2 * Q_SIN[i] - ss) * Q_C[i]);
+      const v = plus ? pa * pb + acc : pa * pb - acc;
+      BV[k] = v > 0 ? v : 0;
+    }
+  }
+}
+
+/**
+ * Loads Ψ number p's four bivariate arguments: e₁…₄ of its γ (m1 = μt₁/s1) and f₁…₄ of its H (lh = ln H,
+ * mT = μT/sT), x = ln S, l1 = ln I₁, l2 = ln I₂.
+ */
+function loadPsi(
+  p: number,
   x: number,
   lh: number,
   l1: number,
   l2: number,
+  m1: number,
+  s1: number,
   mT: number,
   sT: number,
-  kap: number,
-  e1: number,
-  e2: number,
-  e3: number,
-  e4: number,
-  p1: number,
-  p2: number,
-  p3: number,
-  p4: number,
-): number {
-  const f1 = (x - lh) / sT + mT;
-  const f2 = (2 * l2 - x - lh) / sT + mT;
-  const f3 = (2 * l1 - x - lh) / sT + mT;
-  const f4 = (x + 2 * l1 - lh - 2 * l2) / sT + mT;
-  const m1 = bvnPlus(-e1, -f1, p1, normCdf(-f1));
-  const m2 = bvnPlus(-e2, -f2, p2, normCdf(-f2));
-  const m3 = bvnMinus(-e3, -f3, p3, normCdf(-f3));
-  const m4 = bvnMinus(-e4, -f4, p4, normCdf(-f4));
-  return m1 - exp(kap * (l2 - x)) * m2 - exp(kap * (l1 - x)) * m3 + exp(kap * (l1 - l2)) * m4;
+): void {
+  const o = 4 * p;
+  BV_A[o] = -((x - l1) / s1 + m1);
+  BV_A[o + 1] = -((2 * l2 - x - l1) / s1 + m1);
+  BV_A[o + 2] = -((x - l1) / s1 - m1);
+  BV_A[o + 3] = -((2 * l2 - x - l1) / s1 - m1);
+  BV_B[o] = -((x - lh) / sT + mT);
+  BV_B[o + 1] = -((2 * l2 - x - lh) / sT + mT);
+  BV_B[o + 2] = -((2 * l1 - x - lh) / sT + mT);
+  BV_B[o + 3] = -((x + 2 * l1 - lh - 2 * l2) / sT + mT);
 }
 
-/** φ(S,t|γ,H,I) without its factor e^{λt}S^γ; m = μt/s, s = σ√t. */
-function phiHat(x: number, lh: number, li: number, m: number, s: number, kap: number): number {
+/**
+ * Ψ(S,T|γ,H,I₂,I₁,t₁) without its factor e^{λT}S^γ, from the bivariate normals of Ψ number p (kap = 2μ/σ²):
+ * M(−e₁,−f₁;ρ) − (I₂/S)^κ·M(−e₂,−f₂;ρ) − (I₁/S)^κ·M(−e₃,−f₃;−ρ) + (I₁/I₂)^κ·M(−e₄,−f₄;−ρ).
+ */
+function psiHat(p: number, x: number, l1: number, l2: number, kap: number): number {
+  const o = 4 * p;
+  return (
+    BV[o] -
+    exp(kap * (l2 - x)) * BV[o + 1] -
+    exp(kap * (l1 - x)) * BV[o + 2] +
+    exp(kap * (l1 - l2)) * BV[o + 3]
+  );
+}
+
+/**
+ * Loads the two Φ arguments of φ(S,t|γ,H,I) number j (slots 40 + 2j, 41 + 2j): d = (x − lh)/s + m,
+ * −d and −d − 2(li − x)/s.
+ */
+function loadPhi(j: number, x: number, lh: number, li: number, m: number, s: number): void {
   const d = (x - lh) / s + m;
-  return normCdf(-d) - exp(kap * (li - x)) * normCdf(-d - (2 * (li - x)) / s);
+  CDF_X[2 * NB + 2 * j] = -d;
+  CDF_X[2 * NB + 2 * j + 1] = -d - (2 * (li - x)) / s;
+}
+
+/** φ(S,t|γ,H,I) number j without its factor e^{λt}S^γ: Φ(−d) − (I/S)^κ·Φ(−d − 2 ln(I/S)/s). */
+function phiHat(j: number, x: number, li: number, kap: number): number {
+  return CDF[2 * NB + 2 * j] - exp(kap * (li - x)) * CDF[2 * NB + 2 * j + 1];
 }
 
 /** BS2002 American call, q > 0; NaN when the perpetual root β does not exist (strongly negative r). */
@@ -132,54 +169,37 @@ function bs2002Call(S: number, K: number, T: number, r: number, q: number, vol: 
   const l1 = Math.log(i1);
   const l2 = Math.log(i2);
   const kap0 = 2 * bv - 1; // κ_γ = 2b/σ² + 2γ − 1
-  // γ = β (λ_β = 0): α₂S^β[1 − φ̂(I₂,I₂)] and α₁S^β[φ̂(I₁,I₂) − Ψ̂(I₁)]
+  // γ = β (λ_β = 0): α₂S^β[1 − φ̂(I₂,I₂)] and α₁S^β[φ̂(I₁,I₂) − Ψ̂(I₁)]; γ = 1 (λ = −q) and γ = 0 (λ = −r):
+  // [φ̂(I₂,I₂) − φ̂(I₁,I₂)]·e^{λt₁} + [Ψ̂(I₁) − Ψ̂(K)]·e^{λT}. First every argument, then every Φ and M.
   const muB = b + (beta - 0.5) * v2;
-  const kapB = kap0 + 2 * beta;
   const m1B = (muB * t1) / s1;
-  const mTB = (muB * T) / sT;
-  let v = (i2 - K) * exp(beta * (x - l2)) * (1 - phiHat(x, l2, l2, m1B, s1, kapB));
-  {
-    const e1 = (x - l1) / s1 + m1B;
-    const e2 = (2 * l2 - x - l1) / s1 + m1B;
-    const e3 = (x - l1) / s1 - m1B;
-    const e4 = (2 * l2 - x - l1) / s1 - m1B;
-    const psi = psiHat(
-      x,
-      l1,
-      l1,
-      l2,
-      mTB,
-      sT,
-      kapB,
-      e1,
-      e2,
-      e3,
-      e4,
-      normCdf(-e1),
-      normCdf(-e2),
-      normCdf(-e3),
-      normCdf(-e4),
-    );
-    v += (i1 - K) * exp(beta * (x - l1)) * (phiHat(x, l1, l2, m1B, s1, kapB) - psi);
-  }
-  // γ = 1 (λ = −q) and γ = 0 (λ = −r)
+  loadPsi(0, x, l1, l1, l2, m1B, s1, (muB * T) / sT, sT);
+  loadPhi(0, x, l2, l2, m1B, s1);
+  loadPhi(1, x, l1, l2, m1B, s1);
   for (let g = 0; g <= 1; g++) {
     const mu = b + (g - 0.5) * v2;
-    const kap = kap0 + 2 * g;
     const m1 = (mu * t1) / s1;
     const mT = (mu * T) / sT;
-    const e1 = (x - l1) / s1 + m1;
-    const e2 = (2 * l2 - x - l1) / s1 + m1;
-    const e3 = (x - l1) / s1 - m1;
-    const e4 = (2 * l2 - x - l1) / s1 - m1;
-    const p1 = normCdf(-e1);
-    const p2 = normCdf(-e2);
-    const p3 = normCdf(-e3);
-    const p4 = normCdf(-e4);
-    const phiPart = phiHat(x, l2, l2, m1, s1, kap) - phiHat(x, l1, l2, m1, s1, kap);
-    const psiPart =
-      psiHat(x, l1, l1, l2, mT, sT, kap, e1, e2, e3, e4, p1, p2, p3, p4) -
-      psiHat(x, lk, l1, l2, mT, sT, kap, e1, e2, e3, e4, p1, p2, p3, p4);
+    const p = 3 - 2 * g; // γ = 1: Ψ 1, 2; γ = 0: Ψ 3, 4
+    loadPsi(p, x, l1, l1, l2, m1, s1, mT, sT);
+    loadPsi(p + 1, x, lk, l1, l2, m1, s1, mT, sT);
+    loadPhi(2 + 2 * g, x, l2, l2, m1, s1);
+    loadPhi(3 + 2 * g, x, l1, l2, m1, s1);
+  }
+  for (let k = 0; k < NB; k++) {
+    CDF_X[k] = BV_A[k];
+    CDF_X[NB + k] = BV_B[k];
+  }
+  cdfPass(NC);
+  bvnPass();
+  const kapB = kap0 + 2 * beta;
+  let v = (i2 - K) * exp(beta * (x - l2)) * (1 - phiHat(0, x, l2, kapB));
+  v += (i1 - K) * exp(beta * (x - l1)) * (phiHat(1, x, l2, kapB) - psiHat(0, x, l1, l2, kapB));
+  for (let g = 0; g <= 1; g++) {
+    const kap = kap0 + 2 * g;
+    const p = 3 - 2 * g;
+    const phiPart = phiHat(2 + 2 * g, x, l2, kap) - phiHat(3 + 2 * g, x, l2, kap);
+    const psiPart = psiHat(p, x, l1, l2, kap) - psiHat(p + 1, x, l1, l2, kap);
     if (g === 1) v += S * (exp(-q * t1) * phiPart + exp(-q * T) * psiPart);
     else v -= K * (exp(-r * t1) * phiPart + exp(-r * T) * psiPart);
   }

@@ -91,6 +91,28 @@ describe('aloPrice', () => {
     );
   });
 
+  it('default is within 1e-8 of ALO_HIGH_PRECISION on a grid where the put-equivalent has q ≤ r (per K = 100)', () => {
+    // Puts with q ≤ r and calls with r ≤ q (C(S, K, r, q) = P(K, S, q, r)): 3 spots × 4 maturities × 3 vols × 3
+    // rate pairs × 2 rights = 216 cases. The q > r side is held to the property test's looser bound above.
+    let worst = 0;
+    for (const S of [80, 100, 120])
+      for (const T of [0.1, 0.5, 1, 2])
+        for (const vol of [0.15, 0.3, 0.6])
+          for (const [r, q] of [
+            [0.05, 0],
+            [0.05, 0.02],
+            [0.03, 0.03],
+          ])
+            for (const [type, rr, qq] of [
+              ['put', r, q],
+              ['call', q, r],
+            ] as [OptionType, number, number][]) {
+              const ref = aloPrice(type, S, 100, T, rr, qq, vol, ALO_HIGH_PRECISION);
+              worst = Math.max(worst, Math.abs(aloPrice(type, S, 100, T, rr, qq, vol) - ref));
+            }
+    expect(worst).toBeLessThan(1e-8);
+  });
+
   it('is the European price for calls without dividends and satisfies C(S,K,r,q) = P(K,S,q,r)', () => {
     expect(aloPrice('call', 100, 90, 1, 0.04, 0, 0.3)).toBe(bsPrice('call', 100, 90, 1, 0.04, 0, 0.3));
     expect(aloPrice('call', 100, 90, 1, 0.04, 0.06, 0.3)).toBe(aloPrice('put', 90, 100, 1, 0.06, 0.04, 0.3));
