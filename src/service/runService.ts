@@ -343,7 +343,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       settings: () => settings,
       status: statusInput,
       api: { db, trigger: (params) => sched.trigger(params) },
-      alerts: { active: () => alertManager.active() },
+      alerts: { active: () => alertManager.active(), instance },
     });
     closers.push(() => app.close());
     const address = await app.listen({ port: settings.monitoring.port, host: settings.monitoring.host });

@@ -177,7 +177,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await scope.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     statusRoutes(scope, deps.status, readGuard);
     apiRoutes(scope, { ...deps.api, settings: deps.settings, readGuard, writeGuard });
-    alertRoutes(scope, { db: deps.api.db, active: deps.alerts?.active ?? (() => []), readGuard });
+    alertRoutes(scope, {
+      db: deps.api.db,
+      active: deps.alerts?.active ?? (() => []),
+      instance: deps.alerts?.instance,
+      readGuard,
+    });
   });
   return app;
 }

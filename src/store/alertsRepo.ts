@@ -1,6 +1,7 @@
 /**
- * The `alerts` table: fired/resolved history. At most one open (unresolved) row per rule: firing
- * a rule that is already open bumps its `occurrences` and `last_seen_at` instead of adding a row.
+ * The `alerts` table: fired/resolved history. At most one open (unresolved) row per rule and service
+ * instance: firing a rule that is already open bumps its `occurrences` and `last_seen_at` instead of
+ * adding a row. Instances sharing one database keep their own alerts (each watches its own host).
  */
 import type { JsonObject, Queryable } from './db.js';
 import { requireDate, requireOneOf, requireText } from './validate.js';
@@ -20,6 +21,8 @@ export interface AlertFiring {
   startedAt?: Date;
   /** The worst value seen since `startedAt` (default `value`). */
   peak?: number | null;
+  /** `host:port` of the evaluating service (default ''). */
+  instance?: string;
 }
 
 export interface StoredAlert {
@@ -39,6 +42,7 @@ export interface StoredAlert {
   peakValue: number | null;
   lastNotifiedAt: Date | null;
   notifications: number;
+  instance: string;
 }
 
 /** Records a firing. `isNew` is true when the rule was not already open (notify then). */
@@ -52,9 +56,9 @@ export async function fireAlert(
   requireDate('alert.at', a.at);
   const r = await q.query<{ id: number; occurrences: number }>(
     `INSERT INTO alerts (rule, severity, message, value, threshold, labels, fired_at, last_seen_at,
-                         started_at, peak_value)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7, $8, $9)
-     ON CONFLICT (rule) WHERE resolved_at IS NULL DO UPDATE SET
+                         started_at, peak_value, instance)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7, $8, $9, $10)
+     ON CONFLICT (rule, instance) WHERE resolved_at IS NULL DO UPDATE SET
        severity = EXCLUDED.severity, message = EXCLUDED.message, value = EXCLUDED.value,
        threshold = EXCLUDED.threshold, labels = EXCLUDED.labels, last_seen_at = EXCLUDED.last_seen_at,
        peak_value = EXCLUDED.peak_value, occurrences = alerts.occurrences + 1
@@ -69,17 +73,23 @@ export async function fireAlert(
       a.at,
       a.startedAt ?? a.at,
       a.peak ?? a.value ?? null,
+      a.instance ?? '',
     ],
   );
   const row = r.rows[0];
   return { id: row.id, isNew: row.occurrences === 1, occurrences: row.occurrences };
 }
 
-/** Resolves the open alert of `rule`; returns its id, or null when none was open. */
-export async function resolveAlert(q: Queryable, rule: string, at: Date): Promise<number | null> {
+/** Resolves the open alert of `rule` (of `instance`); returns its id, or null when none was open. */
+export async function resolveAlert(
+  q: Queryable,
+  rule: string,
+  at: Date,
+  instance = '',
+): Promise<number | null> {
   const r = await q.query<{ id: number }>(
-    'UPDATE alerts SET resolved_at = $2 WHERE rule = $1 AND resolved_at IS NULL RETURNING id',
-    [rule, at],
+    'UPDATE alerts SET resolved_at = $2 WHERE rule = $1 AND instance = $3 AND resolved_at IS NULL RETURNING id',
+    [rule, at, instance],
   );
   return r.rows[0]?.id ?? null;
 }
@@ -137,6 +147,7 @@ interface AlertRow {
   peak_value: number | null;
   last_notified_at: Date | null;
   notifications: number;
+  instance: string;
 }
 
 function fromRow(r: AlertRow): StoredAlert {
@@ -157,11 +168,19 @@ function fromRow(r: AlertRow): StoredAlert {
     peakValue: r.peak_value,
     lastNotifiedAt: r.last_notified_at,
     notifications: r.notifications,
+    instance: r.instance,
   };
 }
 
-export async function openAlerts(q: Queryable): Promise<StoredAlert[]> {
-  const r = await q.query<AlertRow>('SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY fired_at');
+/** Open alerts, oldest first: all of them, or those of one instance. */
+export async function openAlerts(q: Queryable, instance?: string): Promise<StoredAlert[]> {
+  const r =
+    instance === undefined
+      ? await q.query<AlertRow>('SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY fired_at')
+      : await q.query<AlertRow>(
+          'SELECT * FROM alerts WHERE resolved_at IS NULL AND instance = $1 ORDER BY fired_at',
+          [instance],
+        );
   return r.rows.map(fromRow);
 }
 

@@ -67,7 +67,7 @@ export class AlertManager {
   /** Reads back the open alerts of a previous run, then evaluates every interval (unless `timer` is false). */
   async start(timer = true): Promise<void> {
     try {
-      const open = await openAlerts(this.opts.db);
+      const open = await openAlerts(this.opts.db, this.opts.instance);
       this.evaluator.restore(
         open.map((a) => ({
           rule: a.rule,
@@ -81,7 +81,7 @@ export class AlertManager {
       );
       const at = new Date(this.now());
       for (const rule of this.evaluator.unknownRules(open)) {
-        await resolveAlert(this.opts.db, rule, at);
+        await resolveAlert(this.opts.db, rule, at, this.opts.instance);
         this.opts.logger.info({ rule }, 'alert resolved: its rule is no longer configured');
       }
     } catch (e) {
@@ -162,11 +162,12 @@ export class AlertManager {
             at,
             startedAt: new Date(a.since),
             peak: a.peak,
+            instance: this.opts.instance,
           });
           a.alertId = stored.id;
         } else if (a.alertId !== null) {
           await touchAlert(db, a.alertId, { value: a.value, peak: a.peak, at });
-          if (e.type === 'resolved') await resolveAlert(db, a.rule.name, at);
+          if (e.type === 'resolved') await resolveAlert(db, a.rule.name, at, this.opts.instance);
         }
         if ((e.type === 'fired' || e.type === 'repeat') && a.alertId !== null)
           await markAlertNotified(db, a.alertId, [], at);

@@ -59,6 +59,7 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('.000Z', 'Z') : '-
 function alertRows(alerts: readonly StoredAlert[]): (string | number)[][] {
   return alerts.map((a) => [
     a.rule,
+    a.instance || '-',
     a.severity,
     a.value ?? '-',
     a.peakValue ?? '-',
@@ -70,7 +71,18 @@ function alertRows(alerts: readonly StoredAlert[]): (string | number)[][] {
   ]);
 }
 
-const HEAD = ['rule', 'severity', 'value', 'peak', 'threshold', 'since', 'fired', 'resolved', 'notified'];
+const HEAD = [
+  'rule',
+  'instance',
+  'severity',
+  'value',
+  'peak',
+  'threshold',
+  'since',
+  'fired',
+  'resolved',
+  'notified',
+];
 
 export function renderAlerts(r: AlertsReport): string {
   const out = [

@@ -11,6 +11,8 @@ import type { Queryable } from '../../store/db.js';
 
 export interface AlertRouteDeps {
   db: Queryable;
+  /** This service's `host:port` (its pending alerts are listed under it). */
+  instance?: string;
   /** Pending and firing alerts of the evaluator. */
   active: () => readonly ActiveAlert[];
   readGuard: onRequestHookHandler;
@@ -25,6 +27,7 @@ function storedView(a: StoredAlert, live: ReadonlyMap<string, ActiveAlert>) {
   return {
     id: a.id,
     rule: a.rule,
+    instance: a.instance,
     state: a.resolvedAt ? 'resolved' : 'firing',
     severity: a.severity,
     value: a.value,
@@ -42,10 +45,11 @@ function storedView(a: StoredAlert, live: ReadonlyMap<string, ActiveAlert>) {
   };
 }
 
-function pendingView(a: ActiveAlert) {
+function pendingView(a: ActiveAlert, instance: string) {
   return {
     id: null,
     rule: a.rule.name,
+    instance,
     state: 'pending',
     severity: a.rule.severity,
     value: a.value,
@@ -92,7 +96,7 @@ export function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): void {
         state === 'pending' || state === 'all'
           ? active
               .filter((a) => a.state === 'pending' && (!since || a.since >= since.getTime()))
-              .map(pendingView)
+              .map((a) => pendingView(a, deps.instance ?? ''))
           : [];
       const stored =
         state === 'pending'

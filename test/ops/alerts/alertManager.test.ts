@@ -126,6 +126,36 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       await second.stop();
     });
 
+    it('keeps the alerts of two instances sharing the database apart', async () => {
+      const h = harness(() => t().db, Date.parse('2026-11-29T15:00:00Z'));
+      const a = h.make(rules(), { instance: 'host-a:8080' });
+      const b = h.make(rules(), { instance: 'host-b:8080' });
+      await a.start(false);
+      await b.start(false);
+      h.set({ memory_usage: 99 });
+      await a.tick();
+      await b.tick();
+      const open = (await listAlerts(t().db, { state: 'firing' })).filter(
+        (x) => x.rule === 'system.memory_usage',
+      );
+      expect(open.map((x) => x.instance).sort()).toEqual(['host-a:8080', 'host-b:8080']);
+      h.set({ memory_usage: 10 });
+      h.advance(15_000);
+      await a.tick(); // only host a recovers
+      const still = (await listAlerts(t().db, { state: 'firing' })).filter(
+        (x) => x.rule === 'system.memory_usage',
+      );
+      expect(still.map((x) => x.instance)).toEqual(['host-b:8080']);
+      // a restart of host a does not pick up host b's alert
+      const a2 = h.make(rules(), { instance: 'host-a:8080' });
+      await a2.start(false);
+      expect(a2.active()).toEqual([]);
+      h.advance(15_000);
+      await b.tick();
+      const left = await listAlerts(t().db, { state: 'firing' });
+      expect(left.filter((x) => x.rule === 'system.memory_usage')).toEqual([]);
+    });
+
     it('resolves the open alert of a rule removed on reload', async () => {
       const h = harness(() => t().db, Date.parse('2026-11-27T15:00:00Z'));
       const m = h.make();

@@ -120,7 +120,7 @@ describe('options-engine ops alerts', () => {
     expect(report.channels).toEqual([]);
     const text = await cli(['ops', 'alerts'], { DATA_DIR: dataDir });
     expect(text.stdout).toMatch(/Firing now: 1/);
-    expect(text.stdout).toMatch(/system\.memory_usage +critical +93 +95 +90/);
+    expect(text.stdout).toMatch(/system\.memory_usage +- +critical +93 +95 +90/);
     expect(text.stderr).toMatch(/1 alert\(s\) firing/);
   });
 });
