@@ -115,10 +115,10 @@ interface AlertsBody {
 
 describe('alerting in the service', () => {
   it('fires a sustained breach, notifies by email and Slack (retrying a failed webhook), resolves it', async () => {
-    // memory in use is always ≥ 1 %: breached from the first evaluation, fires after 2 s
+    // memory in use is always ≥ 1 %: breached from the first evaluation; pending for the hour it must hold
     writeFileSync(
       join(svc.configDir, 'monitoring.yaml'),
-      monitoring('metric: memory_usage\nthreshold: 1\nduration: 2s\nseverity: warning'),
+      monitoring('metric: memory_usage\nthreshold: 1\nduration: 1h\nseverity: warning'),
     );
     svc.signal('SIGHUP');
     const pending = await until('the pending alert', async () => {
@@ -126,6 +126,14 @@ describe('alerting in the service', () => {
       return r.body.alerts.find((a) => a.rule === 'test.memory_floor');
     });
     expect(pending.state).toBe('pending');
+    expect(mails).toHaveLength(0);
+    // the same rule with a 2 s duration: the breach already began, so it fires at the next evaluation
+    await new Promise((r) => setTimeout(r, 2000));
+    writeFileSync(
+      join(svc.configDir, 'monitoring.yaml'),
+      monitoring('metric: memory_usage\nthreshold: 1\nduration: 2s\nseverity: warning'),
+    );
+    svc.signal('SIGHUP');
 
     const firing = await until('the firing alert', async () => {
       const r = await getJson<AlertsBody>('/api/alerts?state=firing');
