@@ -18,6 +18,41 @@ import { economicsRuleCode, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 import type { GenerationParams } from './types.js';
 
+/** [inside, outside] of the last bracketBreakeven (a scratch pair: nothing allocated per candidate). */
+const BRACKET = new Float64Array(2);
+
+/**
+ * Brackets the breakeven on one side of K: steps ln(x/K) outward from `m0` by ×1.3 until the time value
+ * falls below the debit (at most to `limit`, signed like m0), leaving in BRACKET the last point inside the
+ * profit zone (or K) and the first one outside (or K·e^limit).
+ */
+function bracketBreakeven(
+  isCall: boolean,
+  k: number,
+  m0: number,
+  limit: number,
+  tau: number,
+  r: number,
+  q: number,
+  vol: number,
+  debit: number,
+): void {
+  let inside = k;
+  let m = m0;
+  while (Math.abs(m) < Math.abs(limit)) {
+    const x = k * Math.exp(m);
+    if (!(timeValue(isCall, x, k, tau, r, q, vol) >= debit)) {
+      BRACKET[0] = inside;
+      BRACKET[1] = x;
+      return;
+    }
+    inside = x;
+    m *= 1.3;
+  }
+  BRACKET[0] = inside;
+  BRACKET[1] = k * Math.exp(limit);
+}
+
 /** Highest front-leg |delta| of a calendar: at the money. */
 export const CALENDAR_MAX_ABS_DELTA = 0.5;
 
@@ -118,10 +153,23 @@ export function scanCalendars(
         let lo = Number.NaN;
         let hi = Number.NaN;
         if (peak > debit && volB > 0) {
-          const reach = Math.exp(10 * volB * Math.sqrt(tau) + 0.1);
-          lo = solveBreakeven(isCall, k, k / reach, k, tau, r, q, volB, debit);
-          hi = solveBreakeven(isCall, k, k * reach, k, tau, r, q, volB, debit);
-          pop = probBetween(S, lo, hi, T1, volF, drift);
+          // Most calendars fall far short of min POP: first bracket each breakeven within 30 % in ln(x/K)
+          // (a few prices), bound the POP from above with the outer ends, and solve exactly only when that
+          // bound passes.
+          const m0 = Math.max((peak - debit) / (0.5 * k), 1e-4); // the time value falls ~K/2 per unit of ln(x/K) near K
+          const limit = 10 * volB * Math.sqrt(tau) + 0.1;
+          bracketBreakeven(isCall, k, -m0, -limit, tau, r, q, volB, debit);
+          const loIn = BRACKET[0];
+          const loOut = BRACKET[1];
+          bracketBreakeven(isCall, k, m0, limit, tau, r, q, volB, debit);
+          const hiIn = BRACKET[0];
+          const hiOut = BRACKET[1];
+          pop = probBetween(S, loOut, hiOut, T1, volF, drift);
+          if (pop >= limits.minPop) {
+            lo = solveBreakeven(isCall, loIn, loOut, k, tau, r, q, volB, debit);
+            hi = solveBreakeven(isCall, hiIn, hiOut, k, tau, r, q, volB, debit);
+            pop = probBetween(S, lo, hi, T1, volF, drift);
+          }
         }
         code = popRuleCode(pop, limits);
         if (code === 0) {
