@@ -11,10 +11,10 @@
  * (H ~ τ·ln τ near expiry) or w = (τ/T)^{1/2} for q > r, z = 2w − 1. Start: QD+ boundary (Li). Each sweep is
  * a full Newton step on the collocation system v = G(v), v_k = ln(X/B(τ_k)) (ALO's Jacobi-Newton FP-B' of §6
  * takes the derivative of the non-integral terms only; the integral terms' derivative costs O(n·l·n) more and
- * turns the 15–20 linearly converging sweeps into 3–4 quadratic ones); should a Newton step ever increase the
- * residual, the iteration falls back to plain FP-B sweeps from the previous iterate. Sweeps stop once no node
- * moves by more than `tolerance`·K (or once the last Newton step leaves less than that), or after `iterations`
- * sweeps. The price is Kim's (1990)
+ * turns the 13–16 linearly converging sweeps it needs from QD+ into 2–4 quadratic ones, measured); should a
+ * Newton step ever increase the residual, the iteration falls back to plain FP-B sweeps from the previous
+ * iterate. Sweeps stop once no node moves by more than `tolerance`·K (or once the last Newton step leaves
+ * less than that), or after `iterations` sweeps. The price is Kim's (1990)
  *   P = p_E(S) + ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du.
  * All integrals use u = τ·sin⁴θ (resp. τ·sin²θ), θ ∈ [0, π/2], which keeps the integrands analytic at both
  * ends so Gauss-Legendre converges geometrically (ALO use tanh-sinh for the same purpose). Gaussian factors
@@ -22,11 +22,13 @@
  * drift dominates diffusion, ρ = max(|r|, |q|, |r − q|)·√T/σ > 4 (or σ√T > 3), at least ALO_HIGH_PRECISION,
  * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice. Calls by the put-call symmetry
  * C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998).
- * Accuracy of the defaults (n, l, p) = (14, 12, 96) against a converged reference (n = l = 64, p = 256), per
- * K = 100, 120 random realistic inputs of each kind: put-equivalent q ≤ r median 2e-11, max 4e-10 (≤ 3e-9 on
- * the test grid); q > r median 4e-9, max 1.2e-6. The q > r boundary has a sharp transition at
- * τ* ~ ln²(q/r)/σ², where the K-dependent terms e^{−ln²(q/r)/(2σ²τ)} switch on; Chebyshev interpolation in √τ
- * resolves it only slowly (n = 32 for ~1e-8) — see test/quant/american/alo.test.ts.
+ * Accuracy of the defaults (n, l, p) = (14, 12, 96), tolerance 1e-8, against a converged reference
+ * (n = l = 64, p = 256), per K = 100, 2 × 1000 random realistic inputs: put-equivalent q ≤ r median 2e-11,
+ * p99 8e-10, max 8e-9 (≤ 3e-9 on the test grid); q > r median 3e-10–1.5e-9, p99 1.2e-6, max 1.9e-6 (the same
+ * as with tolerance 1e-10: the boundary's discretisation error, not the sweeps' residual, limits the price).
+ * The q > r boundary has a sharp transition at τ* ~ ln²(q/r)/σ², where the K-dependent terms
+ * e^{−ln²(q/r)/(2σ²τ)} switch on; Chebyshev interpolation in √τ resolves it only slowly (n = 32 for ~1e-8)
+ * — see test/quant/american/alo.test.ts.
  */
 import { bsPrice } from '../bsPrice.js';
 import { erf, erfcx, exp } from '../normal.js';
@@ -50,12 +52,12 @@ export interface AloOptions {
   priceOrder?: number;
 }
 
-/** Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 96), sweeps stop once nodes move < 1e-10·K. */
+/** Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 96), sweeps stop once nodes move < 1e-8·K. */
 export const ALO_DEFAULTS: Readonly<Required<AloOptions>> = {
   nodes: 14,
   fpOrder: 12,
   iterations: 20,
-  tolerance: 1e-10,
+  tolerance: 1e-8,
   priceOrder: 96,
 };
 
@@ -105,28 +107,35 @@ interface Scheme {
   z: Float64Array;
   dct: Float64Array;
   lag: Float64Array;
+  /** lag transposed per node: lagT[((k − 1)·(n + 1) + i)·l + j] = lag[((k − 1)·l + j)·(n + 1) + i] */
+  lagT: Float64Array;
   fs: Float64Array;
   fc: Float64Array;
   fw: Float64Array;
+  /** √(1 + sin²θ) of the fixed-point angles (√(τ − u) = √τ·cos θ·√(1 + sin²θ) for u = τ·sin⁴θ) */
+  fr: Float64Array;
   ps: Float64Array;
   pc: Float64Array;
   pw: Float64Array;
+  pr: Float64Array;
 }
 
 const schemes = new Map<number, Scheme>();
 
-function angles(order: number): [Float64Array, Float64Array, Float64Array] {
+function angles(order: number): [Float64Array, Float64Array, Float64Array, Float64Array] {
   const { nodes, weights } = gaussLegendre(order);
   const s = new Float64Array(order);
   const c = new Float64Array(order);
   const w = new Float64Array(order);
+  const rt = new Float64Array(order);
   for (let j = 0; j < order; j++) {
     const th = 0.25 * Math.PI * (nodes[j] + 1);
     s[j] = Math.sin(th);
     c[j] = Math.cos(th);
     w[j] = 0.25 * Math.PI * weights[j];
+    rt[j] = Math.sqrt(1 + s[j] * s[j]);
   }
-  return [s, c, w];
+  return [s, c, w, rt];
 }
 
 function scheme(n: number, l: number, p: number): Scheme {
@@ -146,8 +155,8 @@ function scheme(n: number, l: number, p: number): Scheme {
       dct[i * (n + 1) + k] = v;
     }
   }
-  const [fs, fc, fw] = angles(l);
-  const [ps, pc, pw] = angles(p);
+  const [fs, fc, fw, fr] = angles(l);
+  const [ps, pc, pw, pr] = angles(p);
   // Interpolation weights of the fixed-point quadrature points: point j of node k sits at u = τ_k·sin^e θ_j,
   // i.e. at Chebyshev argument z = (1 + z_k)·sin θ_j − 1 in either variable, and H(u) = Σ_i lag[·, i]·H_i
   // with lag[·, i] = Σ_c T_c(z)·dct[c, i] (the same for every input: the sweeps need dot products only).
@@ -168,22 +177,28 @@ function scheme(n: number, l: number, p: number): Scheme {
       }
     }
   }
-  const sch: Scheme = { z, dct, lag, fs, fc, fw, ps, pc, pw };
+  const lagT = new Float64Array(n * l * nn);
+  for (let k = 1; k <= n; k++)
+    for (let j = 0; j < l; j++)
+      for (let i = 0; i <= n; i++) lagT[((k - 1) * nn + i) * l + j] = lag[((k - 1) * l + j) * nn + i];
+  const sch: Scheme = { z, dct, lag, lagT, fs, fc, fw, fr, ps, pc, pw, pr };
   schemes.set(key, sch);
   return sch;
 }
 
 /** Work space reused across calls (no allocation per price): node values, coefficients, per-point constants. */
-const STRIDE = 5; // per fixed-point quadrature point: σ√(τ−u), (r−q)(τ−u), e^{−(r−q)(τ−u)}, N and D weights
+// per fixed-point quadrature point: σ√(τ−u), (r−q)(τ−u), e^{−(r−q)(τ−u)}, N and D weights, 1/σ√(τ−u)
+const STRIDE = 6;
 let H = new Float64Array(64);
 let coef = new Float64Array(64);
 let pts = new Float64Array(STRIDE * 1024);
 let LAG: Float64Array = new Float64Array(1); // the scheme's interpolation weights (see scheme)
+let LAGT: Float64Array = new Float64Array(1); // … transposed per node
 
 let vv = new Float64Array(64); // v_k = ln(X/B(τ_k)) = √H_k, the Newton unknowns
-let AN = new Float64Array(64); // per quadrature point of one node: w·φ(d₋)/(σ√(τ − u)·ln(X/B(u))), and for D
+let AN = new Float64Array(64); // per quadrature point of one node: w·φ(d₋)/(σ√(τ − u)·ln(X/B(u))) (then the
+// Jacobian weight of the point), and AD for D
 let AD = new Float64Array(64);
-let EE = new Float64Array(64);
 let JAC = new Float64Array(64 * 64); // I − ∂G/∂v, row-major n × n
 let RES = new Float64Array(64); // G(v) − v, then the Newton step
 
@@ -265,9 +280,9 @@ function toCoefficients(dct: Float64Array, H: Float64Array, coef: Float64Array, 
  * ∂d±/∂v_k = −1/(σ√t) and ∂d±/∂v_j = L_j·v_j/(w·σ√t):
  *   ∂G_k/∂v_j = ∂D_k/D_k − ∂N_k/N_k,  ∂N_k = −[φ(d₋⁰)/σ√τ_k + Σ_u w_u^N φ(d₋)/σ√(τ_k−u)]·δ_kj
  *             + Σ_u w_u^N φ(d₋)/σ√(τ_k−u) · L_j(u)·v_j/w(u),  and the same for D with φ(d₊), w^D.
- * Each sweep solves (I − ∂G/∂v)·Δ = G(v) − v; from the QD+ start it converges quadratically (3–4 sweeps where
- * the partial Jacobi-Newton step of ALO followed by plain FP-B sweeps needed 15–20). The Jacobian costs
- * O(n·l·n + n³) per sweep, about half as much again as the n·l integrand evaluations.
+ * Each sweep solves (I − ∂G/∂v)·Δ = G(v) − v; from the QD+ start it converges quadratically (2–4 sweeps where
+ * ALO's Jacobi-Newton FP-B' needed 13–16 for the same accuracy). The Jacobian costs O(n·l·n + n³) per sweep,
+ * about a third of the sweep.
  */
 const NI = new Float64Array(4); // nodeIntegrals: ∫ of N, ∫ of D, Σ w^N φ(d₋)/σ√t, Σ w^D φ(d₊)/σ√t
 let nodeDriftA = new Float64Array(64); // per node: (r−q)τ/σ√τ + σ√τ/2, σ√τ, e^{(r−q)τ}, K·e^{−(r−q)τ}
@@ -299,7 +314,8 @@ function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: num
     const w = Math.sqrt(hu > 0 ? hu : 0); // ln(X/B(u))
     const lr = lb - lnX + w; // ln(B(τ)/B(u))
     const s = pt[o];
-    const dm = (lr + pt[o + 1]) / s - 0.5 * s;
+    const is = pt[o + 5];
+    const dm = (lr + pt[o + 1]) * is - 0.5 * s;
     const gm = exp(-0.5 * dm * dm); // √(2π)·φ(d₋)
     const gp = gm * exp(-lr) * pt[o + 2]; // √(2π)·φ(d₊)
     let cm = 0;
@@ -311,12 +327,13 @@ function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: num
     }
     iN += pt[o + 3] * cm;
     iD += pt[o + 4] * cp;
-    const aN = (pt[o + 3] * gm) / s;
-    const aD = (pt[o + 4] * gp) / s;
+    const aN = pt[o + 3] * gm * is;
+    const aD = pt[o + 4] * gp * is;
     sN += aN;
     sD += aD;
-    AN[j] = w > 0 ? aN / w : 0;
-    AD[j] = w > 0 ? aD / w : 0;
+    const iw = w > 0 ? 1 / w : 0;
+    AN[j] = aN * iw;
+    AD[j] = aD * iw;
   }
   NI[0] = iN;
   NI[1] = iD;
@@ -339,10 +356,12 @@ function newtonSweep(
   newton: boolean,
 ): void {
   const nn = n + 1;
-  const lag = LAG;
+  const lagT = LAGT;
+  const jac = JAC;
+  const vs = vv;
   let moved = 0;
   for (let k = 1; k <= n; k++) {
-    const lb = lnX - vv[k];
+    const lb = lnX - vs[k];
     const bk = exp(lb);
     const base = (k - 1) * l;
     nodeIntegrals(base, l, nn, lb, lnX);
@@ -372,18 +391,17 @@ function newtonSweep(
     // row k of I − ∂G/∂v: the dependence through B(u) (∂H(u)/∂v_j = 2·lag_j(u)·v_j) …
     const invN = INV_SQRT_2PI / nv;
     const invD = INV_SQRT_2PI / dv;
-    for (let i = 1; i <= n; i++) EE[i] = 0;
-    for (let j = 0; j < l; j++) {
-      const c = AD[j] * invD - AN[j] * invN;
-      if (c !== 0) {
-        const ob = nn * (base + j);
-        for (let i = 1; i <= n; i++) EE[i] += c * lag[ob + i];
-      }
+    const an = AN;
+    const ad = AD;
+    for (let j = 0; j < l; j++) an[j] = ad[j] * invD - an[j] * invN; // the weight of point j's lag row
+    const row = (k - 1) * n - 1;
+    for (let i = 1, o = (k - 1) * nn * l + l; i <= n; i++, o += l) {
+      let e = 0;
+      for (let j = 0; j < l; j++) e += an[j] * lagT[o + j];
+      jac[row + i] = -e * vs[i];
     }
-    const row = (k - 1) * n;
-    for (let jj = 1; jj <= n; jj++) JAC[row + jj - 1] = -EE[jj] * vv[jj];
     // … and through B(τ_k) itself (∂d/∂v_k = −1/σ√t in every term)
-    JAC[row + k - 1] +=
+    jac[row + k] +=
       1 - ((INV_SQRT_2PI * (gM / sTau + NI[2])) / nv - (INV_SQRT_2PI * (gP / sTau + NI[3])) / dv);
     RES[k - 1] = g - vv[k]; // G_k(v) − v_k
   }
@@ -416,7 +434,7 @@ function premium(
   quarter: boolean,
   sch: Scheme,
 ): number {
-  const { ps, pc, pw } = sch;
+  const { ps, pc, pw, pr } = sch;
   const cf = coef;
   const b = r - q;
   const lnS = Math.log(S);
@@ -429,7 +447,7 @@ function premium(
     const tm = quarter ? T * (1 - s2 * s2) : T * cs * cs; // T − u
     const hu = clenshaw(cf, n, 2 * sn - 1);
     const lr = lnS - lnX + Math.sqrt(hu > 0 ? hu : 0); // ln(S/B(u))
-    const s = quarter ? sVol * cs * Math.sqrt(1 + s2) : sVol * cs;
+    const s = quarter ? sVol * cs * pr[j] : sVol * cs;
     const dm = (lr + b * tm) / s - 0.5 * s;
     const gm = exp(-0.5 * dm * dm);
     const gp = gm * exp(-lr - b * tm);
@@ -445,6 +463,42 @@ function premium(
     prem += pw[j] * (quarter ? 4 * T * s2 * sn : 2 * T * sn) * cs * f;
   }
   return prem;
+}
+
+/**
+ * Per-point constants of node τ (σ√τ = sTau) for the l-point quadrature of `sch`, into pt from point `base`:
+ * u = τ·sin^e θ, du/dθ = e·τ·sin^{e−1}θ·cosθ, √(τ − u) = √τ·cosθ·(√(1 + sin²θ) if e = 4).
+ */
+function nodePoints(
+  pt: Float64Array,
+  base: number,
+  l: number,
+  sch: Scheme,
+  tau: number,
+  sTau: number,
+  r: number,
+  q: number,
+  quarter: boolean,
+): void {
+  const { fs, fc, fw, fr } = sch;
+  const ebInv = exp(-(r - q) * tau);
+  for (let j = 0; j < l; j++) {
+    const sn = fs[j];
+    const cs = fc[j];
+    const s2 = sn * sn;
+    const u = quarter ? tau * s2 * s2 : tau * s2;
+    const jac = (quarter ? 4 * tau * s2 * sn * cs : 2 * tau * sn * cs) * fw[j];
+    const o = STRIDE * (base + j);
+    const sqv = quarter ? sTau * cs * fr[j] : sTau * cs; // σ√(τ − u)
+    pt[o] = sqv;
+    pt[o + 1] = (r - q) * (tau - u); // (r − q)(τ − u)
+    const eru = exp(r * u);
+    const equ = exp(q * u);
+    pt[o + 2] = (ebInv * eru) / equ; // e^{−(r−q)(τ−u)} = e^{−(r−q)τ}·e^{ru}/e^{qu}
+    pt[o + 3] = r * eru * jac; // weight of Φ(d₋) in N
+    pt[o + 4] = q * equ * jac; // weight of Φ(d₊) in D
+    pt[o + 5] = 1 / sqv;
+  }
 }
 
 /** ALO American put for r > 0 (any q), price units. */
@@ -465,8 +519,9 @@ function aloPut(
   const l = Math.max(2, Math.round(fpOrder));
   const p = Math.max(2, Math.round(priceOrder));
   const sch = scheme(n, l, p);
-  const { z, fs, fc, fw } = sch;
+  const z = sch.z;
   LAG = sch.lag;
+  LAGT = sch.lagT;
   const b = r - q;
   const xMax = q > r ? (K * r) / q : K;
   // B(0⁺) = K (q ≤ r): boundary variable (τ/T)^{1/4} (H ~ τ·ln τ near expiry);
@@ -479,7 +534,6 @@ function aloPut(
     H = new Float64Array(2 * (n + 1));
     coef = new Float64Array(2 * (n + 1));
     vv = new Float64Array(2 * (n + 1));
-    EE = new Float64Array(2 * (n + 1));
     RES = new Float64Array(2 * (n + 1));
     GV = new Float64Array(2 * (n + 1));
     GV0 = new Float64Array(2 * (n + 1));
@@ -495,7 +549,6 @@ function aloPut(
   }
   if (pts.length < STRIDE * m) pts = new Float64Array(2 * STRIDE * m);
   const Hs = H;
-  const pt = pts;
   // constants of the sweeps, and the QD+ start
   Hs[0] = 0;
   let guess = xMax;
@@ -507,23 +560,7 @@ function aloPut(
     nodeDriftA[k] = (b * tau) / sTau + 0.5 * sTau; // d₊(τ_k) less its ln(B/K)/σ√τ part
     nodeEbA[k] = exp(b * tau);
     nodeAlphaA[k] = K / nodeEbA[k];
-    for (let j = 0; j < l; j++) {
-      const idx = (k - 1) * l + j;
-      const sn = fs[j];
-      const cs = fc[j];
-      const s2 = sn * sn;
-      // u = τ·sin^e θ: du/dθ = e·τ·sin^{e−1}θ·cosθ; √(τ − u) = √τ·cosθ·(√(1 + sin²θ) if e = 4)
-      const u = quarter ? tau * s2 * s2 : tau * s2;
-      const tm = tau - u;
-      const jac = quarter ? 4 * tau * s2 * sn * cs : 2 * tau * sn * cs;
-      const o = STRIDE * idx;
-      const sqv = quarter ? vol * xi * cs * Math.sqrt(1 + s2) : vol * xi * cs; // σ√(τ − u)
-      pt[o] = sqv;
-      pt[o + 1] = b * tm; // (r − q)(τ − u)
-      pt[o + 2] = exp(-b * tm);
-      pt[o + 3] = r * exp(r * u) * fw[j] * jac; // weight of Φ(d₋) in N
-      pt[o + 4] = q * exp(q * u) * fw[j] * jac; // weight of Φ(d₊) in D
-    }
+    nodePoints(pts, (k - 1) * l, l, sch, tau, sTau, r, q, quarter);
     let bq = qdPlusPutBoundary(K, tau, r, q, vol, guess, QD_TOLERANCE);
     if (!(bq > 0 && bq <= xMax)) bq = guess;
     guess = bq;
