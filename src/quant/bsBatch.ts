@@ -185,6 +185,36 @@ function prepareBlock(x: Inputs, i0: number, m: number): void {
 }
 
 /**
+ * Prices of block strikes i0 … i0+m−1 from the prepared scratch (FS, FK, UU, RR, GG, SG, KIND): the
+ * branches of the scalar kernel as exact 0/1 blends (unpredictable branches cost more here).
+ */
+function combineBlock(out: Float64Array, i0: number, m: number): void {
+  for (let j = 0; j < m; j++) {
+    const kind = KIND[j];
+    const fs = FS[j];
+    const fk = FK[j];
+    if (kind === 0) {
+      const u1 = UU[2 * j];
+      const u2 = UU[2 * j + 1];
+      const r1 = RR[2 * j];
+      const r2 = RR[2 * j + 1];
+      const g = 0.5 * GG[j];
+      const m1 = +(Math.abs(u1) <= SPLIT);
+      const m2 = +(Math.abs(u2) <= SPLIT);
+      const o1 = +(u1 >= 0);
+      const o2 = +(u2 >= 0);
+      const p1 = m1 * (fs * (0.5 + 0.5 * r1)) + (1 - m1) * (o1 * fs + (1 - 2 * o1) * (g * r1));
+      const p2 = m2 * (fk * (0.5 + 0.5 * r2)) + (1 - m2) * (o2 * fk + (1 - 2 * o2) * (g * r2));
+      const cc = m1 * m2;
+      const diff = cc * (0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2)) + (1 - cc) * (p1 - p2);
+      out[i0 + j] = SG[j] * diff;
+    } else {
+      out[i0 + j] = kind === 1 ? Math.max(SG[j] * (fs - fk), 0) : Number.NaN;
+    }
+  }
+}
+
+/**
  * `bsPriceBatch` for one expiry (S, T, r, q shared): e^(−qT), e^(−rT), √T and fs = S·e^(−qT) once, then per
  * strike only what depends on K and σ — one log (moneyness), one sqrt and one exp (the Gaussian factor
  * √(fs·fk)·e^(−(a² + b²)/2) shared by both N(·) terms) and two Cody erf/erfcx evaluations; nothing
@@ -204,28 +234,8 @@ function chainPrices(x: Inputs, out: Float64Array): Float64Array {
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const m = Math.min(BLOCK, n - i0);
     chainBlock(x, i0, m, fs, dr, rt, valid);
-    for (let j = 0; j < m; j++) {
-      const kind = KIND[j];
-      const fk = FK[j];
-      if (kind === 0) {
-        const u1 = UU[2 * j];
-        const u2 = UU[2 * j + 1];
-        const r1 = RR[2 * j];
-        const r2 = RR[2 * j + 1];
-        const g = 0.5 * GG[j];
-        const m1 = +(Math.abs(u1) <= SPLIT); // exact 0/1 blends of the scalar kernel's branches
-        const m2 = +(Math.abs(u2) <= SPLIT);
-        const o1 = +(u1 >= 0);
-        const o2 = +(u2 >= 0);
-        const p1 = m1 * (fs * (0.5 + 0.5 * r1)) + (1 - m1) * (o1 * fs + (1 - 2 * o1) * (g * r1));
-        const p2 = m2 * (fk * (0.5 + 0.5 * r2)) + (1 - m2) * (o2 * fk + (1 - 2 * o2) * (g * r2));
-        const cc = m1 * m2;
-        const diff = cc * (0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2)) + (1 - cc) * (p1 - p2);
-        out[i0 + j] = SG[j] * diff;
-      } else {
-        out[i0 + j] = kind === 1 ? Math.max(SG[j] * (fs - fk), 0) : Number.NaN;
-      }
-    }
+    FS.fill(fs, 0, m);
+    combineBlock(out, i0, m);
   }
   return out;
 }
@@ -292,30 +302,7 @@ export function bsPriceBatch(
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const m = Math.min(BLOCK, n - i0);
     prepareBlock(x, i0, m);
-    for (let j = 0; j < m; j++) {
-      const kind = KIND[j];
-      const fs = FS[j];
-      const fk = FK[j];
-      if (kind === 0) {
-        const u1 = UU[2 * j];
-        const u2 = UU[2 * j + 1];
-        const r1 = RR[2 * j];
-        const r2 = RR[2 * j + 1];
-        const g = 0.5 * GG[j];
-        // The branches of the scalar kernel, as exact 0/1 blends (unpredictable branches cost more here).
-        const m1 = +(Math.abs(u1) <= SPLIT);
-        const m2 = +(Math.abs(u2) <= SPLIT);
-        const o1 = +(u1 >= 0);
-        const o2 = +(u2 >= 0);
-        const p1 = m1 * (fs * (0.5 + 0.5 * r1)) + (1 - m1) * (o1 * fs + (1 - 2 * o1) * (g * r1));
-        const p2 = m2 * (fk * (0.5 + 0.5 * r2)) + (1 - m2) * (o2 * fk + (1 - 2 * o2) * (g * r2));
-        const cc = m1 * m2;
-        const diff = cc * (0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2)) + (1 - cc) * (p1 - p2);
-        out[i0 + j] = SG[j] * diff;
-      } else {
-        out[i0 + j] = kind === 1 ? Math.max(SG[j] * (fs - fk), 0) : Number.NaN;
-      }
-    }
+    combineBlock(out, i0, m);
   }
   return out;
 }
