@@ -64,72 +64,37 @@ function positions(m: Market, n: number): { twoLeg: PayoffLeg[][]; fourLeg: Payo
   return { twoLeg, fourLeg };
 }
 
+/** Prints the rate of `fn`, which evaluates N cases per call. */
+function rate(name: string, fn: () => number): void {
+  console.log(formatRate(measure(name, N, fn, REPS, WARMUP)));
+}
+
 export default function run(): void {
   const m = randomMarket(20261125, N);
   const { twoLeg, fourLeg } = positions(m, N);
 
-  console.log(
-    formatRate(
-      measure(
-        'probAbove (one N(d2))',
-        N,
-        () => {
-          let s = 0;
-          for (let i = 0; i < N; i++)
-            s += probAbove(m.S[i], m.S[i] * m.moneyness[4 * i], m.T[i], m.vol[i], m.drift[i]);
-          return s;
-        },
-        REPS,
-        WARMUP,
-      ),
-    ),
-  );
-  console.log(
-    formatRate(
-      measure(
-        'pop closed form, 2-leg put vertical',
-        N,
-        () => {
-          let s = 0;
-          for (let i = 0; i < N; i++) s += pop(twoLeg[i], m.S[i], m.T[i], m.vol[i], m.drift[i]);
-          return s;
-        },
-        REPS,
-        WARMUP,
-      ),
-    ),
-  );
-  console.log(
-    formatRate(
-      measure(
-        'pop closed form, 4-leg iron condor',
-        N,
-        () => {
-          let s = 0;
-          for (let i = 0; i < N; i++) s += pop(fourLeg[i], m.S[i], m.T[i], m.vol[i], m.drift[i]);
-          return s;
-        },
-        REPS,
-        WARMUP,
-      ),
-    ),
-  );
-  console.log(
-    formatRate(
-      measure(
-        'probTouch (barrier hit before T)',
-        N,
-        () => {
-          let s = 0;
-          for (let i = 0; i < N; i++)
-            s += probTouch(m.S[i], m.S[i] * m.moneyness[4 * i + 3], m.T[i], m.vol[i], m.drift[i]);
-          return s;
-        },
-        REPS,
-        WARMUP,
-      ),
-    ),
-  );
+  rate('probAbove (one N(d2))', () => {
+    let s = 0;
+    for (let i = 0; i < N; i++)
+      s += probAbove(m.S[i], m.S[i] * m.moneyness[4 * i], m.T[i], m.vol[i], m.drift[i]);
+    return s;
+  });
+  rate('pop closed form, 2-leg put vertical', () => {
+    let s = 0;
+    for (let i = 0; i < N; i++) s += pop(twoLeg[i], m.S[i], m.T[i], m.vol[i], m.drift[i]);
+    return s;
+  });
+  rate('pop closed form, 4-leg iron condor', () => {
+    let s = 0;
+    for (let i = 0; i < N; i++) s += pop(fourLeg[i], m.S[i], m.T[i], m.vol[i], m.drift[i]);
+    return s;
+  });
+  rate('probTouch (barrier hit before T)', () => {
+    let s = 0;
+    for (let i = 0; i < N; i++)
+      s += probTouch(m.S[i], m.S[i] * m.moneyness[4 * i + 3], m.T[i], m.vol[i], m.drift[i]);
+    return s;
+  });
 
   // Monte Carlo: iron condor, 45 days, daily monitoring (32 steps); 10,000 paths per run.
   const S = 100;
