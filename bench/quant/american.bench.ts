@@ -70,7 +70,7 @@ export default function run(): void {
     measure('European bsPrice (reference)', 20_000, loop(x, 20_000, bsPrice)),
     measure('American BAW (Barone-Adesi-Whaley 1987)', 20_000, loop(x, 20_000, bawPrice)),
     measure('American Bjerksund-Stensland 2002', 20_000, loop(x, 20_000, bjerksundStensland2002Price)),
-    measure('American ALO default (14,12,≤20,96)', 1_000, loop(x, 1_000, aloPrice)),
+    measure('American ALO default (14,12,≤20,64)', 1_000, loop(x, 1_000, aloPrice)),
     measure(
       'American ALO fast (8,8,≤4,16)',
       2_000,

@@ -17,17 +17,21 @@
  * less than that), or after `iterations` sweeps. The price is Kim's (1990)
  *   P = p_E(S) + ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du.
  * All integrals use u = τ·sin⁴θ (resp. τ·sin²θ), θ ∈ [0, π/2], which keeps the integrands analytic at both
- * ends so Gauss-Legendre converges geometrically (ALO use tanh-sinh for the same purpose). Gaussian factors
+ * ends so Gauss-Legendre converges geometrically (ALO use tanh-sinh for the same purpose). The price integral
+ * takes ln(X/B(u)) from a Chebyshev interpolant of √H_k for q > r (√ of the H interpolant has a kink where it
+ * nears zero, which held the quadrature to ~p⁻² convergence), and is split near u = T when S is close to B(T)
+ * (see premium); p = 64 then leaves ≤ 6e-9 per K = 100 where p = 96 left 2e-8. Gaussian factors
  * share exponentials: φ(d₊) = φ(d₋)·(B(u)/B(τ))·e^{−(r−q)(τ−u)}. The resolution follows the problem: when
  * drift dominates diffusion, ρ = max(|r|, |q|, |r − q|)·√T/σ > 4 (or σ√T > 3), at least ALO_HIGH_PRECISION,
  * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice. Calls by the put-call symmetry
  * C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998).
- * Accuracy of the defaults (n, l, p) = (14, 12, 96), tolerance 1e-8, against a converged reference
+ * Accuracy of the defaults (n, l, p) = (14, 12, 64), tolerance 1e-8, against a converged reference
  * (n = l = 64, p = 256), per K = 100, 2 × 1000 random realistic inputs: put-equivalent q ≤ r median 2e-11,
- * p99 8e-10, max 8e-9 (≤ 3e-9 on the test grid); q > r median 3e-10–1.5e-9, p99 1.2e-6, max 1.9e-6 (the same
+ * p99 6e-10, max 5e-9 (≤ 3e-9 on the test grid); q > r median 5e-10, p99 1.0e-6, max 1.6e-6 (the same
  * as with tolerance 1e-10: the boundary's discretisation error, not the sweeps' residual, limits the price).
  * The q > r boundary has a sharp transition at τ* ~ ln²(q/r)/σ², where the K-dependent terms
- * e^{−ln²(q/r)/(2σ²τ)} switch on; Chebyshev interpolation in √τ resolves it only slowly (n = 32 for ~1e-8)
+ * e^{−ln²(q/r)/(2σ²τ)} switch on; Chebyshev interpolation in √τ resolves it only slowly (n = 32 for ~1e-8).
+ * Only κ = ln²(q/r)/(2σ²T) < 1 is affected (the switch falls before expiry; κ ≥ 1 stays ≤ 1e-8)
  * — see test/quant/american/alo.test.ts.
  */
 import { bsPrice } from '../bsPrice.js';
@@ -52,13 +56,13 @@ export interface AloOptions {
   priceOrder?: number;
 }
 
-/** Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 96), sweeps stop once nodes move < 1e-8·K. */
+/** Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 64), sweeps stop once nodes move < 1e-8·K. */
 export const ALO_DEFAULTS: Readonly<Required<AloOptions>> = {
   nodes: 14,
   fpOrder: 12,
   iterations: 20,
   tolerance: 1e-8,
-  priceOrder: 96,
+  priceOrder: 64,
 };
 
 /** Faster, coarser discretisation: ≤ 1e-4 per K = 100 on realistic inputs (median ~3e-7). */
@@ -117,10 +121,21 @@ interface Scheme {
   ps: Float64Array;
   pc: Float64Array;
   pw: Float64Array;
-  pr: Float64Array;
+  /** piece 1 of a split premium integral: angles of p₁ points */
+  split1: { ps: Float64Array; pc: Float64Array; pw: Float64Array };
+  /** piece 2: p₂-point Gauss-Legendre rule on [−1, 1] */
+  split2: { nodes: Float64Array; weights: Float64Array };
 }
 
 const schemes = new Map<number, Scheme>();
+
+/** The premium integral is split at y_s = PREMIUM_SPLIT·a when a = |ln(S/B(T))|/σ√T < PREMIUM_A_MAX (see premium). */
+const PREMIUM_SPLIT = 4;
+const PREMIUM_A_MAX = 0.2;
+/** Points of the two pieces of a split premium integral of order p: p/2 in θ, max(16, p/3) in y (measured). */
+function splitOrders(p: number): [number, number] {
+  return [Math.max(2, Math.ceil(p / 2)), Math.max(16, Math.ceil(p / 3))];
+}
 
 function angles(order: number): [Float64Array, Float64Array, Float64Array, Float64Array] {
   const { nodes, weights } = gaussLegendre(order);
@@ -156,7 +171,7 @@ function scheme(n: number, l: number, p: number): Scheme {
     }
   }
   const [fs, fc, fw, fr] = angles(l);
-  const [ps, pc, pw, pr] = angles(p);
+  const [ps, pc, pw] = angles(p);
   // Interpolation weights of the fixed-point quadrature points: point j of node k sits at u = τ_k·sin^e θ_j,
   // i.e. at Chebyshev argument z = (1 + z_k)·sin θ_j − 1 in either variable, and H(u) = Σ_i lag[·, i]·H_i
   // with lag[·, i] = Σ_c T_c(z)·dct[c, i] (the same for every input: the sweeps need dot products only).
@@ -181,7 +196,12 @@ function scheme(n: number, l: number, p: number): Scheme {
   for (let k = 1; k <= n; k++)
     for (let j = 0; j < l; j++)
       for (let i = 0; i <= n; i++) lagT[((k - 1) * nn + i) * l + j] = lag[((k - 1) * l + j) * nn + i];
-  const sch: Scheme = { z, dct, lag, lagT, fs, fc, fw, fr, ps, pc, pw, pr };
+  const [p1, p2] = splitOrders(p);
+  const [s1s, s1c, s1w] = angles(p1);
+  const g2 = gaussLegendre(p2);
+  const split2 = { nodes: Float64Array.from(g2.nodes), weights: Float64Array.from(g2.weights) };
+  const split1 = { ps: s1s, pc: s1c, pw: s1w };
+  const sch: Scheme = { z, dct, lag, lagT, fs, fc, fw, fr, ps, pc, pw, split1, split2 };
   schemes.set(key, sch);
   return sch;
 }
@@ -416,10 +436,31 @@ function newtonSweep(
   SWEEP.ok = ok;
 }
 
+/** Kim's integrand at u (time to maturity of the boundary point): lr = ln(S/B(u)), tm = T − u, s = σ√tm. */
+function kimIntegrand(lr: number, tm: number, s: number, S: number, K: number, r: number, q: number): number {
+  const b = r - q;
+  const dm = (lr + b * tm) / s - 0.5 * s;
+  const gm = exp(-0.5 * dm * dm);
+  const ebt = exp(b * tm);
+  const gp = (gm * exp(-lr)) / ebt;
+  const erm = exp(-r * tm);
+  let cm = 0;
+  let cp = 0;
+  for (let t = 0; t < 2; t++) {
+    const c = cdfFromGauss(t === 0 ? -dm : -dm - s, t === 0 ? gm : gp);
+    if (t === 0) cm = c;
+    else cp = c;
+  }
+  return erm * (r * K * cm - q * S * ebt * cp);
+}
+
 /**
  * Kim's (1990) early-exercise premium
  *   ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du
- * with the boundary from coef, by p-point Gauss-Legendre in θ, u = T·sin⁴θ (quarter) or T·sin²θ.
+ * with the boundary from coef (of H, or of ln(X/B) itself when lin). When S is near the long end of the boundary, a = |ln(S/B(T))|/(σ√T) small, the
+ * integrand switches on over T − u ~ a²T (Φ(−a/y), y = √((T − u)/T)), a scale Gauss-Legendre in θ resolves only
+ * with many points; the integral is then split at y_s = PREMIUM_SPLIT·a: u ∈ [0, u_s] by p₁ points in θ with
+ * u = u_s·sin⁴θ (sin²θ for q > r), and y ∈ [0, y_s] by p₂ points in y, where the switch is resolved at any a.
  */
 function premium(
   S: number,
@@ -429,38 +470,46 @@ function premium(
   q: number,
   vol: number,
   n: number,
-  p: number,
   lnX: number,
   quarter: boolean,
+  lin: boolean,
   sch: Scheme,
+  bT: number,
 ): number {
-  const { ps, pc, pw, pr } = sch;
   const cf = coef;
-  const b = r - q;
-  const lnS = Math.log(S);
-  const sVol = vol * Math.sqrt(T);
+  const lsx = Math.log(S) - lnX;
+  const sqT = Math.sqrt(T);
+  const sVol = vol * sqT;
+  const a = Math.abs(Math.log(S / bT)) / sVol;
+  const yS = a < PREMIUM_A_MAX ? PREMIUM_SPLIT * a : 0;
+  // piece 1: u = u_s·sin^e θ, w = (u/T)^{1/e} = w_s·sin θ
+  const uS = yS > 0 ? T * (1 - yS * yS) : T;
+  const ws = quarter ? Math.sqrt(Math.sqrt(uS / T)) : Math.sqrt(uS / T);
+  const { ps, pc, pw } = yS > 0 ? sch.split1 : sch;
+  const p1 = ps.length;
   let prem = 0;
-  for (let j = 0; j < p; j++) {
+  for (let j = 0; j < p1; j++) {
     const sn = ps[j];
-    const cs = pc[j];
     const s2 = sn * sn;
-    const tm = quarter ? T * (1 - s2 * s2) : T * cs * cs; // T − u
-    const hu = clenshaw(cf, n, 2 * sn - 1);
-    const lr = lnS - lnX + Math.sqrt(hu > 0 ? hu : 0); // ln(S/B(u))
-    const s = quarter ? sVol * cs * pr[j] : sVol * cs;
-    const dm = (lr + b * tm) / s - 0.5 * s;
-    const gm = exp(-0.5 * dm * dm);
-    const gp = gm * exp(-lr - b * tm);
-    const erm = exp(-r * tm);
-    let cm = 0;
-    let cp = 0;
-    for (let t = 0; t < 2; t++) {
-      const c = cdfFromGauss(t === 0 ? -dm : -dm - s, t === 0 ? gm : gp);
-      if (t === 0) cm = c;
-      else cp = c;
+    const u = quarter ? uS * s2 * s2 : uS * s2;
+    const tm = T - u;
+    const hu = clenshaw(cf, n, 2 * ws * sn - 1);
+    const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0)); // ln(S/B(u))
+    const f = kimIntegrand(lr, tm, vol * Math.sqrt(tm), S, K, r, q);
+    prem += pw[j] * (quarter ? 4 * uS * s2 * sn : 2 * uS * sn) * pc[j] * f;
+  }
+  if (yS > 0) {
+    // piece 2: y ∈ [0, y_s], u = T(1 − y²), du = 2Ty dy
+    const { nodes, weights } = sch.split2;
+    for (let j = 0; j < nodes.length; j++) {
+      const y = 0.5 * yS * (nodes[j] + 1);
+      const om = 1 - y * y;
+      const w = quarter ? Math.sqrt(Math.sqrt(om)) : Math.sqrt(om);
+      const hu = clenshaw(cf, n, 2 * w - 1);
+      const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0));
+      const f = kimIntegrand(lr, T * y * y, sVol * y, S, K, r, q);
+      prem += 0.5 * yS * weights[j] * 2 * T * y * f;
     }
-    const f = r * K * erm * cm - q * S * erm * exp(b * tm) * cp;
-    prem += pw[j] * (quarter ? 4 * T * s2 * sn : 2 * T * sn) * cs * f;
   }
   return prem;
 }
@@ -590,10 +639,15 @@ function aloPut(
     // would only confirm it is skipped once that is below the tolerance.
     if (moved <= tol || (SWEEP.ok && (moved / K) * (moved / K) * NEWTON_CONSTANT <= tolerance)) break;
   }
+  // The price integrand needs ln(X/B(u)). For q ≤ r it is √H of the interpolated H; for q > r, where
+  // ln(X/B) ~ √τ is itself smooth in the variable √τ, the interpolant of √H_k avoids the kink √H has
+  // wherever the interpolant of H passes near zero (the price quadrature then converges geometrically).
+  const lin = !quarter;
+  if (lin) for (let k = 0; k <= n; k++) Hs[k] = Math.sqrt(Hs[k]);
   toCoefficients(sch.dct, Hs, coef, n);
-  const bT = xMax * exp(-Math.sqrt(Hs[n]));
+  const bT = xMax * exp(-(lin ? Hs[n] : Math.sqrt(Hs[n])));
   if (S <= bT) return K - S;
-  const prem = premium(S, K, T, r, q, vol, n, p, lnX, quarter, sch);
+  const prem = premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT);
   const v = bsPrice('put', S, K, T, r, q, vol) + (prem > 0 ? prem : 0);
   return v > K - S ? v : K - S;
 }
