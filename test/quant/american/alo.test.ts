@@ -132,6 +132,30 @@ describe('aloPrice', () => {
     expect(worst).toBeLessThan(1e-10);
   });
 
+  it('prices from its boundary to 1e-8 per K = 100 with the default 64 points: near B(T), q > r, high vol', () => {
+    // Same boundary, price integral at the default order against 512 points. Spots down to 0.6·K put long-dated
+    // low-vol puts just above their exercise boundary (the integrand switches on over T − u ~ ln²(S/B(T))/σ²);
+    // the q > r cases need the interpolant of ln(X/B) itself (√ of the H interpolant has a kink near τ = 0).
+    const cases: [OptionType, number, number, number, number, number, number][] = [
+      ['call', 445.8, 458, 1.94, 0.059, 0.047, 1.07],
+      ['put', 105, 116, 1.97, 0.059, 0.01, 0.12],
+      ['call', 120, 100, 2, 0.02, 0.05, 0.15],
+    ];
+    for (const m of [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9])
+      for (const [r, q, vol] of [
+        [0.05, 0.01, 0.12],
+        [0.02, 0.05, 0.3],
+        [0.06, 0.03, 0.2],
+      ])
+        cases.push(['put', 100 * m, 100, 2, r, q, vol]);
+    let worst = 0;
+    for (const [type, S, K, T, r, q, vol] of cases) {
+      const fine = aloPrice(type, S, K, T, r, q, vol, { priceOrder: 512 });
+      worst = Math.max(worst, (Math.abs(aloPrice(type, S, K, T, r, q, vol) - fine) * 100) / K);
+    }
+    expect(worst).toBeLessThan(1e-8);
+  });
+
   it('is the European price for calls without dividends and satisfies C(S,K,r,q) = P(K,S,q,r)', () => {
     expect(aloPrice('call', 100, 90, 1, 0.04, 0, 0.3)).toBe(bsPrice('call', 100, 90, 1, 0.04, 0, 0.3));
     expect(aloPrice('call', 100, 90, 1, 0.04, 0.06, 0.3)).toBe(aloPrice('put', 90, 100, 1, 0.06, 0.04, 0.3));
