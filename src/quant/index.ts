@@ -11,6 +11,7 @@ export { bawPrice } from './american/baw.js';
 export { BINOMIAL_DEFAULT_STEPS, type BinomialSmoothing, binomialPrice } from './american/binomial.js';
 export { bivariateNormalCdf } from './american/bivariateNormal.js';
 export { bjerksundStensland2002Price } from './american/bjerksund2002.js';
+export { americanGreeks } from './americanGreeks.js';
 export { type AmericanImpliedVolOptions, americanImpliedVol } from './americanImpliedVol.js';
 export { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
 // Black-Scholes-Merton (Merton 1973) with continuous dividend yield.

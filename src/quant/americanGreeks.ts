@@ -1,0 +1,72 @@
+import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
+import type { AmericanMethod, Greeks, OptionType } from './types.js';
+
+/**
+ * Relative spot step of the differences: for a price smooth to ε ≈ 1e-11·K (BAW, Bjerksund-Stensland and
+ * ALO are; the ALO boundary does not depend on S at all), h = 1e-3·S leaves delta within ~h²·V‴/6 ≈ 1e-8 and
+ * gamma within ~1e-6 relative while the rounding term 4ε/h² stays ≲ 1e-7. The lattice is only piecewise smooth
+ * in S (node positions move with S), so it gets a wider step, for delta too.
+ */
+const SPOT_STEP = 1e-3;
+const SPOT_STEP_LATTICE = 1e-2;
+/** Delta takes a tenth of the gamma step: its truncation error h²·V‴/6 reached 1e-6 at 1e-3·S (short, low vol). */
+const DELTA_STEP_RATIO = 0.1;
+/** Volatility and rate steps (absolute, per year): the price noise of the iterative methods (≤ 1e-10·K) / h ≪ 1e-5. */
+const VOL_STEP = 1e-4;
+const RATE_STEP = 1e-5;
+/** Maturity step, years (~9 hours); one-sided when T is shorter than two steps. */
+const TIME_STEP = 1e-3;
+
+/**
+ * Greeks of an American option under the chosen pricing method (default 'alo'), raw-derivative units like
+ * `bsGreeks`: delta per unit of S, gamma per unit² of S, theta = ∂V/∂t per year (calendar time, = −∂V/∂T),
+ * vega per 1.00 of vol, rho per 1.00 of r; price in price units. The American price has no closed-form
+ * derivatives, so they are central differences of `americanPrice` (second order; one-sided in T close to
+ * expiry and in vol close to 0, never below either), with steps sized to the method's smoothness (see above). In the exercise
+ * region (S beyond the boundary) the price is intrinsic and the greeks are those of K − S or S − K. Across
+ * the boundary gamma jumps (the value is only C¹ there), so within one step of it gamma is an average.
+ * NaN fields for invalid input, as `americanPrice`.
+ */
+export function americanGreeks(
+  type: OptionType,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  method: AmericanMethod = 'alo',
+  opts?: AmericanPriceOptions,
+): Greeks {
+  const v = (s: number, t: number, rr: number, sig: number) =>
+    americanPrice(type, s, K, t, rr, q, sig, method, opts);
+  const price = v(S, T, r, vol);
+  if (!(price === price) || !(S > 0)) {
+    const nan = Number.NaN;
+    return { price, delta: nan, gamma: nan, theta: nan, vega: nan, rho: nan };
+  }
+  const hs = (method === 'binomial' ? SPOT_STEP_LATTICE : SPOT_STEP) * S;
+  const up = v(S + hs, T, r, vol);
+  const down = v(S - hs, T, r, vol);
+  const gamma = (up - 2 * price + down) / (hs * hs);
+  const hd = method === 'binomial' ? hs : DELTA_STEP_RATIO * hs;
+  const delta = hd === hs ? (up - down) / (2 * hs) : (v(S + hd, T, r, vol) - v(S - hd, T, r, vol)) / (2 * hd);
+
+  let theta = 0;
+  if (T > 0) {
+    const ht = Math.min(TIME_STEP, T / 2);
+    // ∂V/∂T by a central difference where T − h ≥ T/2, else (T < 2·TIME_STEP) the second-order one-sided
+    // form on T, T + h, T + 2h (the price is not smooth at T = 0).
+    theta =
+      T >= 2 * TIME_STEP
+        ? -(v(S, T + ht, r, vol) - v(S, T - ht, r, vol)) / (2 * ht)
+        : -(-3 * price + 4 * v(S, T + ht, r, vol) - v(S, T + 2 * ht, r, vol)) / (2 * ht);
+  }
+  const hv = VOL_STEP;
+  const vega =
+    vol >= 2 * hv
+      ? (v(S, T, r, vol + hv) - v(S, T, r, vol - hv)) / (2 * hv)
+      : (-3 * price + 4 * v(S, T, r, vol + hv) - v(S, T, r, vol + 2 * hv)) / (2 * hv);
+  const rho = (v(S, T, r + RATE_STEP, vol) - v(S, T, r - RATE_STEP, vol)) / (2 * RATE_STEP);
+  return { price, delta, gamma, theta, vega, rho };
+}

@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { americanGreeks } from '../../src/quant/americanGreeks.js';
+import { americanPrice } from '../../src/quant/americanPrice.js';
+import { bsGreeks } from '../../src/quant/bsGreeks.js';
+import type { AmericanMethod, OptionType } from '../../src/quant/types.js';
+
+const METHODS: AmericanMethod[] = ['baw', 'bjerksund', 'alo'];
+
+describe('americanGreeks', () => {
+  it('equals the Black-Scholes-Merton greeks for calls without dividends (no early exercise)', () => {
+    for (const method of METHODS)
+      for (const [S, K, T, vol] of [
+        [100, 100, 0.5, 0.25],
+        [80, 100, 1, 0.4],
+        [130, 100, 0.1, 0.15],
+      ]) {
+        const g = americanGreeks('call', S, K, T, 0.05, 0, vol, method);
+        const e = bsGreeks('call', S, K, T, 0.05, 0, vol);
+        expect(g.price).toBeCloseTo(e.price, 12);
+        expect(Math.abs(g.delta - e.delta)).toBeLessThan(1e-7);
+        expect(Math.abs(g.gamma - e.gamma)).toBeLessThan(1e-5 * Math.max(1, e.gamma));
+        expect(Math.abs(g.theta - e.theta)).toBeLessThan(1e-5 * Math.max(1, Math.abs(e.theta)));
+        expect(Math.abs(g.vega - e.vega)).toBeLessThan(1e-5 * Math.max(1, e.vega));
+        expect(Math.abs(g.rho - e.rho)).toBeLessThan(1e-5 * Math.max(1, Math.abs(e.rho)));
+      }
+  });
+
+  it('agrees with differences of a 4000-step smoothed lattice for an American put (ALO, BAW within their errors)', () => {
+    // The lattice (Broadie-Detemple smoothing + Richardson) is an independent pricer; its own greeks by wider
+    // differences are good to ~1e-3. ALO is accurate to 1e-8, so the gap is the lattice's.
+    const [S, K, T, r, q, vol] = [100, 100, 1, 0.06, 0.01, 0.3];
+    const lat = americanGreeks('put', S, K, T, r, q, vol, 'binomial', { steps: 4000, smoothing: 'bbsr' });
+    const alo = americanGreeks('put', S, K, T, r, q, vol, 'alo');
+    expect(Math.abs(alo.delta - lat.delta)).toBeLessThan(2e-3);
+    expect(Math.abs(alo.gamma - lat.gamma)).toBeLessThan(2e-3);
+    expect(Math.abs(alo.theta - lat.theta) / Math.abs(lat.theta)).toBeLessThan(5e-3);
+    expect(Math.abs(alo.vega - lat.vega) / lat.vega).toBeLessThan(2e-3);
+    expect(Math.abs(alo.rho - lat.rho) / Math.abs(lat.rho)).toBeLessThan(5e-3);
+    // early exercise makes the put's delta more negative and its rho smaller in size than the European's
+    const eu = bsGreeks('put', S, K, T, r, q, vol);
+    expect(alo.delta).toBeLessThan(eu.delta);
+    expect(Math.abs(alo.rho)).toBeLessThan(Math.abs(eu.rho));
+  });
+
+  it('is the intrinsic value’s greeks deep in the exercise region', () => {
+    for (const method of METHODS) {
+      const g = americanGreeks('put', 40, 100, 0.5, 0.05, 0, 0.2, method);
+      expect(g.price).toBeCloseTo(60, 12);
+      expect(g.delta).toBeCloseTo(-1, 9);
+      expect(g.gamma).toBeCloseTo(0, 6);
+      expect(g.theta).toBeCloseTo(0, 9);
+      expect(g.vega).toBeCloseTo(0, 9);
+      expect(g.rho).toBeCloseTo(0, 9);
+    }
+  });
+
+  it('matches the put-call symmetry C(S, K, r, q) = P(K, S, q, r): equal vega and theta', () => {
+    const c = americanGreeks('call', 110, 100, 0.75, 0.03, 0.06, 0.35, 'alo');
+    const p = americanGreeks('put', 100, 110, 0.75, 0.06, 0.03, 0.35, 'alo');
+    expect(c.price).toBeCloseTo(p.price, 12);
+    expect(Math.abs(c.vega - p.vega)).toBeLessThan(1e-5);
+    expect(Math.abs(c.theta - p.theta)).toBeLessThan(1e-5);
+  });
+
+  it('has delta within the no-arbitrage range, gamma and vega ≥ 0, delta = slope of the price (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          type: fc.constantFrom<OptionType>('call', 'put'),
+          method: fc.constantFrom<AmericanMethod>('baw', 'bjerksund', 'alo'),
+          S: fc.double({ min: 10, max: 500, noNaN: true }),
+          u: fc.double({ min: -0.4, max: 0.4, noNaN: true }),
+          T: fc.double({ min: 5 / 365, max: 2, noNaN: true }),
+          r: fc.double({ min: 0, max: 0.06, noNaN: true }),
+          q: fc.double({ min: 0, max: 0.05, noNaN: true }),
+          vol: fc.double({ min: 0.05, max: 1.2, noNaN: true }),
+        }),
+        ({ type, method, S, u, T, r, q, vol }) => {
+          const K = S * Math.exp(u);
+          const g = americanGreeks(type, S, K, T, r, q, vol, method);
+          const tol = 1e-6;
+          if (type === 'call') expect(g.delta).toBeGreaterThanOrEqual(-tol);
+          else expect(g.delta).toBeGreaterThanOrEqual(-1 - tol);
+          expect(g.delta).toBeLessThanOrEqual(type === 'call' ? 1 + tol : tol);
+          expect(g.gamma).toBeGreaterThanOrEqual(-1e-4);
+          expect(g.vega).toBeGreaterThanOrEqual(-1e-4 * K);
+          // a 1 % move: the price change is delta·ΔS to second order
+          const dS = 0.01 * S;
+          const moved = americanPrice(type, S + dS, K, T, r, q, vol, method);
+          const predicted = g.price + g.delta * dS + 0.5 * g.gamma * dS * dS;
+          expect(Math.abs(moved - predicted)).toBeLessThan(1e-3 * K);
+        },
+      ),
+      { numRuns: 150, seed: 20261125 },
+    );
+  });
+
+  it('uses one-sided differences near expiry and at zero volatility, and NaN for invalid input', () => {
+    const near = americanGreeks('put', 100, 100, 1 / (365 * 24), 0.05, 0, 0.3, 'alo');
+    expect(Number.isFinite(near.theta)).toBe(true);
+    expect(near.theta).toBeLessThan(0);
+    const flat = americanGreeks('put', 100, 100, 0.5, 0.05, 0, 0, 'baw');
+    expect(Number.isFinite(flat.vega)).toBe(true);
+    expect(flat.vega).toBeGreaterThanOrEqual(0);
+    const bad = americanGreeks('put', -1, 100, 1, 0.05, 0, 0.3);
+    expect(bad.price).toBeNaN();
+    expect(bad.delta).toBeNaN();
+  });
+});
