@@ -14,19 +14,67 @@
  * European price (the flat policy can lose to never exercising when σ√T is very large).
  * ρ is the same constant for every input, so the bivariate normals use the Drezner-Wesolowsky/Genz integral
  * M(a, b; ±ρ) = Φ(a)Φ(b) ± (1/2π)∫₀^{asin ρ} exp(−(a² + b² ∓ 2ab·sinθ)/(2cos²θ)) dθ with fixed
- * 8-point Gauss-Legendre nodes (absolute error < 5e-11, a smooth function of the inputs).
+ * 8-point Gauss-Legendre nodes (absolute error < 5e-11, a smooth function of the inputs; fewer do not pay: with
+ * 7 nodes the error times the term's coefficient exceeds 1e-11·K on ~30% of the benchmark's terms).
+ * Cost per price (the benchmark's inputs): 38 Φ (of the formula's 52, see CDF_X), ≈ 150 quadrature
+ * exponentials (8 per bivariate normal not in a tail, ≈ 18.7 of 20), 12 other exponentials, 4 logarithms. The
+ * exponentials inside the Φ and quadrature loops are local table-driven kernels without a libm branch (their
+ * arguments are in range by construction), which TurboFan keeps in registers; the European floor reuses
+ * Φ(−d₁), Φ(−d₂), which are arguments of Ψ(…|K…). Same values as the straightforward evaluation to ~1e-14·K.
  */
-import { bsPrice } from '../bsPrice.js';
-import { exp, normCdf } from '../normal.js';
+import { bsPriceDiscounted } from '../bsPrice.js';
+import { erf, erfcx, exp, log } from '../normal.js';
 import type { OptionType } from '../types.js';
 import { binomialPrice } from './binomial.js';
 import { gaussLegendre } from './gaussLegendre.js';
 import { americanLimitPrice } from './limits.js';
 
+/**
+ * Exponentials for the Φ and quadrature loops, arguments in [−708, 0] by construction. Tang's table method as
+ * `exp` in ../normal.js (x = (64m + j)·ln2/64 + r, |r| ≤ ln2/128) but with a degree-5 polynomial (truncation
+ * 4e-17) and no table correction: ≤ 4e-16 relative. Without the general version's libm branch for
+ * out-of-range arguments the engine keeps the surrounding loop in registers (measured: the quadrature loop
+ * runs about twice as fast).
+ */
+const QX_T = new Float64Array(64); // 2^(j/64)
+const QX_P = new Float64Array(1024); // 2^(m − 1023), m = 0 … 1023
+for (let j = 0; j < 64; j++) QX_T[j] = exp((j * Math.LN2) / 64);
+for (let m = 0; m < 1024; m++) QX_P[m] = 2 ** (m - 1023);
+const QX_ROUND = 6755399441055744; // 1.5·2^52: adding it rounds to an integer
+const QX_INV = 92.33248261689366; // 64/ln 2
+const QX_HI = 0.6931471803691238 / 64; // ln 2 / 64 with trailing zero bits (k·QX_HI exact), and the rest
+const QX_LO = 1.9082149292705877e-10 / 64;
+const QX_LN2_64 = Math.LN2 / 64;
+const QX_6 = 1 / 6;
+const QX_24 = 1 / 24;
+const QX_120 = 1 / 120;
+
+/**
+ * 2^(y/64) = e^{y·ln2/64} for y·ln2/64 ∈ [−708, 0], no range check: the quadrature exponents are ≥ −400
+ * (|a|, |b| < 8.5 outside the tail shortcuts), and the caller passes them already scaled by 64/ln 2.
+ */
+function qexp2(y: number): number {
+  const k = y + QX_ROUND - QX_ROUND;
+  const r = (y - k) * QX_LN2_64;
+  const ki = k | 0;
+  const t = QX_T[ki & 63];
+  return (t + t * (r + r * r * (0.5 + r * (QX_6 + r * (QX_24 + r * QX_120))))) * QX_P[(ki >> 6) + 1023];
+}
+
+/** e^x for x ∈ [−708, 0]; 0 below and for NaN. */
+function qexp(x: number): number {
+  if (!(x > -708)) return 0;
+  const k = x * QX_INV + QX_ROUND - QX_ROUND;
+  const r = x - k * QX_HI - k * QX_LO;
+  const ki = k | 0;
+  const t = QX_T[ki & 63];
+  return (t + t * (r + r * r * (0.5 + r * (QX_6 + r * (QX_24 + r * QX_120))))) * QX_P[(ki >> 6) + 1023];
+}
+
 const T1_RATIO = 0.5 * (Math.sqrt(5) - 1);
 const RHO = Math.sqrt(T1_RATIO);
 const NQ = 8;
-const Q_SIN = new Float64Array(NQ);
+const Q_SIN = new Float64Array(NQ); // sin θ_i·c_i and c_i = 1/(2cos²θ_i), both times 64/ln 2 (see qexp2)
 const Q_C = new Float64Array(NQ);
 const Q_W = new Float64Array(NQ);
 {
@@ -34,61 +82,96 @@ const Q_W = new Float64Array(NQ);
   const { nodes, weights } = gaussLegendre(NQ);
   for (let i = 0; i < NQ; i++) {
     const s = Math.sin(0.5 * th0 * (nodes[i] + 1));
-    Q_SIN[i] = s;
-    Q_C[i] = 1 / (2 * (1 - s * s));
+    const c = 1 / (2 * (1 - s * s));
+    Q_SIN[i] = s * c * QX_INV;
+    Q_C[i] = c * QX_INV;
     Q_W[i] = (weights[i] * th0) / (4 * Math.PI);
   }
 }
 
 /**
- * The 20 bivariate normals of one price (five Ψ, four each) and its 52 Φ values are evaluated in two
- * flat passes over these arrays rather than by per-term calls: a loop with one call site each of normCdf and
- * exp lets the engine inline both, and nothing is allocated (a double passed to or returned from a call the
- * engine does not inline is a heap object). Ψ number p ∈ 0…4 (γ = β, H = I₁; γ = 1, H = I₁ | K; γ = 0,
- * H = I₁ | K) owns bivariate slots 4p … 4p+3, M(−e_j, −f_j; ±ρ) for j = 1…4.
+ * Per-price scratch, filled by flat passes rather than per-term calls: a loop with one call site each of the
+ * Φ and exp kernels lets the engine inline them, and nothing is allocated (a double passed to or returned from
+ * a call the engine does not inline is a heap object). γ number g ∈ 0…2 is γ = β, 1, 0; Ψ number p ∈ 0…4 is
+ * (γ, H) = (β, I₁), (1, I₁), (1, K), (0, I₁), (0, K) and owns bivariate slots 4p … 4p+3, M(−e_j, −f_j; ±ρ) for
+ * j = 1…4, +ρ in the first two. The e_j depend on γ only (Ψ 1, 2 share them, as do Ψ 3, 4), and φ(S,t₁|γ,I₁,I₂)
+ * needs only Φ(−e₁), Φ(−e₂) of its γ (its −d is −e₁, and −d − 2 ln(I₂/S)/s₁ is −e₂), so the 52 Φ arguments of
+ * the formula hold 38 distinct ones:
+ *   CDF_X[4g + j − 1]  −e_j of γ number g (12),
+ *   CDF_X[12 + k]      −f_j of bivariate slot k = 4p + j − 1 (20),
+ *   CDF_X[32 + 2g], CDF_X[33 + 2g]  the two arguments of φ(S,t₁|γ,I₂,I₂) (6).
  */
 const NB = 20;
-const NC = 2 * NB + 12;
-const BV_A = new Float64Array(NB); // first argument −e_j
-const BV_B = new Float64Array(NB); // second argument −f_j
-const BV = new Float64Array(NB); // M(a, b; ±ρ): slots 4p, 4p+1 have +ρ, slots 4p+2, 4p+3 have −ρ
-const CDF_X = new Float64Array(NC); // arguments of Φ: a's (0…19), b's (20…39), then φ̂'s twelve (40…51)
-const CDF = new Float64Array(NC); // Φ of those
+const NC = 38;
+const CDF_X = new Float64Array(NC);
+const CDF = new Float64Array(NC); // Φ of CDF_X
+const BV = new Float64Array(NB); // M of slot k
+const PSI_E = new Float64Array(NB); // 1, (I₂/S)^κ, (I₁/S)^κ, (I₁/I₂)^κ of Ψ number p at 4p … 4p+3
 
-/** Φ of CDF_X[0 … n−1] into CDF (one normCdf call site, so it is inlined into the loop). */
-function cdfPass(n: number): void {
-  for (let k = 0; k < n; k++) CDF[k] = normCdf(CDF_X[k]);
-}
+const SPLITTER = 134217729; // 2^27 + 1 (Veltkamp split)
 
 /**
- * BV[k] = M(BV_A[k], BV_B[k]; ±ρ) given Φ of both arguments in CDF[k], CDF[NB + k] (Drezner-Wesolowsky with the
- * fixed nodes above). Exact to 1e-16 without quadrature when a tail is negligible: M ≤ min(Φ(a), Φ(b)) and
- * M ≥ Φ(a) + Φ(b) − 1.
+ * Φ of CDF_X[0 … n−1] into CDF, as `normCdf` of ../normal.js (Cody's erf near 0, else ½·erfcx(|x|/√2)·e^{−x²/2}
+ * with x² split exactly) but with `qexp` for the Gaussian factor (0 beyond |x| = 37.6 instead of a subnormal).
  */
-function bvnPass(): void {
-  for (let k = 0; k < NB; k++) {
-    const pa = CDF[k];
-    const pb = CDF[NB + k];
-    if (pa < 1e-17 || pb < 1e-17) BV[k] = 0;
-    else if (pa > 1 - 1e-16) BV[k] = pb;
-    else if (pb > 1 - 1e-16) BV[k] = pa;
+function cdfPass(n: number): void {
+  for (let k = 0; k < n; k++) {
+    const x = CDF_X[k];
+    const y = Math.abs(x) * Math.SQRT1_2;
+    if (y <= 0.46875) CDF[k] = 0.5 + 0.5 * erf(x * Math.SQRT1_2);
     else {
-      const a = BV_A[k];
-      const b = BV_B[k];
-      const plus = (k & 2) === 0;
-      const ss = a * a + b * b;
-      const ab2 = plus ? 2 * a * b : -(2 * a * b);
-      let acc = 0;
-      for (let i = 0; i < NQ; i++) acc += Q_W[i] * exp((ab2 * Q_SIN[i] - ss) * Q_C[i]);
-      const v = plus ? pa * pb + acc : pa * pb - acc;
-      BV[k] = v > 0 ? v : 0;
+      const c = SPLITTER * x;
+      const xh = c - (c - x);
+      const xl = x - xh;
+      const hi = x * x;
+      const lo = xh * xh - hi + 2 * xh * xl + xl * xl;
+      const t = hi > 1416 ? 0 : 0.5 * erfcx(y) * ((1 - 0.5 * lo) * qexp(-0.5 * hi)); // ±∞ too; NaN stays
+      CDF[k] = x < 0 ? t : 1 - t;
     }
   }
 }
 
 /**
- * Loads Ψ number p's four bivariate arguments: e₁…₄ of its γ (m1 = μt₁/s1) and f₁…₄ of its H (lh = ln H,
- * mT = μT/sT), x = ln S, l1 = ln I₁, l2 = ln I₂.
+ * BV[k] = M(a, b; ±ρ) of every slot k given Φ of both arguments in CDF (Drezner-Wesolowsky with the fixed nodes
+ * above). Exact to 1e-16 without quadrature when a tail is negligible: M ≤ min(Φ(a), Φ(b)) and
+ * M ≥ Φ(a) + Φ(b) − 1.
+ */
+function bvnPass(): void {
+  for (let k = 0; k < NB; k++) {
+    const ia = 4 * (((k >> 2) + 1) >> 1) + (k & 3); // γ number of Ψ number k >> 2 is ((k >> 2) + 1) >> 1
+    const pa = CDF[ia];
+    const pb = CDF[12 + k];
+    let m: number;
+    if (pa < 1e-17 || pb < 1e-17) m = 0;
+    else if (pa > 1 - 1e-16) m = pb;
+    else if (pb > 1 - 1e-16) m = pa;
+    else {
+      const a = CDF_X[ia];
+      const b = CDF_X[12 + k];
+      const plus = (k & 2) === 0;
+      const ss = a * a + b * b;
+      const ab2 = plus ? 2 * a * b : -(2 * a * b);
+      let acc = 0;
+      for (let i = 0; i < NQ; i++) acc += Q_W[i] * qexp2(ab2 * Q_SIN[i] - ss * Q_C[i]);
+      const v = plus ? pa * pb + acc : pa * pb - acc;
+      m = v > 0 ? v : 0;
+    }
+    BV[k] = m;
+  }
+}
+
+/**
+ * Ψ(S,T|γ,H,I₂,I₁,t₁) number p without its factor e^{λT}S^γ: M(−e₁,−f₁;ρ) − (I₂/S)^κ·M(−e₂,−f₂;ρ)
+ * − (I₁/S)^κ·M(−e₃,−f₃;−ρ) + (I₁/I₂)^κ·M(−e₄,−f₄;−ρ).
+ */
+function psiHat(p: number): number {
+  const o = 4 * p;
+  return BV[o] - PSI_E[o + 1] * BV[o + 1] - PSI_E[o + 2] * BV[o + 2] + PSI_E[o + 3] * BV[o + 3];
+}
+
+/**
+ * Loads Ψ number p's second arguments −f₁…₄ (lh = ln H, mT = μT/sT, x = ln S, l1 = ln I₁, l2 = ln I₂) and its
+ * reflection factors e2 = (I₂/S)^κ, e1 = (I₁/S)^κ, e12 = (I₁/I₂)^κ.
  */
 function loadPsi(
   p: number,
@@ -96,49 +179,21 @@ function loadPsi(
   lh: number,
   l1: number,
   l2: number,
-  m1: number,
-  s1: number,
   mT: number,
   sT: number,
+  e2: number,
+  e1: number,
+  e12: number,
 ): void {
   const o = 4 * p;
-  BV_A[o] = -((x - l1) / s1 + m1);
-  BV_A[o + 1] = -((2 * l2 - x - l1) / s1 + m1);
-  BV_A[o + 2] = -((x - l1) / s1 - m1);
-  BV_A[o + 3] = -((2 * l2 - x - l1) / s1 - m1);
-  BV_B[o] = -((x - lh) / sT + mT);
-  BV_B[o + 1] = -((2 * l2 - x - lh) / sT + mT);
-  BV_B[o + 2] = -((2 * l1 - x - lh) / sT + mT);
-  BV_B[o + 3] = -((x + 2 * l1 - lh - 2 * l2) / sT + mT);
-}
-
-/**
- * Ψ(S,T|γ,H,I₂,I₁,t₁) without its factor e^{λT}S^γ, from the bivariate normals of Ψ number p (kap = 2μ/σ²):
- * M(−e₁,−f₁;ρ) − (I₂/S)^κ·M(−e₂,−f₂;ρ) − (I₁/S)^κ·M(−e₃,−f₃;−ρ) + (I₁/I₂)^κ·M(−e₄,−f₄;−ρ).
- */
-function psiHat(p: number, x: number, l1: number, l2: number, kap: number): number {
-  const o = 4 * p;
-  return (
-    BV[o] -
-    exp(kap * (l2 - x)) * BV[o + 1] -
-    exp(kap * (l1 - x)) * BV[o + 2] +
-    exp(kap * (l1 - l2)) * BV[o + 3]
-  );
-}
-
-/**
- * Loads the two Φ arguments of φ(S,t|γ,H,I) number j (slots 40 + 2j, 41 + 2j): d = (x − lh)/s + m,
- * −d and −d − 2(li − x)/s.
- */
-function loadPhi(j: number, x: number, lh: number, li: number, m: number, s: number): void {
-  const d = (x - lh) / s + m;
-  CDF_X[2 * NB + 2 * j] = -d;
-  CDF_X[2 * NB + 2 * j + 1] = -d - (2 * (li - x)) / s;
-}
-
-/** φ(S,t|γ,H,I) number j without its factor e^{λt}S^γ: Φ(−d) − (I/S)^κ·Φ(−d − 2 ln(I/S)/s). */
-function phiHat(j: number, x: number, li: number, kap: number): number {
-  return CDF[2 * NB + 2 * j] - exp(kap * (li - x)) * CDF[2 * NB + 2 * j + 1];
+  CDF_X[12 + o] = -((x - lh) / sT + mT);
+  CDF_X[13 + o] = -((2 * l2 - x - lh) / sT + mT);
+  CDF_X[14 + o] = -((2 * l1 - x - lh) / sT + mT);
+  CDF_X[15 + o] = -((x + 2 * l1 - lh - 2 * l2) / sT + mT);
+  PSI_E[o] = 1;
+  PSI_E[o + 1] = e2;
+  PSI_E[o + 2] = e1;
+  PSI_E[o + 3] = e12;
 }
 
 /** BS2002 American call, q > 0; NaN when the perpetual root β does not exist (strongly negative r). */
@@ -163,47 +218,74 @@ function bs2002Call(S: number, K: number, T: number, r: number, q: number, vol: 
   if (!(i2 >= b0)) i2 = b0; // h > 0 only for b ≪ −σ/√τ; keep the policy feasible (I ≥ K)
   if (!(i1 >= b0)) i1 = b0;
   if (i1 > i2) i1 = i2;
-  if (S >= i2) return S - K;
-  const x = Math.log(S);
-  const lk = Math.log(K);
-  const l1 = Math.log(i1);
-  const l2 = Math.log(i2);
-  const kap0 = 2 * bv - 1; // κ_γ = 2b/σ² + 2γ − 1
+  const eqT = exp(-q * T);
+  const erT = exp(-r * T);
+  const dqT = S * eqT;
+  const drT = K * erT;
+  if (S >= i2) {
+    const eu = bsPriceDiscounted(true, dqT, drT, sT);
+    return S - K > eu ? S - K : eu;
+  }
+  const x = log(S);
+  const lk = log(K);
+  const l1 = log(i1);
+  const l2 = log(i2);
+  const u1 = (x - l1) / s1;
+  const u2 = (2 * l2 - x - l1) / s1;
   // γ = β (λ_β = 0): α₂S^β[1 − φ̂(I₂,I₂)] and α₁S^β[φ̂(I₁,I₂) − Ψ̂(I₁)]; γ = 1 (λ = −q) and γ = 0 (λ = −r):
   // [φ̂(I₂,I₂) − φ̂(I₁,I₂)]·e^{λt₁} + [Ψ̂(I₁) − Ψ̂(K)]·e^{λT}. First every argument, then every Φ and M.
-  const muB = b + (beta - 0.5) * v2;
-  const m1B = (muB * t1) / s1;
-  loadPsi(0, x, l1, l1, l2, m1B, s1, (muB * T) / sT, sT);
-  loadPhi(0, x, l2, l2, m1B, s1);
-  loadPhi(1, x, l1, l2, m1B, s1);
-  for (let g = 0; g <= 1; g++) {
-    const mu = b + (g - 0.5) * v2;
+  const pB1 = exp(beta * (x - l1));
+  const pB2 = exp(beta * (x - l2));
+  let e2B = 0;
+  let e2One = 0;
+  let e2Zero = 0;
+  // (I₂/S)^κ, (I₁/S)^κ, (I₁/I₂)^κ: κ_1 = κ_0 + 2, so γ = 1 takes γ = 0's times squared ratios.
+  const kap0 = 2 * bv - 1; // κ_γ = 2b/σ² + 2γ − 1
+  const e2Z = exp(kap0 * (l2 - x));
+  const e1Z = exp(kap0 * (l1 - x));
+  const e12Z = exp(kap0 * (l1 - l2));
+  const r2 = i2 / S;
+  const r1 = i1 / S;
+  const r12 = i1 / i2;
+  for (let g = 0; g < 3; g++) {
+    const gam = g === 0 ? beta : 2 - g;
+    const mu = b + (gam - 0.5) * v2;
     const m1 = (mu * t1) / s1;
     const mT = (mu * T) / sT;
-    const p = 3 - 2 * g; // γ = 1: Ψ 1, 2; γ = 0: Ψ 3, 4
-    loadPsi(p, x, l1, l1, l2, m1, s1, mT, sT);
-    loadPsi(p + 1, x, lk, l1, l2, m1, s1, mT, sT);
-    loadPhi(2 + 2 * g, x, l2, l2, m1, s1);
-    loadPhi(3 + 2 * g, x, l1, l2, m1, s1);
-  }
-  for (let k = 0; k < NB; k++) {
-    CDF_X[k] = BV_A[k];
-    CDF_X[NB + k] = BV_B[k];
+    const kap = kap0 + 2 * gam;
+    const e2 = g === 0 ? exp(kap * (l2 - x)) : g === 1 ? e2Z * r2 * r2 : e2Z;
+    const e1 = g === 0 ? exp(kap * (l1 - x)) : g === 1 ? e1Z * r1 * r1 : e1Z;
+    const e12 = g === 0 ? exp(kap * (l1 - l2)) : g === 1 ? e12Z * r12 * r12 : e12Z;
+    CDF_X[4 * g] = -(u1 + m1);
+    CDF_X[4 * g + 1] = -(u2 + m1);
+    CDF_X[4 * g + 2] = -(u1 - m1);
+    CDF_X[4 * g + 3] = -(u2 - m1);
+    const d = (x - l2) / s1 + m1;
+    CDF_X[32 + 2 * g] = -d;
+    CDF_X[33 + 2 * g] = -d - (2 * (l2 - x)) / s1;
+    if (g === 0) {
+      e2B = e2;
+      loadPsi(0, x, l1, l1, l2, mT, sT, e2, e1, e12);
+    } else {
+      if (g === 1) e2One = e2;
+      else e2Zero = e2;
+      loadPsi(2 * g - 1, x, l1, l1, l2, mT, sT, e2, e1, e12);
+      loadPsi(2 * g, x, lk, l1, l2, mT, sT, e2, e1, e12);
+    }
   }
   cdfPass(NC);
   bvnPass();
-  const kapB = kap0 + 2 * beta;
-  let v = (i2 - K) * exp(beta * (x - l2)) * (1 - phiHat(0, x, l2, kapB));
-  v += (i1 - K) * exp(beta * (x - l1)) * (phiHat(1, x, l2, kapB) - psiHat(0, x, l1, l2, kapB));
-  for (let g = 0; g <= 1; g++) {
-    const kap = kap0 + 2 * g;
-    const p = 3 - 2 * g;
-    const phiPart = phiHat(2 + 2 * g, x, l2, kap) - phiHat(3 + 2 * g, x, l2, kap);
-    const psiPart = psiHat(p, x, l1, l2, kap) - psiHat(p + 1, x, l1, l2, kap);
-    if (g === 1) v += S * (exp(-q * t1) * phiPart + exp(-q * T) * psiPart);
-    else v -= K * (exp(-r * t1) * phiPart + exp(-r * T) * psiPart);
-  }
-  return v;
+  // φ̂(S,t₁|γ,H,I₂) = Φ(−d) − (I₂/S)^κ·Φ(−d − 2 ln(I₂/S)/s₁) without its factor e^{λt₁}S^γ.
+  let v = (i2 - K) * pB2 * (1 - (CDF[32] - e2B * CDF[33]));
+  v += (i1 - K) * pB1 * (CDF[0] - e2B * CDF[1] - psiHat(0));
+  const phiOne = CDF[34] - e2One * CDF[35] - (CDF[4] - e2One * CDF[5]);
+  const phiZero = CDF[36] - e2Zero * CDF[37] - (CDF[8] - e2Zero * CDF[9]);
+  v += S * (exp(-q * t1) * phiOne + eqT * (psiHat(1) - psiHat(2)));
+  v -= K * (exp(-r * t1) * phiZero + erT * (psiHat(3) - psiHat(4)));
+  // The flat-boundary policy can be worse than never exercising (very high σ√T): keep the better bound. The
+  // European call S·e^{−qT}Φ(d₁) − K·e^{−rT}Φ(d₂) from the Φ already at hand: −f₁ of Ψ 2 and 4 (H = K) is −d₁, −d₂.
+  const eu = dqT * (1 - CDF[20]) - drT * (1 - CDF[28]);
+  return v < eu ? eu : v; // NaN (overflow at tiny σ) stays NaN: the caller falls back to the lattice
 }
 
 /**
@@ -225,8 +307,5 @@ export function bjerksundStensland2002Price(
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);
   if (lim !== undefined) return lim;
   const v = type === 'call' ? bs2002Call(S, K, T, r, q, vol) : bs2002Call(K, S, T, q, r, vol);
-  if (!(v === v)) return binomialPrice(type, S, K, T, r, q, vol, 801, 'bbsr');
-  // The flat-boundary policy can be worse than never exercising (very high σ√T): keep the better bound.
-  const eu = bsPrice(type, S, K, T, r, q, vol);
-  return v > eu ? v : eu;
+  return v === v ? v : binomialPrice(type, S, K, T, r, q, vol, 801, 'bbsr');
 }
