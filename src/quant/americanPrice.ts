@@ -15,7 +15,7 @@ export interface AmericanPriceOptions extends AloOptions {
 /**
  * American option price, price units, by the chosen method:
  * 'baw' Barone-Adesi & Whaley (1987) quadratic approximation (fastest; median error 2e-4·K, max ~5e-3·K),
- * 'bjerksund' Bjerksund & Stensland (2002) two-step flat boundary (a lower bound; median 3e-4·K, max ~1.5e-2·K),
+ * 'bjerksund' Bjerksund & Stensland (2002) two-step flat boundary (a lower bound; median 2.5e-4·K, max ~2e-2·K),
  * 'alo' Andersen-Lake-Offengenden (2016) fixed-point boundary (high accuracy, see american/alo.ts),
  * 'binomial' Cox-Ross-Rubinstein lattice (the oracle; `steps`, `smoothing`).
  * S, K price units; T years; r, q continuously compounded per year; vol per √year. All methods return the

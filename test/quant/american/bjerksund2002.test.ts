@@ -17,7 +17,7 @@ function referenceCall(S: number, K: number, T: number, r: number, q: number, vo
   const v2 = vol * vol;
   const beta = 0.5 - b / v2 + Math.sqrt((b / v2 - 0.5) ** 2 + (2 * r) / v2);
   const bInf = (beta / (beta - 1)) * K;
-  const b0 = r > q ? K : Math.max(K, (r / q) * K); // as the pricer (the paper has max(K, rK/q) throughout)
+  const b0 = Math.max(K, (r / q) * K); // Bjerksund & Stensland (2002): B₀ = max(K, rK/q)
   const t1 = 0.5 * (Math.sqrt(5) - 1) * T;
   const bound = (tau: number): number =>
     Math.max(
