@@ -367,9 +367,12 @@ export class Telemetry {
     this.loop.reset();
   }
 
-  /** The Prometheus text exposition (format 0.0.4). */
-  prometheus(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The Prometheus text exposition (format 0.0.4). prom-client writes a NaN sample (e.g. the default event-loop
+   * lag gauges before their first sample) as `Nan`; the format spells it `NaN`, which strict parsers require.
+   */
+  async prometheus(): Promise<string> {
+    return (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN');
   }
 
   get prometheusContentType(): string {

@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { LatencyReservoir, quantileSorted } from '../../src/service/latencyReservoir.js';
 import { RollingWindow } from '../../src/service/rollingWindow.js';
@@ -85,6 +86,23 @@ describe('Telemetry', () => {
       p99_ms: 300,
     });
     expect(s.api_response_times.tradier['markets/options/chains'].errors).toBe(0);
+    t.close();
+  });
+
+  it('spells a NaN sample NaN in the Prometheus exposition (prom-client writes Nan)', async () => {
+    // The default event-loop lag gauges read NaN until their histogram has a sample; seen in CI.
+    const t = new Telemetry({ windowSeconds: 300, version: '9.9.9', defaultMetrics: false });
+    new Gauge({
+      name: 'test_not_yet_sampled',
+      help: 'a gauge without a value yet',
+      registers: [t.registry],
+      collect() {
+        this.set(Number.NaN);
+      },
+    });
+    const text = await t.prometheus();
+    expect(text).toMatch(/^test_not_yet_sampled NaN$/m);
+    expect(text).not.toMatch(/ Nan$/m);
     t.close();
   });
 
