@@ -8,6 +8,7 @@ import { ALO_FAST, ALO_HIGH_PRECISION, aloPrice } from '../../src/quant/american
 import { bawPrice } from '../../src/quant/american/baw.js';
 import { binomialPrice } from '../../src/quant/american/binomial.js';
 import { bjerksundStensland2002Price } from '../../src/quant/american/bjerksund2002.js';
+import { americanGreeks } from '../../src/quant/americanGreeks.js';
 import { americanImpliedVol } from '../../src/quant/americanImpliedVol.js';
 import { bsPrice } from '../../src/quant/bsPrice.js';
 import type { OptionType } from '../../src/quant/types.js';
@@ -89,6 +90,18 @@ export default function run(): void {
       100,
       loop(x, 100, (t, S, K, T, r, q, v) => binomialPrice(t, S, K, T, r, q, v, 801, 'bbsr')),
       5,
+      1,
+    ),
+    measure(
+      'americanGreeks on BAW (11 prices each)',
+      2_000,
+      loop(x, 2_000, (t, S, K, T, r, q, v) => americanGreeks(t, S, K, T, r, q, v, 'baw').delta),
+    ),
+    measure(
+      'americanGreeks on ALO (11 prices each)',
+      50,
+      loop(x, 50, (t, S, K, T, r, q, v) => americanGreeks(t, S, K, T, r, q, v, 'alo').delta),
+      3,
       1,
     ),
   ];

@@ -24,7 +24,8 @@
  * share exponentials: φ(d₊) = φ(d₋)·(B(u)/B(τ))·e^{−(r−q)(τ−u)}. The resolution follows the problem: when
  * drift dominates diffusion, ρ = max(|r|, |q|, |r − q|)·√T/σ > 4 (or σ√T > 3), at least ALO_HIGH_PRECISION,
  * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice. Calls by the put-call symmetry
- * C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998).
+ * C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998), and in units of the strike, P(S, K) = K·P(S/K, 1): the
+ * boundary then depends on T, r, q, σ only, and the last one solved is reused (see LAST).
  * Accuracy of the defaults (n, l, p) = (14, 12, 64), tolerance 1e-8, against a converged reference
  * (n = l = 64, p = 256), per K = 100, 2 × 1000 random realistic inputs: put-equivalent q ≤ r median 2e-11,
  * p99 6e-10, max 5e-9 (≤ 3e-9 on the test grid); q > r median 5e-10, p99 1.0e-6, max 1.6e-6 (the same
@@ -550,24 +551,22 @@ function nodePoints(
   }
 }
 
-/** ALO American put for r > 0 (any q), price units. */
-function aloPut(
-  S: number,
+/**
+ * The exercise boundary of the put with strike K (price units): runs the QD+ start and the Newton sweeps, leaves
+ * the Chebyshev coefficients of H (q ≤ r) or of ln(X/B) (q > r) in `coef` and returns B(T).
+ */
+function solveBoundary(
   K: number,
   T: number,
   r: number,
   q: number,
   vol: number,
-  nodes: number,
-  fpOrder: number,
+  n: number,
+  l: number,
   iterations: number,
   tolerance: number,
-  priceOrder: number,
+  sch: Scheme,
 ): number {
-  const n = Math.max(2, Math.round(nodes));
-  const l = Math.max(2, Math.round(fpOrder));
-  const p = Math.max(2, Math.round(priceOrder));
-  const sch = scheme(n, l, p);
   const z = sch.z;
   LAG = sch.lag;
   LAGT = sch.lagT;
@@ -645,7 +644,77 @@ function aloPut(
   const lin = !quarter;
   if (lin) for (let k = 0; k <= n; k++) Hs[k] = Math.sqrt(Hs[k]);
   toCoefficients(sch.dct, Hs, coef, n);
-  const bT = xMax * exp(-(lin ? Hs[n] : Math.sqrt(Hs[n])));
+  return xMax * exp(-(lin ? Hs[n] : Math.sqrt(Hs[n])));
+}
+
+/**
+ * The last boundary solved, by its inputs: the boundary does not depend on S, so prices at other spots (greeks,
+ * scenario grids) and, as aloPrice works in units of the strike, at other strikes with the same T, r, q, vol and
+ * discretisation reuse it. The result is the same number as a fresh solve (the same computation on the same
+ * inputs), whatever was priced before.
+ */
+const LAST = {
+  valid: false,
+  K: 0,
+  T: 0,
+  r: 0,
+  q: 0,
+  vol: 0,
+  iterations: 0,
+  tolerance: 0,
+  sch: null as Scheme | null,
+  bT: 0,
+};
+
+/** ALO American put for r > 0 (any q), price units. */
+function aloPut(
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  nodes: number,
+  fpOrder: number,
+  iterations: number,
+  tolerance: number,
+  priceOrder: number,
+): number {
+  const n = Math.max(2, Math.round(nodes));
+  const l = Math.max(2, Math.round(fpOrder));
+  const p = Math.max(2, Math.round(priceOrder));
+  const sch = scheme(n, l, p);
+  const last = LAST;
+  let bT: number;
+  if (
+    last.valid &&
+    last.sch === sch &&
+    last.K === K &&
+    last.T === T &&
+    last.r === r &&
+    last.q === q &&
+    last.vol === vol &&
+    last.iterations === iterations &&
+    last.tolerance === tolerance
+  )
+    bT = last.bT;
+  else {
+    last.valid = false;
+    bT = solveBoundary(K, T, r, q, vol, n, l, iterations, tolerance, sch);
+    last.K = K;
+    last.T = T;
+    last.r = r;
+    last.q = q;
+    last.vol = vol;
+    last.iterations = iterations;
+    last.tolerance = tolerance;
+    last.sch = sch;
+    last.bT = bT;
+    last.valid = true;
+  }
+  const quarter = q <= r;
+  const lin = !quarter;
+  const lnX = Math.log(q > r ? (K * r) / q : K);
   if (S <= bT) return K - S;
   const prem = premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT);
   const v = bsPrice('put', S, K, T, r, q, vol) + (prem > 0 ? prem : 0);
@@ -688,6 +757,6 @@ export function aloPrice(
     p = Math.max(p, t.priceOrder);
   }
   return type === 'put'
-    ? aloPut(S, K, T, r, q, vol, n, l, m, tol, p)
-    : aloPut(K, S, T, q, r, vol, n, l, m, tol, p);
+    ? K * aloPut(S / K, 1, T, r, q, vol, n, l, m, tol, p)
+    : S * aloPut(K / S, 1, T, q, r, vol, n, l, m, tol, p);
 }

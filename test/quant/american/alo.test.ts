@@ -156,6 +156,21 @@ describe('aloPrice', () => {
     expect(worst).toBeLessThan(1e-8);
   });
 
+  it('reuses the last boundary across spots and strikes without changing any result', () => {
+    // The boundary in units of the strike depends on T, r, q, σ only: the same number whatever came before.
+    const cold = aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3);
+    const other = aloPrice('call', 80, 90, 1.3, 0.03, 0.04, 0.5); // a different boundary in between
+    const atOtherSpot = aloPrice('put', 105, 100, 0.7, 0.05, 0.02, 0.3);
+    expect(aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3)).toBe(cold); // right after another spot (reused)
+    aloPrice('call', 80, 90, 1.3, 0.03, 0.04, 0.5);
+    expect(aloPrice('put', 105, 100, 0.7, 0.05, 0.02, 0.3)).toBe(atOtherSpot); // solved afresh
+    expect(aloPrice('put', 190, 200, 0.7, 0.05, 0.02, 0.3)).toBe(2 * cold); // homogeneous in (S, K)
+    expect(aloPrice('call', 80, 90, 1.3, 0.03, 0.04, 0.5)).toBe(other);
+    // a changed input of the boundary is never served from the last one
+    expect(aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.31)).not.toBe(cold);
+    expect(aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3, { nodes: 16 })).not.toBe(cold);
+  });
+
   it('is the European price for calls without dividends and satisfies C(S,K,r,q) = P(K,S,q,r)', () => {
     expect(aloPrice('call', 100, 90, 1, 0.04, 0, 0.3)).toBe(bsPrice('call', 100, 90, 1, 0.04, 0, 0.3));
     expect(aloPrice('call', 100, 90, 1, 0.04, 0.06, 0.3)).toBe(aloPrice('put', 90, 100, 1, 0.06, 0.04, 0.3));
