@@ -36,10 +36,12 @@
  * — see test/quant/american/alo.test.ts.
  */
 import { bsPrice } from '../bsPrice.js';
-import { erf, erfcx, exp } from '../normal.js';
+import { linearSolve } from '../linearSolve.js';
+import { exp } from '../normal.js';
 import type { OptionType } from '../types.js';
+import { cdfFromGauss, premium } from './aloPremium.js';
+import { nodeTau, type Scheme, scheme, toCoefficients } from './aloScheme.js';
 import { binomialPrice } from './binomial.js';
-import { gaussLegendre } from './gaussLegendre.js';
 import { americanLimitPrice } from './limits.js';
 import { qdPlusPutBoundary } from './qdPlus.js';
 
@@ -99,114 +101,6 @@ const NEWTON_CONSTANT = 300;
 /** Relative tolerance of the QD+ starting boundary (Newton corrects it; 1e-9 gave the same sweeps). */
 const QD_TOLERANCE = 1e-6;
 
-/** Φ(d) from g = e^{−d²/2} (Cody erf / erfcx as in bsPrice), sparing a second exponential. */
-function cdfFromGauss(d: number, g: number): number {
-  const u = d * Math.SQRT1_2;
-  if (u < -0.46875) return 0.5 * erfcx(-u) * g;
-  if (u > 0.46875) return 1 - 0.5 * erfcx(u) * g;
-  return 0.5 + 0.5 * erf(u);
-}
-
-/** Per-(n, l, p) constants: Chebyshev extrema, DCT-I matrix, quadrature sin θ, cos θ and weights. */
-interface Scheme {
-  z: Float64Array;
-  dct: Float64Array;
-  lag: Float64Array;
-  /** lag transposed per node: lagT[((k − 1)·(n + 1) + i)·l + j] = lag[((k − 1)·l + j)·(n + 1) + i] */
-  lagT: Float64Array;
-  fs: Float64Array;
-  fc: Float64Array;
-  fw: Float64Array;
-  /** √(1 + sin²θ) of the fixed-point angles (√(τ − u) = √τ·cos θ·√(1 + sin²θ) for u = τ·sin⁴θ) */
-  fr: Float64Array;
-  ps: Float64Array;
-  pc: Float64Array;
-  pw: Float64Array;
-  /** piece 1 of a split premium integral: angles of p₁ points */
-  split1: { ps: Float64Array; pc: Float64Array; pw: Float64Array };
-  /** piece 2: p₂-point Gauss-Legendre rule on [−1, 1] */
-  split2: { nodes: Float64Array; weights: Float64Array };
-}
-
-const schemes = new Map<number, Scheme>();
-
-/** The premium integral is split at y_s = PREMIUM_SPLIT·a when a = |ln(S/B(T))|/σ√T < PREMIUM_A_MAX (see premium). */
-const PREMIUM_SPLIT = 4;
-const PREMIUM_A_MAX = 0.2;
-/** Points of the two pieces of a split premium integral of order p: p/2 in θ, max(16, p/3) in y (measured). */
-function splitOrders(p: number): [number, number] {
-  return [Math.max(2, Math.ceil(p / 2)), Math.max(16, Math.ceil(p / 3))];
-}
-
-function angles(order: number): [Float64Array, Float64Array, Float64Array, Float64Array] {
-  const { nodes, weights } = gaussLegendre(order);
-  const s = new Float64Array(order);
-  const c = new Float64Array(order);
-  const w = new Float64Array(order);
-  const rt = new Float64Array(order);
-  for (let j = 0; j < order; j++) {
-    const th = 0.25 * Math.PI * (nodes[j] + 1);
-    s[j] = Math.sin(th);
-    c[j] = Math.cos(th);
-    w[j] = 0.25 * Math.PI * weights[j];
-    rt[j] = Math.sqrt(1 + s[j] * s[j]);
-  }
-  return [s, c, w, rt];
-}
-
-function scheme(n: number, l: number, p: number): Scheme {
-  const key = (n * 4096 + l) * 4096 + p;
-  const hit = schemes.get(key);
-  if (hit) return hit;
-  const z = new Float64Array(n + 1);
-  for (let k = 0; k <= n; k++) z[k] = -Math.cos((k * Math.PI) / n);
-  // values at x_j = cos(jπ/n), j = n − k: c_i = (2/n)·Σ''_j f(x_j)·cos(ijπ/n), halved for i = 0 and i = n
-  const dct = new Float64Array((n + 1) * (n + 1));
-  for (let i = 0; i <= n; i++) {
-    for (let k = 0; k <= n; k++) {
-      const j = n - k;
-      let v = (2 / n) * Math.cos((i * j * Math.PI) / n);
-      if (j === 0 || j === n) v *= 0.5;
-      if (i === 0 || i === n) v *= 0.5;
-      dct[i * (n + 1) + k] = v;
-    }
-  }
-  const [fs, fc, fw, fr] = angles(l);
-  const [ps, pc, pw] = angles(p);
-  // Interpolation weights of the fixed-point quadrature points: point j of node k sits at u = τ_k·sin^e θ_j,
-  // i.e. at Chebyshev argument z = (1 + z_k)·sin θ_j − 1 in either variable, and H(u) = Σ_i lag[·, i]·H_i
-  // with lag[·, i] = Σ_c T_c(z)·dct[c, i] (the same for every input: the sweeps need dot products only).
-  const nn = n + 1;
-  const lag = new Float64Array(n * l * nn);
-  const t = new Float64Array(nn);
-  for (let k = 1; k <= n; k++) {
-    for (let j = 0; j < l; j++) {
-      const zu = (1 + z[k]) * fs[j] - 1;
-      t[0] = 1;
-      t[1] = zu;
-      for (let c = 2; c <= n; c++) t[c] = 2 * zu * t[c - 1] - t[c - 2];
-      const o = ((k - 1) * l + j) * nn;
-      for (let i = 0; i <= n; i++) {
-        let v = 0;
-        for (let c = 0; c <= n; c++) v += t[c] * dct[c * nn + i];
-        lag[o + i] = v;
-      }
-    }
-  }
-  const lagT = new Float64Array(n * l * nn);
-  for (let k = 1; k <= n; k++)
-    for (let j = 0; j < l; j++)
-      for (let i = 0; i <= n; i++) lagT[((k - 1) * nn + i) * l + j] = lag[((k - 1) * l + j) * nn + i];
-  const [p1, p2] = splitOrders(p);
-  const [s1s, s1c, s1w] = angles(p1);
-  const g2 = gaussLegendre(p2);
-  const split2 = { nodes: Float64Array.from(g2.nodes), weights: Float64Array.from(g2.weights) };
-  const split1 = { ps: s1s, pc: s1c, pw: s1w };
-  const sch: Scheme = { z, dct, lag, lagT, fs, fc, fw, fr, ps, pc, pw, split1, split2 };
-  schemes.set(key, sch);
-  return sch;
-}
-
 /** Work space reused across calls (no allocation per price): node values, coefficients, per-point constants. */
 // per fixed-point quadrature point: σ√(τ−u), (r−q)(τ−u), e^{−(r−q)(τ−u)}, N and D weights, 1/σ√(τ−u)
 const STRIDE = 6;
@@ -222,76 +116,6 @@ let AN = new Float64Array(64); // per quadrature point of one node: w·φ(d₋)/
 let AD = new Float64Array(64);
 let JAC = new Float64Array(64 * 64); // I − ∂G/∂v, row-major n × n
 let RES = new Float64Array(64); // G(v) − v, then the Newton step
-
-/**
- * Solves A·x = b in place for n × n row-major A by Gaussian elimination with partial pivoting (b ← x);
- * false when A is singular or not finite.
- */
-function solveInPlace(A: Float64Array, b: Float64Array, n: number): boolean {
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    let best = Math.abs(A[c * n + c]);
-    for (let r = c + 1; r < n; r++) {
-      const v = Math.abs(A[r * n + c]);
-      if (v > best) {
-        best = v;
-        p = r;
-      }
-    }
-    if (!(best > 0 && best < Number.POSITIVE_INFINITY)) return false;
-    if (p !== c) {
-      for (let j = c; j < n; j++) {
-        const t = A[c * n + j];
-        A[c * n + j] = A[p * n + j];
-        A[p * n + j] = t;
-      }
-      const t = b[c];
-      b[c] = b[p];
-      b[p] = t;
-    }
-    const inv = 1 / A[c * n + c];
-    for (let r = c + 1; r < n; r++) {
-      const f = A[r * n + c] * inv;
-      if (f === 0) continue;
-      for (let j = c + 1; j < n; j++) A[r * n + j] -= f * A[c * n + j];
-      b[r] -= f * b[c];
-    }
-  }
-  for (let c = n - 1; c >= 0; c--) {
-    let s = b[c];
-    for (let j = c + 1; j < n; j++) s -= A[c * n + j] * b[j];
-    b[c] = s / A[c * n + c];
-  }
-  return true;
-}
-
-/** Time to maturity of Chebyshev node z: τ = T·w^4 (quarter) or T·w², w = (1 + z)/2. */
-function nodeTau(T: number, z: number, quarter: boolean): number {
-  const w = 0.5 * (1 + z);
-  return quarter ? T * w * w * w * w : T * w * w;
-}
-
-/** Chebyshev series Σ_{i=0}^{n} c[i]·T_i(x) by Clenshaw's recurrence. */
-function clenshaw(c: Float64Array, n: number, x: number): number {
-  let b1 = 0;
-  let b2 = 0;
-  const x2 = 2 * x;
-  for (let i = n; i >= 1; i--) {
-    const b0 = c[i] + x2 * b1 - b2;
-    b2 = b1;
-    b1 = b0;
-  }
-  return c[0] + x * b1 - b2;
-}
-
-function toCoefficients(dct: Float64Array, H: Float64Array, coef: Float64Array, n: number): void {
-  for (let i = 0; i <= n; i++) {
-    let s = 0;
-    const row = i * (n + 1);
-    for (let k = 0; k <= n; k++) s += dct[row + k] * H[k];
-    coef[i] = s;
-  }
-}
 
 /**
  * Newton on the collocation system (ALO §5–6, FP-B made a full Newton step). Unknowns
@@ -426,7 +250,7 @@ function newtonSweep(
       1 - ((INV_SQRT_2PI * (gM / sTau + NI[2])) / nv - (INV_SQRT_2PI * (gP / sTau + NI[3])) / dv);
     RES[k - 1] = g - vv[k]; // G_k(v) − v_k
   }
-  const ok = newton && solveInPlace(JAC, RES, n);
+  const ok = newton && linearSolve(JAC, RES, n);
   for (let k = 1; k <= n; k++) {
     let v = ok ? vv[k] + RES[k - 1] : GV[k];
     if (!(v === v)) v = GV[k];
@@ -435,84 +259,6 @@ function newtonSweep(
   }
   SWEEP.moved = moved;
   SWEEP.ok = ok;
-}
-
-/** Kim's integrand at u (time to maturity of the boundary point): lr = ln(S/B(u)), tm = T − u, s = σ√tm. */
-function kimIntegrand(lr: number, tm: number, s: number, S: number, K: number, r: number, q: number): number {
-  const b = r - q;
-  const dm = (lr + b * tm) / s - 0.5 * s;
-  const gm = exp(-0.5 * dm * dm);
-  const ebt = exp(b * tm);
-  const gp = (gm * exp(-lr)) / ebt;
-  const erm = exp(-r * tm);
-  let cm = 0;
-  let cp = 0;
-  for (let t = 0; t < 2; t++) {
-    const c = cdfFromGauss(t === 0 ? -dm : -dm - s, t === 0 ? gm : gp);
-    if (t === 0) cm = c;
-    else cp = c;
-  }
-  return erm * (r * K * cm - q * S * ebt * cp);
-}
-
-/**
- * Kim's (1990) early-exercise premium
- *   ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du
- * with the boundary from coef (of H, or of ln(X/B) itself when lin). When S is near the long end of the boundary, a = |ln(S/B(T))|/(σ√T) small, the
- * integrand switches on over T − u ~ a²T (Φ(−a/y), y = √((T − u)/T)), a scale Gauss-Legendre in θ resolves only
- * with many points; the integral is then split at y_s = PREMIUM_SPLIT·a: u ∈ [0, u_s] by p₁ points in θ with
- * u = u_s·sin⁴θ (sin²θ for q > r), and y ∈ [0, y_s] by p₂ points in y, where the switch is resolved at any a.
- */
-function premium(
-  S: number,
-  K: number,
-  T: number,
-  r: number,
-  q: number,
-  vol: number,
-  n: number,
-  lnX: number,
-  quarter: boolean,
-  lin: boolean,
-  sch: Scheme,
-  bT: number,
-): number {
-  const cf = coef;
-  const lsx = Math.log(S) - lnX;
-  const sqT = Math.sqrt(T);
-  const sVol = vol * sqT;
-  const a = Math.abs(Math.log(S / bT)) / sVol;
-  const yS = a < PREMIUM_A_MAX ? PREMIUM_SPLIT * a : 0;
-  // piece 1: u = u_s·sin^e θ, w = (u/T)^{1/e} = w_s·sin θ
-  const uS = yS > 0 ? T * (1 - yS * yS) : T;
-  const ws = quarter ? Math.sqrt(Math.sqrt(uS / T)) : Math.sqrt(uS / T);
-  const { ps, pc, pw } = yS > 0 ? sch.split1 : sch;
-  const p1 = ps.length;
-  let prem = 0;
-  for (let j = 0; j < p1; j++) {
-    const sn = ps[j];
-    const s2 = sn * sn;
-    const u = quarter ? uS * s2 * s2 : uS * s2;
-    const tm = T - u;
-    const hu = clenshaw(cf, n, 2 * ws * sn - 1);
-    const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0)); // ln(S/B(u))
-    const f = kimIntegrand(lr, tm, vol * Math.sqrt(tm), S, K, r, q);
-    prem += pw[j] * (quarter ? 4 * uS * s2 * sn : 2 * uS * sn) * pc[j] * f;
-  }
-  if (yS > 0) {
-    // piece 2: y ∈ [0, y_s], u = T(1 − y²), du = 2Ty dy
-    const { nodes, weights } = sch.split2;
-    for (let j = 0; j < nodes.length; j++) {
-      const y = 0.5 * yS * (nodes[j] + 1);
-      const om = 1 - y * y;
-      const w = quarter ? Math.sqrt(Math.sqrt(om)) : Math.sqrt(om);
-      const hu = clenshaw(cf, n, 2 * w - 1);
-      const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0));
-      const f = kimIntegrand(lr, T * y * y, sVol * y, S, K, r, q);
-      prem += 0.5 * yS * weights[j] * 2 * T * y * f;
-    }
-  }
-  return prem;
 }
 
 /**
@@ -716,7 +462,7 @@ function aloPut(
   const lin = !quarter;
   const lnX = Math.log(q > r ? (K * r) / q : K);
   if (S <= bT) return K - S;
-  const prem = premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT);
+  const prem = premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT, coef);
   const v = bsPrice('put', S, K, T, r, q, vol) + (prem > 0 ? prem : 0);
   return v > K - S ? v : K - S;
 }
