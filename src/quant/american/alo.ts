@@ -20,7 +20,7 @@
  * ends so Gauss-Legendre converges geometrically (ALO use tanh-sinh for the same purpose). The price integral
  * takes ln(X/B(u)) from a Chebyshev interpolant of √H_k for q > r (√ of the H interpolant has a kink where it
  * nears zero, which held the quadrature to ~p⁻² convergence), and is split near u = T when S is close to B(T)
- * (see premium); p = 64 then leaves ≤ 6e-9 per K = 100 where p = 96 left 2e-8. Gaussian factors
+ * (see aloPremium.ts); p = 64 then leaves ≤ 6e-9 per K = 100 where p = 96 left 2e-8. Gaussian factors
  * share exponentials: φ(d₊) = φ(d₋)·(B(u)/B(τ))·e^{−(r−q)(τ−u)}. The resolution follows the problem: when
  * drift dominates diffusion, ρ = max(|r|, |q|, |r − q|)·√T/σ > 4 (or σ√T > 3), at least ALO_HIGH_PRECISION,
  * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice. Calls by the put-call symmetry

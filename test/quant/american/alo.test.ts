@@ -156,6 +156,35 @@ describe('aloPrice', () => {
     expect(worst).toBeLessThan(1e-8);
   });
 
+  it('default is within 1e-8 per K = 100 for q > r where κ = ln²(q/r)/(2σ²T) ≥ 1 (the K-terms switch on after expiry)', () => {
+    // Puts with q > r (calls with r > q by symmetry); below κ = 1 the boundary's switch-on limits the default
+    // discretisation to ~1e-6 (documented in alo.ts).
+    let worst = 0;
+    let cases = 0;
+    for (const S of [85, 100, 120])
+      for (const T of [0.1, 0.5, 1, 2])
+        for (const vol of [0.1, 0.2, 0.4, 0.8])
+          for (const [r, q] of [
+            [0.01, 0.05],
+            [0.03, 0.05],
+            [0.02, 0.03],
+          ]) {
+            const kappa = Math.log(q / r) ** 2 / (2 * vol * vol * T);
+            if (kappa < 1) continue;
+            cases++;
+            const ref = aloPrice('put', S, 100, T, r, q, vol, {
+              nodes: 48,
+              fpOrder: 48,
+              priceOrder: 128,
+              tolerance: 1e-14,
+              iterations: 40,
+            });
+            worst = Math.max(worst, Math.abs(aloPrice('put', S, 100, T, r, q, vol) - ref));
+          }
+    expect(cases).toBeGreaterThan(20);
+    expect(worst).toBeLessThan(1e-8);
+  });
+
   it('reuses the last boundary across spots and strikes without changing any result', () => {
     // The boundary in units of the strike depends on T, r, q, σ only: the same number whatever came before.
     const cold = aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3);
