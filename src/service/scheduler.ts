@@ -217,22 +217,8 @@ export class Scheduler {
       },
     };
     const skipped = (message: string): ScanOutcome => {
-      const t = this.now();
       this.log.info({ scanId: running.id }, `scheduled scan skipped: ${message}`);
-      return {
-        id: running.id,
-        trigger: running.trigger,
-        status: 'skipped',
-        startedAt: running.startedAt,
-        finishedAt: t,
-        durationMs: t - running.startedAt,
-        tradeCount: 0,
-        result: null,
-        message,
-        saved: false,
-        table: null,
-        tickers: 0,
-      };
+      return this.notRun(running, 'skipped', message);
     };
     try {
       if (running.trigger === 'api') return await this.opts.runScan(run);
@@ -250,23 +236,28 @@ export class Scheduler {
       return r.acquired ? r.value : skipped('another instance holds the scan lock');
     } catch (e) {
       // runScan records its own failures; this is the lock or the freshness query failing.
-      const t = this.now();
       const message = e instanceof Error ? e.message : String(e);
       this.log.error({ scanId: running.id, err: message }, 'scan could not start');
-      return {
-        id: running.id,
-        trigger: running.trigger,
-        status: 'failed',
-        startedAt: running.startedAt,
-        finishedAt: t,
-        durationMs: t - running.startedAt,
-        tradeCount: 0,
-        result: null,
-        message,
-        saved: false,
-        table: null,
-        tickers: 0,
-      };
+      return this.notRun(running, 'failed', message);
     }
+  }
+
+  /** The outcome of a scan that never ran (skipped for another instance's, or failed before it started). */
+  private notRun(running: RunningScan, status: 'skipped' | 'failed', message: string): ScanOutcome {
+    const t = this.now();
+    return {
+      id: running.id,
+      trigger: running.trigger,
+      status,
+      startedAt: running.startedAt,
+      finishedAt: t,
+      durationMs: t - running.startedAt,
+      tradeCount: 0,
+      result: null,
+      message,
+      saved: false,
+      table: null,
+      tickers: 0,
+    };
   }
 }
