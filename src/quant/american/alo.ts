@@ -28,12 +28,13 @@
  * boundary then depends on T, r, q, σ only, and the last one solved is reused (see LAST).
  * Accuracy of the defaults (n, l, p) = (14, 12, 64), tolerance 1e-8, against a converged reference
  * (n = l = 64, p = 256), per K = 100, 2 × 1000 random realistic inputs: put-equivalent q ≤ r median 2e-11,
- * p99 6e-10, max 5e-9 (≤ 3e-9 on the test grid); q > r median 5e-10, p99 1.0e-6, max 1.6e-6 (the same
- * as with tolerance 1e-10: the boundary's discretisation error, not the sweeps' residual, limits the price).
- * The q > r boundary has a sharp transition at τ* ~ ln²(q/r)/σ², where the K-dependent terms
- * e^{−ln²(q/r)/(2σ²τ)} switch on; Chebyshev interpolation in √τ resolves it only slowly (n = 32 for ~1e-8).
- * Only κ = ln²(q/r)/(2σ²T) < 1 is affected (the switch falls before expiry; κ ≥ 1 stays ≤ 1e-8)
- * — see test/quant/american/alo.test.ts.
+ * p99 6e-10, max 5e-9 (≤ 3e-9 on the test grid). For q > r the boundary has a sharp transition where the
+ * K-dependent terms e^{−ln²(q/r)/(2σ²τ)} switch on, at τ ~ ln²(q/r)/σ²; where that falls before (or just after)
+ * expiry, κ = ln²(q/r)/(2σ²T) < 2, Chebyshev interpolation in √τ resolves it only slowly ((14, 12) left up to
+ * 2.2e-6), so the default then takes (n, l) from `switchResolution`, (20, 16) up to (40, 28) as κ falls: ≤ 6e-9
+ * on 900 random such inputs, at 2–10× the cost of those prices. Maps of τ clustering the nodes at the switch
+ * (√τ ∝ sinh) gained at most 3× in error, not enough to keep (14, 12) (measured) — see
+ * test/quant/american/alo.test.ts.
  */
 import { bsPrice } from '../bsPrice.js';
 import { linearSolve } from '../linearSolve.js';
@@ -59,7 +60,10 @@ export interface AloOptions {
   priceOrder?: number;
 }
 
-/** Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 64), sweeps stop once nodes move < 1e-8·K. */
+/**
+ * Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 64), sweeps stop once nodes move < 1e-8·K; n and l are
+ * raised for put-equivalents with q > r and κ < 2 (see `switchResolution`).
+ */
 export const ALO_DEFAULTS: Readonly<Required<AloOptions>> = {
   nodes: 14,
   fpOrder: 12,
@@ -468,9 +472,24 @@ function aloPut(
 }
 
 /**
+ * The (n, l) the default discretisation needs to stay within 1e-8 per K = 100 for a put with q > r > 0 where the
+ * K-terms switch on before expiry, κ = ln²(q/r)/(2σ²T) < 1; `undefined` elsewhere (n = 14, l = 12 suffice).
+ * Measured against the converged reference on 3 × 300 random such inputs (max error): κ ∈ [0.3, 1) (28, 20)
+ * 2.1e-9; κ ∈ [0.1, 0.3) (32, 24) 4.5e-9; κ < 0.1 (40, 28) 6e-9 — where (14, 12) left up to 2.2e-6.
+ */
+export function switchResolution(q: number, r: number, vol: number, T: number): [number, number] | undefined {
+  if (!(q > r && r > 0)) return undefined;
+  const l = Math.log(q / r);
+  const kappa = (l * l) / (2 * vol * vol * T);
+  if (!(kappa < 2)) return undefined;
+  return kappa >= 1 ? [20, 16] : kappa >= 0.3 ? [28, 20] : kappa >= 0.1 ? [32, 24] : [40, 28];
+}
+
+/**
  * American option price by the Andersen-Lake-Offengenden (2016) fixed-point boundary method, price units.
  * S, K price units; T years; r, q continuous per year; vol per √year. `opts` overrides ALO_DEFAULTS field
- * by field (ALO_FAST, ALO_HIGH_PRECISION are presets); exact limits at T = 0, vol = 0 and where early exercise
+ * by field (ALO_FAST, ALO_HIGH_PRECISION are presets; where q > r with κ < 2 the default n and l are raised
+ * by `switchResolution` unless `opts` sets either); exact limits at T = 0, vol = 0 and where early exercise
  * never pays.
  */
 export function aloPrice(
@@ -494,6 +513,15 @@ export function aloPrice(
   // drift against diffusion over the life: the boundary sharpens as it grows, so the resolution follows it
   const rho = (Math.max(Math.abs(r), Math.abs(q), Math.abs(r - q)) * Math.sqrt(T)) / vol;
   if (rho > 1000) return binomialPrice(type, S, K, T, r, q, vol, 4000, 'bbsr');
+  // put-equivalent q > r (a call's r, q swap under the symmetry): resolve the K-terms' switch-on (see above)
+  if (opts?.nodes === undefined && opts?.fpOrder === undefined) {
+    const [qe, re] = type === 'put' ? [q, r] : [r, q];
+    const res = switchResolution(qe, re, vol, T);
+    if (res !== undefined) {
+      n = Math.max(n, res[0]);
+      l = Math.max(l, res[1]);
+    }
+  }
   if (rho > 4 || vol * Math.sqrt(T) > 3) {
     const t = rho > 16 ? ALO_RESOLUTION_DRIFT : ALO_HIGH_PRECISION;
     n = Math.max(n, t.nodes);

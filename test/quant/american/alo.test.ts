@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALO_FAST, ALO_HIGH_PRECISION, aloPrice } from '../../../src/quant/american/alo.js';
+import { ALO_FAST, ALO_HIGH_PRECISION, aloPrice, switchResolution } from '../../../src/quant/american/alo.js';
 import { binomialPrice } from '../../../src/quant/american/binomial.js';
 import { bsPrice } from '../../../src/quant/bsPrice.js';
 import type { OptionType } from '../../../src/quant/types.js';
@@ -14,6 +14,9 @@ const realistic = fc.record({
   q: fc.double({ min: 0, max: 0.05, noNaN: true }),
   vol: fc.double({ min: 0.05, max: 1.2, noNaN: true }),
 });
+
+/** The converged discretisation the accuracy tests compare with (n = l = 64, p = 256: 1e-10 from n = 96). */
+const CONVERGED = { nodes: 64, fpOrder: 64, priceOrder: 256, tolerance: 1e-14, iterations: 40 };
 
 describe('aloPrice', () => {
   // Andersen, Lake & Offengenden (2016), high-precision example as in QuantLib's
@@ -74,15 +77,12 @@ describe('aloPrice', () => {
       }
   });
 
-  it('default discretisation is within 2e-8 (q ≤ r) / 5e-6 (q > r) per K = 100 of ALO_HIGH_PRECISION (property)', () => {
+  it('default discretisation is within 1e-8 per K = 100 of the converged one, fast within 2e-4 (property)', () => {
     fc.assert(
       fc.property(realistic, ({ type, S, u, T, r, q, vol }) => {
         const K = S * Math.exp(u);
-        const putR = type === 'put' ? r : q;
-        const putQ = type === 'put' ? q : r;
-        const tol = (putQ <= putR ? 2e-8 : 5e-6) * (K / 100);
-        const ref = aloPrice(type, S, K, T, r, q, vol, ALO_HIGH_PRECISION);
-        expect(Math.abs(aloPrice(type, S, K, T, r, q, vol) - ref)).toBeLessThanOrEqual(tol);
+        const ref = aloPrice(type, S, K, T, r, q, vol, CONVERGED);
+        expect(Math.abs(aloPrice(type, S, K, T, r, q, vol) - ref)).toBeLessThanOrEqual(1e-8 * (K / 100));
         expect(Math.abs(aloPrice(type, S, K, T, r, q, vol, ALO_FAST) - ref)).toBeLessThanOrEqual(
           2e-4 * (K / 100),
         );
@@ -156,11 +156,11 @@ describe('aloPrice', () => {
     expect(worst).toBeLessThan(1e-8);
   });
 
-  it('default is within 1e-8 per K = 100 for q > r where κ = ln²(q/r)/(2σ²T) ≥ 1 (the K-terms switch on after expiry)', () => {
-    // Puts with q > r (calls with r > q by symmetry); below κ = 1 the boundary's switch-on limits the default
-    // discretisation to ~1e-6 (documented in alo.ts).
+  it('default is within 1e-8 per K = 100 for q > r at every κ = ln²(q/r)/(2σ²T) (finer where κ < 2)', () => {
+    // Puts with q > r (calls with r > q by symmetry). Where κ < 2 the K-terms switch on before (or just after)
+    // expiry and (14, 12) left up to 2e-6; switchResolution raises (n, l) there.
     let worst = 0;
-    let cases = 0;
+    const count = { below1: 0, below2: 0, above: 0 };
     for (const S of [85, 100, 120])
       for (const T of [0.1, 0.5, 1, 2])
         for (const vol of [0.1, 0.2, 0.4, 0.8])
@@ -168,21 +168,36 @@ describe('aloPrice', () => {
             [0.01, 0.05],
             [0.03, 0.05],
             [0.02, 0.03],
+            [0.04, 0.045],
           ]) {
             const kappa = Math.log(q / r) ** 2 / (2 * vol * vol * T);
-            if (kappa < 1) continue;
-            cases++;
-            const ref = aloPrice('put', S, 100, T, r, q, vol, {
-              nodes: 48,
-              fpOrder: 48,
-              priceOrder: 128,
-              tolerance: 1e-14,
-              iterations: 40,
-            });
+            if (kappa < 1) count.below1++;
+            else if (kappa < 2) count.below2++;
+            else count.above++;
+            const ref = aloPrice('put', S, 100, T, r, q, vol, CONVERGED);
             worst = Math.max(worst, Math.abs(aloPrice('put', S, 100, T, r, q, vol) - ref));
           }
-    expect(cases).toBeGreaterThan(20);
+    expect(count.below1).toBeGreaterThan(50);
+    expect(count.below2).toBeGreaterThan(5);
+    expect(count.above).toBeGreaterThan(20);
     expect(worst).toBeLessThan(1e-8);
+  });
+
+  it('raises the resolution only for q > r > 0 with κ < 2, more the smaller κ', () => {
+    expect(switchResolution(0.02, 0.05, 0.3, 1)).toBeUndefined(); // q < r
+    expect(switchResolution(0.05, 0.05, 0.3, 1)).toBeUndefined();
+    expect(switchResolution(0.05, 0, 0.3, 1)).toBeUndefined(); // r = 0: not this regime
+    expect(switchResolution(0.05, 0.01, 0.1, 1)).toBeUndefined(); // κ = 64.8
+    let last = 0;
+    for (const kappa of [1.99, 1.5, 0.9, 0.5, 0.2, 0.05, 1e-4]) {
+      // q/r = e^{√(2κ)·σ√T} at σ = 0.3, T = 1
+      const res = switchResolution(0.03 * Math.exp(Math.sqrt(2 * kappa) * 0.3), 0.03, 0.3, 1);
+      expect(res).toBeDefined();
+      const [n, l] = res ?? [0, 0];
+      expect(n).toBeGreaterThanOrEqual(Math.max(last, 20));
+      expect(l).toBeGreaterThanOrEqual(16);
+      last = n;
+    }
   });
 
   it('reuses the last boundary across spots and strikes without changing any result', () => {
