@@ -31,8 +31,8 @@
  * p99 6e-10, max 5e-9 (≤ 3e-9 on the test grid). For q > r the boundary has a sharp transition where the
  * K-dependent terms e^{−ln²(q/r)/(2σ²τ)} switch on, at τ ~ ln²(q/r)/σ²; where that falls before (or just after)
  * expiry, κ = ln²(q/r)/(2σ²T) < 2, Chebyshev interpolation in √τ resolves it only slowly ((14, 12) left up to
- * 2.2e-6), so the default then takes (n, l) from `switchResolution`, (20, 16) up to (40, 28) as κ falls: ≤ 6e-9
- * on 900 random such inputs, at 2–10× the cost of those prices. Maps of τ clustering the nodes at the switch
+ * 2.2e-6), so the default then takes (n, l) from `switchResolution`, (20, 20) up to (44, 32) as κ falls: ≤ 4.1e-9
+ * on 7,200 random such inputs, at 2–10× the cost of those prices. Maps of τ clustering the nodes at the switch
  * (√τ ∝ sinh) gained at most 3× in error, not enough to keep (14, 12) (measured) — see
  * test/quant/american/alo.test.ts.
  */
@@ -473,16 +473,18 @@ function aloPut(
 
 /**
  * The (n, l) the default discretisation needs to stay within 1e-8 per K = 100 for a put with q > r > 0 where the
- * K-terms switch on before expiry, κ = ln²(q/r)/(2σ²T) < 1; `undefined` elsewhere (n = 14, l = 12 suffice).
- * Measured against the converged reference on 3 × 300 random such inputs (max error): κ ∈ [0.3, 1) (28, 20)
- * 2.1e-9; κ ∈ [0.1, 0.3) (32, 24) 4.5e-9; κ < 0.1 (40, 28) 6e-9 — where (14, 12) left up to 2.2e-6.
+ * K-terms switch on before or soon after expiry, κ = ln²(q/r)/(2σ²T) < 2; `undefined` elsewhere (n = 14, l = 12
+ * suffice). Measured against the converged reference on 1,800 random such inputs per band (max error):
+ * κ ∈ [1, 2) (20, 20) 2.1e-9; [0.3, 1) (28, 24) 2.1e-9; [0.1, 0.3) (36, 28) 3.2e-9; below 0.1 (44, 32) 4.1e-9 —
+ * where (14, 12) left up to 2.2e-6. l must grow with n: with l well below n a few inputs were 1–2e-8 off
+ * (e.g. (40, 28) and (48, 32) on an input that (36, 28) priced to 4e-10).
  */
 export function switchResolution(q: number, r: number, vol: number, T: number): [number, number] | undefined {
   if (!(q > r && r > 0)) return undefined;
   const l = Math.log(q / r);
   const kappa = (l * l) / (2 * vol * vol * T);
   if (!(kappa < 2)) return undefined;
-  return kappa >= 1 ? [20, 16] : kappa >= 0.3 ? [28, 20] : kappa >= 0.1 ? [32, 24] : [40, 28];
+  return kappa >= 1 ? [20, 20] : kappa >= 0.3 ? [28, 24] : kappa >= 0.1 ? [36, 28] : [44, 32];
 }
 
 /**
