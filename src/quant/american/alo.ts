@@ -517,8 +517,7 @@ export function aloPrice(
   if (rho > 1000) return binomialPrice(type, S, K, T, r, q, vol, 4000, 'bbsr');
   // put-equivalent q > r (a call's r, q swap under the symmetry): resolve the K-terms' switch-on (see above)
   if (opts?.nodes === undefined && opts?.fpOrder === undefined) {
-    const [qe, re] = type === 'put' ? [q, r] : [r, q];
-    const res = switchResolution(qe, re, vol, T);
+    const res = type === 'put' ? switchResolution(q, r, vol, T) : switchResolution(r, q, vol, T);
     if (res !== undefined) {
       n = Math.max(n, res[0]);
       l = Math.max(l, res[1]);
