@@ -1,5 +1,5 @@
 import { erf, erfcx, exp, log, normCdf } from './normal.js';
-import { normalisedBlackOtmCore, normalisedBlackOtmOrComplement } from './normalisedBlack.js';
+import { NB_IO, normalisedBlackOtmOrComplementIO } from './normalisedBlack.js';
 import {
   convexControlFit,
   convexControlFitLeft,
@@ -69,7 +69,7 @@ export function normalisedImpliedVol(
  * inline into one another, so they exchange their numbers through this array. JavaScript is single-threaded
  * and each solve runs its stages back to back, so sharing it is safe.
  */
-const R = new Float64Array(17);
+const R = new Float64Array(18);
 const R_BETA = 0; // β
 const R_X = 1; // x ≤ 0
 const R_BMAX = 2; // b_max = e^{x/2}
@@ -87,6 +87,7 @@ const R_LN_BETA = 13; // ln β (lower map objective)
 const R_NU = 14; // ν, h₂, h₃ of a map objective (mapObjective)
 const R_H2 = 15;
 const R_H3 = 16;
+const R_B3 = 17; // b'''/b' in to mapObjective (b, b' and b''/b' travel in R_NU, R_H2, R_H3)
 /** Objective of the Householder iteration (LOWER_MAP, PLAIN or UPPER_MAP), set by the initial guess. */
 let branch = PLAIN;
 
@@ -127,7 +128,12 @@ function initialGuess(): void {
   const hn = below ? x * (1 / sn) : x / sn;
   const tn = 0.5 * sn;
   const en = exp(-0.5 * (hn * hn + tn * tn));
-  const bn = normalisedBlackOtmCore(hn, tn, en, bMax);
+  NB_IO[0] = hn;
+  NB_IO[1] = tn;
+  NB_IO[2] = en;
+  NB_IO[3] = bMax;
+  normalisedBlackOtmOrComplementIO(false);
+  const bn = NB_IO[0];
   R[R_SC] = sc;
   R[R_BC] = bc;
   R[R_VC] = vc;
@@ -245,10 +251,7 @@ function householder(maxIterations: number): void {
   let sHi = R[R_HI];
   const br = branch;
   const upperMap = br === UPPER_MAP;
-  const lnBeta = br === LOWER_MAP ? R[R_LN_BETA] : 0;
-  const invLnBeta = 1 / lnBeta;
   const cBeta = upperMap ? bMax - beta : 0;
-  const invCBeta = 1 / cBeta;
   const target = upperMap ? cBeta : beta;
   for (let i = 0; i < maxIterations; i++) {
     const invS = 1 / s;
@@ -260,7 +263,12 @@ function householder(maxIterations: number): void {
     const b2 = hh * invS - 0.5 * t;
     const b3 = b2 * b2 - 3 * hh * invS * invS - 0.25;
     // b(s) itself, or b_max − b(s) for the upper map (increasing resp. decreasing in s)
-    const v = normalisedBlackOtmOrComplement(h, t, e, bMax, upperMap);
+    NB_IO[0] = h;
+    NB_IO[1] = t;
+    NB_IO[2] = e;
+    NB_IO[3] = bMax;
+    normalisedBlackOtmOrComplementIO(upperMap);
+    const v = NB_IO[0];
     if (upperMap ? v > target : v < target) sLo = s;
     else if (v !== target) sHi = s;
     // Close to the root (|ν|·|b''/b'| small) every objective has the same root and b − β is well scaled: take
@@ -306,7 +314,11 @@ function householder(maxIterations: number): void {
         s = bisect(sLo, sHi, s);
         continue;
       }
-      mapObjective(upperMap, v, bp, b2, b3, lnBeta, invLnBeta, invCBeta);
+      R[R_NU] = v;
+      R[R_H2] = bp;
+      R[R_H3] = b2;
+      R[R_B3] = b3;
+      mapObjective(upperMap);
       nu = R[R_NU];
       h2 = R[R_H2];
       h3 = R[R_H3];
@@ -328,20 +340,19 @@ function householder(maxIterations: number): void {
 }
 
 /**
- * ν = −g/g', h₂ = g''/g', h₃ = g'''/g' (into R_NU, R_H2, R_H3) of the map objectives at b = v > 0, b' = bp:
+ * ν = −g/g', h₂ = g''/g', h₃ = g'''/g' of the map objectives at b = v > 0, b' = bp, b''/b' = b2, b'''/b' = b3,
+ * read from and written to R (v, bp, b2 in R_NU, R_H2, R_H3, b3 in R_B3; ν, h₂, h₃ out in R_NU, R_H2, R_H3):
  * g = 1/ln b − 1/ln β (lower map) or, `upperMap`, g = ln((b_max − b)/(b_max − β)) with v = b_max − b.
  * Out of line: only steps from far (a lower- or upper-map guess) need it; near the root the series step serves.
  */
-function mapObjective(
-  upperMap: boolean,
-  v: number,
-  bp: number,
-  b2: number,
-  b3: number,
-  lnBeta: number,
-  invLnBeta: number,
-  invCBeta: number,
-): void {
+function mapObjective(upperMap: boolean): void {
+  const v = R[R_NU];
+  const bp = R[R_H2];
+  const b2 = R[R_H3];
+  const b3 = R[R_B3];
+  const lnBeta = R[R_LN_BETA];
+  const invLnBeta = 1 / lnBeta;
+  const invCBeta = upperMap ? 1 / (R[R_BMAX] - R[R_BETA]) : 0;
   const q = bp / v; // b'/b, or b'/(b_max − b)
   const vOverBp = v / bp;
   const lg = log(upperMap ? v * invCBeta : v); // ln((b_max − b)/(b_max − β)) or ln b
@@ -446,6 +457,19 @@ export function impliedVol(
   return impliedVolDiscounted(type === 'call', price, S * exp(-q * T), K * exp(-r * T), Math.sqrt(T));
 }
 
+const IV_S = new Float64Array(1);
+const IV_K = new Float64Array(1);
+const IV_T = new Float64Array(1);
+const IV_R = new Float64Array(1);
+const IV_Q = new Float64Array(1);
+
+/** `x` itself, or the scalar x stored in `scratch` (a 1-element column read at index 0). */
+function column(x: number | Float64Array, scratch: Float64Array): Float64Array {
+  if (typeof x !== 'number') return x;
+  scratch[0] = x;
+  return scratch;
+}
+
 /**
  * Batch implied volatility (per √year) into `out` (allocated when omitted), element i from price[i]. Every
  * other argument is either one number shared by all elements or a Float64Array read at i; `type` is
@@ -470,23 +494,33 @@ export function impliedVolBatch(
   }
   const allCall = type === 'call';
   const types = typeof type === 'string' ? null : type;
-  const ks = typeof K === 'number' ? null : K;
-  const k0 = typeof K === 'number' ? K : 0;
+  // Scalars are read through 1-element arrays with index mask 0 (arrays: mask −1), so every element is a
+  // float64 load: a `typeof X === 'number' ? X : X[i]` merge would box each element read into a heap number.
+  const kv = column(K, IV_K);
+  const mK = typeof K === 'number' ? 0 : -1;
   if (typeof S === 'number' && typeof T === 'number' && typeof r === 'number' && typeof q === 'number') {
     const fs = S * exp(-q * T);
     const dr = exp(-r * T);
     const sqrtT = Math.sqrt(T);
     for (let i = 0; i < n; i++) {
       const isCall = types === null ? allCall : types[i] === 1;
-      out[i] = impliedVolDiscounted(isCall, price[i], fs, (ks === null ? k0 : ks[i]) * dr, sqrtT);
+      out[i] = impliedVolDiscounted(isCall, price[i], fs, kv[i & mK] * dr, sqrtT);
     }
     return out;
   }
+  const sv = column(S, IV_S);
+  const tv = column(T, IV_T);
+  const rv = column(r, IV_R);
+  const qv = column(q, IV_Q);
+  const mS = typeof S === 'number' ? 0 : -1;
+  const mT = typeof T === 'number' ? 0 : -1;
+  const mR = typeof r === 'number' ? 0 : -1;
+  const mQ = typeof q === 'number' ? 0 : -1;
   for (let i = 0; i < n; i++) {
     const isCall = types === null ? allCall : types[i] === 1;
-    const t = typeof T === 'number' ? T : T[i];
-    const fs = (typeof S === 'number' ? S : S[i]) * exp(-(typeof q === 'number' ? q : q[i]) * t);
-    const fk = (ks === null ? k0 : ks[i]) * exp(-(typeof r === 'number' ? r : r[i]) * t);
+    const t = tv[i & mT];
+    const fs = sv[i & mS] * exp(-qv[i & mQ] * t);
+    const fk = kv[i & mK] * exp(-rv[i & mR] * t);
     out[i] = impliedVolDiscounted(isCall, price[i], fs, fk, Math.sqrt(t));
   }
   return out;

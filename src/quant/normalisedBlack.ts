@@ -129,13 +129,15 @@ export function normalisedBlackOtmComplementCore(h: number, t: number, e: number
 }
 
 /**
+ * Registers of `normalisedBlackOtmOrComplementIO`: h, t, e, bMax in NB_IO[0 … 3], the result out in NB_IO[0].
+ * V8 passes a double to or from a function it does not inline as a heap object; the implied-vol iteration calls
+ * this at every step from a function too large to inline it reliably, so the numbers travel through this array
+ * (single-threaded, and each call reads its inputs before writing the result).
+ */
+export const NB_IO = new Float64Array(4);
+
+/**
  * normalisedBlackOtmCore(h, t, e, bMax), or e^{x/2} − b when `complement` (normalisedBlackOtmComplementCore).
- *
- * The two terms e·erfcx(u)/2 at u = (t−h)/√2 and u = ∓(h+t)/√2 are e^{−x/2}Φ(h−t) and e^{x/2}Φ(∓(h+t)), and
- * e·e^{u²} is exactly e^{−x/2} = 1/bMax resp. e^{x/2} = bMax (since h·t = x/2). So each term is e·erfcx(u) for
- * u > 0.46875, m·erfc(u) = m·(1 − erf(u)) for |u| ≤ 0.46875 and 2m − e·erfcx(−u) below (Cody's three ranges,
- * m = e·e^{u²}): no exponential beyond e, and both terms come from one loop, so that a caller inlines a
- * single copy of erf and of erfcx (the implied-vol iteration evaluates this at every step).
  */
 export function normalisedBlackOtmOrComplement(
   h: number,
@@ -144,14 +146,40 @@ export function normalisedBlackOtmOrComplement(
   bMax: number,
   complement: boolean,
 ): number {
+  NB_IO[0] = h;
+  NB_IO[1] = t;
+  NB_IO[2] = e;
+  NB_IO[3] = bMax;
+  normalisedBlackOtmOrComplementIO(complement);
+  return NB_IO[0];
+}
+
+/**
+ * normalisedBlackOtmOrComplement on the registers NB_IO (h, t, e, bMax in; the value out in NB_IO[0]).
+ *
+ * The two terms e·erfcx(u)/2 at u = (t−h)/√2 and u = ∓(h+t)/√2 are e^{−x/2}Φ(h−t) and e^{x/2}Φ(∓(h+t)), and
+ * e·e^{u²} is exactly e^{−x/2} = 1/bMax resp. e^{x/2} = bMax (since h·t = x/2). So each term is e·erfcx(u) for
+ * u > 0.46875, m·erfc(u) = m·(1 − erf(u)) for |u| ≤ 0.46875 and 2m − e·erfcx(−u) below (Cody's three ranges,
+ * m = e·e^{u²}): no exponential beyond e, and both terms come from one loop, so that a caller inlines a
+ * single copy of erf and of erfcx (the implied-vol iteration evaluates this at every step).
+ */
+export function normalisedBlackOtmOrComplementIO(complement: boolean): void {
+  const h = NB_IO[0];
+  const t = NB_IO[1];
+  const e = NB_IO[2];
+  const bMax = NB_IO[3];
   if (!complement) {
-    if (h < H_LARGE && h + t < H_LARGE + T_SMALL) return asymptoticOtm(h, t, e);
+    if (h < H_LARGE && h + t < H_LARGE + T_SMALL) {
+      NB_IO[0] = asymptoticOtm(h, t, e);
+      return;
+    }
     if (t < T_SMALL) {
       SMALL_T[0] = h;
       SMALL_T[1] = t;
       SMALL_T[2] = e;
       smallTOtm();
-      return SMALL_T[0];
+      NB_IO[0] = SMALL_T[0];
+      return;
     }
   }
   // Past h + t = 0.85, b = e^{x/2}·(1 − Φ(−h−t)) − e^{−x/2}Φ(h−t) loses at most a factor ~2 to cancellation.
@@ -170,8 +198,7 @@ export function normalisedBlackOtmOrComplement(
     if (k === 0) far = v;
     else near = v;
   }
-  if (complement) return 0.5 * (near + far);
-  return upper ? bMax - 0.5 * (near + far) : 0.5 * (near - far);
+  NB_IO[0] = complement ? 0.5 * (near + far) : upper ? bMax - 0.5 * (near + far) : 0.5 * (near - far);
 }
 
 /** Normalised vega ∂b/∂s = e^{−(x²/s² + s²/4)/2}/√(2π) (dimensionless), the same for calls and puts. */

@@ -276,6 +276,35 @@ describe('impliedVolBatch', () => {
       expect(out[i]).toBe(impliedVol('call', chainPrice[i], 100, K[i], 0.3, 0.04, 0.02));
   });
 
+  it('mixes shared numbers and per-element arrays in any combination', () => {
+    // each of S, K, T, r, q shared in turn (the others per element), then K alone per element with T an array
+    const mixed: Array<
+      [
+        number | Float64Array,
+        number | Float64Array,
+        number | Float64Array,
+        number | Float64Array,
+        number | Float64Array,
+      ]
+    > = [
+      [80, K, T, r, q],
+      [S, 90, T, r, q],
+      [S, K, 0.7, r, q],
+      [S, K, T, 0.03, q],
+      [S, K, T, r, 0.01],
+      [100, K, T, 0.02, 0.01],
+    ];
+    for (const [s, k, t, rr, qq] of mixed) {
+      const at = (x: number | Float64Array, i: number) => (typeof x === 'number' ? x : x[i]);
+      const p = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        p[i] = bsPrice('put', at(s, i), at(k, i), at(t, i), at(rr, i), at(qq, i), 0.15 + (i % 9) / 20);
+      const out = impliedVolBatch('put', p, s, k, t, rr, qq);
+      for (let i = 0; i < n; i++)
+        expect(out[i]).toBe(impliedVol('put', p[i], at(s, i), at(k, i), at(t, i), at(rr, i), at(qq, i)));
+    }
+  });
+
   it('rejects an input array shorter than the prices', () => {
     expect(() => impliedVolBatch('put', price, S, K.subarray(1), T, r, q)).toThrow(RangeError);
     expect(() => impliedVolBatch('put', price, S, K, T, r, q, new Float64Array(n - 1))).toThrow(RangeError);
