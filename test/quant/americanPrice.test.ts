@@ -20,6 +20,21 @@ const realistic = fc.record({
 
 const ANALYTIC: AmericanMethod[] = ['baw', 'bjerksund', 'alo'];
 
+/** Uniform on [min, max] (fc.double spreads over the representable doubles, i.e. mostly near 0). */
+const uniform = (min: number, max: number) =>
+  fc.integer({ min: 0, max: 1e9 }).map((i) => min + ((max - min) * i) / 1e9);
+
+/** Beyond the realistic box: negative rates, yields to 15 %, vol 0.5 %–300 %, T to 10 years, K/S e^±2. */
+const wide = fc.record({
+  type: fc.constantFrom<OptionType>('call', 'put'),
+  S: uniform(1, 5000),
+  u: uniform(-2, 2),
+  T: uniform(0, 1).map((x) => 1e-4 * 1e5 ** x), // log-uniform 1e-4 … 10
+  r: uniform(-0.02, 0.15),
+  q: uniform(-0.02, 0.15),
+  vol: uniform(0, 1).map((x) => 0.005 * 600 ** x), // log-uniform 0.5 % … 300 %
+});
+
 describe('americanPrice', () => {
   it('dispatches to the method kernels', () => {
     const a = ['put', 95, 100, 0.7, 0.04, 0.01, 0.3] as const;
@@ -45,6 +60,59 @@ describe('americanPrice', () => {
       }),
       { numRuns: method === 'alo' ? 60 : 300 },
     );
+  });
+
+  it.each(ANALYTIC)(
+    '%s: the same bounds hold beyond realistic inputs — negative rates, high yields, extreme vol (property)',
+    (method) => {
+      fc.assert(
+        fc.property(wide, ({ type, S, u, T, r, q, vol }) => {
+          const K = S * Math.exp(u);
+          const v = americanPrice(type, S, K, T, r, q, vol, method);
+          const tol = 1e-9 * Math.max(S, K);
+          expect(v).toBeGreaterThanOrEqual(Math.max(type === 'call' ? S - K : K - S, 0) - tol);
+          expect(v).toBeGreaterThanOrEqual(bsPrice(type, S, K, T, r, q, vol) - tol);
+          // never exercised early, the American is the European, which a negative rate (put) or yield (call) lifts
+          // above K (resp. S): the bound is K·max(1, e^{−rT}), resp. S·max(1, e^{−qT})
+          const bound =
+            type === 'call' ? S * Math.max(1, Math.exp(-q * T)) : K * Math.max(1, Math.exp(-r * T));
+          expect(v).toBeLessThanOrEqual(bound * (1 + 1e-12));
+        }),
+        { numRuns: method === 'alo' ? 40 : 2000 },
+      );
+    },
+  );
+
+  it('BAW: a deep in-the-money call with r < 0 < q is exercised at once (its critical-price search once walked away)', () => {
+    // put-equivalent q < 0 made the smooth-pasting function rise on the in-the-money side; the result was the
+    // European price 4.05, below the intrinsic value 7.71
+    const a = [
+      'call',
+      9.860985241112775,
+      2.147222962754549,
+      4.4463691411430135,
+      -0.0193717,
+      0.0974659,
+      0.0263833,
+    ] as const;
+    const intrinsic = a[1] - a[2];
+    expect(americanPrice(...a, 'baw')).toBeCloseTo(intrinsic, 12);
+    expect(americanPrice(...a, 'binomial', { steps: 801, smoothing: 'bbsr' })).toBeCloseTo(intrinsic, 12);
+  });
+
+  it('double-boundary regime (q < r ≤ 0 put): the lattice fallback is floored at the European price', () => {
+    // early exercise barely pays here; the 801-step lattice alone came out 1e-9 below the European price
+    const a = [
+      'put',
+      1,
+      Math.exp(-2),
+      0.22869650623474005,
+      -0.01999999983,
+      -0.02,
+      1.0810490176015133,
+    ] as const;
+    const eu = bsPrice(...a);
+    for (const method of ANALYTIC) expect(americanPrice(...a, method)).toBeGreaterThanOrEqual(eu);
   });
 
   it.each(ANALYTIC)(

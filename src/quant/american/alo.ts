@@ -42,8 +42,7 @@ import { exp } from '../normal.js';
 import type { OptionType } from '../types.js';
 import { cdfFromGauss, premium } from './aloPremium.js';
 import { nodeTau, type Scheme, scheme, toCoefficients } from './aloScheme.js';
-import { binomialPrice } from './binomial.js';
-import { americanLimitPrice } from './limits.js';
+import { americanLimitPrice, latticePrice } from './limits.js';
 import { qdPlusPutBoundary } from './qdPlus.js';
 
 /** Discretisation of the ALO method. */
@@ -514,7 +513,7 @@ export function aloPrice(
   let p = opts?.priceOrder ?? d.priceOrder;
   // drift against diffusion over the life: the boundary sharpens as it grows, so the resolution follows it
   const rho = (Math.max(Math.abs(r), Math.abs(q), Math.abs(r - q)) * Math.sqrt(T)) / vol;
-  if (rho > 1000) return binomialPrice(type, S, K, T, r, q, vol, 4000, 'bbsr');
+  if (rho > 1000) return latticePrice(type, S, K, T, r, q, vol, 4000);
   // put-equivalent q > r (a call's r, q swap under the symmetry): resolve the K-terms' switch-on (see above)
   if (opts?.nodes === undefined && opts?.fpOrder === undefined) {
     const res = type === 'put' ? switchResolution(q, r, vol, T) : switchResolution(r, q, vol, T);

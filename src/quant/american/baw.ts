@@ -27,8 +27,12 @@ function cdfFromGauss(d: number, g: number): number {
 /**
  * Critical price of the BAW call (w = 1) or put (w = −1): root of
  * g(x) = w(x − K) − v(x) − w(1 − e^{−qT}N(w·d₁(x)))·x/λ, v the European value, λ = q₂ or q₁,
- * by Halley's method (g' and g'' in closed form; Newton when |g·g''/2g'²| ≥ ½); x0 is the BAW seed. All N and n share one exponential:
- * K·e^{−rT}·n(d₂) = x·e^{−qT}·n(d₁).
+ * by Halley's method (g' and g'' in closed form; Newton when |g·g''/2g'²| ≥ ½) from the BAW seed x0, kept
+ * inside a bracket of the root: g > 0 > g(K) on (0, K) for the put (g(0⁺) = K(1 − e^{−rT}) > 0), and
+ * g(K) < 0 < g(∞) on (K, ∞) for the call; a step that leaves the bracket bisects it instead. (g need not be
+ * monotone: with q < 0 — a call with r < 0 under the put-call symmetry — e^{−qT} > 1 makes g rise on the deep
+ * in-the-money side, where unguarded Newton steps walked away from the root.) All N and n share one
+ * exponential: K·e^{−rT}·n(d₂) = x·e^{−qT}·n(d₁).
  */
 function criticalPrice(
   w: number,
@@ -44,6 +48,9 @@ function criticalPrice(
   const invL = 1 / lam;
   const carry = exp(b * T);
   let x = x0;
+  // bracket [lo, hi] of the root: g(lo) < 0 < g(hi) for the call, g(lo) > 0 > g(hi) for the put
+  let lo = w > 0 ? K : 0;
+  let hi = w > 0 ? Number.POSITIVE_INFINITY : K;
   for (let i = 0; i < MAX_ITER; i++) {
     const d1 = Math.log(x / K) / sT + 0.5 * sT + (b * T) / sT;
     const d2 = d1 - sT;
@@ -62,10 +69,15 @@ function criticalPrice(
     const newton = g / dg;
     const L = (newton * ddg) / (2 * dg);
     const step = L > -0.5 && L < 0.5 ? newton / (1 - L) : newton;
+    if (w > 0 ? g < 0 : g > 0) lo = x;
+    else hi = x;
+    // converged once the Halley/Newton step itself is small (it may then round onto or past the bracket's end,
+    // where x already is: that is not a reason to bisect)
+    const done = Math.abs(step) <= 1e-7 * x;
     let nx = x - step;
-    if (w > 0 ? !(nx > K) : !(nx > 0 && nx < K))
-      nx = w > 0 ? 0.5 * (x + K) : nx <= 0 ? 0.5 * x : 0.5 * (x + K);
-    const done = Math.abs(nx - x) <= 1e-7 * x;
+    // out of the bracket: bisect it, or (call, no upper end found yet) double the distance of lo from K
+    if (!done && !(nx > lo && nx < hi))
+      nx = hi < Number.POSITIVE_INFINITY ? 0.5 * (lo + hi) : lo + Math.max(lo - K, K * sT);
     x = nx;
     if (done) break;
   }
@@ -88,10 +100,12 @@ function baw(w: number, S: number, K: number, T: number, r: number, q: number, v
   let x0: number;
   if (w > 0) {
     x0 = K + (sInf - K) * (1 - exp((-(b * T + 2 * sT) * K) / (sInf - K)));
-    if (!(x0 > K)) x0 = K * (1 + sT);
+    if (!(x0 > K && x0 < Number.POSITIVE_INFINITY))
+      x0 = sInf > K && sInf < Number.POSITIVE_INFINITY ? 0.5 * (K + sInf) : K * (1 + sT);
   } else {
+    // e^h > 1 (drift b·T well above 2σ√T) would put the seed above K: start halfway between S∞ and K instead
     x0 = sInf + (K - sInf) * exp(((b * T - 2 * sT) * K) / (K - sInf));
-    if (!(x0 > 0 && x0 < K)) x0 = 0.5 * K;
+    if (!(x0 > 0 && x0 < K)) x0 = sInf > 0 && sInf < K ? 0.5 * (sInf + K) : 0.5 * K;
   }
   const xc = criticalPrice(w, x0, K, T, b, sT, dfR, dfQ, lam);
   if (w * (S - xc) >= 0) return w * (S - K);

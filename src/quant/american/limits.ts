@@ -9,8 +9,8 @@ import { americanZeroVolPrice } from './zeroVol.js';
  * NaN for NaN or negative S, K, T, vol; the intrinsic value at T = 0; the European price when early exercise
  * is never optimal (see `exerciseRegime`); the deterministic value at σ√T < 1e-12; S or K = 0 (immediate
  * exercise or worthless); and the double-boundary regime (q < r ≤ 0 for puts), priced on the CRR lattice
- * with Broadie-Detemple smoothing and Richardson extrapolation (801 steps) since the one-boundary methods
- * do not apply there.
+ * with Broadie-Detemple smoothing and Richardson extrapolation (801 steps, see `latticePrice`) since the
+ * one-boundary methods do not apply there.
  */
 export function americanLimitPrice(
   type: OptionType,
@@ -28,7 +28,29 @@ export function americanLimitPrice(
   if (regime === 'european') return Math.max(intrinsic, bsPrice(type, S, K, T, r, q, vol));
   // σ√T below 1e-12: the deterministic value, within ~0.4·max(S, K)·σ√T
   if (vol * Math.sqrt(T) < 1e-12) return Math.max(intrinsic, americanZeroVolPrice(type, S, K, T, r, q));
-  if (regime === 'double') return binomialPrice(type, S, K, T, r, q, vol, 801, 'bbsr');
+  if (regime === 'double') return latticePrice(type, S, K, T, r, q, vol, 801);
   if (S === 0 || K === 0) return intrinsic; // single regime: exercise at once (or worthless)
   return undefined;
+}
+
+/**
+ * The American price on the CRR lattice with Broadie-Detemple smoothing and Richardson extrapolation (`steps`
+ * steps), floored at the intrinsic and the European value (price units): the fallback of the analytic methods
+ * where they do not apply. The floor is a theorem (the holder may always wait, or exercise at once) that the
+ * lattice's discretisation error can break: ~1e-9·K below the European price where early exercise barely pays.
+ */
+export function latticePrice(
+  type: OptionType,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  steps: number,
+): number {
+  const intrinsic = type === 'call' ? (S > K ? S - K : 0) : K > S ? K - S : 0;
+  const floor = Math.max(intrinsic, bsPrice(type, S, K, T, r, q, vol));
+  const v = binomialPrice(type, S, K, T, r, q, vol, steps, 'bbsr');
+  return v > floor ? v : floor === floor ? floor : v;
 }
