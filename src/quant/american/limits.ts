@@ -52,5 +52,5 @@ export function latticePrice(
   const intrinsic = type === 'call' ? (S > K ? S - K : 0) : K > S ? K - S : 0;
   const floor = Math.max(intrinsic, bsPrice(type, S, K, T, r, q, vol));
   const v = binomialPrice(type, S, K, T, r, q, vol, steps, 'bbsr');
-  return v > floor ? v : floor === floor ? floor : v;
+  return v < floor ? floor : v; // a NaN from the lattice stays NaN
 }
