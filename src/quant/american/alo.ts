@@ -157,8 +157,17 @@ function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: num
   for (let j = 0; j < l; j++) {
     const o = STRIDE * (base + j);
     const ob = nn * (base + j);
-    let hu = 0;
-    for (let i = 1; i < nn; i++) hu += lag[ob + i] * h[i]; // H(u) (H_0 = 0)
+    // H(u) (H_0 = 0); two partial sums (measured: the unrolled dot products here and in the Jacobian made the
+    // default 9–18 % faster, most where n is large; results change by ~1e-16·K from reassociation)
+    let hu0 = 0;
+    let hu1 = 0;
+    let i = 1;
+    for (; i + 1 < nn; i += 2) {
+      hu0 += lag[ob + i] * h[i];
+      hu1 += lag[ob + i + 1] * h[i + 1];
+    }
+    if (i < nn) hu0 += lag[ob + i] * h[i];
+    const hu = hu0 + hu1;
     const w = Math.sqrt(hu > 0 ? hu : 0); // ln(X/B(u))
     const lr = lb - lnX + w; // ln(B(τ)/B(u))
     const s = pt[o];
@@ -243,10 +252,21 @@ function newtonSweep(
     const ad = AD;
     for (let j = 0; j < l; j++) an[j] = ad[j] * invD - an[j] * invN; // the weight of point j's lag row
     const row = (k - 1) * n - 1;
+    const l4 = l & ~3;
     for (let i = 1, o = (k - 1) * nn * l + l; i <= n; i++, o += l) {
-      let e = 0;
-      for (let j = 0; j < l; j++) e += an[j] * lagT[o + j];
-      jac[row + i] = -e * vs[i];
+      let e0 = 0; // four partial sums of Σ_j an[j]·lagT[o + j]
+      let e1 = 0;
+      let e2 = 0;
+      let e3 = 0;
+      let j = 0;
+      for (; j < l4; j += 4) {
+        e0 += an[j] * lagT[o + j];
+        e1 += an[j + 1] * lagT[o + j + 1];
+        e2 += an[j + 2] * lagT[o + j + 2];
+        e3 += an[j + 3] * lagT[o + j + 3];
+      }
+      for (; j < l; j++) e0 += an[j] * lagT[o + j];
+      jac[row + i] = -(e0 + e1 + (e2 + e3)) * vs[i];
     }
     // … and through B(τ_k) itself (∂d/∂v_k = −1/σ√t in every term)
     jac[row + k] +=
