@@ -4,6 +4,11 @@ import { binomialPrice } from './binomial.js';
 import { exerciseRegime } from './regime.js';
 import { americanZeroVolPrice } from './zeroVol.js';
 
+/** max(S − K, 0) for a call, max(K − S, 0) for a put, price units. */
+function intrinsicValue(type: OptionType, S: number, K: number): number {
+  return type === 'call' ? (S > K ? S - K : 0) : K > S ? K - S : 0;
+}
+
 /**
  * The American price where no early-exercise approximation is needed, price units, else `undefined`:
  * NaN for NaN or negative S, K, T, vol; the intrinsic value at T = 0; the European price when early exercise
@@ -22,7 +27,7 @@ export function americanLimitPrice(
   vol: number,
 ): number | undefined {
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0) || r !== r || q !== q) return Number.NaN;
-  const intrinsic = type === 'call' ? (S > K ? S - K : 0) : K > S ? K - S : 0;
+  const intrinsic = intrinsicValue(type, S, K);
   if (T === 0) return intrinsic;
   const regime = exerciseRegime(type, r, q);
   if (regime === 'european') return Math.max(intrinsic, bsPrice(type, S, K, T, r, q, vol));
@@ -49,7 +54,7 @@ export function latticePrice(
   vol: number,
   steps: number,
 ): number {
-  const intrinsic = type === 'call' ? (S > K ? S - K : 0) : K > S ? K - S : 0;
+  const intrinsic = intrinsicValue(type, S, K);
   const floor = Math.max(intrinsic, bsPrice(type, S, K, T, r, q, vol));
   const v = binomialPrice(type, S, K, T, r, q, vol, steps, 'bbsr');
   return v < floor ? floor : v; // a NaN from the lattice stays NaN
