@@ -183,6 +183,15 @@ describe('aloPrice', () => {
     expect(worst).toBeLessThan(1e-8);
   });
 
+  it('is within 1e-8 per K = 100 where q is just above r and σ√T small (price integral p = 96 below κ = 0.1)', () => {
+    // κ = 3.8e-3: the (44, 32) boundary is right, but p = 64 left 2.2e-8 in the price integral
+    const [S, K, T, r, q, vol] = [74, 100, 0.4, 0.0469, 0.0475, 0.23];
+    const ref = aloPrice('put', S, K, T, r, q, vol, CONVERGED);
+    expect(Math.abs(aloPrice('put', S, K, T, r, q, vol) - ref)).toBeLessThan(1e-8);
+    expect(Math.abs(aloPrice('call', K, S, T, q, r, vol) - ref)).toBeLessThan(1e-8); // the symmetric call
+    expect(Math.abs(aloPrice('put', S, K, T, r, q, vol, { priceOrder: 64 }) - ref)).toBeGreaterThan(1e-8);
+  });
+
   it('raises the resolution only for q > r > 0 with κ < 2, more the smaller κ', () => {
     expect(switchResolution(0.02, 0.05, 0.3, 1)).toBeUndefined(); // q < r
     expect(switchResolution(0.05, 0.05, 0.3, 1)).toBeUndefined();
@@ -193,9 +202,10 @@ describe('aloPrice', () => {
       // q/r = e^{√(2κ)·σ√T} at σ = 0.3, T = 1
       const res = switchResolution(0.03 * Math.exp(Math.sqrt(2 * kappa) * 0.3), 0.03, 0.3, 1);
       expect(res).toBeDefined();
-      const [n, l] = res ?? [0, 0];
+      const [n, l, p] = res ?? [0, 0, 0];
       expect(n).toBeGreaterThanOrEqual(Math.max(last, 20));
       expect(l).toBeGreaterThanOrEqual(16);
+      expect(p).toBe(kappa < 0.1 ? 96 : 64);
       last = n;
     }
   });
