@@ -31,7 +31,7 @@
  * p99 6e-10, max 5e-9 (≤ 3e-9 on the test grid). For q > r the boundary has a sharp transition where the
  * K-dependent terms e^{−ln²(q/r)/(2σ²τ)} switch on, at τ ~ ln²(q/r)/σ²; where that falls before (or just after)
  * expiry, κ = ln²(q/r)/(2σ²T) < 2, Chebyshev interpolation in √τ resolves it only slowly ((14, 12) left up to
- * 2.2e-6), so the default then takes (n, l, p) from `switchResolution`, (20, 20) up to (44, 32) as κ falls: ≤ 4.1e-9
+ * 2.2e-6), so the default then takes (n, l) from `switchResolution`, (20, 20) up to (44, 32) as κ falls: ≤ 4.1e-9
  * on 7,200 random such inputs, at 2–10× the cost of those prices. Maps of τ clustering the nodes at the switch
  * (√τ ∝ sinh) gained at most 3× in error, not enough to keep (14, 12) (measured) — see
  * test/quant/american/alo.test.ts.
@@ -60,8 +60,8 @@ export interface AloOptions {
 }
 
 /**
- * Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 64), sweeps stop once nodes move < 1e-8·K; n and l (and p
- * below κ = 0.1) are raised for put-equivalents with q > r and κ < 2 (see `switchResolution`).
+ * Default discretisation (n, l, m, p) = (14, 12, ≤ 20, 64), sweeps stop once nodes move < 1e-8·K; n and l are
+ * raised for put-equivalents with q > r and κ < 2 (see `switchResolution`).
  */
 export const ALO_DEFAULTS: Readonly<Required<AloOptions>> = {
   nodes: 14,
@@ -99,8 +99,14 @@ export const ALO_HIGH_PRECISION: Readonly<Required<AloOptions>> = {
 };
 
 const INV_SQRT_2PI = 0.3989422804014327;
-/** Newton's error after a step from fixed-point residual ρ (relative to K) is below this·ρ² (measured 240). */
-const NEWTON_CONSTANT = 300;
+/**
+ * Newton's error after a step from fixed-point residual ρ (relative to K) is taken to be below this·ρ². The median
+ * input's constant is ~60 and 300 covered 99 % of steps where σ√T ≥ 0.1, but for short-dated low-volatility puts
+ * (σ√T ≲ 0.05) the first node, τ₁ ≈ 2.5e-8·T, converges far more slowly (its d± sit ~4.6 scale units deep in
+ * the tail), and with 300 about 1 in 200 of those near the money stopped a sweep early, up to 1.6e-8 per K = 100
+ * off. 3000 (measured): none of 2,200 such inputs above 1e-8; the benchmark's rate drops ~3 %.
+ */
+const NEWTON_CONSTANT = 3000;
 /** Relative tolerance of the QD+ starting boundary (Newton corrects it; 1e-9 gave the same sweeps). */
 const QD_TOLERANCE = 1e-6;
 
@@ -491,34 +497,27 @@ function aloPut(
 }
 
 /**
- * The (n, l, p) the default discretisation needs to stay within 1e-8 per K = 100 for a put with q > r > 0 where
- * the K-terms switch on before or soon after expiry, κ = ln²(q/r)/(2σ²T) < 2; `undefined` elsewhere (n = 14,
- * l = 12, p = 64 suffice). Measured against the converged reference on 1,800 random such inputs per band (max
- * error): κ ∈ [1, 2) (20, 20) 2.1e-9; [0.3, 1) (28, 24) 2.1e-9; [0.1, 0.3) (36, 28) 3.2e-9; below 0.1 (44, 32)
- * 4.1e-9 — where (14, 12) left up to 2.2e-6. l must grow with n: with l well below n a few inputs were 1–2e-8 off
- * (e.g. (40, 28) and (48, 32) on an input that (36, 28) priced to 4e-10). Below κ = 0.1 the price integral takes
- * p = 96: with q just above r and σ√T small (q/r 1–1.05, T 0.02–0.62, σ 5–45 %, S/K e^{−0.4}–1) p = 64 left up to
- * 2.2e-8 (4 of 2,000 such inputs above 1e-8; ≤ 3.6e-9 with p = 96, which costs ~3 % more there).
+ * The (n, l) the default discretisation needs to stay within 1e-8 per K = 100 for a put with q > r > 0 where the
+ * K-terms switch on before or soon after expiry, κ = ln²(q/r)/(2σ²T) < 2; `undefined` elsewhere (n = 14, l = 12
+ * suffice). Measured against the converged reference on 1,800 random such inputs per band (max error):
+ * κ ∈ [1, 2) (20, 20) 2.1e-9; [0.3, 1) (28, 24) 2.1e-9; [0.1, 0.3) (36, 28) 3.2e-9; below 0.1 (44, 32) 4.1e-9 —
+ * where (14, 12) left up to 2.2e-6. l must grow with n: with l well below n a few inputs were 1–2e-8 off
+ * (e.g. (40, 28) and (48, 32) on an input that (36, 28) priced to 4e-10).
  */
-export function switchResolution(
-  q: number,
-  r: number,
-  vol: number,
-  T: number,
-): [number, number, number] | undefined {
+export function switchResolution(q: number, r: number, vol: number, T: number): [number, number] | undefined {
   if (!(q > r && r > 0)) return undefined;
   const l = Math.log(q / r);
   const kappa = (l * l) / (2 * vol * vol * T);
   if (!(kappa < 2)) return undefined;
-  return kappa >= 1 ? [20, 20, 64] : kappa >= 0.3 ? [28, 24, 64] : kappa >= 0.1 ? [36, 28, 64] : [44, 32, 96];
+  return kappa >= 1 ? [20, 20] : kappa >= 0.3 ? [28, 24] : kappa >= 0.1 ? [36, 28] : [44, 32];
 }
 
 /**
  * American option price by the Andersen-Lake-Offengenden (2016) fixed-point boundary method, price units.
  * S, K price units; T years; r, q continuous per year; vol per √year. `opts` overrides ALO_DEFAULTS field
  * by field (ALO_FAST, ALO_HIGH_PRECISION are presets; where q > r with κ < 2 the default n and l are raised
- * by `switchResolution` unless `opts` sets either, p unless `opts` sets it); exact limits at T = 0, vol = 0
- * and where early exercise never pays.
+ * by `switchResolution` unless `opts` sets either); exact limits at T = 0, vol = 0 and where early exercise
+ * never pays.
  */
 export function aloPrice(
   type: OptionType,
@@ -547,7 +546,6 @@ export function aloPrice(
     if (res !== undefined) {
       n = Math.max(n, res[0]);
       l = Math.max(l, res[1]);
-      if (opts?.priceOrder === undefined) p = Math.max(p, res[2]);
     }
   }
   if (rho > 4 || vol * Math.sqrt(T) > 3) {
