@@ -34,7 +34,10 @@
  * 2.2e-6), so the default then takes (n, l) from `switchResolution`, (20, 20) up to (44, 32) as κ falls: ≤ 4.1e-9
  * on 7,200 random such inputs, at 2–10× the cost of those prices. Maps of τ clustering the nodes at the switch
  * (√τ ∝ sinh) gained at most 3× in error, not enough to keep (14, 12) (measured) — see
- * test/quant/american/alo.test.ts.
+ * test/quant/american/alo.test.ts. Spots just above B(T) are the hardest: the price there depends on the boundary's
+ * last stretch and the premium integrand switches on over T − u ~ a²T (see aloPremium.ts). Adversarial boxes of
+ * such spots (2026-12-06; S = B(T)·e^{aσ√T}, a ≤ 1, 300–400 each) found up to 6.2e-8 before the fixes of that day
+ * (the ln y piece of the price integral, `nearBoundaryResolution`, the Newton constant); now ≤ 8.5e-9 in each.
  */
 import { bsPrice } from '../bsPrice.js';
 import { linearSolve } from '../linearSolve.js';
@@ -454,6 +457,7 @@ function aloPut(
   iterations: number,
   tolerance: number,
   priceOrder: number,
+  nearBoundary?: [number, number, number],
 ): number {
   const n = Math.max(2, Math.round(nodes));
   const l = Math.max(2, Math.round(fpOrder));
@@ -491,6 +495,23 @@ function aloPut(
   const lin = !quarter;
   const lnX = Math.log(q > r ? (K * r) / q : K);
   if (S <= bT) return K - S;
+  if (nearBoundary && Math.log(S / bT) < NEAR_BOUNDARY_A * vol * Math.sqrt(T)) {
+    const [nb, lb, pb] = nearBoundary;
+    if (n < nb || l < lb || p < pb)
+      return aloPut(
+        S,
+        K,
+        T,
+        r,
+        q,
+        vol,
+        Math.max(n, nb),
+        Math.max(l, lb),
+        iterations,
+        tolerance,
+        Math.max(p, pb),
+      );
+  }
   const prem = premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT, coef);
   const v = bsPrice('put', S, K, T, r, q, vol) + (prem > 0 ? prem : 0);
   return v > K - S ? v : K - S;
@@ -498,19 +519,37 @@ function aloPut(
 
 /**
  * The (n, l) the default discretisation needs to stay within 1e-8 per K = 100 for a put with q > r > 0 where the
- * K-terms switch on before or soon after expiry, κ = ln²(q/r)/(2σ²T) < 2; `undefined` elsewhere (n = 14, l = 12
- * suffice). Measured against the converged reference on 1,800 random such inputs per band (max error):
+ * K-terms switch on before or soon after expiry, κ = ln²(q/r)/(2σ²T) < 2 (`switchKappa`); `undefined` elsewhere
+ * (n = 14, l = 12 suffice; for spots near B(T) see `nearBoundaryResolution`). Measured against the converged
+ * reference on 1,800 random such inputs per band (max error):
  * κ ∈ [1, 2) (20, 20) 2.1e-9; [0.3, 1) (28, 24) 2.1e-9; [0.1, 0.3) (36, 28) 3.2e-9; below 0.1 (44, 32) 4.1e-9 —
  * where (14, 12) left up to 2.2e-6. l must grow with n: with l well below n a few inputs were 1–2e-8 off
  * (e.g. (40, 28) and (48, 32) on an input that (36, 28) priced to 4e-10).
  */
-export function switchResolution(q: number, r: number, vol: number, T: number): [number, number] | undefined {
-  if (!(q > r && r > 0)) return undefined;
-  const l = Math.log(q / r);
-  const kappa = (l * l) / (2 * vol * vol * T);
+export function switchResolution(kappa: number): [number, number] | undefined {
   if (!(kappa < 2)) return undefined;
   return kappa >= 1 ? [20, 20] : kappa >= 0.3 ? [28, 24] : kappa >= 0.1 ? [36, 28] : [44, 32];
 }
+
+/** κ = ln²(q/r)/(2σ²T) of a put with q > r > 0 (NaN otherwise): where the K-terms switch on, see above. */
+export function switchKappa(q: number, r: number, vol: number, T: number): number {
+  if (!(q > r && r > 0)) return Number.NaN;
+  const l = Math.log(q / r);
+  return (l * l) / (2 * vol * vol * T);
+}
+
+/**
+ * The (n, l, p) for spots within NEAR_BOUNDARY_A·σ√T of B(T) of a put with q > r > 0, by κ (`undefined`: the
+ * default suffices). There the price depends on the boundary's last stretch, and the κ bands of
+ * `switchResolution`, measured on random spots, left up to 4.2e-8 per K = 100 (15 % of such spots above 1e-8 where
+ * κ < 0.03, σ√T 0.5–1.6) and (14, 12) up to 3.3e-8 for κ ∈ [2, 4). The boundary is solved a second time, at
+ * this resolution, for those spots only. Measured max errors, 300 random such spots per band: see alo.test.ts.
+ */
+export function nearBoundaryResolution(kappa: number): [number, number, number] | undefined {
+  if (!(kappa < 4)) return undefined;
+  return kappa < 0.3 ? [64, 48, 256] : kappa < 1 ? [36, 28, 64] : [28, 24, 64];
+}
+const NEAR_BOUNDARY_A = 0.5;
 
 /**
  * American option price by the Andersen-Lake-Offengenden (2016) fixed-point boundary method, price units.
@@ -541,12 +580,15 @@ export function aloPrice(
   const rho = (Math.max(Math.abs(r), Math.abs(q), Math.abs(r - q)) * Math.sqrt(T)) / vol;
   if (rho > 1000) return latticePrice(type, S, K, T, r, q, vol, 4000);
   // put-equivalent q > r (a call's r, q swap under the symmetry): resolve the K-terms' switch-on (see above)
+  let near: [number, number, number] | undefined;
   if (opts?.nodes === undefined && opts?.fpOrder === undefined) {
-    const res = type === 'put' ? switchResolution(q, r, vol, T) : switchResolution(r, q, vol, T);
+    const kappa = type === 'put' ? switchKappa(q, r, vol, T) : switchKappa(r, q, vol, T);
+    const res = switchResolution(kappa);
     if (res !== undefined) {
       n = Math.max(n, res[0]);
       l = Math.max(l, res[1]);
     }
+    if (opts?.priceOrder === undefined) near = nearBoundaryResolution(kappa);
   }
   if (rho > 4 || vol * Math.sqrt(T) > 3) {
     const t = rho > 16 ? ALO_RESOLUTION_DRIFT : ALO_HIGH_PRECISION;
@@ -557,6 +599,6 @@ export function aloPrice(
     p = Math.max(p, t.priceOrder);
   }
   return type === 'put'
-    ? K * aloPut(S / K, 1, T, r, q, vol, n, l, m, tol, p)
-    : S * aloPut(K / S, 1, T, q, r, vol, n, l, m, tol, p);
+    ? K * aloPut(S / K, 1, T, r, q, vol, n, l, m, tol, p, near)
+    : S * aloPut(K / S, 1, T, q, r, vol, n, l, m, tol, p, near);
 }

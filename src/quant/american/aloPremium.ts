@@ -13,9 +13,13 @@ export function cdfFromGauss(d: number, g: number): number {
   return 0.5 + 0.5 * erf(u);
 }
 
-/** The premium integral is split at y_s = PREMIUM_SPLIT·a when a = |ln(S/B(T))|/σ√T < PREMIUM_A_MAX (see premium). */
+/**
+ * The premium integral is split when a = |ln(S/B(T))|/σ√T < PREMIUM_A_MAX (see premium): at y_s = PREMIUM_SPLIT·a
+ * and, when y_s < PREMIUM_Y_MID, again at y_m = PREMIUM_Y_MID.
+ */
 const PREMIUM_SPLIT = 4;
 const PREMIUM_A_MAX = 0.2;
+const PREMIUM_Y_MID = 0.5;
 /** Kim's integrand at u (time to maturity of the boundary point): lr = ln(S/B(u)), tm = T − u, s = σ√tm. */
 function kimIntegrand(lr: number, tm: number, s: number, S: number, K: number, r: number, q: number): number {
   const b = r - q;
@@ -37,10 +41,13 @@ function kimIntegrand(lr: number, tm: number, s: number, S: number, K: number, r
 /**
  * Kim's (1990) early-exercise premium
  *   ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du
- * with the boundary from the Chebyshev coefficients cf (of H, or of ln(X/B) itself when lin). When S is near the long end of the boundary, a = |ln(S/B(T))|/(σ√T) small, the
- * integrand switches on over T − u ~ a²T (Φ(−a/y), y = √((T − u)/T)), a scale Gauss-Legendre in θ resolves only
- * with many points; the integral is then split at y_s = PREMIUM_SPLIT·a: u ∈ [0, u_s] by p₁ points in θ with
- * u = u_s·sin⁴θ (sin²θ for q > r), and y ∈ [0, y_s] by p₂ points in y, where the switch is resolved at any a.
+ * with the boundary from the Chebyshev coefficients cf (of H, or of ln(X/B) itself when lin), by Gauss-Legendre
+ * in θ with u = T·sin⁴θ (sin²θ for q > r), analytic at both ends. When S is near the long end of the boundary,
+ * a = |ln(S/B(T))|/(σ√T) small, the integrand holds Φ(∓a/y)-like terms, y = √((T − u)/T): a switch over y ~ a and
+ * a tail ∝ a/y beyond it, which the θ rule resolves only with many points (its error stayed at ~6e-8 per K = 100
+ * as a → 0 with 64 points, measured). The integral is then split into u ∈ [0, u_m] in θ (u = u_m·sin^e θ,
+ * y_m = max(y_s, PREMIUM_Y_MID)), y ∈ [y_s, y_m] by Gauss-Legendre in ln y (a/y = a·e^{−ln y} is entire there),
+ * and y ∈ [0, y_s] in y, y_s = PREMIUM_SPLIT·a, where the switch is resolved at any a.
  */
 export function premium(
   S: number,
@@ -62,21 +69,37 @@ export function premium(
   const sVol = vol * sqT;
   const a = Math.abs(Math.log(S / bT)) / sVol;
   const yS = a < PREMIUM_A_MAX ? PREMIUM_SPLIT * a : 0;
-  // piece 1: u = u_s·sin^e θ, w = (u/T)^{1/e} = w_s·sin θ
-  const uS = yS > 0 ? T * (1 - yS * yS) : T;
-  const ws = quarter ? Math.sqrt(Math.sqrt(uS / T)) : Math.sqrt(uS / T);
-  const { ps, pc, pw } = yS > 0 ? sch.split1 : sch;
+  const yM = yS > 0 && yS < PREMIUM_Y_MID ? PREMIUM_Y_MID : yS;
+  // piece 1: u = u_m·sin^e θ, w = (u/T)^{1/e} = w_m·sin θ
+  const uM = yM > 0 ? T * (1 - yM * yM) : T;
+  const wm = quarter ? Math.sqrt(Math.sqrt(uM / T)) : Math.sqrt(uM / T);
+  const { ps, pc, pw } = sch;
   const p1 = ps.length;
   let prem = 0;
   for (let j = 0; j < p1; j++) {
     const sn = ps[j];
     const s2 = sn * sn;
-    const u = quarter ? uS * s2 * s2 : uS * s2;
+    const u = quarter ? uM * s2 * s2 : uM * s2;
     const tm = T - u;
-    const hu = clenshaw(cf, n, 2 * ws * sn - 1);
+    const hu = clenshaw(cf, n, 2 * wm * sn - 1);
     const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0)); // ln(S/B(u))
     const f = kimIntegrand(lr, tm, vol * Math.sqrt(tm), S, K, r, q);
-    prem += pw[j] * (quarter ? 4 * uS * s2 * sn : 2 * uS * sn) * pc[j] * f;
+    prem += pw[j] * (quarter ? 4 * uM * s2 * sn : 2 * uM * sn) * pc[j] * f;
+  }
+  if (yM > yS) {
+    // middle piece: y = e^t, t ∈ [ln y_s, ln y_m], u = T(1 − y²), du = 2T·y²·dt
+    const { nodes, weights } = sch.splitLog;
+    const t0 = Math.log(yS);
+    const h = 0.5 * (Math.log(yM) - t0);
+    for (let j = 0; j < nodes.length; j++) {
+      const y = Math.exp(t0 + h * (nodes[j] + 1));
+      const om = 1 - y * y;
+      const w = quarter ? Math.sqrt(Math.sqrt(om)) : Math.sqrt(om);
+      const hu = clenshaw(cf, n, 2 * w - 1);
+      const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0));
+      const f = kimIntegrand(lr, T * y * y, sVol * y, S, K, r, q);
+      prem += h * weights[j] * 2 * T * y * y * f;
+    }
   }
   if (yS > 0) {
     // piece 2: y ∈ [0, y_s], u = T(1 − y²), du = 2Ty dy

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALO_FAST, ALO_HIGH_PRECISION, aloPrice, switchResolution } from '../../../src/quant/american/alo.js';
+import {
+  ALO_FAST,
+  ALO_HIGH_PRECISION,
+  aloPrice,
+  nearBoundaryResolution,
+  switchKappa,
+  switchResolution,
+} from '../../../src/quant/american/alo.js';
 import { binomialPrice } from '../../../src/quant/american/binomial.js';
 import { bsPrice } from '../../../src/quant/bsPrice.js';
 import type { OptionType } from '../../../src/quant/types.js';
@@ -215,15 +222,62 @@ describe('aloPrice', () => {
     }
   });
 
+  it('is within 1e-8 per K = 100 as the spot approaches B(T) at high σ√T (the ln y piece of the price integral)', () => {
+    // a = ln(S/B(T))/σ√T → 0: the θ rule alone stayed ~6e-8 off at any small a (a tail ∝ a/y, y = √((T − u)/T))
+    const [T, r, q, vol] = [1.4, 0.038, 0.021, 1.13];
+    let lo = 1;
+    let hi = 100;
+    for (let i = 0; i < 60; i++) {
+      const m = 0.5 * (lo + hi);
+      if (aloPrice('put', m, 100, T, r, q, vol) > 100 - m + 1e-13) hi = m;
+      else lo = m;
+    }
+    expect(hi).toBeGreaterThan(5);
+    expect(hi).toBeLessThan(30); // B(T): deep in the money
+    for (const a of [1e-6, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.15, 0.19, 0.3]) {
+      const S = hi * Math.exp(a * vol * Math.sqrt(T));
+      const ref = aloPrice('put', S, 100, T, r, q, vol, CONVERGED);
+      expect(Math.abs(aloPrice('put', S, 100, T, r, q, vol) - ref)).toBeLessThan(1e-8);
+    }
+  });
+
+  it('is within 1e-8 per K = 100 for spots near B(T) when q > r (nearBoundaryResolution)', () => {
+    // κ = 0.009 and κ = 2.2: the κ bands, measured on random spots, left 3.0e-8 and 1.9e-8 here
+    for (const [S, T, r, q, vol] of [
+      [19.78, 1.68, 0.036, 0.0415, 0.77],
+      [21.38, 0.6, 0.0138, 0.0468, 0.76],
+    ]) {
+      const ref = aloPrice('put', S, 100, T, r, q, vol, CONVERGED);
+      expect(ref - (100 - S)).toBeLessThan(0.03); // just above the boundary
+      expect(Math.abs(aloPrice('put', S, 100, T, r, q, vol) - ref)).toBeLessThan(1e-8);
+      expect(Math.abs(aloPrice('call', 100, S, T, q, r, vol) - ref)).toBeLessThan(1e-8);
+    }
+  });
+
+  it('raises the near-boundary resolution for q > r below κ = 4, more the smaller κ', () => {
+    expect(nearBoundaryResolution(4)).toBeUndefined();
+    expect(nearBoundaryResolution(Number.NaN)).toBeUndefined(); // q ≤ r
+    let last = [0, 0, 0];
+    for (const kappa of [3.9, 1.5, 0.5, 0.2, 1e-3]) {
+      const res = nearBoundaryResolution(kappa) ?? [0, 0, 0];
+      const band = switchResolution(kappa) ?? [14, 12];
+      expect(res[0]).toBeGreaterThan(band[0]); // finer than the κ band it refines
+      for (let i = 0; i < 3; i++) expect(res[i]).toBeGreaterThanOrEqual(last[i]);
+      last = res;
+    }
+  });
+
   it('raises the resolution only for q > r > 0 with κ < 2, more the smaller κ', () => {
-    expect(switchResolution(0.02, 0.05, 0.3, 1)).toBeUndefined(); // q < r
-    expect(switchResolution(0.05, 0.05, 0.3, 1)).toBeUndefined();
-    expect(switchResolution(0.05, 0, 0.3, 1)).toBeUndefined(); // r = 0: not this regime
-    expect(switchResolution(0.05, 0.01, 0.1, 1)).toBeUndefined(); // κ = 64.8
+    expect(switchResolution(switchKappa(0.02, 0.05, 0.3, 1))).toBeUndefined(); // q < r
+    expect(switchResolution(switchKappa(0.05, 0.05, 0.3, 1))).toBeUndefined();
+    expect(switchResolution(switchKappa(0.05, 0, 0.3, 1))).toBeUndefined(); // r = 0: not this regime
+    expect(switchResolution(switchKappa(0.05, 0.01, 0.1, 1))).toBeUndefined(); // κ = 64.8
     let last = 0;
     for (const kappa of [1.99, 1.5, 0.9, 0.5, 0.2, 0.05, 1e-4]) {
       // q/r = e^{√(2κ)·σ√T} at σ = 0.3, T = 1
-      const res = switchResolution(0.03 * Math.exp(Math.sqrt(2 * kappa) * 0.3), 0.03, 0.3, 1);
+      const k = switchKappa(0.03 * Math.exp(Math.sqrt(2 * kappa) * 0.3), 0.03, 0.3, 1);
+      expect(k).toBeCloseTo(kappa, 12);
+      const res = switchResolution(k);
       expect(res).toBeDefined();
       const [n, l] = res ?? [0, 0];
       expect(n).toBeGreaterThanOrEqual(Math.max(last, 20));
