@@ -6,7 +6,14 @@
  */
 
 // American options: Barone-Adesi-Whaley (1987), Bjerksund-Stensland (2002), Andersen-Lake-Offengenden (2016), CRR lattice.
-export { ALO_DEFAULTS, ALO_FAST, ALO_HIGH_PRECISION, type AloOptions, aloPrice } from './american/alo.js';
+export {
+  ALO_DEFAULTS,
+  ALO_FAST,
+  ALO_HIGH_PRECISION,
+  type AloOptions,
+  aloDiscretisation,
+  aloPrice,
+} from './american/alo.js';
 export { bawPrice } from './american/baw.js';
 export { BINOMIAL_DEFAULT_STEPS, type BinomialSmoothing, binomialPrice } from './american/binomial.js';
 export { bivariateNormalCdf } from './american/bivariateNormal.js';

@@ -512,6 +512,9 @@ function aloPut(
         Math.max(p, pb),
       );
   }
+  USED.nodes = n;
+  USED.fpOrder = l;
+  USED.priceOrder = p;
   const prem = premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT, coef);
   const v = bsPrice('put', S, K, T, r, q, vol) + (prem > 0 ? prem : 0);
   return v > K - S ? v : K - S;
@@ -550,6 +553,34 @@ export function nearBoundaryResolution(kappa: number): [number, number, number] 
   return kappa < 0.3 ? [64, 48, 256] : kappa < 1 ? [36, 28, 64] : [28, 24, 64];
 }
 const NEAR_BOUNDARY_A = 0.5;
+
+/** The discretisation of the last aloPrice call (after the κ, drift and near-boundary rules). */
+const USED: Required<AloOptions> = { ...ALO_DEFAULTS };
+
+/**
+ * The discretisation `aloPrice(type, S, K, T, r, q, vol, opts)` uses at these inputs, all fields set: passed as
+ * `opts` to prices at nearby inputs it keeps their discretisation the same (no κ-band or near-boundary switch
+ * between them), so that finite differences see one smooth function (see americanGreeks.ts). Prices once.
+ */
+export function aloDiscretisation(
+  type: OptionType,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  opts?: AloOptions,
+): Required<AloOptions> {
+  const d = ALO_DEFAULTS;
+  USED.nodes = opts?.nodes ?? d.nodes;
+  USED.fpOrder = opts?.fpOrder ?? d.fpOrder;
+  USED.priceOrder = opts?.priceOrder ?? d.priceOrder;
+  USED.iterations = opts?.iterations ?? d.iterations;
+  USED.tolerance = opts?.tolerance ?? d.tolerance;
+  aloPrice(type, S, K, T, r, q, vol, opts);
+  return { ...USED };
+}
 
 /**
  * American option price by the Andersen-Lake-Offengenden (2016) fixed-point boundary method, price units.
@@ -598,6 +629,11 @@ export function aloPrice(
     tol = Math.min(tol, t.tolerance);
     p = Math.max(p, t.priceOrder);
   }
+  USED.nodes = n;
+  USED.fpOrder = l;
+  USED.priceOrder = p;
+  USED.iterations = m;
+  USED.tolerance = tol;
   return type === 'put'
     ? K * aloPut(S / K, 1, T, r, q, vol, n, l, m, tol, p, near)
     : S * aloPut(K / S, 1, T, q, r, vol, n, l, m, tol, p, near);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ALO_FAST,
   ALO_HIGH_PRECISION,
+  aloDiscretisation,
   aloPrice,
   nearBoundaryResolution,
   switchKappa,
@@ -252,6 +253,27 @@ describe('aloPrice', () => {
       expect(Math.abs(aloPrice('put', S, 100, T, r, q, vol) - ref)).toBeLessThan(1e-8);
       expect(Math.abs(aloPrice('call', 100, S, T, q, r, vol) - ref)).toBeLessThan(1e-8);
     }
+  });
+
+  it('reports the discretisation it used: priced with it, every input gives the same number', () => {
+    const cases: [OptionType, number, number, number, number, number, number][] = [
+      ['put', 95, 100, 0.7, 0.05, 0.02, 0.3], // q ≤ r: the defaults
+      ['put', 100, 100, 1, 0.01, 0.05, 0.2], // κ = 32: still the defaults
+      ['put', 100, 100, 1, 0.03, 0.035, 0.4], // κ = 0.07: a κ band
+      ['put', 19.78, 100, 1.68, 0.036, 0.0415, 0.77], // near B(T): the near-boundary resolution
+      ['call', 100, 19.78, 1.68, 0.0415, 0.036, 0.77], // … by the symmetry
+      ['put', 100, 100, 2, 0.06, 0.01, 0.01], // drift-dominated: the high-precision floor
+      ['put', 40, 100, 0.5, 0.05, 0, 0.2], // exercise region
+    ];
+    const seen = new Set<number>();
+    for (const [type, S, K, T, r, q, vol] of cases) {
+      const d = aloDiscretisation(type, S, K, T, r, q, vol);
+      seen.add(d.nodes);
+      aloPrice('call', 80, 90, 1.3, 0.03, 0.04, 0.5); // another boundary in between
+      expect(aloPrice(type, S, K, T, r, q, vol, d)).toBe(aloPrice(type, S, K, T, r, q, vol));
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(4); // the cases do reach different rules
+    expect(aloDiscretisation('put', 95, 100, 0.7, 0.05, 0.02, 0.3, { nodes: 10 }).nodes).toBe(10);
   });
 
   it('raises the near-boundary resolution for q > r below κ = 4, more the smaller κ', () => {
