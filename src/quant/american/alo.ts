@@ -586,8 +586,9 @@ export function aloDiscretisation(
  * American option price by the Andersen-Lake-Offengenden (2016) fixed-point boundary method, price units.
  * S, K price units; T years; r, q continuous per year; vol per √year. `opts` overrides ALO_DEFAULTS field
  * by field (ALO_FAST, ALO_HIGH_PRECISION are presets; where q > r with κ < 2 the default n and l are raised
- * by `switchResolution` unless `opts` sets either); exact limits at T = 0, vol = 0 and where early exercise
- * never pays.
+ * by `switchResolution`, and for spots near B(T) with κ < 4 n, l and p by `nearBoundaryResolution`, unless
+ * `opts` sets n or l, or, for the latter, p; `aloDiscretisation` returns what was used); exact limits at T = 0,
+ * vol = 0 and where early exercise never pays.
  */
 export function aloPrice(
   type: OptionType,
