@@ -554,6 +554,15 @@ export function nearBoundaryResolution(kappa: number): [number, number, number] 
 }
 const NEAR_BOUNDARY_A = 0.5;
 
+/** The fields of opts that are set (an explicit `undefined` does not override a default). */
+function definedFields(opts: AloOptions | undefined): AloOptions {
+  const out: AloOptions = {};
+  if (opts)
+    for (const [k, v] of Object.entries(opts) as [keyof AloOptions, number | undefined][])
+      if (v !== undefined) out[k] = v;
+  return out;
+}
+
 /** The discretisation of the last aloPrice call (after the κ, drift and near-boundary rules). */
 const USED: Required<AloOptions> = { ...ALO_DEFAULTS };
 
@@ -572,12 +581,7 @@ export function aloDiscretisation(
   vol: number,
   opts?: AloOptions,
 ): Required<AloOptions> {
-  const d = ALO_DEFAULTS;
-  USED.nodes = opts?.nodes ?? d.nodes;
-  USED.fpOrder = opts?.fpOrder ?? d.fpOrder;
-  USED.priceOrder = opts?.priceOrder ?? d.priceOrder;
-  USED.iterations = opts?.iterations ?? d.iterations;
-  USED.tolerance = opts?.tolerance ?? d.tolerance;
+  Object.assign(USED, ALO_DEFAULTS, definedFields(opts));
   aloPrice(type, S, K, T, r, q, vol, opts);
   return { ...USED };
 }

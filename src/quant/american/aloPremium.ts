@@ -38,6 +38,28 @@ function kimIntegrand(lr: number, tm: number, s: number, S: number, K: number, r
   return erm * (r * K * cm - q * S * ebt * cp);
 }
 
+/** Kim's integrand at u = T(1 − y²), y = √((T − u)/T) (lsx = ln(S/X), sVol = σ√T; the boundary from cf). */
+function atY(
+  y: number,
+  lsx: number,
+  T: number,
+  sVol: number,
+  S: number,
+  K: number,
+  r: number,
+  q: number,
+  n: number,
+  quarter: boolean,
+  lin: boolean,
+  cf: Float64Array,
+): number {
+  const om = 1 - y * y;
+  const w = quarter ? Math.sqrt(Math.sqrt(om)) : Math.sqrt(om);
+  const hu = clenshaw(cf, n, 2 * w - 1);
+  const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0)); // ln(S/B(u))
+  return kimIntegrand(lr, T * y * y, sVol * y, S, K, r, q);
+}
+
 /**
  * Kim's (1990) early-exercise premium
  *   ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du
@@ -93,12 +115,7 @@ export function premium(
     const h = 0.5 * (Math.log(yM) - t0);
     for (let j = 0; j < nodes.length; j++) {
       const y = Math.exp(t0 + h * (nodes[j] + 1));
-      const om = 1 - y * y;
-      const w = quarter ? Math.sqrt(Math.sqrt(om)) : Math.sqrt(om);
-      const hu = clenshaw(cf, n, 2 * w - 1);
-      const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0));
-      const f = kimIntegrand(lr, T * y * y, sVol * y, S, K, r, q);
-      prem += h * weights[j] * 2 * T * y * y * f;
+      prem += h * weights[j] * 2 * T * y * y * atY(y, lsx, T, sVol, S, K, r, q, n, quarter, lin, cf);
     }
   }
   if (yS > 0) {
@@ -106,12 +123,7 @@ export function premium(
     const { nodes, weights } = sch.split2;
     for (let j = 0; j < nodes.length; j++) {
       const y = 0.5 * yS * (nodes[j] + 1);
-      const om = 1 - y * y;
-      const w = quarter ? Math.sqrt(Math.sqrt(om)) : Math.sqrt(om);
-      const hu = clenshaw(cf, n, 2 * w - 1);
-      const lr = lsx + (lin ? hu : Math.sqrt(hu > 0 ? hu : 0));
-      const f = kimIntegrand(lr, T * y * y, sVol * y, S, K, r, q);
-      prem += 0.5 * yS * weights[j] * 2 * T * y * f;
+      prem += 0.5 * yS * weights[j] * 2 * T * y * atY(y, lsx, T, sVol, S, K, r, q, n, quarter, lin, cf);
     }
   }
   return prem;
