@@ -554,12 +554,13 @@ export function nearBoundaryResolution(kappa: number): [number, number, number] 
 }
 const NEAR_BOUNDARY_A = 0.5;
 
-/** The fields of opts that are set (an explicit `undefined` does not override a default). */
-function definedFields(opts: AloOptions | undefined): AloOptions {
-  const out: AloOptions = {};
-  if (opts)
-    for (const [k, v] of Object.entries(opts) as [keyof AloOptions, number | undefined][])
-      if (v !== undefined) out[k] = v;
+/** ALO_DEFAULTS with the discretisation fields opts sets (an explicit `undefined` does not override). */
+function withDefaults(opts: AloOptions | undefined): Required<AloOptions> {
+  const out = { ...ALO_DEFAULTS };
+  for (const k of Object.keys(out) as (keyof AloOptions)[]) {
+    const v = opts?.[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }
 
@@ -581,7 +582,7 @@ export function aloDiscretisation(
   vol: number,
   opts?: AloOptions,
 ): Required<AloOptions> {
-  Object.assign(USED, ALO_DEFAULTS, definedFields(opts));
+  Object.assign(USED, withDefaults(opts));
   aloPrice(type, S, K, T, r, q, vol, opts);
   return { ...USED };
 }
@@ -606,12 +607,7 @@ export function aloPrice(
 ): number {
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);
   if (lim !== undefined) return lim;
-  const d = ALO_DEFAULTS;
-  let n = opts?.nodes ?? d.nodes;
-  let l = opts?.fpOrder ?? d.fpOrder;
-  let m = opts?.iterations ?? d.iterations;
-  let tol = opts?.tolerance ?? d.tolerance;
-  let p = opts?.priceOrder ?? d.priceOrder;
+  let { nodes: n, fpOrder: l, iterations: m, tolerance: tol, priceOrder: p } = withDefaults(opts);
   // drift against diffusion over the life: the boundary sharpens as it grows, so the resolution follows it
   const rho = (Math.max(Math.abs(r), Math.abs(q), Math.abs(r - q)) * Math.sqrt(T)) / vol;
   if (rho > 1000) return latticePrice(type, S, K, T, r, q, vol, 4000);
