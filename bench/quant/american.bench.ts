@@ -74,7 +74,7 @@ export default function run(): void {
     measure('European bsPrice (reference)', 20_000, loop(x, 20_000, bsPrice)),
     measure('American BAW (Barone-Adesi-Whaley 1987)', 20_000, loop(x, 20_000, bawPrice)),
     measure('American Bjerksund-Stensland 2002', 20_000, loop(x, 20_000, bjerksundStensland2002Price)),
-    measure('ALO default (14,12,≤20,64; finer q>r κ<2)', 1_000, loop(x, 1_000, aloPrice)),
+    measure('ALO default (14,12,≤20,64; q>r κ<1 in two pieces)', 1_000, loop(x, 1_000, aloPrice)),
     measure(
       'American ALO fast (8,8,≤4,16)',
       2_000,

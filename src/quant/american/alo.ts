@@ -34,15 +34,18 @@
  * 2.2e-6), so the default then takes (n, l) from `switchResolution`, (20, 20) up to (44, 32) as κ falls: ≤ 4.1e-9
  * on 7,200 random such inputs, at 2–10× the cost of those prices. Maps of τ clustering the nodes at the switch
  * (√τ ∝ sinh) gained at most 3× in error, not enough to keep (14, 12) (measured) — see
- * test/quant/american/alo.test.ts. Spots just above B(T) are the hardest: the price there depends on the boundary's
+ * test/quant/american/alo.test.ts. Since then (2026-12-06) the default solves κ ∈ [1e-4, 1) in two causal pieces
+ * instead (`SPLIT_KAPPA_MIN`, aloBoundary.ts): [0, τ_s] with (14, 12), then [τ_s, T] with 16–24 nodes in ln τ, where
+ * the boundary is nearly a low-degree polynomial — ~10× more accurate than the bands and 1.6× faster on the
+ * benchmark overall. Spots just above B(T) are the hardest: the price there depends on the boundary's
  * last stretch and the premium integrand switches on over T − u ~ a²T (see aloPremium.ts). Adversarial boxes of
  * such spots (2026-12-06; S = B(T)·e^{aσ√T}, a ≤ 1, 300–400 each) found up to 6.2e-8 before the fixes of that day
  * (the ln y piece of the price integral, `nearBoundaryResolution`, the Newton constant); now ≤ 8.5e-9 in each.
  */
 import { bsPrice } from '../bsPrice.js';
 import type { OptionType } from '../types.js';
-import { boundaryCoefficients, solveBoundary } from './aloBoundary.js';
-import { premium } from './aloPremium.js';
+import { boundaryCoefficients, solveBoundary, solveBoundarySplit, splitBoundary } from './aloBoundary.js';
+import { premium, premiumSplit } from './aloPremium.js';
 import { type Scheme, scheme } from './aloScheme.js';
 import { americanLimitPrice, latticePrice } from './limits.js';
 
@@ -58,6 +61,11 @@ export interface AloOptions {
   tolerance?: number;
   /** Gauss-Legendre order p of the final price integral. */
   priceOrder?: number;
+  /**
+   * Solve the boundary of a put-equivalent with q > r in two pieces (see SPLIT_KAPPA): `nodes`, `fpOrder` are
+   * then the second piece's. Default: where κ ∈ [SPLIT_KAPPA_MIN, SPLIT_KAPPA_MAX) unless nodes or fpOrder is set.
+   */
+  split?: boolean;
 }
 
 /**
@@ -70,6 +78,7 @@ export const ALO_DEFAULTS: Readonly<Required<AloOptions>> = {
   iterations: 20,
   tolerance: 1e-8,
   priceOrder: 64,
+  split: false,
 };
 
 /** Faster, coarser discretisation: ≤ 1e-4 per K = 100 on realistic inputs (median ~3e-7). */
@@ -79,6 +88,7 @@ export const ALO_FAST: Readonly<Required<AloOptions>> = {
   iterations: 4,
   tolerance: 1e-10,
   priceOrder: 16,
+  split: false,
 };
 
 /** Resolution used when drift dominates diffusion (max(|r|, |q|, |r − q|)·√T/σ > 16). */
@@ -88,6 +98,7 @@ const ALO_RESOLUTION_DRIFT: Readonly<Required<AloOptions>> = {
   iterations: 30,
   tolerance: 1e-14,
   priceOrder: 192,
+  split: false,
 };
 
 /** High-precision discretisation for reference values: ≤ 1e-10 (q ≤ r) / ≤ 2e-8 (q > r) per K = 100. */
@@ -97,6 +108,7 @@ export const ALO_HIGH_PRECISION: Readonly<Required<AloOptions>> = {
   iterations: 20,
   tolerance: 1e-14,
   priceOrder: 96,
+  split: false,
 };
 
 /**
@@ -115,6 +127,7 @@ const LAST = {
   iterations: 0,
   tolerance: 0,
   sch: null as Scheme | null,
+  split: false,
   bT: 0,
 };
 
@@ -132,6 +145,7 @@ function aloPut(
   tolerance: number,
   priceOrder: number,
   nearBoundary?: [number, number, number],
+  split = false,
 ): number {
   const n = Math.max(2, Math.round(nodes));
   const l = Math.max(2, Math.round(fpOrder));
@@ -142,6 +156,7 @@ function aloPut(
   if (
     last.valid &&
     last.sch === sch &&
+    last.split === split &&
     last.K === K &&
     last.T === T &&
     last.r === r &&
@@ -153,7 +168,10 @@ function aloPut(
     bT = last.bT;
   else {
     last.valid = false;
-    bT = solveBoundary(K, T, r, q, vol, n, l, iterations, tolerance, sch);
+    bT = split
+      ? solveBoundarySplit(K, T, r, q, vol, splitTau(r, q, vol), iterations, tolerance, SPLIT_FIRST(p), sch)
+      : solveBoundary(K, T, r, q, vol, n, l, iterations, tolerance, sch);
+    last.split = split;
     last.K = K;
     last.T = T;
     last.r = r;
@@ -184,12 +202,17 @@ function aloPut(
         iterations,
         tolerance,
         Math.max(p, pb),
+        undefined,
+        split,
       );
   }
   USED.nodes = n;
   USED.fpOrder = l;
   USED.priceOrder = p;
-  const prem = premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT, boundaryCoefficients());
+  USED.split = split;
+  const prem = split
+    ? premiumSplit(S, K, T, r, q, vol, lnX, splitTau(r, q, vol), splitBoundary, sch, bT)
+    : premium(S, K, T, r, q, vol, n, lnX, quarter, lin, sch, bT, boundaryCoefficients());
   const v = bsPrice('put', S, K, T, r, q, vol) + (prem > 0 ? prem : 0);
   return v > K - S ? v : K - S;
 }
@@ -197,7 +220,8 @@ function aloPut(
 /**
  * The (n, l) the default discretisation needs to stay within 1e-8 per K = 100 for a put with q > r > 0 where the
  * K-terms switch on before or soon after expiry, κ = ln²(q/r)/(2σ²T) < 2 (`switchKappa`); `undefined` elsewhere
- * (n = 14, l = 12 suffice; for spots near B(T) see `nearBoundaryResolution`). Measured against the converged
+ * (n = 14, l = 12 suffice; for spots near B(T) see `nearBoundaryResolution`). Used where the split solve is not
+ * (κ < 1e-4, κ ∈ [1, 2), `split: false` or an explicit n or l). Measured against the converged
  * reference on 1,800 random such inputs per band (max error):
  * κ ∈ [1, 2) (20, 20) 2.1e-9; [0.3, 1) (28, 24) 2.1e-9; [0.1, 0.3) (36, 28) 3.2e-9; below 0.1 (44, 32) 4.1e-9 —
  * where (14, 12) left up to 2.2e-6. l must grow with n: with l well below n a few inputs were 1–2e-8 off
@@ -216,6 +240,33 @@ export function switchKappa(q: number, r: number, vol: number, T: number): numbe
 }
 
 /**
+ * Put-equivalents with q > r and κ ∈ [SPLIT_KAPPA_MIN, SPLIT_KAPPA_MAX) solve their boundary in two causal pieces
+ * (see solveBoundarySplit): [0, τ_s], τ_s = ln²(q/r)/(2·SPLIT_KAPPA_FIRST·σ²) (so κ of that piece is
+ * SPLIT_KAPPA_FIRST and (14, 12) resolves it), then [τ_s, T] in ln τ with n_B = clamp(16, ⌈1.6·ln(T/τ_s)⌉, 24)
+ * nodes and l_B = 16 points (24 near B(T)). Measured against n = l = 96, p = 384 (300 random spots per band, 200
+ * near B(T)): max 3.5e-10 (κ ∈ [0.01, 0.1)), 2.8e-10 ([0.1, 0.3)), 3.7e-10 ([0.3, 1)), 9.7e-10 ([0, 0.01) with
+ * n_B by the rule), near B(T) 4.4e-9 (κ < 0.01) — where the one-piece κ bands reached 3.5e-9 (4.7e-9 near B(T)
+ * with `nearBoundaryResolution`), at 0.35–0.55 of their time below κ = 0.3 (0.2 near B(T)) and about the same
+ * above. With SPLIT_KAPPA_FIRST = 2 the first piece left 1.1e-8; below κ ~ 1e-4 ln(T/τ_s) needs n_B > 24.
+ */
+const SPLIT_KAPPA_MIN = 1e-4;
+const SPLIT_KAPPA_MAX = 1;
+const SPLIT_KAPPA_FIRST = 4;
+const SPLIT_FIRST = (p: number): Scheme => scheme(14, 12, p);
+
+/** τ_s of the split solve, years. */
+function splitTau(r: number, q: number, vol: number): number {
+  const l = Math.log(q / r);
+  return (l * l) / (2 * SPLIT_KAPPA_FIRST * vol * vol);
+}
+
+/** n_B of the split solve's second piece for κ (see SPLIT_KAPPA_MIN). */
+function splitNodes(kappa: number): number {
+  const range = Math.log(SPLIT_KAPPA_FIRST / kappa); // ln(T/τ_s)
+  return Math.min(24, Math.max(16, Math.ceil(1.6 * range)));
+}
+
+/**
  * The (n, l, p) for spots within NEAR_BOUNDARY_A·σ√T of B(T) of a put with q > r > 0, by κ (`undefined`: the
  * default suffices). There the price depends on the boundary's last stretch, and the κ bands of
  * `switchResolution`, measured on random spots, left up to 4.2e-8 per K = 100 (15 % of such spots above 1e-8 where
@@ -226,14 +277,14 @@ export function nearBoundaryResolution(kappa: number): [number, number, number] 
   if (!(kappa < 4)) return undefined;
   return kappa < 0.3 ? [64, 48, 256] : kappa < 1 ? [36, 28, 64] : [28, 24, 64];
 }
-const NEAR_BOUNDARY_A = 0.5;
+const NEAR_BOUNDARY_A = 1;
 
 /** ALO_DEFAULTS with the discretisation fields opts sets (an explicit `undefined` does not override). */
 function withDefaults(opts: AloOptions | undefined): Required<AloOptions> {
-  const out = { ...ALO_DEFAULTS };
+  const out: Required<AloOptions> = { ...ALO_DEFAULTS };
   for (const k of Object.keys(out) as (keyof AloOptions)[]) {
     const v = opts?.[k];
-    if (v !== undefined) out[k] = v;
+    if (v !== undefined) (out as Record<keyof AloOptions, number | boolean>)[k] = v;
   }
   return out;
 }
@@ -287,8 +338,18 @@ export function aloPrice(
   if (rho > 1000) return latticePrice(type, S, K, T, r, q, vol, 4000);
   // put-equivalent q > r (a call's r, q swap under the symmetry): resolve the K-terms' switch-on (see above)
   let near: [number, number, number] | undefined;
-  if (opts?.nodes === undefined && opts?.fpOrder === undefined) {
-    const kappa = type === 'put' ? switchKappa(q, r, vol, T) : switchKappa(r, q, vol, T);
+  const kappa = type === 'put' ? switchKappa(q, r, vol, T) : switchKappa(r, q, vol, T);
+  const drift = rho > 4 || vol * Math.sqrt(T) > 3;
+  const split =
+    !drift &&
+    kappa >= SPLIT_KAPPA_MIN &&
+    (opts?.split ?? (opts?.nodes === undefined && opts?.fpOrder === undefined && kappa < SPLIT_KAPPA_MAX));
+  if (split && opts?.split === undefined) {
+    n = splitNodes(kappa);
+    l = 16;
+    if (opts?.priceOrder === undefined) near = [n, 24, p];
+  }
+  if (!split && opts?.nodes === undefined && opts?.fpOrder === undefined) {
     const res = switchResolution(kappa);
     if (res !== undefined) {
       n = Math.max(n, res[0]);
@@ -296,7 +357,7 @@ export function aloPrice(
     }
     if (opts?.priceOrder === undefined) near = nearBoundaryResolution(kappa);
   }
-  if (rho > 4 || vol * Math.sqrt(T) > 3) {
+  if (drift) {
     const t = rho > 16 ? ALO_RESOLUTION_DRIFT : ALO_HIGH_PRECISION;
     n = Math.max(n, t.nodes);
     l = Math.max(l, t.fpOrder);
@@ -309,7 +370,8 @@ export function aloPrice(
   USED.priceOrder = p;
   USED.iterations = m;
   USED.tolerance = tol;
+  USED.split = split;
   return type === 'put'
-    ? K * aloPut(S / K, 1, T, r, q, vol, n, l, m, tol, p, near)
-    : S * aloPut(K / S, 1, T, q, r, vol, n, l, m, tol, p, near);
+    ? K * aloPut(S / K, 1, T, r, q, vol, n, l, m, tol, p, near, split)
+    : S * aloPut(K / S, 1, T, q, r, vol, n, l, m, tol, p, near, split);
 }

@@ -6,7 +6,7 @@
 import { linearSolve } from '../linearSolve.js';
 import { exp } from '../normal.js';
 import { cdfFromGauss } from './aloPremium.js';
-import { nodeTau, type Scheme, toCoefficients } from './aloScheme.js';
+import { clenshaw, nodeTau, type Scheme, toCoefficients } from './aloScheme.js';
 import { qdPlusPutBoundary } from './qdPlus.js';
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -29,6 +29,7 @@ let coef = new Float64Array(64);
 let pts = new Float64Array(STRIDE * 1024);
 let LAG: Float64Array = new Float64Array(1); // the scheme's interpolation weights (see scheme)
 let LAGT: Float64Array = new Float64Array(1); // … transposed per node
+let FH = new Float64Array(1024); // per quadrature point: the part of H(u) fixed during the sweeps (split solve)
 
 let vv = new Float64Array(64); // v_k = ln(X/B(τ_k)) = √H_k, the Newton unknowns
 let AN = new Float64Array(64); // per quadrature point of one node: w·φ(d₋)/(σ√(τ − u)·ln(X/B(u))) (then the
@@ -67,6 +68,7 @@ function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: num
   const lag = LAG;
   const pt = pts;
   const h = H;
+  const fh = FH;
   let iN = 0;
   let iD = 0;
   let sN = 0;
@@ -84,7 +86,7 @@ function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: num
       hu1 += lag[ob + i + 1] * h[i + 1];
     }
     if (i < nn) hu0 += lag[ob + i] * h[i];
-    const hu = hu0 + hu1;
+    const hu = hu0 + hu1 + fh[base + j];
     const w = Math.sqrt(hu > 0 ? hu : 0); // ln(X/B(u))
     const lr = lb - lnX + w; // ln(B(τ)/B(u))
     const s = pt[o];
@@ -237,33 +239,9 @@ function nodePoints(
   }
 }
 
-/**
- * The exercise boundary of the put with strike K (price units): runs the QD+ start and the Newton sweeps, leaves
- * the Chebyshev coefficients of H (q ≤ r) or of ln(X/B) (q > r) in `coef` and returns B(T).
- */
-export function solveBoundary(
-  K: number,
-  T: number,
-  r: number,
-  q: number,
-  vol: number,
-  n: number,
-  l: number,
-  iterations: number,
-  tolerance: number,
-  sch: Scheme,
-): number {
-  const z = sch.z;
-  LAG = sch.lag;
-  LAGT = sch.lagT;
-  const b = r - q;
-  const xMax = q > r ? (K * r) / q : K;
-  // B(0⁺) = K (q ≤ r): boundary variable (τ/T)^{1/4} (H ~ τ·ln τ near expiry);
-  // B(0⁺) = rK/q < K (q > r): variable √(τ/T) (H ~ τ)
-  const quarter = q <= r;
-  const lnX = Math.log(xMax);
-  const lnK = Math.log(K);
-  const m = n * l; // quadrature points of one sweep
+/** Grows the work space for n nodes and l points per node. */
+function ensureWorkSpace(n: number, l: number): void {
+  const m = n * l;
   if (H.length < n + 1) {
     H = new Float64Array(2 * (n + 1));
     coef = new Float64Array(2 * (n + 1));
@@ -282,25 +260,48 @@ export function solveBoundary(
     AD = new Float64Array(2 * l);
   }
   if (pts.length < STRIDE * m) pts = new Float64Array(2 * STRIDE * m);
+  if (FH.length < m) FH = new Float64Array(2 * m);
+}
+
+/** Per-node constants of node k at τ (σ√τ = sTau) and its QD+ start value; returns the start boundary. */
+function nodeStart(
+  k: number,
+  K: number,
+  tau: number,
+  r: number,
+  q: number,
+  vol: number,
+  guess: number,
+): number {
+  const b = r - q;
+  const sTau = vol * Math.sqrt(tau);
+  nodeSdA[k] = sTau;
+  nodeDriftA[k] = (b * tau) / sTau + 0.5 * sTau; // d₊(τ_k) less its ln(B/K)/σ√τ part
+  nodeEbA[k] = exp(b * tau);
+  nodeAlphaA[k] = K / nodeEbA[k];
+  const xMax = q > r ? (K * r) / q : K;
+  let bq = qdPlusPutBoundary(K, tau, r, q, vol, guess, QD_TOLERANCE);
+  if (!(bq > 0 && bq <= xMax)) bq = guess;
+  const lb = Math.log(bq / xMax);
+  H[k] = lb * lb;
+  return bq;
+}
+
+/**
+ * Newton sweeps (plain FP-B sweeps should Newton make the residual grow) from the node values in H until the stop
+ * rule (see NEWTON_CONSTANT) or `iterations`; leaves the node values in H.
+ */
+function runSweeps(
+  n: number,
+  l: number,
+  K: number,
+  lnX: number,
+  lnK: number,
+  xMax: number,
+  iterations: number,
+  tolerance: number,
+): void {
   const Hs = H;
-  // constants of the sweeps, and the QD+ start
-  Hs[0] = 0;
-  let guess = xMax;
-  for (let k = 1; k <= n; k++) {
-    const tau = nodeTau(T, z[k], quarter);
-    const xi = Math.sqrt(tau);
-    const sTau = vol * xi;
-    nodeSdA[k] = sTau;
-    nodeDriftA[k] = (b * tau) / sTau + 0.5 * sTau; // d₊(τ_k) less its ln(B/K)/σ√τ part
-    nodeEbA[k] = exp(b * tau);
-    nodeAlphaA[k] = K / nodeEbA[k];
-    nodePoints(pts, (k - 1) * l, l, sch, tau, sTau, r, q, quarter);
-    let bq = qdPlusPutBoundary(K, tau, r, q, vol, guess, QD_TOLERANCE);
-    if (!(bq > 0 && bq <= xMax)) bq = guess;
-    guess = bq;
-    const lb = Math.log(bq / xMax);
-    Hs[k] = lb * lb;
-  }
   const maxSweeps = Math.max(1, Math.round(iterations));
   const tol = tolerance * K;
   let newton = true;
@@ -324,6 +325,45 @@ export function solveBoundary(
     // would only confirm it is skipped once that is below the tolerance.
     if (moved <= tol || (SWEEP.ok && (moved / K) * (moved / K) * NEWTON_CONSTANT <= tolerance)) break;
   }
+}
+
+/**
+ * The exercise boundary of the put with strike K (price units): runs the QD+ start and the Newton sweeps, leaves
+ * the Chebyshev coefficients of H (q ≤ r) or of ln(X/B) (q > r) in `coef` and returns B(T).
+ */
+export function solveBoundary(
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  n: number,
+  l: number,
+  iterations: number,
+  tolerance: number,
+  sch: Scheme,
+): number {
+  const z = sch.z;
+  LAG = sch.lag;
+  LAGT = sch.lagT;
+  const xMax = q > r ? (K * r) / q : K;
+  // B(0⁺) = K (q ≤ r): boundary variable (τ/T)^{1/4} (H ~ τ·ln τ near expiry);
+  // B(0⁺) = rK/q < K (q > r): variable √(τ/T) (H ~ τ)
+  const quarter = q <= r;
+  const lnX = Math.log(xMax);
+  const lnK = Math.log(K);
+  ensureWorkSpace(n, l);
+  FH.fill(0, 0, n * l);
+  const Hs = H;
+  // constants of the sweeps, and the QD+ start
+  Hs[0] = 0;
+  let guess = xMax;
+  for (let k = 1; k <= n; k++) {
+    const tau = nodeTau(T, z[k], quarter);
+    nodePoints(pts, (k - 1) * l, l, sch, tau, vol * Math.sqrt(tau), r, q, quarter);
+    guess = nodeStart(k, K, tau, r, q, vol, guess);
+  }
+  runSweeps(n, l, K, lnX, lnK, xMax, iterations, tolerance);
   // The price integrand needs ln(X/B(u)). For q ≤ r it is √H of the interpolated H; for q > r, where
   // ln(X/B) ~ √τ is itself smooth in the variable √τ, the interpolant of √H_k avoids the kink √H has
   // wherever the interpolant of H passes near zero (the price quadrature then converges geometrically).
@@ -336,4 +376,126 @@ export function solveBoundary(
 /** The Chebyshev coefficients the last `solveBoundary` left (its work space: read before the next solve). */
 export function boundaryCoefficients(): Float64Array {
   return coef;
+}
+
+let LAG_S = new Float64Array(1024); // split solve: interpolation weights of the second piece's points
+let LAGT_S = new Float64Array(1024);
+let COEF_A = new Float64Array(32); // split solve: Chebyshev coefficients of ln(X/B) on [0, τ_s] in √(u/τ_s)
+let COEF_B = new Float64Array(64); // … and on [τ_s, T] in ln u
+const SPLIT = { nA: 0, nB: 0, tauS: 0, logRange: 0 };
+
+/**
+ * The exercise boundary of a put with q > r > 0 (strike K, price units) in two causal pieces: [0, τ_s] is solved
+ * first as a boundary of its own (maturity τ_s, scheme schA: nodes in √τ), then [τ_s, T] with nodes in ln τ
+ * (scheme schB: n_B nodes, l_B points on [τ_s, τ_k] per node) whose integrals take the first piece's share
+ * from its interpolant (schA's l_A points on [0, τ_s], fixed during the sweeps). Where the K-terms switch on
+ * early (κ = ln²(q/r)/(2σ²T) small) the boundary is nearly a low-degree polynomial in ln τ beyond τ_s =
+ * ln²(q/r)/(4σ²) (κ of [0, τ_s] is 2), which one polynomial in √τ over [0, T] resolves only slowly (measured:
+ * 12–20 nodes in ln τ interpolate it to ≤ 1e-8 where 44 in √τ leave 1e-4). Returns B(T); the coefficients of
+ * both pieces are left for `splitBoundary`.
+ */
+export function solveBoundarySplit(
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  tauS: number,
+  iterations: number,
+  tolerance: number,
+  schA: Scheme,
+  schB: Scheme,
+): number {
+  const nA = schA.z.length - 1;
+  solveBoundary(K, tauS, r, q, vol, nA, schA.fs.length, iterations, tolerance, schA);
+  if (COEF_A.length < nA + 1) COEF_A = new Float64Array(2 * (nA + 1));
+  for (let i = 0; i <= nA; i++) COEF_A[i] = coef[i];
+  const n = schB.z.length - 1;
+  const lB = schB.fs.length;
+  const lA = schA.fs.length;
+  const l = lB + lA;
+  const nn = n + 1;
+  ensureWorkSpace(n, l);
+  const size = n * l * nn;
+  if (LAG_S.length < size) {
+    LAG_S = new Float64Array(2 * size);
+    LAGT_S = new Float64Array(2 * size);
+  }
+  LAG = LAG_S;
+  LAGT = LAGT_S;
+  const xMax = (K * r) / q;
+  const lnX = Math.log(xMax);
+  const lnK = Math.log(K);
+  const L = Math.log(T / tauS);
+  const b = r - q;
+  const z = schB.z;
+  const v0 = clenshaw(COEF_A, nA, 1);
+  const Hs = H;
+  Hs[0] = v0 * v0;
+  let guess = xMax * exp(-v0);
+  for (let k = 1; k <= n; k++) {
+    const tau = tauS * Math.exp(0.5 * L * (1 + z[k]));
+    const ebInv = exp(-b * tau);
+    const base = (k - 1) * l;
+    const span = tau - tauS;
+    const sSpan = vol * Math.sqrt(span);
+    for (let j = 0; j < l; j++) {
+      const inB = j < lB;
+      const sn = inB ? schB.fs[j] : schA.fs[j - lB];
+      const cs = inB ? schB.fc[j] : schA.fc[j - lB];
+      const w = inB ? schB.fw[j] : schA.fw[j - lB];
+      const s2 = sn * sn;
+      // second piece: u = τ_s + (τ_k − τ_s)·sin²θ; first piece: u = τ_s·sin²θ
+      const u = inB ? tauS + span * s2 : tauS * s2;
+      const jac = (inB ? 2 * span : 2 * tauS) * sn * cs * w;
+      const sqv = inB ? sSpan * cs : vol * Math.sqrt(tau - u);
+      const o = STRIDE * (base + j);
+      pts[o] = sqv;
+      pts[o + 1] = b * (tau - u);
+      const eru = exp(r * u);
+      const equ = exp(q * u);
+      pts[o + 2] = (ebInv * eru) / equ;
+      pts[o + 3] = r * eru * jac;
+      pts[o + 4] = q * equ * jac;
+      pts[o + 5] = 1 / sqv;
+      const ob = (base + j) * nn;
+      if (inB) {
+        // barycentric Lagrange weights at x = 2·ln(u/τ_s)/L − 1 on the extrema nodes z_i = −cos(iπ/n)
+        const x = (2 * Math.log(u / tauS)) / L - 1;
+        let den = 0;
+        let hit = -1;
+        for (let i = 0; i <= n; i++) {
+          const d = x - z[i];
+          if (d === 0) hit = i;
+          const wi = ((i & 1) === 0 ? 1 : -1) * (i === 0 || i === n ? 0.5 : 1);
+          LAG_S[ob + i] = wi / d;
+          den += wi / d;
+        }
+        for (let i = 0; i <= n; i++) LAG_S[ob + i] = hit < 0 ? LAG_S[ob + i] / den : i === hit ? 1 : 0;
+        FH[base + j] = LAG_S[ob] * Hs[0];
+      } else {
+        for (let i = 0; i <= n; i++) LAG_S[ob + i] = 0;
+        const va = clenshaw(COEF_A, nA, 2 * sn - 1);
+        FH[base + j] = va > 0 ? va * va : 0;
+      }
+      for (let i = 0; i <= n; i++) LAGT_S[((k - 1) * nn + i) * l + j] = LAG_S[ob + i];
+    }
+    guess = nodeStart(k, K, tau, r, q, vol, guess);
+  }
+  runSweeps(n, l, K, lnX, lnK, xMax, iterations, tolerance);
+  for (let k = 0; k <= n; k++) Hs[k] = Math.sqrt(Hs[k]);
+  if (COEF_B.length < nn) COEF_B = new Float64Array(2 * nn);
+  toCoefficients(schB.dct, Hs, COEF_B, n);
+  SPLIT.nA = nA;
+  SPLIT.nB = n;
+  SPLIT.tauS = tauS;
+  SPLIT.logRange = L;
+  return xMax * exp(-Hs[n]);
+}
+
+/** ln(X/B(u)) of the last split solve, u ∈ [0, T] (X = rK/q). */
+export function splitBoundary(u: number): number {
+  const tauS = SPLIT.tauS;
+  if (u <= tauS) return clenshaw(COEF_A, SPLIT.nA, 2 * Math.sqrt(u / tauS) - 1);
+  return clenshaw(COEF_B, SPLIT.nB, (2 * Math.log(u / tauS)) / SPLIT.logRange - 1);
 }

@@ -128,3 +128,64 @@ export function premium(
   }
   return prem;
 }
+
+/**
+ * Kim's premium as `premium`, for a boundary in two pieces joined at τ_s (see solveBoundarySplit): ln(X/B(u))
+ * from lnXB; Gauss-Legendre in θ on [0, τ_s] (u = τ_s·sin²θ) and on [τ_s, u_m] (u = τ_s + (u_m − τ_s)·sin²θ,
+ * analytic at both ends), then the same ln y and y pieces near u = T as `premium` when S is near B(T).
+ */
+export function premiumSplit(
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  lnX: number,
+  tauS: number,
+  lnXB: (u: number) => number,
+  sch: Scheme,
+  bT: number,
+): number {
+  const lsx = Math.log(S) - lnX;
+  const sVol = vol * Math.sqrt(T);
+  const a = Math.abs(Math.log(S / bT)) / sVol;
+  const yS = a < PREMIUM_A_MAX ? PREMIUM_SPLIT * a : 0;
+  const yM = yS > 0 && yS < PREMIUM_Y_MID ? PREMIUM_Y_MID : yS;
+  const uM = yM > 0 ? T * (1 - yM * yM) : T;
+  const { ps, pc, pw } = sch;
+  const at = (u: number): number => {
+    const tm = T - u;
+    return kimIntegrand(lsx + lnXB(u), tm, vol * Math.sqrt(tm), S, K, r, q);
+  };
+  let prem = 0;
+  const u1 = Math.min(tauS, uM);
+  for (let j = 0; j < ps.length; j++) {
+    const s2 = ps[j] * ps[j];
+    prem += pw[j] * 2 * u1 * ps[j] * pc[j] * at(u1 * s2);
+  }
+  if (uM > tauS) {
+    const span = uM - tauS;
+    for (let j = 0; j < ps.length; j++) {
+      const s2 = ps[j] * ps[j];
+      prem += pw[j] * 2 * span * ps[j] * pc[j] * at(tauS + span * s2);
+    }
+  }
+  if (yM > yS) {
+    const { nodes, weights } = sch.splitLog;
+    const t0 = Math.log(yS);
+    const h = 0.5 * (Math.log(yM) - t0);
+    for (let j = 0; j < nodes.length; j++) {
+      const y = Math.exp(t0 + h * (nodes[j] + 1));
+      prem += h * weights[j] * 2 * T * y * y * at(T * (1 - y * y));
+    }
+  }
+  if (yS > 0) {
+    const { nodes, weights } = sch.split2;
+    for (let j = 0; j < nodes.length; j++) {
+      const y = 0.5 * yS * (nodes[j] + 1);
+      prem += 0.5 * yS * weights[j] * 2 * T * y * at(T * (1 - y * y));
+    }
+  }
+  return prem;
+}

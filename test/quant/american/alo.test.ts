@@ -265,15 +265,33 @@ describe('aloPrice', () => {
       ['put', 100, 100, 2, 0.06, 0.01, 0.01], // drift-dominated: the high-precision floor
       ['put', 40, 100, 0.5, 0.05, 0, 0.2], // exercise region
     ];
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     for (const [type, S, K, T, r, q, vol] of cases) {
       const d = aloDiscretisation(type, S, K, T, r, q, vol);
-      seen.add(d.nodes);
+      seen.add(`${d.nodes} ${d.fpOrder} ${d.priceOrder} ${d.split}`);
       aloPrice('call', 80, 90, 1.3, 0.03, 0.04, 0.5); // another boundary in between
       expect(aloPrice(type, S, K, T, r, q, vol, d)).toBe(aloPrice(type, S, K, T, r, q, vol));
     }
     expect(seen.size).toBeGreaterThanOrEqual(4); // the cases do reach different rules
     expect(aloDiscretisation('put', 95, 100, 0.7, 0.05, 0.02, 0.3, { nodes: 10 }).nodes).toBe(10);
+  });
+
+  it('solves the boundary in two pieces by default exactly for q > r with κ ∈ [1e-4, 1)', () => {
+    const split = (type: OptionType, r: number, q: number, vol: number, T: number, opts?: object) =>
+      aloDiscretisation(type, 100, 100, T, r, q, vol, opts).split;
+    expect(split('put', 0.03, 0.035, 0.4, 1)).toBe(true); // κ = 0.074
+    expect(split('call', 0.035, 0.03, 0.4, 1)).toBe(true); // its symmetric call
+    expect(split('put', 0.02, 0.0200002, 0.3, 1)).toBe(false); // κ = 5.6e-11: one piece (n_B would exceed 24)
+    expect(split('put', 0.01, 0.05, 0.3, 1)).toBe(false); // κ = 14
+    expect(split('put', 0.05, 0.03, 0.4, 1)).toBe(false); // q < r
+    expect(split('put', 0.03, 0.035, 0.005, 1)).toBe(false); // drift-dominated: the high-precision floor
+    expect(split('put', 0.03, 0.035, 0.4, 1, { nodes: 20 })).toBe(false); // an explicit one-piece discretisation
+    // both solvers agree to 1e-8 per K = 100 (the split one is the default here)
+    for (const S of [70, 90, 100, 120]) {
+      const a = aloPrice('put', S, 100, 1, 0.03, 0.035, 0.4);
+      const b = aloPrice('put', S, 100, 1, 0.03, 0.035, 0.4, { split: false });
+      expect(Math.abs(a - b)).toBeLessThan(1e-8);
+    }
   });
 
   it('raises the near-boundary resolution for q > r below κ = 4, more the smaller κ', () => {
