@@ -242,16 +242,20 @@ export function switchKappa(q: number, r: number, vol: number, T: number): numbe
 /**
  * Put-equivalents with q > r and κ ∈ [SPLIT_KAPPA_MIN, SPLIT_KAPPA_MAX) solve their boundary in two causal pieces
  * (see solveBoundarySplit): [0, τ_s], τ_s = ln²(q/r)/(2·SPLIT_KAPPA_FIRST·σ²) (so κ of that piece is
- * SPLIT_KAPPA_FIRST and (14, 12) resolves it), then [τ_s, T] in ln τ with n_B = clamp(16, ⌈1.6·ln(T/τ_s)⌉, 24)
+ * SPLIT_KAPPA_FIRST and (14, 12) resolves it), then [τ_s, T] in ln τ with n_B = clamp(16, ⌈2·ln(T/τ_s)⌉, 24)
  * nodes and l_B = 16 points (24 near B(T)). Measured against n = l = 96, p = 384 (300 random spots per band, 200
  * near B(T)): max 3.5e-10 (κ ∈ [0.01, 0.1)), 2.8e-10 ([0.1, 0.3)), 3.7e-10 ([0.3, 1)), 9.7e-10 ([0, 0.01) with
  * n_B by the rule), near B(T) 4.4e-9 (κ < 0.01) — where the one-piece κ bands reached 3.5e-9 (4.7e-9 near B(T)
  * with `nearBoundaryResolution`), at 0.35–0.55 of their time below κ = 0.3 (0.2 near B(T)) and about the same
- * above. With SPLIT_KAPPA_FIRST = 2 the first piece left 1.1e-8; below κ ~ 1e-4 ln(T/τ_s) needs n_B > 24.
+ * above. With SPLIT_KAPPA_FIRST = 2 the first piece left 1.1e-8; below κ ~ 1e-4 ln(T/τ_s) needs n_B > 24. Beyond the
+ * realistic box (T to 8 years, σ√T to 3, r to 15 %, 500 inputs) ≤ 7.3e-9 with n_B from 2·ln(T/τ_s) (1.6× left 1.2e-8)
+ * and at least (20, 20) above σ√T = 1.5.
  */
 const SPLIT_KAPPA_MIN = 1e-4;
 const SPLIT_KAPPA_MAX = 1;
 const SPLIT_KAPPA_FIRST = 4;
+/** σ√T above which the split solve's second piece takes at least (20, 20). */
+const SPLIT_WIDE = 1.5;
 const SPLIT_FIRST = (p: number): Scheme => scheme(14, 12, p);
 
 /** τ_s of the split solve, years. */
@@ -263,7 +267,7 @@ function splitTau(r: number, q: number, vol: number): number {
 /** n_B of the split solve's second piece for κ (see SPLIT_KAPPA_MIN). */
 function splitNodes(kappa: number): number {
   const range = Math.log(SPLIT_KAPPA_FIRST / kappa); // ln(T/τ_s)
-  return Math.min(24, Math.max(16, Math.ceil(1.6 * range)));
+  return Math.min(24, Math.max(16, Math.ceil(2 * range)));
 }
 
 /**
@@ -345,8 +349,10 @@ export function aloPrice(
     kappa >= SPLIT_KAPPA_MIN &&
     (opts?.split ?? (opts?.nodes === undefined && opts?.fpOrder === undefined && kappa < SPLIT_KAPPA_MAX));
   if (split && opts?.split === undefined) {
-    n = splitNodes(kappa);
-    l = 16;
+    // σ√T beyond the realistic range (1.7 at 120 %, 2 years): at 2.4, (16, 16) left 2.6e-8, (20, 20) 1.6e-9
+    const wide = vol * Math.sqrt(T) > SPLIT_WIDE;
+    n = wide ? Math.max(20, splitNodes(kappa)) : splitNodes(kappa);
+    l = wide ? 20 : 16;
     if (opts?.priceOrder === undefined) near = [n, 24, p];
   }
   if (!split && opts?.nodes === undefined && opts?.fpOrder === undefined) {
