@@ -382,6 +382,7 @@ let LAG_S = new Float64Array(1024); // split solve: interpolation weights of the
 let LAGT_S = new Float64Array(1024);
 let COEF_A = new Float64Array(32); // split solve: Chebyshev coefficients of ln(X/B) on [0, τ_s] in √(u/τ_s)
 let COEF_B = new Float64Array(64); // … and on [τ_s, T] in ln u
+let A_PTS = new Float64Array(64); // split solve: u, weight, e^{ru}, e^{qu}, H(u) of each first-piece point
 const SPLIT = { nA: 0, nB: 0, tauS: 0, logRange: 0 };
 
 /**
@@ -432,6 +433,18 @@ export function solveBoundarySplit(
   const v0 = clenshaw(COEF_A, nA, 1);
   const Hs = H;
   Hs[0] = v0 * v0;
+  // the first piece's points are the same for every node: u, weight, e^{ru}, e^{qu} and H(u) once
+  if (A_PTS.length < 5 * lA) A_PTS = new Float64Array(10 * lA);
+  for (let j = 0; j < lA; j++) {
+    const sn = schA.fs[j];
+    const u = tauS * sn * sn;
+    const va = clenshaw(COEF_A, nA, 2 * sn - 1);
+    A_PTS[5 * j] = u;
+    A_PTS[5 * j + 1] = 2 * tauS * sn * schA.fc[j] * schA.fw[j];
+    A_PTS[5 * j + 2] = exp(r * u);
+    A_PTS[5 * j + 3] = exp(q * u);
+    A_PTS[5 * j + 4] = va > 0 ? va * va : 0;
+  }
   let guess = xMax * exp(-v0);
   for (let k = 1; k <= n; k++) {
     const tau = tauS * Math.exp(0.5 * L * (1 + z[k]));
@@ -441,19 +454,31 @@ export function solveBoundarySplit(
     const sSpan = vol * Math.sqrt(span);
     for (let j = 0; j < l; j++) {
       const inB = j < lB;
-      const sn = inB ? schB.fs[j] : schA.fs[j - lB];
-      const cs = inB ? schB.fc[j] : schA.fc[j - lB];
-      const w = inB ? schB.fw[j] : schA.fw[j - lB];
-      const s2 = sn * sn;
-      // second piece: u = τ_s + (τ_k − τ_s)·sin²θ; first piece: u = τ_s·sin²θ
-      const u = inB ? tauS + span * s2 : tauS * s2;
-      const jac = (inB ? 2 * span : 2 * tauS) * sn * cs * w;
-      const sqv = inB ? sSpan * cs : vol * Math.sqrt(tau - u);
+      let u: number;
+      let jac: number;
+      let sqv: number;
+      let eru: number;
+      let equ: number;
+      if (inB) {
+        // second piece: u = τ_s + (τ_k − τ_s)·sin²θ
+        const sn = schB.fs[j];
+        const cs = schB.fc[j];
+        u = tauS + span * sn * sn;
+        jac = 2 * span * sn * cs * schB.fw[j];
+        sqv = sSpan * cs;
+        eru = exp(r * u);
+        equ = exp(q * u);
+      } else {
+        const a = 5 * (j - lB);
+        u = A_PTS[a];
+        jac = A_PTS[a + 1];
+        sqv = vol * Math.sqrt(tau - u);
+        eru = A_PTS[a + 2];
+        equ = A_PTS[a + 3];
+      }
       const o = STRIDE * (base + j);
       pts[o] = sqv;
       pts[o + 1] = b * (tau - u);
-      const eru = exp(r * u);
-      const equ = exp(q * u);
       pts[o + 2] = (ebInv * eru) / equ;
       pts[o + 3] = r * eru * jac;
       pts[o + 4] = q * equ * jac;
@@ -467,16 +492,16 @@ export function solveBoundarySplit(
         for (let i = 0; i <= n; i++) {
           const d = x - z[i];
           if (d === 0) hit = i;
-          const wi = ((i & 1) === 0 ? 1 : -1) * (i === 0 || i === n ? 0.5 : 1);
-          LAG_S[ob + i] = wi / d;
-          den += wi / d;
+          const t = (((i & 1) === 0 ? 1 : -1) * (i === 0 || i === n ? 0.5 : 1)) / d;
+          LAG_S[ob + i] = t;
+          den += t;
         }
-        for (let i = 0; i <= n; i++) LAG_S[ob + i] = hit < 0 ? LAG_S[ob + i] / den : i === hit ? 1 : 0;
+        const inv = 1 / den;
+        for (let i = 0; i <= n; i++) LAG_S[ob + i] = hit < 0 ? LAG_S[ob + i] * inv : i === hit ? 1 : 0;
         FH[base + j] = LAG_S[ob] * Hs[0];
       } else {
         for (let i = 0; i <= n; i++) LAG_S[ob + i] = 0;
-        const va = clenshaw(COEF_A, nA, 2 * sn - 1);
-        FH[base + j] = va > 0 ? va * va : 0;
+        FH[base + j] = A_PTS[5 * (j - lB) + 4];
       }
       for (let i = 0; i <= n; i++) LAGT_S[((k - 1) * nn + i) * l + j] = LAG_S[ob + i];
     }
