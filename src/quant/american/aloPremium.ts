@@ -60,6 +60,51 @@ function atY(
   return kimIntegrand(lr, T * y * y, sVol * y, S, K, r, q);
 }
 
+/** y_s = PREMIUM_SPLIT·a of the near-expiry split when a = |ln(S/B(T))|/σ√T < PREMIUM_A_MAX, else 0 (unsplit). */
+function nearExpiryStart(S: number, bT: number, sVol: number): number {
+  const a = Math.abs(Math.log(S / bT)) / sVol;
+  return a < PREMIUM_A_MAX ? PREMIUM_SPLIT * a : 0;
+}
+
+/** y_m: the ln y piece runs on [y_s, y_m] when y_s < PREMIUM_Y_MID. */
+function nearExpiryMid(yS: number): number {
+  return yS > 0 && yS < PREMIUM_Y_MID ? PREMIUM_Y_MID : yS;
+}
+
+/**
+ * prem plus the near-expiry pieces of the premium integral: y ∈ [y_s, y_m] by Gauss-Legendre in ln y and
+ * y ∈ [0, y_s] in y, u = T(1 − y²); g(y) is Kim's integrand at that u.
+ */
+function nearExpiryPieces(
+  prem: number,
+  T: number,
+  yS: number,
+  yM: number,
+  sch: Scheme,
+  g: (y: number) => number,
+): number {
+  let sum = prem;
+  if (yM > yS) {
+    // y = e^t, t ∈ [ln y_s, ln y_m], du = 2T·y²·dt
+    const { nodes, weights } = sch.splitLog;
+    const t0 = Math.log(yS);
+    const h = 0.5 * (Math.log(yM) - t0);
+    for (let j = 0; j < nodes.length; j++) {
+      const y = Math.exp(t0 + h * (nodes[j] + 1));
+      sum += h * weights[j] * 2 * T * y * y * g(y);
+    }
+  }
+  if (yS > 0) {
+    // du = 2Ty dy
+    const { nodes, weights } = sch.split2;
+    for (let j = 0; j < nodes.length; j++) {
+      const y = 0.5 * yS * (nodes[j] + 1);
+      sum += 0.5 * yS * weights[j] * 2 * T * y * g(y);
+    }
+  }
+  return sum;
+}
+
 /**
  * Kim's (1990) early-exercise premium
  *   ∫₀^T [rK·e^{−r(T−u)}Φ(−d₋(T−u, S/B(u))) − qS·e^{−q(T−u)}Φ(−d₊(T−u, S/B(u)))] du
@@ -89,9 +134,8 @@ export function premium(
   const lsx = Math.log(S) - lnX;
   const sqT = Math.sqrt(T);
   const sVol = vol * sqT;
-  const a = Math.abs(Math.log(S / bT)) / sVol;
-  const yS = a < PREMIUM_A_MAX ? PREMIUM_SPLIT * a : 0;
-  const yM = yS > 0 && yS < PREMIUM_Y_MID ? PREMIUM_Y_MID : yS;
+  const yS = nearExpiryStart(S, bT, sVol);
+  const yM = nearExpiryMid(yS);
   // piece 1: u = u_m·sin^e θ, w = (u/T)^{1/e} = w_m·sin θ
   const uM = yM > 0 ? T * (1 - yM * yM) : T;
   const wm = quarter ? Math.sqrt(Math.sqrt(uM / T)) : Math.sqrt(uM / T);
@@ -108,25 +152,8 @@ export function premium(
     const f = kimIntegrand(lr, tm, vol * Math.sqrt(tm), S, K, r, q);
     prem += pw[j] * (quarter ? 4 * uM * s2 * sn : 2 * uM * sn) * pc[j] * f;
   }
-  if (yM > yS) {
-    // middle piece: y = e^t, t ∈ [ln y_s, ln y_m], u = T(1 − y²), du = 2T·y²·dt
-    const { nodes, weights } = sch.splitLog;
-    const t0 = Math.log(yS);
-    const h = 0.5 * (Math.log(yM) - t0);
-    for (let j = 0; j < nodes.length; j++) {
-      const y = Math.exp(t0 + h * (nodes[j] + 1));
-      prem += h * weights[j] * 2 * T * y * y * atY(y, lsx, T, sVol, S, K, r, q, n, quarter, lin, cf);
-    }
-  }
-  if (yS > 0) {
-    // piece 2: y ∈ [0, y_s], u = T(1 − y²), du = 2Ty dy
-    const { nodes, weights } = sch.split2;
-    for (let j = 0; j < nodes.length; j++) {
-      const y = 0.5 * yS * (nodes[j] + 1);
-      prem += 0.5 * yS * weights[j] * 2 * T * y * atY(y, lsx, T, sVol, S, K, r, q, n, quarter, lin, cf);
-    }
-  }
-  return prem;
+  if (yS === 0) return prem;
+  return nearExpiryPieces(prem, T, yS, yM, sch, (y) => atY(y, lsx, T, sVol, S, K, r, q, n, quarter, lin, cf));
 }
 
 /**
@@ -149,9 +176,8 @@ export function premiumSplit(
 ): number {
   const lsx = Math.log(S) - lnX;
   const sVol = vol * Math.sqrt(T);
-  const a = Math.abs(Math.log(S / bT)) / sVol;
-  const yS = a < PREMIUM_A_MAX ? PREMIUM_SPLIT * a : 0;
-  const yM = yS > 0 && yS < PREMIUM_Y_MID ? PREMIUM_Y_MID : yS;
+  const yS = nearExpiryStart(S, bT, sVol);
+  const yM = nearExpiryMid(yS);
   const uM = yM > 0 ? T * (1 - yM * yM) : T;
   const { ps, pc, pw } = sch;
   const at = (u: number): number => {
@@ -171,21 +197,5 @@ export function premiumSplit(
       prem += pw[j] * 2 * span * ps[j] * pc[j] * at(tauS + span * s2);
     }
   }
-  if (yM > yS) {
-    const { nodes, weights } = sch.splitLog;
-    const t0 = Math.log(yS);
-    const h = 0.5 * (Math.log(yM) - t0);
-    for (let j = 0; j < nodes.length; j++) {
-      const y = Math.exp(t0 + h * (nodes[j] + 1));
-      prem += h * weights[j] * 2 * T * y * y * at(T * (1 - y * y));
-    }
-  }
-  if (yS > 0) {
-    const { nodes, weights } = sch.split2;
-    for (let j = 0; j < nodes.length; j++) {
-      const y = 0.5 * yS * (nodes[j] + 1);
-      prem += 0.5 * yS * weights[j] * 2 * T * y * at(T * (1 - y * y));
-    }
-  }
-  return prem;
+  return nearExpiryPieces(prem, T, yS, yM, sch, (y) => at(T * (1 - y * y)));
 }
