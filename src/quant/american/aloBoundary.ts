@@ -30,6 +30,12 @@ let pts = new Float64Array(STRIDE * 1024);
 let LAG: Float64Array = new Float64Array(1); // the scheme's interpolation weights (see scheme)
 let LAGT: Float64Array = new Float64Array(1); // … transposed per node
 let FH = new Float64Array(1024); // per quadrature point: the part of H(u) fixed during the sweeps (split solve)
+/**
+ * Points per node that have interpolation weights (the first LAG_PTS of each node's l): all l in the one-piece
+ * solve; in the split solve the first piece's points take H(u) from FH alone, so their zero weights are skipped
+ * in H(u) and in the Jacobian (same numbers: the skipped terms are exact zeros).
+ */
+let LAG_PTS = 0;
 
 let vv = new Float64Array(64); // v_k = ln(X/B(τ_k)) = √H_k, the Newton unknowns
 let AN = new Float64Array(64); // per quadrature point of one node: w·φ(d₋)/(σ√(τ − u)·ln(X/B(u))) (then the
@@ -69,6 +75,7 @@ function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: num
   const pt = pts;
   const h = H;
   const fh = FH;
+  const lagPts = LAG_PTS;
   let iN = 0;
   let iD = 0;
   let sN = 0;
@@ -78,14 +85,15 @@ function nodeIntegrals(base: number, l: number, nn: number, lb: number, lnX: num
     const ob = nn * (base + j);
     // H(u) (H_0 = 0); two partial sums (measured: the unrolled dot products here and in the Jacobian made the
     // default 9–18 % faster, most where n is large; results change by ~1e-16·K from reassociation)
+    const nd = j < lagPts ? nn : 1;
     let hu0 = 0;
     let hu1 = 0;
     let i = 1;
-    for (; i + 1 < nn; i += 2) {
+    for (; i + 1 < nd; i += 2) {
       hu0 += lag[ob + i] * h[i];
       hu1 += lag[ob + i + 1] * h[i + 1];
     }
-    if (i < nn) hu0 += lag[ob + i] * h[i];
+    if (i < nd) hu0 += lag[ob + i] * h[i];
     const hu = hu0 + hu1 + fh[base + j];
     const w = Math.sqrt(hu > 0 ? hu : 0); // ln(X/B(u))
     const lr = lb - lnX + w; // ln(B(τ)/B(u))
@@ -169,9 +177,10 @@ function newtonSweep(
     const invD = INV_SQRT_2PI / dv;
     const an = AN;
     const ad = AD;
-    for (let j = 0; j < l; j++) an[j] = ad[j] * invD - an[j] * invN; // the weight of point j's lag row
+    const lj = LAG_PTS;
+    for (let j = 0; j < lj; j++) an[j] = ad[j] * invD - an[j] * invN; // the weight of point j's lag row
     const row = (k - 1) * n - 1;
-    const l4 = l & ~3;
+    const l4 = lj & ~3;
     for (let i = 1, o = (k - 1) * nn * l + l; i <= n; i++, o += l) {
       let e0 = 0; // four partial sums of Σ_j an[j]·lagT[o + j]
       let e1 = 0;
@@ -184,7 +193,7 @@ function newtonSweep(
         e2 += an[j + 2] * lagT[o + j + 2];
         e3 += an[j + 3] * lagT[o + j + 3];
       }
-      for (; j < l; j++) e0 += an[j] * lagT[o + j];
+      for (; j < lj; j++) e0 += an[j] * lagT[o + j];
       jac[row + i] = -(e0 + e1 + (e2 + e3)) * vs[i];
     }
     // … and through B(τ_k) itself (∂d/∂v_k = −1/σ√t in every term)
@@ -346,6 +355,7 @@ export function solveBoundary(
   const z = sch.z;
   LAG = sch.lag;
   LAGT = sch.lagT;
+  LAG_PTS = l;
   const xMax = q > r ? (K * r) / q : K;
   // B(0⁺) = K (q ≤ r): boundary variable (τ/T)^{1/4} (H ~ τ·ln τ near expiry);
   // B(0⁺) = rK/q < K (q > r): variable √(τ/T) (H ~ τ)
@@ -424,6 +434,7 @@ export function solveBoundarySplit(
   }
   LAG = LAG_S;
   LAGT = LAGT_S;
+  LAG_PTS = lB;
   const xMax = (K * r) / q;
   const lnX = Math.log(xMax);
   const lnK = Math.log(K);
