@@ -235,17 +235,33 @@ function nodePoints(
     const s2 = sn * sn;
     const u = quarter ? tau * s2 * s2 : tau * s2;
     const jac = (quarter ? 4 * tau * s2 * sn * cs : 2 * tau * sn * cs) * fw[j];
-    const o = STRIDE * (base + j);
     const sqv = quarter ? sTau * cs * fr[j] : sTau * cs; // σ√(τ − u)
-    pt[o] = sqv;
-    pt[o + 1] = (r - q) * (tau - u); // (r − q)(τ − u)
-    const eru = exp(r * u);
-    const equ = exp(q * u);
-    pt[o + 2] = (ebInv * eru) / equ; // e^{−(r−q)(τ−u)} = e^{−(r−q)τ}·e^{ru}/e^{qu}
-    pt[o + 3] = r * eru * jac; // weight of Φ(d₋) in N
-    pt[o + 4] = q * equ * jac; // weight of Φ(d₊) in D
-    pt[o + 5] = 1 / sqv;
+    setPoint(pt, STRIDE * (base + j), sqv, tau - u, ebInv, exp(r * u), exp(q * u), jac, r, q);
   }
+}
+
+/**
+ * The constants of one fixed-point quadrature point at offset o (see STRIDE) from σ√(τ − u) = sqv, τ − u = t,
+ * e^{−(r−q)τ}, e^{ru}, e^{qu} and the quadrature weight jac (du per unit of the rule's variable).
+ */
+function setPoint(
+  pt: Float64Array,
+  o: number,
+  sqv: number,
+  t: number,
+  ebInv: number,
+  eru: number,
+  equ: number,
+  jac: number,
+  r: number,
+  q: number,
+): void {
+  pt[o] = sqv;
+  pt[o + 1] = (r - q) * t; // (r − q)(τ − u)
+  pt[o + 2] = (ebInv * eru) / equ; // e^{−(r−q)(τ−u)} = e^{−(r−q)τ}·e^{ru}/e^{qu}
+  pt[o + 3] = r * eru * jac; // weight of Φ(d₋) in N
+  pt[o + 4] = q * equ * jac; // weight of Φ(d₊) in D
+  pt[o + 5] = 1 / sqv;
 }
 
 /** Grows the work space for n nodes and l points per node. */
@@ -487,13 +503,7 @@ export function solveBoundarySplit(
         eru = A_PTS[a + 2];
         equ = A_PTS[a + 3];
       }
-      const o = STRIDE * (base + j);
-      pts[o] = sqv;
-      pts[o + 1] = b * (tau - u);
-      pts[o + 2] = (ebInv * eru) / equ;
-      pts[o + 3] = r * eru * jac;
-      pts[o + 4] = q * equ * jac;
-      pts[o + 5] = 1 / sqv;
+      setPoint(pts, STRIDE * (base + j), sqv, tau - u, ebInv, eru, equ, jac, r, q);
       const ob = (base + j) * nn;
       if (inB) {
         // barycentric Lagrange weights at x = 2·ln(u/τ_s)/L − 1 on the extrema nodes z_i = −cos(iπ/n)
