@@ -2,6 +2,7 @@ import { bawPrice } from './american/baw.js';
 import { americanZeroVolPrice } from './american/zeroVol.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
 import { impliedVol } from './impliedVol.js';
+import { normPdf } from './normal.js';
 import type { AmericanMethod, OptionType } from './types.js';
 
 /** Options of `americanImpliedVol`: those of the pricing method plus the root-finder controls. */
@@ -91,9 +92,11 @@ function brent(
  * price, S, K in price units; T years; r, q continuously compounded per year. The price must lie strictly
  * between the zero-volatility American value (exercise at the best deterministic time; 0 returned at it) and
  * the infinite-volatility limit (S for a call, K for a put); NaN outside, for T ≤ 0 or NaN input.
- * Root by Brent's method to `priceTolerance` (default 1e-10) in price, bracketed around a starting guess
- * (the European implied vol, or the BAW implied vol for the slower methods). Costs ~3–5 prices of the method
- * on realistic inputs: 'baw' or 'bjerksund' for bulk work, 'alo' (default) where accuracy matters.
+ * Root to `priceTolerance` (default 1e-10) in price from a starting guess (the European implied vol, or the BAW
+ * implied vol for the slower methods): a Newton step with a cheap stand-in slope, secant steps, then Brent's
+ * method once bracketed (see solveVol). Costs ~3–4 prices of the method on realistic inputs (mean 4.0 for BAW,
+ * 2.7 Bjerksund, 3.6 ALO; 4.8, 3.5, 4.5 with the bracket-then-Brent search before): 'baw' or 'bjerksund' for
+ * bulk work, 'alo' (default) where accuracy matters.
  */
 export function americanImpliedVol(
   type: OptionType,
@@ -117,44 +120,99 @@ export function americanImpliedVol(
   const f = (v: number): number => americanPrice(type, S, K, T, r, q, v, method, opts) - price;
   // starting guess: the European implied vol is an upper bound (American ≥ European at equal σ)
   let guess = impliedVol(type, price, S, K, T, r, q);
-  if (method !== 'baw' && method !== 'bjerksund') {
+  const slow = method !== 'baw' && method !== 'bjerksund';
+  if (slow) {
     const g = americanImpliedVolBaw(type, price, S, K, T, r, q, ftol);
     if (g > 0 && g < MAX_VOL) guess = g;
   }
   if (!(guess > 0 && guess < MAX_VOL)) guess = 0.3;
-  // bracket: walk away from the guess with doubling steps until the sign changes (f(0) = lower − price < 0)
-  const fg = f(guess);
-  let evals = 1;
-  if (fg === 0) return guess;
-  let lo = guess;
-  let flo = fg;
-  let hi = guess;
-  let fhi = fg;
-  let step = 0.05 * guess + 1e-4;
-  if (fg > 0) {
-    for (;;) {
-      lo = Math.max(0, hi - step);
-      flo = f(lo);
-      evals++;
-      if (flo <= 0) break;
-      if (lo === 0 || evals >= maxEval) return Number.NaN;
-      hi = lo;
-      fhi = flo;
-      step *= 2;
+  // ∂price/∂σ of a cheap stand-in for the first step: BAW's (central difference) for the slow methods, the
+  // European vega for BAW and Bjerksund themselves
+  const slope = (v: number): number => {
+    if (slow) {
+      const h = 1e-4 * v;
+      return (bawPrice(type, S, K, T, r, q, v + h) - bawPrice(type, S, K, T, r, q, v - h)) / (2 * h);
     }
+    const sd = v * Math.sqrt(T);
+    const d1 = (Math.log(S / K) + (r - q) * T) / sd + 0.5 * sd;
+    return S * Math.exp(-q * T) * Math.sqrt(T) * normPdf(d1);
+  };
+  return solveVol(f, slope, guess, lower - price, ftol, maxEval);
+}
+
+/** Secant steps taken before Brent's method takes over from the tightest bracket found. */
+const SECANT_STEPS = 6;
+
+/**
+ * Root of f (increasing in σ, f(0) = f0 < 0) from `guess`: a Newton step with the stand-in slope, then secant
+ * steps, each kept inside the bracket the evaluations so far imply ((0, MAX_VOL) at first); once two iterates
+ * straddle the root, or after SECANT_STEPS, Brent's method on the tightest bracket. Near the root the secant
+ * converges with order 1.6 from a Newton step whose slope is off by the stand-in's error only.
+ */
+function solveVol(
+  f: (v: number) => number,
+  slope: (v: number) => number,
+  guess: number,
+  f0: number,
+  ftol: number,
+  maxEval: number,
+): number {
+  let lo = 0;
+  let flo = f0;
+  let hi = MAX_VOL;
+  let fhi = Number.NaN; // not evaluated: f(MAX_VOL) > 0 is taken on trust until it is
+  let xa = guess;
+  let fa = f(xa);
+  let evals = 1;
+  if (!(fa === fa)) return Number.NaN;
+  if (Math.abs(fa) <= ftol) return xa;
+  if (fa < 0) {
+    lo = xa;
+    flo = fa;
   } else {
+    hi = xa;
+    fhi = fa;
+  }
+  let next = xa - fa / slope(xa);
+  for (let i = 0; i < SECANT_STEPS && evals < maxEval; i++) {
+    if (!(next > lo && next < hi)) next = fhi === fhi ? 0.5 * (lo + hi) : Math.min(MAX_VOL, 2 * lo + 0.05);
+    const xb = next;
+    const fb = f(xb);
+    evals++;
+    if (!(fb === fb)) return Number.NaN;
+    if (Math.abs(fb) <= ftol) return xb;
+    if (fb < 0) {
+      lo = xb;
+      flo = fb;
+    } else {
+      hi = xb;
+      fhi = fb;
+    }
+    if (fa < 0 !== fb < 0) break; // the last two straddle the root: [lo, hi] is their bracket
+    next = fb !== fa ? xb - (fb * (xb - xa)) / (fb - fa) : Number.NaN;
+    xa = xb;
+    fa = fb;
+  }
+  if (!(fhi === fhi)) {
+    // no evaluation above the root yet: walk up with doubling steps until one is
+    let step = 0.05 * lo + 1e-4;
     for (;;) {
-      hi = Math.min(MAX_VOL, lo + step);
-      fhi = f(hi);
+      if (evals >= maxEval) return Number.NaN;
+      const x = Math.min(MAX_VOL, lo + step);
+      const fx = f(x);
       evals++;
-      if (fhi >= 0) break;
-      if (hi === MAX_VOL || evals >= maxEval) return Number.NaN;
-      lo = hi;
-      flo = fhi;
+      if (!(fx === fx)) return Number.NaN;
+      if (fx >= 0) {
+        hi = x;
+        fhi = fx;
+        break;
+      }
+      if (x === MAX_VOL) return Number.NaN;
+      lo = x;
+      flo = fx;
       step *= 2;
     }
   }
-  if (!(flo <= 0 && fhi >= 0)) return Number.NaN;
   return brent(f, lo, flo, hi, fhi, ftol, Math.max(1, maxEval - evals));
 }
 

@@ -37,6 +37,22 @@ describe('americanImpliedVol', () => {
     },
   );
 
+  it.each([
+    [80, 0.25],
+    [70, 0.4],
+  ])(
+    'recovers σ where the first step’s stand-in slope is far off: deep in-the-money put, S = %d, σ = %d',
+    (S, vol) => {
+      // near the exercise boundary the American vega is a small part of the European one (BAW at S = 80:
+      // 0.4 against 28.9), so the first Newton step leaves the bracket and the safeguards must take over
+      for (const method of ['baw', 'bjerksund', 'alo'] as AmericanMethod[]) {
+        const price = americanPrice('put', S, 100, 1, 0.08, 0, vol, method);
+        const iv = americanImpliedVol('put', price, S, 100, 1, 0.08, 0, method);
+        expect(Math.abs(iv - vol)).toBeLessThan(1e-9);
+      }
+    },
+  );
+
   it('binomial: round trip on a coarse lattice', () => {
     const opts = { steps: 201 };
     const price = americanPrice('put', 100, 105, 0.5, 0.05, 0.01, 0.3, 'binomial', opts);
