@@ -23,7 +23,8 @@ const TIME_STEP = 1e-3;
  * `bsGreeks`: delta per unit of S, gamma per unit² of S, theta = ∂V/∂t per year (calendar time, = −∂V/∂T),
  * vega per 1.00 of vol, rho per 1.00 of r; price in price units. The American price has no closed-form
  * derivatives, so they are central differences of `americanPrice` (second order; one-sided in T close to
- * expiry and in vol close to 0, never below either), with steps sized to the method's smoothness (see above). In the exercise
+ * expiry and in vol close to 0, never below either), with steps sized to the method's smoothness (see above);
+ * ALO's theta in the continuation region comes from the Black-Scholes PDE instead (see below). In the exercise
  * region (S beyond the boundary) the price is intrinsic and the greeks are those of K − S or S − K. Across
  * the boundary gamma jumps (the value is only C¹ there), so within one step of it gamma is an average.
  * NaN fields for invalid input, as `americanPrice`.
@@ -57,7 +58,14 @@ export function americanGreeks(
   const delta = hd === hs ? (up - down) / (2 * hs) : (v(S + hd, T, r, vol) - v(S - hd, T, r, vol)) / (2 * hd);
 
   let theta = 0;
-  if (T > 0) {
+  const ex = (s: number): number => (type === 'call' ? s - K : K - s); // exercise value
+  if (method === 'alo' && down > ex(S - hs) && price > ex(S) && up > ex(S + hs)) {
+    // the whole spot stencil in the continuation region, where the price solves the Black-Scholes PDE
+    // ∂V/∂t + ½σ²S²Γ + (r − q)SΔ − rV = 0 (ALO's to its accuracy): theta from it needs no re-solve of the
+    // boundary at T ± h and is the more accurate one — against T-differences at h → 0, 3e-7 relative where the
+    // 1e-3-year difference was 2.8e-4 off (short-dated, T = 9 days; 290 random inputs: median gap 3.5e-7)
+    theta = r * price - (r - q) * S * delta - 0.5 * vol * vol * S * S * gamma;
+  } else if (T > 0) {
     const ht = Math.min(TIME_STEP, T / 2);
     // ∂V/∂T by a central difference where T − h ≥ T/2, else (T < 2·TIME_STEP) the second-order one-sided
     // form on T, T + h, T + 2h (the price is not smooth at T = 0).

@@ -66,6 +66,21 @@ describe('americanGreeks', () => {
     expect(g.price).toBe(americanPrice('put', S, K, T, r, q, vol, 'alo')); // the centre at the default's discretisation
   });
 
+  it('takes ALO theta from the PDE in the continuation region: −∂V/∂T to 1e-5 where a 1e-3-year difference is 2.8e-4 off', () => {
+    // short-dated call with q > 0 (early exercise possible), 9 days: V is far from linear in T over 1e-3 years
+    const [S, K, T, r, q, vol] = [111.4, 138.9, 0.0242, 0.043, 0.018, 1.14];
+    const dT = (h: number) =>
+      -(
+        americanPrice('call', S, K, T + h, r, q, vol, 'alo') -
+        americanPrice('call', S, K, T - h, r, q, vol, 'alo')
+      ) /
+      (2 * h);
+    const ref = (4 * dT(1e-4) - dT(2e-4)) / 3; // Richardson: O(h⁴) truncation
+    const g = americanGreeks('call', S, K, T, r, q, vol, 'alo');
+    expect(Math.abs(g.theta / ref - 1)).toBeLessThan(1e-5);
+    expect(Math.abs(dT(1e-3) / ref - 1)).toBeGreaterThan(1e-4); // the difference the PDE replaces
+  });
+
   it('is the intrinsic value’s greeks deep in the exercise region', () => {
     for (const method of METHODS) {
       const g = americanGreeks('put', 40, 100, 0.5, 0.05, 0, 0.2, method);
