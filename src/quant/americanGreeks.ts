@@ -43,8 +43,12 @@ export function americanGreeks(
   // ALO: every bump at the centre's discretisation (its κ-band and near-boundary rules would otherwise switch
   // resolution between bumps, a ~1e-10·K step that moved gamma by 1e-3 relative, measured)
   const o = method === 'alo' ? { ...opts, ...aloDiscretisation(type, S, K, T, r, q, vol, opts) } : opts;
+  // … and the bumps of T, σ and r start their boundary from the last one solved (the centre's, then each
+  // other's: one Newton sweep where a cold solve takes 2–4; see AloOptions.warmStart). The centre and the spot
+  // bumps, which share the centre's boundary, are solved cold, so the result depends on the inputs only.
+  const ow = method === 'alo' ? { ...o, warmStart: true } : opts;
   const v = (s: number, t: number, rr: number, sig: number) =>
-    americanPrice(type, s, K, t, rr, q, sig, method, o);
+    americanPrice(type, s, K, t, rr, q, sig, method, t === T && rr === r && sig === vol ? o : ow);
   const price = v(S, T, r, vol);
   if (!(price === price) || !(S > 0)) {
     const nan = Number.NaN;

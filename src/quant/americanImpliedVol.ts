@@ -117,7 +117,12 @@ export function americanImpliedVol(
   if (price <= lower + ftol) return 0;
   const ceiling = type === 'call' ? Math.max(S, S * Math.exp(-q * T)) : Math.max(K, K * Math.exp(-r * T));
   if (!(price < ceiling)) return Number.NaN;
-  const f = (v: number): number => americanPrice(type, S, K, T, r, q, v, method, opts) - price;
+  // ALO: the first price solves its boundary cold, the later ones start from the one before (AloOptions.warmStart:
+  // 1–2 Newton sweeps instead of 2–4 as the iterates close in), so the result still depends on the inputs only
+  const warmOpts = method === 'alo' ? { ...opts, warmStart: true } : opts;
+  let calls = 0;
+  const f = (v: number): number =>
+    americanPrice(type, S, K, T, r, q, v, method, calls++ === 0 ? opts : warmOpts) - price;
   // starting guess: the European implied vol is an upper bound (American ≥ European at equal σ)
   let guess = impliedVol(type, price, S, K, T, r, q);
   const slow = method !== 'baw' && method !== 'bjerksund';

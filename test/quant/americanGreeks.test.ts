@@ -81,6 +81,18 @@ describe('americanGreeks', () => {
     expect(Math.abs(dT(1e-3) / ref - 1)).toBeGreaterThan(1e-4); // the difference the PDE replaces
   });
 
+  it('gives ALO greeks that depend on the inputs only (its bumps warm-start from its own centre)', () => {
+    const args = ['put', 95, 100, 0.8, 0.05, 0.02, 0.3] as const;
+    const first = americanGreeks(...args);
+    americanPrice('put', 95, 100, 0.8, 0.05, 0.02, 0.3001, 'alo', { warmStart: true });
+    americanGreeks('call', 120, 100, 0.4, 0.02, 0.05, 0.5);
+    expect(americanGreeks(...args)).toEqual(first);
+    // and the warm-started bumps agree with cold ones: vega, rho as differences of cold prices
+    const p = (vol: number, r: number) => americanPrice('put', 95, 100, 0.8, r, 0.02, vol, 'alo');
+    expect(Math.abs(first.vega - (p(0.3001, 0.05) - p(0.2999, 0.05)) / 2e-4)).toBeLessThan(1e-6 * first.vega);
+    expect(Math.abs(first.rho - (p(0.3, 0.05001) - p(0.3, 0.04999)) / 2e-5)).toBeLessThan(1e-5 * -first.rho);
+  });
+
   it('is the intrinsic value’s greeks deep in the exercise region', () => {
     for (const method of METHODS) {
       const g = americanGreeks('put', 40, 100, 0.5, 0.05, 0, 0.2, method);

@@ -53,6 +53,15 @@ describe('americanImpliedVol', () => {
     },
   );
 
+  it('alo: the same implied vol whatever was priced before (its later prices warm-start from its first)', () => {
+    const args = ['put', 7.3, 100, 105, 0.6, 0.04, 0.01] as const;
+    const first = americanImpliedVol(...args);
+    americanPrice('put', 100, 105, 0.6, 0.04, 0.01, first * 1.0001, 'alo', { warmStart: true });
+    americanImpliedVol('call', 12, 100, 95, 0.6, 0.04, 0.01);
+    expect(americanImpliedVol(...args)).toBe(first);
+    expect(Math.abs(americanPrice('put', 100, 105, 0.6, 0.04, 0.01, first, 'alo') - 7.3)).toBeLessThan(1e-10);
+  });
+
   it('binomial: round trip on a coarse lattice', () => {
     const opts = { steps: 201 };
     const price = americanPrice('put', 100, 105, 0.5, 0.05, 0.01, 0.3, 'binomial', opts);

@@ -341,6 +341,34 @@ describe('aloPrice', () => {
     expect(aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3, { nodes: 16 })).not.toBe(cold);
   });
 
+  it('warm-starts from the solve just before: within 1e-10 per K = 100 of a cold solve (q ≤ r, κ ≥ 2, split)', () => {
+    const inputs: [number, number, number, number, number][] = [
+      [95, 0.7, 0.05, 0.02, 0.3], // q ≤ r
+      [75, 0.5, 0.04, 0.05, 0.15], // q > r, κ = 2.2: one piece
+      [95, 1.5, 0.03, 0.035, 0.4], // q > r, κ = 0.04: two pieces
+    ];
+    for (const [S, T, r, q, vol] of inputs) {
+      for (const [dr, dvol] of [
+        [0, 1e-4],
+        [1e-5, 0],
+        [0, 0.01 * vol],
+      ]) {
+        const bumped = [S, 100, T, r + dr, q, vol + dvol] as const;
+        const cold = aloPrice('put', ...bumped);
+        aloPrice('put', S, 100, T, r, q, vol); // the solve a warm start takes its start from
+        const warm = aloPrice('put', ...bumped, { warmStart: true });
+        expect(Math.abs(warm - cold)).toBeLessThan(1e-10);
+        expect(warm).not.toBe(cold); // its own iteration (one sweep from the warm start), not the cold one's
+      }
+    }
+    // a previous solve of another discretisation or path gives no warm start: the cold solve's number
+    const cold = aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3001);
+    aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3, { nodes: 16 });
+    expect(aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3001, { warmStart: true })).toBe(cold);
+    aloPrice('put', 95, 100, 1.5, 0.03, 0.035, 0.4); // a split solve
+    expect(aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3001, { warmStart: true })).toBe(cold);
+  });
+
   it('is the European price for calls without dividends and satisfies C(S,K,r,q) = P(K,S,q,r)', () => {
     expect(aloPrice('call', 100, 90, 1, 0.04, 0, 0.3)).toBe(bsPrice('call', 100, 90, 1, 0.04, 0, 0.3));
     expect(aloPrice('call', 100, 90, 1, 0.04, 0.06, 0.3)).toBe(aloPrice('put', 90, 100, 1, 0.06, 0.04, 0.3));
