@@ -65,6 +65,44 @@ function loop(x: Inputs, n: number, f: Pricer): () => number {
   };
 }
 
+/**
+ * Chains for the ALO chain line: 20 expiries × 50 strikes (K = S·e^U(−0.4,0.4), sorted), one S, T, r, q and vol
+ * per expiry, its puts then its calls — a chain priced at one volatility (theoretical values, scenario grids).
+ */
+function chainInputs(seed: number): Inputs {
+  const rnd = mulberry32(seed);
+  const x: Inputs = {
+    type: [],
+    S: new Float64Array(2000),
+    K: new Float64Array(2000),
+    T: new Float64Array(2000),
+    r: new Float64Array(2000),
+    q: new Float64Array(2000),
+    vol: new Float64Array(2000),
+  };
+  let i = 0;
+  for (let c = 0; c < 20; c++) {
+    const S = 10 + 490 * rnd();
+    const T = (1 + 729 * rnd()) / 365;
+    const vol = 0.05 + 1.15 * rnd();
+    const r = 0.06 * rnd();
+    const q = 0.05 * rnd();
+    const strikes = Array.from({ length: 50 }, () => S * Math.exp(-0.4 + 0.8 * rnd())).sort((a, b) => a - b);
+    for (const type of ['put', 'call'] as const)
+      for (const K of strikes) {
+        x.type.push(type);
+        x.S[i] = S;
+        x.K[i] = K;
+        x.T[i] = T;
+        x.r[i] = r;
+        x.q[i] = q;
+        x.vol[i] = vol;
+        i++;
+      }
+  }
+  return x;
+}
+
 /** The converged reference of the ALO accuracy lines (the tests' reference too). */
 const ALO_CONVERGED = { nodes: 64, fpOrder: 64, priceOrder: 256, tolerance: 1e-14, iterations: 40 };
 
@@ -75,6 +113,11 @@ export default function run(): void {
     measure('American BAW (Barone-Adesi-Whaley 1987)', 20_000, loop(x, 20_000, bawPrice)),
     measure('American Bjerksund-Stensland 2002', 20_000, loop(x, 20_000, bjerksundStensland2002Price)),
     measure('ALO default (14,12,≤20,64; q>r κ<1 in two pieces)', 1_000, loop(x, 1_000, aloPrice)),
+    measure(
+      '  same, chains sharing S, T, r, q and vol (50 strikes)',
+      2_000,
+      loop(chainInputs(20261206), 2_000, aloPrice),
+    ),
     measure(
       'American ALO fast (8,8,≤4,16)',
       2_000,
@@ -101,7 +144,7 @@ export default function run(): void {
       loop(x, 2_000, (t, S, K, T, r, q, v) => americanGreeks(t, S, K, T, r, q, v, 'baw').delta),
     ),
     measure(
-      'americanGreeks on ALO (11 prices each)',
+      'americanGreeks on ALO (9 prices: 1 boundary solve + 4 warm)',
       50,
       loop(x, 50, (t, S, K, T, r, q, v) => americanGreeks(t, S, K, T, r, q, v, 'alo').delta),
       3,
