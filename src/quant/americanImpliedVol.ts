@@ -166,20 +166,11 @@ function solveVol(
   let flo = f0;
   let hi = MAX_VOL;
   let fhi = Number.NaN; // not evaluated: f(MAX_VOL) > 0 is taken on trust until it is
-  let xa = guess;
-  let fa = f(xa);
-  let evals = 1;
-  if (!(fa === fa)) return Number.NaN;
-  if (Math.abs(fa) <= ftol) return xa;
-  if (fa < 0) {
-    lo = xa;
-    flo = fa;
-  } else {
-    hi = xa;
-    fhi = fa;
-  }
-  let next = xa - fa / slope(xa);
-  for (let i = 0; i < SECANT_STEPS && evals < maxEval; i++) {
+  let xa = Number.NaN;
+  let fa = Number.NaN;
+  let next = guess; // inside (0, MAX_VOL)
+  let evals = 0;
+  for (let i = 0; i <= SECANT_STEPS && evals < maxEval; i++) {
     if (!(next > lo && next < hi)) next = fhi === fhi ? 0.5 * (lo + hi) : Math.min(MAX_VOL, 2 * lo + 0.05);
     const xb = next;
     const fb = f(xb);
@@ -193,8 +184,9 @@ function solveVol(
       hi = xb;
       fhi = fb;
     }
-    if (fa < 0 !== fb < 0) break; // the last two straddle the root: [lo, hi] is their bracket
-    next = fb !== fa ? xb - (fb * (xb - xa)) / (fb - fa) : Number.NaN;
+    if (fa < 0 !== fb < 0 && i > 0) break; // the last two straddle the root: [lo, hi] is their bracket
+    // the first step is Newton's with the stand-in slope, the later ones secant steps
+    next = i === 0 ? xb - fb / slope(xb) : fb !== fa ? xb - (fb * (xb - xa)) / (fb - fa) : Number.NaN;
     xa = xb;
     fa = fb;
   }
