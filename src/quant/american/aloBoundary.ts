@@ -410,7 +410,7 @@ function sweepFrom(
   if (QD_V.length < n + 1) QD_V = new Float64Array(2 * (n + 1));
   let slot = slots.get(sch);
   if (slot === undefined) {
-    slot = { id: -1, quarter, off: new Float64Array(n + 1) };
+    slot = { id: -2, quarter, off: new Float64Array(n + 1) }; // -2: never the previous solving price
     slots.set(sch, slot);
   }
   for (let k = 0; k <= n; k++) QD_V[k] = Math.sqrt(Hs[k]);
