@@ -53,6 +53,7 @@ export function bsPriceDiscounted(isCall: boolean, fs: number, fk: number, sd: n
  * S, K in price units; T in years; r, q continuously compounded per year; vol per √year.
  * T = 0 or vol = 0 give the discounted forward intrinsic value max(±(S·e^(−qT) − K·e^(−rT)), 0);
  * K = 0 gives call S·e^(−qT), put 0. NaN when S, K, T or vol is negative or NaN.
+ * Black (1976) options on futures are the case S = F, q = r (Haug §1.1.2; its F = K = 19 example is in the tests).
  */
 export function bsPrice(
   type: OptionType,

@@ -11,7 +11,7 @@ const relErr = (a: number, b: number): number => (a === b ? 0 : Math.abs(a / b -
 const HAUG: [OptionType, number, number, number, number, number, number, number][] = [
   ['call', 65, 60, 0, 0.08, 0.25, 0.3, 2.1334],
   ['put', 95, 100, 0.05, 0.1, 0.5, 0.2, 2.4648],
-  ['put', 19, 19, 0.1, 0.1, 0.75, 0.28, 1.7011],
+  ['put', 19, 19, 0.1, 0.1, 0.75, 0.28, 1.7011], // Black (1976) on a future: S = F, q = r (Haug §1.1.2)
   ['call', 19, 19, 0.1, 0.1, 0.75, 0.28, 1.7011],
   ['call', 1.6, 1.56, 0.08, 0.06, 0.5, 0.12, 0.0291],
   ['put', 70, 75, 0.05, 0.1, 0.5, 0.35, 4.087],
