@@ -286,7 +286,11 @@ function bs2002Call(S: number, K: number, T: number, r: number, q: number, vol: 
   // European call S·e^{−qT}Φ(d₁) − K·e^{−rT}Φ(d₂) from the Φ already at hand: −f₁ of Ψ 2 and 4 (H = K) is −d₁, −d₂.
   // Just below I₂ the policy waits where exercising now is worth more (152 of 200,000 realistic inputs fell below
   // their intrinsic value without this floor, by up to 4.5e-4·K): both floors are lower bounds of the American.
-  const eu = dqT * (1 - CDF[20]) - drT * (1 - CDF[28]);
+  // Out of the money 1 − Φ(−d) loses the tail's digits (and the formula's terms cancel to ~1e-14·K, either sign):
+  // there the accurate European (bsPriceDiscounted, each Φ from its small side) is the floor, so the result is
+  // never negative and keeps the European's relative accuracy where the early-exercise part is below rounding.
+  let eu = dqT * (1 - CDF[20]) - drT * (1 - CDF[28]);
+  if (!(eu > 1e-8 * K)) eu = bsPriceDiscounted(true, dqT, drT, sT);
   const floor = S - K > eu ? S - K : eu;
   return v < floor ? floor : v; // NaN (overflow at tiny σ) stays NaN: the caller falls back to the lattice
 }

@@ -130,6 +130,56 @@ describe('bjerksundStensland2002Price', () => {
     expect(bjerksundStensland2002Price('put', S, K, T, r, q, vol)).toBeGreaterThanOrEqual(K - S);
   });
 
+  it('is never negative and never below the European price far out of the money (low vol)', () => {
+    // The formula's terms (each ~K) cancel to ~1e-14·K of either sign here; it returned −2.5e-14 for the first
+    // (found by fuzzing price → American implied vol → price, which then gave NaN).
+    const cases: [OptionType, number, number, number, number, number, number][] = [
+      [
+        'call',
+        385.86841149721295,
+        576.1765851545356,
+        1.167461139096381,
+        0.004351332867518067,
+        0.08394043635111303,
+        0.05556123469024897,
+      ],
+      [
+        'call',
+        286.3718090392649,
+        530.1876025877591,
+        2.6933481791094964,
+        0.07115849483758212,
+        0.055317931026220325,
+        0.04443043468520046,
+      ],
+      [
+        'put',
+        150.97206516424194,
+        70.25449846517347,
+        1.04286882643371,
+        0.09284957474097609,
+        0.06709591514430942,
+        0.09431484013795853,
+      ],
+      [
+        'put',
+        366.1677268357016,
+        231.46802391720786,
+        0.6148118460652967,
+        0.0036514337826520204,
+        0.08751263612415643,
+        0.0662001757696271,
+      ],
+    ];
+    for (const [type, S, K, T, r, q, vol] of cases) {
+      const v = bjerksundStensland2002Price(type, S, K, T, r, q, vol);
+      const eu = bsPrice(type, S, K, T, r, q, vol);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeGreaterThanOrEqual(eu);
+      expect(v).toBeLessThanOrEqual(eu + 1e-13 * K); // no early-exercise value worth a rounding error here
+    }
+  });
+
   it('agrees with the term-by-term formula (general bivariate normal) to 1e-10·K on realistic inputs', () => {
     // Guards the fast evaluation: shared Φ values, reflection factors from ratios, the fixed 8-node quadrature
     // (its own error is ~3e-11·K) and the European floor built from Φ(−d₁), Φ(−d₂).
