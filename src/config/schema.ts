@@ -23,7 +23,12 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 const fraction = z.number().min(0).max(1);
 const posInt = z.int().positive();
 const nonNegInt = z.int().nonnegative();
-const dollars = z.number().positive();
+/**
+ * Dollar amounts: positive and at most $1e12, beyond any account (larger values only overflow what is derived
+ * from them, e.g. the max loss per trade, $ per $100k of NAV × NAV).
+ */
+export const MAX_DOLLARS = 1e12;
+const dollars = z.number().positive().max(MAX_DOLLARS);
 const nullableString = z.string().min(1).nullable();
 const url = z.url();
 const ticker = z.string().regex(/^[A-Z][A-Z0-9.^-]{0,9}$/, 'must be an upper-case ticker symbol like "AAPL"');

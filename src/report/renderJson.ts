@@ -4,7 +4,9 @@
  */
 import type { RankedTrade, ScanResult } from '../scan/types.js';
 
-const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null);
+// Beyond 1e9 six decimals are below a double's resolution anyway (and x·1e6 could overflow to Infinity).
+const round = (x: number) =>
+  Number.isFinite(x) ? (Math.abs(x) < 1e9 ? Math.round(x * 1e6) / 1e6 : x) : null;
 
 /** Deep copy with numbers rounded and NaN/Infinity as null. */
 function clean(v: unknown): unknown {

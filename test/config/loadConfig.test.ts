@@ -132,6 +132,12 @@ describe('loadConfig', () => {
     ['a wrong type', 'trading:\n  nav: lots\n', 'trading.nav', /expected number, got "lots"/],
     ['a negative NAV', 'trading:\n  nav: -100\n', 'trading.nav', /must be > 0, got -100/],
     [
+      'a NAV beyond any account',
+      'trading:\n  nav: 1e308\n',
+      'trading.nav',
+      /must be <= 1000000000000, got 1e\+308/,
+    ],
+    [
       'capital above NAV',
       'trading:\n  available_capital: 150000\n',
       'trading.available_capital',

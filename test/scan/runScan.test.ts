@@ -99,6 +99,14 @@ describe('runScan on the simulated market', () => {
     expect(result.status).toBe(result.trades.length >= settings.trading.max_trades ? 'ok' : 'insufficient');
   });
 
+  it('keeps every finite number finite in the JSON document (rounding to 6 decimals does not overflow)', () => {
+    const big: ScanResult = { ...result, params: { ...result.params, nav: 1e12, maxLossPerTrade: 1e303 } };
+    const doc = scanJson(big) as { params: { nav: unknown; maxLossPerTrade: unknown; minPop: unknown } };
+    expect(doc.params.nav).toBe(1e12);
+    expect(doc.params.maxLossPerTrade).toBe(1e303);
+    expect(doc.params.minPop).toBe(result.params.minPop);
+  });
+
   it("reports portfolio greeks that equal the sum of its trades' legs", () => {
     const doc = scanJson(result) as {
       trades: {

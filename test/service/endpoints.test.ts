@@ -231,6 +231,8 @@ describe('REST API', () => {
     expect(unknown).toMatchObject({ statusCode: 400, field: 'colour' });
     const strategy = await post('{"strategies": ["naked_call"]}');
     expect(strategy).toMatchObject({ statusCode: 400, field: 'strategies[0]' });
+    const huge = await post('{"nav": 1e308}');
+    expect(huge).toMatchObject({ statusCode: 400, field: 'nav' });
   });
 
   it('starts a scan (202 + id), refuses a second one while it runs (409), and stores it', async () => {

@@ -5,7 +5,7 @@
  * need the bearer token; reads need it when `api.require_token_for_reads` is set.
  */
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { type Settings, STRATEGY_NAMES, settingsSchema } from '../../config/schema.js';
+import { MAX_DOLLARS, type Settings, STRATEGY_NAMES, settingsSchema } from '../../config/schema.js';
 import type { Database } from '../../store/db.js';
 import { latestChain } from '../../store/latestChain.js';
 import { getScan, listScans, type StoredScan, scansBefore } from '../../store/scansRepo.js';
@@ -68,8 +68,18 @@ export const scanRequestSchema = {
       items: { type: 'string', enum: [...STRATEGY_NAMES] },
     },
     max_trades: { type: 'integer', minimum: 1, maximum: 50 },
-    nav: { type: 'number', exclusiveMinimum: 0, description: 'net liquidation value, $' },
-    available_capital: { type: 'number', exclusiveMinimum: 0, description: '$, at most nav' },
+    nav: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: MAX_DOLLARS,
+      description: 'net liquidation value, $',
+    },
+    available_capital: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: MAX_DOLLARS,
+      description: '$, at most nav',
+    },
     min_pop: { type: 'number', minimum: 0, maximum: 1, description: 'probability of profit, fraction' },
     min_dte: { type: 'integer', minimum: 0 },
     max_dte: { type: 'integer', minimum: 1 },
