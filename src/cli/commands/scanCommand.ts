@@ -22,7 +22,16 @@ import { progressBar } from '../progressBar.js';
 export function parseAsOf(text: unknown, now: number): number {
   if (text === undefined) return now;
   const t = Date.parse(String(text));
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(String(text)) || !Number.isFinite(t)) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(String(text));
+  // Date.parse rolls a day past the month's end over (2026-02-30 → March 2): the calendar date must exist
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (
+    !m ||
+    !day ||
+    day.getUTCDate() !== Number(m[3]) ||
+    day.getUTCMonth() !== Number(m[2]) - 1 ||
+    !Number.isFinite(t)
+  ) {
     throw new UsageError(
       `--as-of: expected an ISO 8601 time like 2026-11-20T15:30:00Z, got ${JSON.stringify(text)}`,
     );

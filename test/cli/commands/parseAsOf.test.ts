@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseAsOf } from '../../../src/cli/commands/scanCommand.js';
+import { UsageError } from '../../../src/cli/io.js';
+
+describe('parseAsOf (--as-of)', () => {
+  it('is "now" when the flag is absent', () => {
+    expect(parseAsOf(undefined, 1234)).toBe(1234);
+  });
+
+  it('reads ISO 8601 times with Z or an offset, and bare dates, as epoch ms', () => {
+    expect(parseAsOf('2026-11-20T15:30:00Z', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
+    expect(parseAsOf('2026-11-20T10:30:00-05:00', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
+    expect(parseAsOf('2028-02-29', 0)).toBe(Date.UTC(2028, 1, 29));
+  });
+
+  it.each([
+    'yesterday',
+    '2026-02-30T00:00:00Z', // Date.parse rolls it over to March 2
+    '2026-04-31',
+    '2027-02-29',
+    '2026-13-01',
+    '2026-01-01T25:00:00Z',
+    '20261120',
+  ])('rejects %s as a usage error naming the flag', (text) => {
+    expect(() => parseAsOf(text, 0)).toThrow(UsageError);
+    expect(() => parseAsOf(text, 0)).toThrow(/^--as-of: expected an ISO 8601 time/);
+  });
+});
