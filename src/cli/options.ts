@@ -16,11 +16,15 @@ export function parseInteger(value: string): number {
   return n;
 }
 
+/** A comma-separated list; one without any item (`--watchlist ,`) is a mistake, not "the default". */
 export function parseList(value: string): string[] {
-  return value
+  const items = value
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+  if (items.length === 0)
+    throw new InvalidArgumentError('expected a comma-separated list of at least one item.');
+  return items;
 }
 
 /** Adds --config-dir, --log-level and --version to a command (every leaf command has them). */

@@ -105,6 +105,12 @@ describe('options-engine CLI', () => {
     expect(strategies.stderr).toContain('flag --strategies: trading.strategies.1: must be one of');
   });
 
+  it('rejects an empty --watchlist with exit 2 naming the flag (it does not fall back to the universe)', async () => {
+    const r = await cli(['scan', '--watchlist', ' , ,']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("option '--watchlist <list>' argument ' , ,' is invalid");
+  });
+
   it('rejects a malformed --as-of with exit 2 naming the flag', async () => {
     const r = await cli(['scan', '--as-of', 'yesterday']);
     expect(r.code).toBe(2);
