@@ -15,6 +15,7 @@ import { interpolate } from './interpolate.js';
 import { type MonitoringConfig, monitoringSchema } from './monitoringSchema.js';
 import { readYaml } from './readYaml.js';
 import { type Settings, settingsSchema } from './schema.js';
+import { maskValue } from './secrets.js';
 
 /** The shipped defaults: `<package root>/config`. */
 export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
@@ -125,7 +126,12 @@ function validate<S extends z.ZodType>(
       const source = related
         ? sourceOf(p, sources, order, fallback, [p, related])
         : sourceOf(p, sources, order, fallback);
-      return new ConfigError(source, p, describeIssue(issue));
+      // the value a reason quotes ("got …") never shows a secret: `****` for a secret key, a URL's password masked
+      const shown =
+        'input' in issue
+          ? { ...issue, input: maskValue(String(issue.path.at(-1) ?? ''), issue.input) }
+          : issue;
+      return new ConfigError(source, p, describeIssue(shown as z.core.$ZodIssue));
     });
   });
   throw errors.length === 1 ? errors[0] : new ConfigErrors(errors);

@@ -30,7 +30,8 @@ const nonNegInt = z.int().nonnegative();
 export const MAX_DOLLARS = 1e12;
 const dollars = z.number().positive().max(MAX_DOLLARS);
 const nullableString = z.string().min(1).nullable();
-const url = z.url();
+/** Provider and webhook addresses: http(s) only (z.url() alone takes ftp:, javascript:, file: …). */
+const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 const ticker = z.string().regex(/^[A-Z][A-Z0-9.^-]{0,9}$/, 'must be an upper-case ticker symbol like "AAPL"');
 
 const weights = z.strictObject({
@@ -192,7 +193,7 @@ export const settingsSchema = z
         smtp_password: nullableString,
         smtp_tls: z.boolean(),
       }),
-      slack: z.strictObject({ webhook_url: z.url().nullable() }),
+      slack: z.strictObject({ webhook_url: url.nullable() }),
       cooldown_minutes: z.number().nonnegative(),
     }),
     backup: z.strictObject({ dir: z.string().min(1), retention_days: posInt }),

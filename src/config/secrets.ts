@@ -11,19 +11,25 @@ export function maskUrlPassword(text: string): string {
   return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]+)(@)/i, `$1${MASK}$3`);
 }
 
+/**
+ * One value as it may be shown (in an error, say) under its key: `****` for a secret key, a URL's password masked,
+ * anything else as it is.
+ */
+export function maskValue(key: string, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (SECRET_KEYS.has(key)) return MASK;
+  return typeof value === 'string' ? maskUrlPassword(value) : value;
+}
+
 /** A deep copy of any config tree with secret values replaced by `****` (null stays null). */
 export function maskSecrets<T>(value: T): T {
   const walk = (v: unknown, key: string): unknown => {
-    if (v === null || v === undefined) return v;
+    if (v === null || v === undefined || typeof v !== 'object') return maskValue(key, v);
     if (SECRET_KEYS.has(key)) return MASK;
-    if (typeof v === 'string') return maskUrlPassword(v);
     if (Array.isArray(v)) return v.map((x) => walk(x, ''));
-    if (typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
-      return out;
-    }
-    return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
+    return out;
   };
   return walk(value, '') as T;
 }

@@ -167,6 +167,43 @@ describe('loadConfig', () => {
     expect(e.message.split('\n')).toHaveLength(1);
   });
 
+  it.each([
+    ['DATABASE_URL', 'mysql://app:dbSecret42@db/x', 'database.url', 'mysql://app:****@db/x', 'dbSecret42'],
+    [
+      'REDIS_URL',
+      'http://:redisSecret42@cache:6379',
+      'cache.redis_url',
+      'http://:****@cache:6379',
+      'redisSecret42',
+    ],
+    [
+      'SLACK_WEBHOOK_URL',
+      'ftp://hooks.example/T0/B0/hookSecret42',
+      'alerts.slack.webhook_url',
+      '****',
+      'hookSecret42',
+    ],
+  ])('rejects a bad %s without quoting its secret', (name, value, keyPath, shown, secret) => {
+    const e = errorOf(() => loadConfig({ env: { [name]: value } }));
+    expect(e.source).toBe(`environment ${name}`);
+    expect(e.keyPath).toBe(keyPath);
+    expect(e.reason).toContain(`got "${shown}"`);
+    expect(e.message).not.toContain(secret);
+  });
+
+  it('takes provider and webhook addresses over http(s) only', () => {
+    for (const [name, keyPath] of [
+      ['TRADIER_BASE_URL', 'providers.tradier.base_url'],
+      ['SLACK_WEBHOOK_URL', 'alerts.slack.webhook_url'],
+    ]) {
+      const e = errorOf(() => loadConfig({ env: { [name]: 'javascript:alert(1)' } }));
+      expect(e.keyPath).toBe(keyPath);
+      expect(e.reason).toMatch(/^must be an http:\/\/ or https:\/\/ URL/);
+    }
+    const ok = loadConfig({ env: { SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/hook' } });
+    expect(ok.settings.alerts.slack.webhook_url).toBe('http://127.0.0.1:9/hook');
+  });
+
   it('rejects broken YAML with the file, line and reason', () => {
     const dir = overrideDir('trading:\n  nav: 1\n   bad: [unclosed\n');
     const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
