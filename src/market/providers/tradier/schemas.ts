@@ -16,6 +16,8 @@ export function oneOrMany<T extends z.ZodType>(item: T) {
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
 const num = z.number().nullish();
+/** Prices and counts: a negative one is a corrupt payload, not a quote (the response fails validation, naming it). */
+const nonNeg = z.number().nonnegative().nullish();
 
 export const greeksSchema = z.object({
   delta: num,
@@ -39,11 +41,11 @@ export const optionSchema = z.object({
   strike: z.number().positive(),
   expiration_date: date,
   expiration_type: z.string().nullish(),
-  bid: num,
-  ask: num,
-  last: num,
-  volume: num,
-  open_interest: num,
+  bid: nonNeg,
+  ask: nonNeg,
+  last: nonNeg,
+  volume: nonNeg,
+  open_interest: nonNeg,
   bid_date: num,
   ask_date: num,
   trade_date: num,
@@ -69,12 +71,12 @@ export const expirationsResponse = z.object({
 export const quoteSchema = z.object({
   symbol: z.string().min(1),
   type: z.string().nullish(),
-  last: num,
-  bid: num,
-  ask: num,
-  prevclose: num,
-  close: num,
-  volume: num,
+  last: nonNeg,
+  bid: nonNeg,
+  ask: nonNeg,
+  prevclose: nonNeg,
+  close: nonNeg,
+  volume: nonNeg,
   trade_date: num,
   bid_date: num,
   ask_date: num,
@@ -93,11 +95,11 @@ export const quotesResponse = z.object({
 
 const bar = z.object({
   date,
-  open: num,
-  high: num,
-  low: num,
-  close: num,
-  volume: num,
+  open: nonNeg,
+  high: nonNeg,
+  low: nonNeg,
+  close: nonNeg,
+  volume: nonNeg,
 });
 
 /** `GET /markets/history` → `{"history":{"day":[…]}}` or `{"history":null}`. */

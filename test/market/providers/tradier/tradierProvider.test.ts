@@ -186,6 +186,28 @@ describe('TradierProvider against recorded Tradier responses', () => {
       expect((err as Error).message).toContain('tradier markets/options/chains');
     });
 
+    it('names the field when a contract carries a negative price or count', async () => {
+      for (const [field, value] of [
+        ['ask', -0.05],
+        ['open_interest', -3],
+      ] as const) {
+        server.handle((_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const rows = pltrSnapshot().chains.PLTR['2025-11-07'].slice(0, 3);
+          res.end(
+            JSON.stringify({
+              options: { option: rows.map((o, i) => (i === 1 ? { ...o, [field]: value } : o)) },
+            }),
+          );
+        });
+        const err = await provider()
+          .getExpiryQuotes('PLTR', '2025-11-07', ctx)
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ResponseValidationError);
+        expect((err as ResponseValidationError).field).toBe(`options.option[1].${field}`);
+      }
+    });
+
     it('rejects contracts of another expiration than the one asked for', async () => {
       const err = await provider()
         .getExpiryQuotes('ONE', '2025-11-14', ctx)
