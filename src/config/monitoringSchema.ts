@@ -75,7 +75,9 @@ export const monitoringSchema = z
     ),
   })
   .superRefine((m, ctx) => {
-    if (durationMs(m.evaluation_interval) < 1000)
+    // zod runs this refinement even when a field failed: only a well-formed duration is compared
+    const interval = durationString.safeParse(m.evaluation_interval);
+    if (interval.success && durationMs(interval.data) < 1000)
       ctx.addIssue({ code: 'custom', path: ['evaluation_interval'], message: 'must be at least 1s' });
     for (const [group, rules] of Object.entries(m.alerts)) {
       for (const [key, rule] of Object.entries(rules)) {

@@ -243,6 +243,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('rejects a malformed or too short evaluation_interval as a config error naming it', () => {
+    for (const [value, reason] of [
+      ['every minute', /must be a duration like "30s"/],
+      ['500ms', /must be at least 1s/],
+    ] as const) {
+      const dir = overrideDir('{}\n', `evaluation_interval: ${value}\n`);
+      const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+      expect(e.source).toBe(join(dir, 'monitoring.yaml'));
+      expect(e.keyPath).toBe('evaluation_interval');
+      expect(e.reason).toMatch(reason);
+    }
+  });
+
   it('requires SMTP settings only when email alerts are enabled', () => {
     const e = errorOf(() => loadConfig({ env: { ALERT_EMAIL_ENABLED: 'true' } }));
     expect(e.keyPath).toBe('alerts.email.smtp_server');
