@@ -48,6 +48,9 @@ describe('options-engine ops', () => {
     const neg = await cli(['ops', 'log-analysis', '--hours', '0', '--log-dir', tmp.dir]);
     expect(neg.code).toBe(2);
     expect(neg.stderr).toContain('--hours');
+    const huge = await cli(['ops', 'business-metrics', '--days', '1e9', '--data-dir', join(tmp.dir, 'db')]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('--days: expected a whole number from 1 to 1000000, got 1000000000');
     const kind = await cli(['ops', 'restore', 'everything', 'latest']);
     expect(kind.code).toBe(2);
     expect(kind.stderr).toContain('full, database or config');

@@ -58,11 +58,14 @@ function verdict(ok: boolean, summary: string): void {
   if (!ok) throw new OpsFindingsError(summary);
 }
 
-/** An integer flag that must be ≥ 1. */
+/** Upper bound of the count flags (--days, --hours, --limit …): a million days is already outside JS dates' reach. */
+const MAX_COUNT = 1_000_000;
+
+/** An integer flag from 1 to MAX_COUNT. */
 function positive(name: string, v: unknown, fallback: number): number {
   const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--${name}: expected a whole number ≥ 1, got ${String(v)}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT)
+    throw new UsageError(`--${name}: expected a whole number from 1 to ${MAX_COUNT}, got ${String(v)}`);
   return n;
 }
 
