@@ -5,9 +5,10 @@
  * per-table row counts and checksums that `ops restore` verifies against. On embedded PGlite the
  * equivalent is a gzipped tarball of the data directory (PGlite's dumpDataDir).
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../store/db.js';
+import { ensureDir } from '../store/ensureDir.js';
 import { PgliteDatabase } from '../store/pgliteDatabase.js';
 import {
   BACKUP_FILE_RE,
@@ -108,7 +109,7 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
   const now = opts.now ?? Date.now();
   const stamp = backupStamp(now);
   const dir = resolve(opts.dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensureDir(dir, 0o700);
   const engine = db.engine;
   const manifest: BackupManifest = {
     stamp,

@@ -9,11 +9,12 @@
  * --single-transaction` of the custom-format dump: one transaction, so a failed restore leaves the
  * database as it was.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { acquireDataDirLock } from '../store/dataDirLock.js';
 import type { Queryable } from '../store/db.js';
+import { ensureDir } from '../store/ensureDir.js';
 import { pgliteDir } from '../store/openDatabase.js';
 import { type BackupManifest, backupStamp, listManifests, STAMP_RE } from './backupFiles.js';
 import { pgConnection, runTool } from './processRunner.js';
@@ -153,7 +154,7 @@ export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<Res
       const keep = join(dir, `config_before_restore_${suffix}.tar.gz`);
       await runTool('tar', ['-czf', keep, '-C', target, '.']);
       report.keptPrevious.push(keep);
-    } else mkdirSync(target, { recursive: true, mode: 0o700 });
+    } else ensureDir(target, 0o700);
     await runTool('tar', ['-xzf', join(dir, m.config.name), '-C', target]);
     report.restored.push(m.config.name);
   }

@@ -4,9 +4,9 @@
  * scrubber that replaces known secret values, and pino redacts secret-named keys, so secrets never
  * reach a log line.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { ensureDir } from '../store/ensureDir.js';
 import { formatLogLine, type LogRecord } from './logLine.js';
 
 export interface LoggingOptions {
@@ -67,7 +67,7 @@ class JsonStream {
 }
 
 export function createLogging(opts: LoggingOptions): LogHandle {
-  mkdirSync(opts.dir, { recursive: true });
+  ensureDir(opts.dir);
   const scrub = makeScrubber(opts.secrets);
   const app = pino.destination({ dest: join(opts.dir, 'app.log'), append: true, mkdir: true, sync: false });
   const error = pino.destination({

@@ -7,9 +7,10 @@
  * i.e. a recycled pid — is stale and taken over. Creation is atomic (`link` of a complete temp
  * file); a stale takeover renames the old file away first and checks what it moved.
  */
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureDir } from './ensureDir.js';
 import { DataDirLockedError, type LockHolder, StoreError } from './errors.js';
 
 export const LOCK_FILE = 'pglite.lock';
@@ -114,7 +115,7 @@ function installExitHook(): void {
  */
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   const dir = resolve(dataDir);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const path = join(dir, LOCK_FILE);
   const record: LockRecord = {
     pid: process.pid,

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -104,6 +104,15 @@ describe('options-engine CLI', () => {
     expect(strategies.code).toBe(2);
     expect(strategies.stderr).toContain('flag --strategies: trading.strategies.1: must be one of');
   });
+
+  it.runIf(existsSync('/proc/self'))(
+    'fails with exit 1 on a data dir that cannot be created (it does not hang)',
+    async () => {
+      const r = await cli(['scan', '--watchlist', 'SPY', '--data-dir', '/proc/options-engine-none/db']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("ENOENT: no such file or directory, mkdir '/proc/options-engine-none'");
+    },
+  );
 
   it('rejects an empty --watchlist with exit 2 naming the flag (it does not fall back to the universe)', async () => {
     const r = await cli(['scan', '--watchlist', ' , ,']);
