@@ -121,6 +121,17 @@ export async function scanAction(
       };
       await storeScan(settings, meta, result, log);
     }
+    // The table alone would hide that the market could not be read: say which tickers were skipped and why,
+    // and fail (exit 1) when not one could be scanned — "do not execute" then means "no data", not "no trade".
+    const t = result.stats.tickers;
+    if (t.skipped > 0) {
+      const why = Object.entries(t.skipReasons)
+        .sort((a, b) => b[1] - a[1])
+        .map(([reason, n]) => `${reason} ×${n}`)
+        .join(', ');
+      if (t.scanned === 0) throw new Error(`no market data: all ${t.requested} tickers skipped (${why})`);
+      io.stderr(`options-engine: warning: ${t.skipped} of ${t.requested} tickers skipped (${why})\n`);
+    }
   } catch (err) {
     log.error({ err }, 'scan failed');
     throw err;
