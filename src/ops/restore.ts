@@ -9,14 +9,21 @@
  * --single-transaction` of the custom-format dump: one transaction, so a failed restore leaves the
  * database as it was.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { acquireDataDirLock } from '../store/dataDirLock.js';
 import type { Queryable } from '../store/db.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { pgliteDir } from '../store/openDatabase.js';
-import { type BackupManifest, backupStamp, listManifests, STAMP_RE } from './backupFiles.js';
+import {
+  type BackupFile,
+  type BackupManifest,
+  backupStamp,
+  describeFile,
+  listManifests,
+  STAMP_RE,
+} from './backupFiles.js';
 import { pgConnection, runTool } from './processRunner.js';
 import { checksumDifferences, tableChecksums } from './tableChecksums.js';
 
@@ -88,20 +95,51 @@ async function restorePostgres(file: string, o: RestoreOptions): Promise<void> {
   await runTool('pg_restore', args, { env: c.env, secrets: c.secrets });
 }
 
-/** Replaces the embedded data directory with the dump; the old one is kept beside it. */
+/**
+ * Replaces the embedded data directory with the dump; the old one is kept beside it. The dump is loaded into a
+ * staging directory first and swapped in only once it opens, so a dump that fails to load leaves the live database
+ * where it was.
+ */
 async function restorePglite(file: string, o: RestoreOptions, suffix: string): Promise<string> {
   const lock = acquireDataDirLock(o.dataDir); // throws naming the pid when the service holds it
   try {
     const dir = pgliteDir(o.dataDir);
+    const staging = `${dir}.restoring-${suffix}`;
+    rmSync(staging, { recursive: true, force: true });
+    try {
+      const pg = await PGlite.create(staging, { loadDataDir: new Blob([readFileSync(file)]) });
+      await pg.query('SELECT 1');
+      await pg.close();
+    } catch (e) {
+      rmSync(staging, { recursive: true, force: true });
+      throw new Error(
+        `restore: ${basename(file)} did not load (${e instanceof Error ? e.message : String(e)}); the database is unchanged`,
+      );
+    }
     const kept = `${dir}.before-restore-${suffix}`;
     if (existsSync(dir)) renameSync(dir, kept);
-    const pg = await PGlite.create(dir, { loadDataDir: new Blob([readFileSync(file)]) });
-    await pg.query('SELECT 1');
-    await pg.close();
+    renameSync(staging, dir);
     return existsSync(kept) ? kept : '';
   } finally {
     lock.release();
   }
+}
+
+/** A backup file whose bytes are not the ones its manifest recorded (exit 1; nothing was restored). */
+export class BackupDamagedError extends Error {
+  override name = 'BackupDamagedError';
+}
+
+/** Checks a backup file against its manifest entry (size and sha256) before anything is overwritten. */
+function checkBackupFile(dir: string, f: BackupFile): void {
+  if (!existsSync(join(dir, f.name)))
+    throw new BackupDamagedError(`backup file ${f.name} is missing from ${dir}; nothing was restored`);
+  const got = describeFile(dir, f.name);
+  if (got.bytes !== f.bytes || got.sha256 !== f.sha256)
+    throw new BackupDamagedError(
+      `backup file ${f.name} is damaged (${got.bytes} bytes, sha256 ${got.sha256.slice(0, 16)}…; the manifest ` +
+        `recorded ${f.bytes} bytes, sha256 ${f.sha256.slice(0, 16)}…); nothing was restored`,
+    );
 }
 
 export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<RestoreReport> {
@@ -119,6 +157,9 @@ export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<Res
     throw new RestoreRefusedError(
       `restore ${kind} ${m.stamp} would overwrite ${overwrite.join(' and ')}; run again with --yes (stop the service first)`,
     );
+  // every file this restore reads must be the one the backup wrote, before anything is overwritten
+  if (kind !== 'config' && m.database) checkBackupFile(dir, m.database);
+  if (kind !== 'database' && m.config && o.configDir) checkBackupFile(dir, m.config);
   const report: RestoreReport = {
     kind,
     stamp: m.stamp,

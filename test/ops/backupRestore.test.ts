@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backup, renderBackup } from '../../src/ops/backup.js';
-import { listManifests } from '../../src/ops/backupFiles.js';
+import { describeFile, listManifests } from '../../src/ops/backupFiles.js';
 import { runTool } from '../../src/ops/processRunner.js';
-import { RestoreRefusedError, renderRestore, restore } from '../../src/ops/restore.js';
+import { BackupDamagedError, RestoreRefusedError, renderRestore, restore } from '../../src/ops/restore.js';
 import { tableChecksums } from '../../src/ops/tableChecksums.js';
 import type { Database, Queryable } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -97,16 +98,32 @@ async function roundTrip(
   expect(readFileSync(join(configDir, 'settings.yaml'), 'utf8')).toContain('nav: 250000');
   expect(r.keptPrevious.some((k) => k.includes('config_before_restore_'))).toBe(true);
   expect(renderRestore(r)).toContain('every table has the row count and checksum of the backup');
-  return { dir, report, restored: r, manifests: listManifests(dir) };
+
+  // A damaged backup file is refused before anything is overwritten.
+  const dbFile = join(dir, report.manifest.database?.name ?? '');
+  const good = readFileSync(dbFile);
+  const bad = Buffer.from(good);
+  for (let i = 100; i < 200 && i < bad.length; i++) bad[i] ^= 0xff;
+  writeFileSync(dbFile, bad);
+  writeFileSync(join(configDir, 'settings.yaml'), 'trading:\n  nav: 300000\n');
+  await expect(restore('full', { ...opts, stamp: 'latest', yes: true })).rejects.toThrow(BackupDamagedError);
+  await expect(restore('database', { ...opts, stamp: 'latest', yes: true })).rejects.toThrow(
+    /is damaged \(\d+ bytes, sha256 [0-9a-f]{16}…; the manifest recorded \d+ bytes, sha256 [0-9a-f]{16}…\); nothing was restored/,
+  );
+  expect(await withDb(s, (q) => tableChecksums(q))).toEqual(before);
+  expect(readFileSync(join(configDir, 'settings.yaml'), 'utf8')).toContain('nav: 300000');
+  writeFileSync(dbFile, good);
+  return { dir, report, restored: r, manifests: listManifests(dir), before, opts };
 }
 
 describe('backup and restore on embedded PGlite', () => {
-  it('dumps the data dir; after the database is gone a restore brings back identical tables', async () => {
+  it('dumps the data dir; after the database is gone a restore brings back identical tables; a dump that fails to load leaves the live database in place', async () => {
     // The source lives in memory (a file-backed first start costs an initdb: ~10 s here); closing it
     // loses everything, and the restore recreates it as the configured data dir.
     const data = tempDir('oe-data-');
-    const { report, restored, manifests } = await roundTrip(
-      settingsFor(null, data.dir),
+    const s = settingsFor(null, data.dir);
+    const { dir, report, restored, manifests, before, opts } = await roundTrip(
+      s,
       async (db) => {
         await db.exec('DELETE FROM trades; DROP TABLE metrics_samples;');
       },
@@ -116,6 +133,19 @@ describe('backup and restore on embedded PGlite', () => {
     expect(manifests.map((m) => m.stamp)).toEqual([report.stamp]);
     expect(existsSync(join(data.dir, 'pglite', 'PG_VERSION'))).toBe(true);
     expect(restored.restored).toEqual([report.manifest.database?.name, report.manifest.config?.name]);
+
+    // a gzip whose content is not a data dir (say, a dump of another PGlite version), recorded as such
+    const name = report.manifest.database?.name ?? '';
+    writeFileSync(join(dir, name), gzipSync(randomBytes(4096)));
+    const manifestPath = join(dir, `backup_${report.stamp}.manifest.json`);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.database = describeFile(dir, name);
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    await expect(restore('database', { ...opts, stamp: 'latest', yes: true })).rejects.toThrow(
+      /did not load .*; the database is unchanged/,
+    );
+    expect(await withDb(s, (q) => tableChecksums(q))).toEqual(before);
+    expect(readdirSync(data.dir).filter((f) => f.includes('restoring'))).toEqual([]);
   });
 });
 
