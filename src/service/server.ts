@@ -68,6 +68,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
 
+  // The API speaks JSON only: without fastify's default text/plain parser a body of any other type gets
+  // 415 Unsupported Media Type (it was parsed as a string and then failed validation as "must be object").
+  app.removeContentTypeParser('text/plain');
+
   app.server.on('connection', (socket) => {
     deps.telemetry.connectionOpened();
     socket.once('close', () => deps.telemetry.connectionClosed());
@@ -118,6 +122,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         message: err.message,
         field: err.field,
         in: err.location,
+      });
+      return;
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = String(req.headers['content-type'] ?? '').slice(0, 100);
+      reply.code(415).send({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: `content-type: ${type} is not accepted; send application/json`,
+        field: 'content-type',
+        in: 'headers',
       });
       return;
     }

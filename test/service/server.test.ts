@@ -108,6 +108,29 @@ describe('buildServer', () => {
     expect(params.settings.trading.nav).toBe(base.trading.nav);
   });
 
+  it('refuses a body that is not JSON with 415, naming the accepted type', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/scans',
+        headers: { ...auth, 'content-type': type },
+        payload: type === 'text/plain' ? '{"tickers":["SPY"]}' : 'tickers=SPY',
+      });
+      expect(r.statusCode, type).toBe(415);
+      expect(r.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+      expect(r.json().message).toContain(type);
+    }
+    const before = triggered.length;
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/scans',
+      headers: { ...auth, 'content-type': 'application/json; charset=utf-8' },
+      payload: '{"tickers":["SPY"]}',
+    });
+    expect(ok.statusCode).toBe(202);
+    expect(triggered.length).toBe(before + 1);
+  });
+
   it('refuses bodies over the size limit (413)', async () => {
     const big = JSON.stringify({ tickers: Array.from({ length: BODY_LIMIT_BYTES / 4 }, () => 'SPY') });
     const r = await app.inject({
