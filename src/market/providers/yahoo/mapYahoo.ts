@@ -67,6 +67,21 @@ export interface YahooContractLike {
   impliedVolatility?: number;
 }
 
+/**
+ * The first impossible value of a contract, as `[field, reason]`, or null: the strike must be a positive
+ * number, and prices, counts and the implied vol, where present, must not be negative (yahoo-finance2
+ * checks only the types). Tradier's adapter rejects the same values in its response schema.
+ */
+export function contractProblem(c: YahooContractLike): [string, string] | null {
+  if (!(c.strike > 0) || !Number.isFinite(c.strike))
+    return ['strike', `must be a positive number, got ${c.strike}`];
+  for (const f of ['bid', 'ask', 'lastPrice', 'volume', 'openInterest', 'impliedVolatility'] as const) {
+    const v = c[f];
+    if (typeof v === 'number' && v < 0) return [f, `must be ≥ 0, got ${v}`];
+  }
+  return null;
+}
+
 export interface PricingInputs {
   underlying: string;
   expiration: string;

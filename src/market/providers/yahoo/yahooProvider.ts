@@ -9,7 +9,12 @@ import YahooFinance from 'yahoo-finance2';
 import { buildExpiryChain } from '../../chainBuilder.js';
 import { expiryTime, isMonthlyExpiration } from '../../expiry.js';
 import { allOrAbort } from '../../http/allOrAbort.js';
-import { describeErrorBody, NotFoundError, ProviderError } from '../../http/errors.js';
+import {
+  describeErrorBody,
+  NotFoundError,
+  ProviderError,
+  ResponseValidationError,
+} from '../../http/errors.js';
 import { HttpClient } from '../../http/httpClient.js';
 import { httpKnobs, type ProviderHttpOptions } from '../../http/providerHttp.js';
 import type { MarketDataProvider, RequestContext } from '../../provider.js';
@@ -22,6 +27,7 @@ import type {
   UnderlyingQuote,
 } from '../../types.js';
 import {
+  contractProblem,
   type PricingInputs,
   toDailyBars,
   toFundamentals,
@@ -185,8 +191,22 @@ export class YahooProvider implements MarketDataProvider {
     for (const { exp, r } of results) {
       const q = r.quote;
       if (q.regularMarketPrice !== undefined) spot = q.regularMarketPrice;
-      const block = r.options.find((o) => dateOf(o.expirationDate) === exp);
+      const k = r.options.findIndex((o) => dateOf(o.expirationDate) === exp);
+      const block = r.options[k];
       if (!block || block.calls.length + block.puts.length === 0) continue;
+      for (const side of ['calls', 'puts'] as const) {
+        block[side].forEach((c, i) => {
+          const bad = contractProblem(c);
+          if (bad) {
+            const field = `optionChain.result[0].options[${k}].${side}[${i}].${bad[0]}`;
+            throw new ResponseValidationError(
+              { provider: 'yahoo', endpoint: 'v7/finance/options' },
+              field,
+              bad[1],
+            );
+          }
+        });
+      }
       const p: PricingInputs = {
         underlying: sym,
         expiration: exp,

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contractCount } from '../../../../src/market/chainBuilder.js';
 import { expiryTime, yearsToExpiry } from '../../../../src/market/expiry.js';
 import type { ApiCall } from '../../../../src/market/http/apiCall.js';
-import { CircuitOpenError, NotFoundError, ProviderError } from '../../../../src/market/http/errors.js';
+import {
+  CircuitOpenError,
+  NotFoundError,
+  ProviderError,
+  ResponseValidationError,
+} from '../../../../src/market/http/errors.js';
 import { gicsSector } from '../../../../src/market/providers/yahoo/mapYahoo.js';
 import { YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
 import { bsGreeks } from '../../../../src/quant/bsGreeks.js';
@@ -87,6 +92,31 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
   it('leaves out an expired or unrecorded expiry', async () => {
     const chain = await yahoo().getChain('AAPL', ['2022-03-01', '2025-03-07', '2025-02-28'], ctx);
     expect(chain.expirations.map((x) => x.expiration)).toEqual(['2025-02-28']);
+  });
+
+  it('names the field when a contract carries a negative price, count or IV, or no positive strike', async () => {
+    const y = yahoo();
+    await y.getExpirations('AAPL', ctx); // handshake on the unedited stand-in
+    for (const [side, i, field, value, reason] of [
+      ['calls', 3, 'bid', -0.05, 'must be ≥ 0, got -0.05'],
+      ['puts', 7, 'openInterest', -2, 'must be ≥ 0, got -2'],
+      ['calls', 0, 'impliedVolatility', -0.3, 'must be ≥ 0, got -0.3'],
+      ['puts', 1, 'strike', 0, 'must be a positive number, got 0'],
+    ] as const) {
+      server.handle(
+        yahooHandler((env) => {
+          env.optionChain.result[0].options[0][side][i][field] = value;
+        }),
+      );
+      const err = await y.getChain('AAPL', ['2025-02-28'], ctx).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ResponseValidationError);
+      const v = err as ResponseValidationError;
+      expect(v.field).toBe(`optionChain.result[0].options[0].${side}[${i}].${field}`);
+      expect(v.reason).toBe(reason);
+      expect(v.message).toContain(v.field);
+    }
+    server.handle(yahooHandler());
+    await expect(y.getChain('AAPL', ['2025-02-28'], ctx)).resolves.toMatchObject({ spot: 245.55 });
   });
 
   it('reads AAPL fundamentals: GICS sector, margins, FCF and the next earnings date', async () => {

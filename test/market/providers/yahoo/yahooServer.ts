@@ -71,18 +71,32 @@ function quoteSummary(symbol: string, modules: string[]): { status: number; body
   return { status: 200, body: JSON.stringify({ quoteSummary: { result: [merged], error: null } }) };
 }
 
-function optionsChain(symbol: string, date: string | null): string {
+/** The options envelope as Yahoo sends it (the parts a test may edit). */
+export interface OptionsEnvelope {
+  optionChain: {
+    result: {
+      options: {
+        expirationDate: number;
+        calls: Record<string, unknown>[];
+        puts: Record<string, unknown>[];
+      }[];
+    }[];
+  };
+}
+
+function optionsChain(symbol: string, date: string | null, edit?: (env: OptionsEnvelope) => void): string {
   if (symbol === 'AAPL' && date === '1646092800')
     return fixture('yahoo', 'v7_finance_options_AAPL_date-1646092800_expired.json');
   if (symbol !== 'AAPL' && symbol !== 'QQQ') {
     return JSON.stringify({ optionChain: { result: [], error: null } });
   }
   const body = fixture('yahoo', `v7_finance_options_${symbol}.json`);
-  if (date === null) return body;
-  const env = JSON.parse(body) as { optionChain: { result: { options: { expirationDate: number }[] }[] } };
+  if (date === null && !edit) return body;
+  const env = JSON.parse(body) as OptionsEnvelope;
   const r = env.optionChain.result[0];
   // Only the nearest expiry was recorded; any other date gets the envelope with no contracts (CONSTRUCTED).
-  if (String(r.options[0]?.expirationDate) !== date) r.options = [];
+  if (date !== null && String(r.options[0]?.expirationDate) !== date) r.options = [];
+  edit?.(env);
   return JSON.stringify(env);
 }
 
@@ -98,7 +112,8 @@ function chart(symbol: string, period1: string | null): string | null {
   return null;
 }
 
-export function yahooHandler(): Handler {
+/** `editOptions` changes every options answer before it is sent (CONSTRUCTED payloads for error tests). */
+export function yahooHandler(editOptions?: (env: OptionsEnvelope) => void): Handler {
   const crumb = fixture('yahoo', 'v1_test_getcrumb.txt').trim();
   return (req, res, url) => {
     const [, host, ...rest] = url.pathname.split('/');
@@ -136,7 +151,7 @@ export function yahooHandler(): Handler {
       );
     }
     let m = path.match(/^\/v7\/finance\/options\/([A-Z.^-]+)$/);
-    if (m) return send(200, optionsChain(m[1], q.get('date')));
+    if (m) return send(200, optionsChain(m[1], q.get('date'), editOptions));
     m = path.match(/^\/v10\/finance\/quoteSummary\/([A-Z.^-]+)$/);
     if (m) {
       const r = quoteSummary(m[1], (q.get('modules') ?? '').split(','));
