@@ -23,7 +23,12 @@ interface Waiter {
   resolve: () => void;
   reject: (reason: unknown) => void;
   signal?: AbortSignal;
-  onAbort?: () => void;
+}
+
+/** The waiters queued under one signal, and the one abort listener they share. */
+interface SignalGroup {
+  waiters: Set<Waiter>;
+  onAbort: () => void;
 }
 
 export class TokenBucket {
@@ -36,6 +41,11 @@ export class TokenBucket {
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private readonly queue: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * One abort listener per signal, not per waiter: a scan queues hundreds of requests under its one signal,
+   * and Node warns of a "possible EventTarget memory leak" past 10 listeners on a signal.
+   */
+  private readonly groups = new Map<AbortSignal, SignalGroup>();
 
   constructor(opts: TokenBucketOptions) {
     if (!(opts.limit > 0) || !(opts.intervalMs > 0)) {
@@ -61,17 +71,43 @@ export class TokenBucket {
     if (this.queue.length === 0 && this.tryTake(this.now())) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject, signal };
-      if (signal) {
-        w.onAbort = () => {
-          const i = this.queue.indexOf(w);
-          if (i >= 0) this.queue.splice(i, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', w.onAbort, { once: true });
-      }
+      if (signal) this.groupOf(signal).waiters.add(w);
       this.queue.push(w);
       this.schedule();
     });
+  }
+
+  private groupOf(signal: AbortSignal): SignalGroup {
+    let g = this.groups.get(signal);
+    if (!g) {
+      const group: SignalGroup = {
+        waiters: new Set(),
+        onAbort: () => {
+          this.groups.delete(signal);
+          for (const w of group.waiters) {
+            const i = this.queue.indexOf(w);
+            if (i >= 0) this.queue.splice(i, 1);
+            w.reject(signal.reason);
+          }
+        },
+      };
+      signal.addEventListener('abort', group.onAbort, { once: true });
+      this.groups.set(signal, group);
+      g = group;
+    }
+    return g;
+  }
+
+  /** Forgets a released waiter's signal membership; the last one out removes the listener. */
+  private release(w: Waiter): void {
+    if (!w.signal) return;
+    const g = this.groups.get(w.signal);
+    if (!g) return;
+    g.waiters.delete(w);
+    if (g.waiters.size === 0) {
+      w.signal.removeEventListener('abort', g.onAbort);
+      this.groups.delete(w.signal);
+    }
   }
 
   /** Holds every request until `until` (epoch ms), e.g. the end of an exhausted server quota window. */
@@ -105,7 +141,7 @@ export class TokenBucket {
     const now = this.now();
     while (this.queue.length > 0 && this.tryTake(now)) {
       const w = this.queue.shift() as Waiter;
-      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      this.release(w);
       w.resolve();
     }
     if (this.queue.length > 0) this.schedule();

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { HttpClient } from '../../../src/market/http/httpClient.js';
@@ -105,6 +106,26 @@ describe('TokenBucket on fake timers', () => {
     expect(b.waiting).toBe(1);
     await vi.advanceTimersByTimeAsync(1000);
     await expect(next).resolves.toBeUndefined();
+  });
+
+  it('keeps one abort listener per signal however many requests wait under it, and removes it once they are served', async () => {
+    const b = new TokenBucket({ limit: 100, intervalMs: 1000, now: () => Date.now() });
+    const scan = new AbortController();
+    const other = new AbortController();
+    const mine = Array.from({ length: 40 }, () => b.acquire(scan.signal));
+    const theirs = Array.from({ length: 5 }, () => b.acquire(other.signal));
+    expect(getEventListeners(scan.signal, 'abort')).toHaveLength(1);
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200); // the bucket's one token at once, then one per 10 ms
+    scan.abort(new Error('scan cancelled'));
+    const outcomes = await Promise.allSettled(mine);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(21);
+    expect(outcomes.filter((o) => o.status === 'rejected').length).toBe(19);
+    expect(b.waiting).toBe(5);
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all(theirs);
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(scan.signal, 'abort')).toHaveLength(0);
   });
 
   it('rejects a non-positive rate', () => {
