@@ -7,7 +7,13 @@
  */
 import { z } from 'zod';
 import { newYorkDate } from '../../exchangeCalendar.js';
-import { describeErrorBody, HttpStatusError, NotFoundError, ProviderError } from '../../http/errors.js';
+import {
+  describeErrorBody,
+  HttpStatusError,
+  NotFoundError,
+  ProviderError,
+  ResponseValidationError,
+} from '../../http/errors.js';
 import { HttpClient } from '../../http/httpClient.js';
 import { httpKnobs, type ProviderHttpOptions } from '../../http/providerHttp.js';
 import { validateBody } from '../../http/validateBody.js';
@@ -57,6 +63,20 @@ export function parseFredValue(v: string): number {
  */
 export function continuousFromBondEquivalent(percent: number): number {
   return 2 * Math.log1p(percent / 200);
+}
+
+/**
+ * Treasury yields the engine will price with, percent: beyond these no US bill or note has traded (the 3-month
+ * bill's range since 1934 is −0.1 … 17 %), so a value outside is a corrupted observation (e.g. a basis-point or
+ * per-mille scale slip), not a market.
+ */
+export const PLAUSIBLE_YIELD_PERCENT = { min: -5, max: 50 } as const;
+
+/** Why a yield observation cannot be a rate (percent), or null when it can. */
+export function implausibleYield(percent: number): string | null {
+  return percent >= PLAUSIBLE_YIELD_PERCENT.min && percent <= PLAUSIBLE_YIELD_PERCENT.max
+    ? null
+    : `${percent} % is outside the plausible ${PLAUSIBLE_YIELD_PERCENT.min} … ${PLAUSIBLE_YIELD_PERCENT.max} %`;
 }
 
 /** Latest observation with a value, or null. */
@@ -163,9 +183,27 @@ export class FredProvider implements MarketDataProvider {
       settle(this.latest('GDP', end, 800, ctx)),
     ]);
     const value = (r: typeof m3) => (r.ok ? r.value : null);
-    const rate3m = value(m3);
-    const rate10 = value(y10);
+    // A yield outside the plausible range is reported, never priced with (the next series or the caller's
+    // fallback rate takes over).
+    const why = (o: MacroObservation | null) => {
+      const reason = o ? implausibleYield(o.value) : null;
+      return o && reason ? `${o.date}: ${reason}` : null;
+    };
+    const raw3m = value(m3);
+    const raw10 = value(y10);
+    const why3m = why(raw3m);
+    const why10 = why(raw10);
+    const rate3m = why3m ? null : raw3m;
+    const rate10 = why10 ? null : raw10;
+    const implausible = [why3m && `DGS3MO ${why3m}`, why10 && `DGS10 ${why10}`].filter((w) => w !== null);
     const pick = rate3m ? { series: 'DGS3MO', o: rate3m } : rate10 ? { series: 'DGS10', o: rate10 } : null;
+    if (!pick && implausible.length > 0) {
+      throw new ResponseValidationError(
+        { provider: 'fred', endpoint: 'series/observations' },
+        'observations.value',
+        `no usable risk-free rate: ${implausible.join('; ')}`,
+      );
+    }
     if (!pick) {
       // A real failure (bad key, outage) beats "no value": report it as it is.
       for (const r of [y10, m3]) {
@@ -182,7 +220,7 @@ export class FredProvider implements MarketDataProvider {
     const unemployment = value(unrate);
     return {
       riskFreeRate: continuousFromBondEquivalent(pick.o.value),
-      riskFreeSource: `${pick.series} ${pick.o.date}${pick.series === 'DGS10' ? ' (DGS3MO unavailable)' : ''}`,
+      riskFreeSource: `${pick.series} ${pick.o.date}${pick.series === 'DGS10' ? ` (DGS3MO ${why3m ?? 'unavailable'})` : ''}`,
       dgs3mo: rate3m ? rate3m.value / 100 : null,
       dgs10: rate10 ? rate10.value / 100 : null,
       /** CPI-U index level (1982–84 = 100). */

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpStatusError, NotFoundError, ProviderError } from '../../../../src/market/http/errors.js';
+import {
+  HttpStatusError,
+  NotFoundError,
+  ProviderError,
+  ResponseValidationError,
+} from '../../../../src/market/http/errors.js';
 import {
   continuousFromBondEquivalent,
   FredProvider,
@@ -92,6 +97,31 @@ describe('FredProvider against recorded FRED responses', () => {
     expect(m.riskFreeRate).toBeCloseTo(2 * Math.log(1 + 0.0421 / 2), 12);
     expect(m.dgs3mo).toBeCloseTo(0.0421, 12);
     expect(m.dgs10).toBeCloseTo(0.0469, 12);
+  });
+
+  it('never prices with an implausible yield: a corrupted DGS3MO falls back to DGS10, both corrupted fail naming them', async () => {
+    const corrupted = { observations: [{ date: '2026-08-19', value: '421.0000000000' }] };
+    server.handle(fredHandler({ DGS3MO: corrupted }));
+    const m = await fred().getMacro(ctx);
+    expect(m.riskFreeSource).toBe(
+      'DGS10 2026-08-20 (DGS3MO 2026-08-19: 421 % is outside the plausible -5 … 50 %)',
+    );
+    expect(m.riskFreeRate).toBeCloseTo(2 * Math.log(1 + 0.0469 / 2), 12);
+    expect(m.dgs3mo).toBeNull();
+
+    server.handle(
+      fredHandler({ DGS3MO: corrupted, DGS10: { observations: [{ date: '2026-08-20', value: '-46.9' }] } }),
+    );
+    const err = await fred()
+      .getMacro(ctx)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResponseValidationError);
+    expect((err as Error).message).toContain('DGS3MO 2026-08-19: 421 % is outside');
+    expect((err as Error).message).toContain('DGS10 2026-08-20: -46.9 % is outside');
+
+    // The edges of the range are still rates (a negative bill yield has happened).
+    server.handle(fredHandler({ DGS3MO: { observations: [{ date: '2026-08-19', value: '-0.1' }] } }));
+    expect((await fred().getMacro(ctx)).riskFreeSource).toBe('DGS3MO 2026-08-19');
   });
 
   it('is point-in-time: an earlier as-of sees only observations dated on or before it', async () => {
