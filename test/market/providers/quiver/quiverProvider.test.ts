@@ -157,6 +157,25 @@ describe('QuiverProvider against the Quiver stand-in (SYNTHETIC fixtures)', () =
     expect((err as ResponseValidationError).field).toBe('[0].DPI');
   });
 
+  it('names a negative DPI and a date that is not one', async () => {
+    for (const [route, record, field] of [
+      ['historical/offexchange/NVDA', { Ticker: 'NVDA', Date: '2025-01-08', DPI: -0.4 }, '[0].DPI'],
+      ['historical/offexchange/NVDA', { Ticker: 'NVDA', Date: '08/01/2025', DPI: 0.4 }, '[0].Date'],
+      [
+        'historical/congresstrading/NVDA',
+        { TransactionDate: 'yesterday', Transaction: 'Purchase', Ticker: 'NVDA' },
+        '[0].TransactionDate',
+      ],
+    ] as const) {
+      server.handle(quiverHandler({ [route]: [record] }));
+      const err = await quiver()
+        .getFlow('NVDA', ctx)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ResponseValidationError);
+      expect((err as ResponseValidationError).field).toBe(field);
+    }
+  });
+
   it('ignores plain strings mixed into an array', async () => {
     server.handle(
       quiverHandler({
