@@ -38,10 +38,10 @@ export interface QuiverProviderOptions {
 const records = <T extends z.ZodType>(rec: T) =>
   z.preprocess((v) => (Array.isArray(v) ? v.filter((x) => typeof x !== 'string') : v), z.array(rec));
 
-/** `2025-01-08` or an ISO datetime → the date; anything else is invalid (it would sort as some other day). */
+/** `2025-01-08` or a datetime (`…T…`, `… …`) → the date; anything else is invalid (it would sort as some other day). */
 const day = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}($|T)/, 'expected a YYYY-MM-DD date or ISO datetime')
+  .regex(/^\d{4}-\d{2}-\d{2}($|[T ])/, 'expected a YYYY-MM-DD date or datetime')
   .transform((s) => s.slice(0, 10));
 /** DPI is a share of volume (OTC_Short / OTC_Total): never negative. */
 const dpResponse = records(z.object({ Date: day, DPI: z.number().nonnegative().nullish() }));
