@@ -5,7 +5,7 @@
  * failing check in this order: no contract at that strike (`missingStrike`), expiry already past
  * (`expired`), no bid or ask (`missingQuote`), bid above ask (`crossed`), bid of zero (`zeroBid`),
  * quote older than the allowed age or without a time (`stale`), spread wider than the allowed share of
- * mid (`wideSpread`), no usable IV or greeks (`missingGreeks`), greeks inconsistent with the quote's
+ * mid (`wideSpread`), no usable IV (none, or outside MIN_IV … MAX_IV) or greeks (`missingGreeks`), greeks inconsistent with the quote's
  * own IV (`greeksInconsistent`). Counts by reason sum to the rejected slots.
  *
  * The greeks check recomputes Black-Scholes-Merton greeks (European, continuous dividend yield q)
@@ -23,6 +23,14 @@
 import { bsGreeksInto, type GreeksArrays } from '../quant/bsGreeks.js';
 import { yearsToExpiry } from './expiry.js';
 import type { ExpiryChain, OptionChain, OptionColumns } from './types.js';
+
+/**
+ * Usable implied vols, annualised fractions. Below 1 % no listed equity or ETF option trades: such a value is a
+ * placeholder (Yahoo sends 0.00001 for contracts it could not solve, e.g. before the open), and greeks and POP
+ * computed from it are meaningless (a delta of 0 or 1, a POP of 0 or 1). Above 2000 % likewise.
+ */
+export const MIN_IV = 0.01;
+export const MAX_IV = 20;
 
 export const QUALITY_REASONS = [
   'missingStrike',
@@ -199,7 +207,7 @@ function assessSide(cols: OptionColumns, isCall: boolean, c: SideContext, out: U
     const gamma = cols.gamma[i];
     const theta = cols.theta[i];
     const vega = cols.vega[i];
-    if (!(iv > 0 && iv < 20) || !Number.isFinite(delta + gamma + theta + vega)) {
+    if (!(iv >= MIN_IV && iv < MAX_IV) || !Number.isFinite(delta + gamma + theta + vega)) {
       out[i] = MISSING_GREEKS;
       continue;
     }

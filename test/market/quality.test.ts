@@ -69,6 +69,22 @@ describe('data quality', () => {
     expect([...q.expirations[0].calls, ...q.expirations[0].puts]).toEqual([0, 0, 0, 0]);
   });
 
+  it("treats a placeholder IV below 1 % (Yahoo's 0.00001) as missing, even with greeks consistent with it", () => {
+    const q = assessChain(
+      chainOf([
+        fair('call', 95, { iv: 0.011 }), // in the money: a tight quote at a legitimately low vol
+        fair('call', 100, { iv: 0.00001, bid: 2.0, ask: 2.04 }), // a real at-the-money quote, IV unsolved
+        fair('put', 100, { iv: 19.9 }),
+        fair('call', 105, { iv: 20 }),
+        fair('put', 105, { iv: 0.009 }),
+      ]),
+      OPTIONS,
+    );
+    const e = q.expirations[0];
+    expect([...e.calls].map(reasonOf)).toEqual([null, 'missingGreeks', 'missingGreeks']);
+    expect([...e.puts].map(reasonOf)).toEqual(['missingStrike', null, 'missingGreeks']);
+  });
+
   it('rejects each fault with its own reason and counts every rejection', () => {
     const c = chainOf([
       fair('call', 80),
