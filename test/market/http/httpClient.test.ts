@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ApiCall, CircuitStateName } from '../../../src/market/http/apiCall.js';
@@ -256,6 +257,45 @@ describe('HttpClient: timeouts, broken bodies', () => {
     setTimeout(() => ac.abort(new Error('scan cancelled')), 20);
     await expect(http.getJson({ ...get, signal: ac.signal }, ok)).rejects.toThrow('scan cancelled');
     expect(calls[0].outcome).toBe('aborted');
+  });
+});
+
+describe('HttpClient: many requests under one signal', () => {
+  it('adds no abort listener to the caller signal, so 40 requests in flight raise no leak warning, and aborting it still stops them all', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      let arrived = 0;
+      server.handle((_req, res) => {
+        arrived++;
+        setTimeout(() => sendJson(res, 200, { value: 1 }), 150);
+      });
+      const { http } = client({ retries: 0 });
+      const scan = new AbortController();
+      const all = Promise.all(
+        Array.from({ length: 40 }, () => http.getJson({ ...get, signal: scan.signal }, ok)),
+      );
+      while (arrived < 40) await delay(5);
+      expect(getEventListeners(scan.signal, 'abort')).toHaveLength(0);
+      await expect(all).resolves.toHaveLength(40);
+
+      server.handle((_req, res) => {
+        setTimeout(() => sendJson(res, 200, { value: 1 }), 500);
+      });
+      const next = new AbortController();
+      const late = Array.from({ length: 12 }, () => http.getJson({ ...get, signal: next.signal }, ok));
+      await delay(50);
+      next.abort(new Error('scan cancelled'));
+      const settled = await Promise.allSettled(late);
+      expect(
+        settled.every((r) => r.status === 'rejected' && String(r.reason).includes('scan cancelled')),
+      ).toBe(true);
+      await delay(0);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
 
