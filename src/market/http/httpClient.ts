@@ -272,7 +272,9 @@ export class HttpClient {
   private async run(caller: HttpRequest, json: boolean): Promise<HttpResponse | JsonResponse> {
     // The request's own signal, following the caller's: the retry, breaker and timeout policies each add an abort
     // listener per execution to the signal they are given, and a scan runs dozens of requests under one signal
-    // (Node then warns of a "possible EventTarget memory leak" past 10). AbortSignal.any adds none to its source.
+    // (Node then warns of a "possible EventTarget memory leak" past 10). AbortSignal.any adds none to its source;
+    // Node 20 keeps a ~50-byte weak entry per derived signal until the source is collected, which is why callers
+    // pass a per-operation signal (a scan's), not a process-lifetime one.
     const req = caller.signal ? { ...caller, signal: AbortSignal.any([caller.signal]) } : caller;
     const startedAt = this.now();
     const t0 = performance.now();
