@@ -76,7 +76,7 @@ export function americanGreeks(
   const ex = (s: number): number => (type === 'call' ? s - K : K - s); // exercise value
   if (
     (method === 'alo' && down > ex(S - hs) && price > ex(S) && up > ex(S + hs)) ||
-    (nodes !== undefined && nodes.continuation)
+    nodes?.continuation
   ) {
     // the whole spot stencil (ALO's, or the lattice's nodes) in the continuation region, where the price solves
     // the Black-Scholes PDE ∂V/∂t + ½σ²S²Γ + (r − q)SΔ − rV = 0 (ALO's to its accuracy; the lattice's to O(1/n):
