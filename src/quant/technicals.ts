@@ -106,31 +106,39 @@ export function wilderSmooth(x: Series, period: number): Float64Array {
 
 /**
  * Relative Strength Index (0–100), Wilder (1978): average gain / average loss of close-to-close changes,
- * first averages simple over `period` changes, then Wilder-smoothed. First value at bar `period`.
+ * first averages simple over `period` changes, then Wilder-smoothed. First value `period` bars after the first
+ * finite close (leading NaNs are skipped, as in `ema`); a NaN change after that propagates, as the module says.
  * No losses → 100; no movement at all → 50.
  */
 export function rsi(close: Series, period = 14): Float64Array {
   checkPeriod('period', period);
   const n = close.length;
   const out = nanArray(n);
-  if (n <= period) return out;
+  const s = firstFinite(close);
+  if (n <= s + period) return out;
   let gain = 0;
   let loss = 0;
-  for (let i = 1; i <= period; i++) {
+  for (let i = s + 1; i <= s + period; i++) {
     const d = close[i] - close[i - 1];
-    if (d > 0) gain += d;
-    else loss -= d;
+    gain += d > 0 ? d : d <= 0 ? 0 : Number.NaN; // a NaN change must not count as a loss of NaN only
+    loss += d < 0 ? -d : d >= 0 ? 0 : Number.NaN;
   }
   gain /= period;
   loss /= period;
-  out[period] = gain + loss > 0 ? (100 * gain) / (gain + loss) : 50;
-  for (let i = period + 1; i < n; i++) {
+  out[s + period] = rsiValue(gain, loss);
+  for (let i = s + period + 1; i < n; i++) {
     const d = close[i] - close[i - 1];
-    gain = (gain * (period - 1) + (d > 0 ? d : 0)) / period;
-    loss = (loss * (period - 1) + (d < 0 ? -d : 0)) / period;
-    out[i] = gain + loss > 0 ? (100 * gain) / (gain + loss) : 50;
+    gain = (gain * (period - 1) + (d > 0 ? d : d <= 0 ? 0 : Number.NaN)) / period;
+    loss = (loss * (period - 1) + (d < 0 ? -d : d >= 0 ? 0 : Number.NaN)) / period;
+    out[i] = rsiValue(gain, loss);
   }
   return out;
+}
+
+/** RSI from average gain and loss: 50 when both are 0 (no movement), NaN when either is NaN. */
+function rsiValue(gain: number, loss: number): number {
+  const total = gain + loss;
+  return total > 0 ? (100 * gain) / total : total === 0 ? 50 : Number.NaN;
 }
 
 /** MACD lines (price units). */
@@ -321,7 +329,9 @@ export function momentumZScore(
 
 /**
  * Percentile (0–100) of today's `hvWindow`-day realized vol among the previous `lookback` daily
- * values: the share strictly below it. NaN until hvWindow + lookback bars are available.
+ * values: the share strictly below it, among those that are finite (a missing close leaves hvWindow missing
+ * values). NaN until hvWindow + lookback bars are available, where today's value is NaN, and where fewer than
+ * half of the lookback values are finite — a NaN reads as the 'normal' regime, never as a calm 'low' one.
  */
 export function realizedVolPercentile(
   close: Series,
@@ -334,9 +344,17 @@ export function realizedVolPercentile(
   const out = nanArray(n);
   for (let i = hvWindow + lookback; i < n; i++) {
     const today = hv[i];
+    if (!(today === today)) continue;
     let below = 0;
-    for (let j = i - lookback; j < i; j++) if (hv[j] < today) below++;
-    out[i] = (100 * below) / lookback;
+    let finite = 0;
+    for (let j = i - lookback; j < i; j++) {
+      const x = hv[j];
+      if (x === x) {
+        finite++;
+        if (x < today) below++;
+      }
+    }
+    if (2 * finite >= lookback) out[i] = (100 * below) / finite;
   }
   return out;
 }

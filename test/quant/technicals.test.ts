@@ -102,6 +102,20 @@ describe('RSI (Wilder)', () => {
     expect(rsi(constant(30), 14)[29]).toBe(50);
   });
 
+  it('skips leading NaNs and propagates a later NaN change (it read 50, "no movement", for ever after one)', () => {
+    const lead = rsi([Number.NaN, Number.NaN, ...SC_RSI_CLOSES], 14);
+    expect(allNaN(lead, 16)).toBe(true);
+    expectSeries(lead, 16, SC_RSI14, 0.005 + 1e-9);
+    const gap = [...SC_RSI_CLOSES];
+    gap[20] = Number.NaN;
+    const out = rsi(gap, 14);
+    expectSeries(out, 14, SC_RSI14.slice(0, 6), 0.005 + 1e-9);
+    for (let i = 20; i < gap.length; i++) expect(out[i]).toBeNaN();
+    const early = [...SC_RSI_CLOSES];
+    early[5] = Number.NaN; // inside the first averages
+    for (const v of rsi(early, 14)) expect(v).toBeNaN();
+  });
+
   it('stays within [0, 100] (property)', () => {
     fc.assert(
       fc.property(
@@ -391,6 +405,35 @@ describe('momentum, its z-score and the volatility regime', () => {
     const p = realizedVolPercentile(calm, 30, 252)[calm.length - 1];
     expect(p).toBe(0);
     expect(volatilityRegime(p)).toBe('low');
+  });
+
+  it('realized-vol percentile is NaN (regime normal), not 0 (low), where the vol is missing', () => {
+    const closes = [100];
+    for (let i = 1; i < 400; i++)
+      closes.push(closes[i - 1] * Math.exp((i % 2 ? 1 : -1) * 0.01 * (1 + ((i * 7) % 13) / 10)));
+    const clean = realizedVolPercentile(closes, 30, 252);
+    const gap = [...closes];
+    gap[350] = Number.NaN;
+    const p = realizedVolPercentile(gap, 30, 252);
+    for (let i = 350; i < 381; i++) {
+      expect(p[i]).toBeNaN(); // the 30-day vol over a window with the missing close
+      expect(volatilityRegime(p[i])).toBe('normal');
+    }
+    // afterwards, the percentile among the finite values of the year before
+    for (let i = 381; i < 400; i++) {
+      let below = 0;
+      let finite = 0;
+      const hv = historicalVolatility(gap, 30);
+      for (let j = i - 252; j < i; j++)
+        if (Number.isFinite(hv[j])) {
+          finite++;
+          if (hv[j] < hv[i]) below++;
+        }
+      expect(finite).toBe(252 - 31);
+      expect(p[i]).toBeCloseTo((100 * below) / finite, 12);
+    }
+    expect(clean[399]).toBeGreaterThanOrEqual(0);
+    for (const v of realizedVolPercentile(closes, 1, 252)) expect(v).toBeNaN(); // a 1-day vol does not exist
   });
 
   it('volatility regime thresholds: > 80 high, < 20 low, otherwise (and NaN) normal', () => {
