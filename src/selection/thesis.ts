@@ -42,6 +42,17 @@ function distance(sigmas: number): string {
   return `${Math.abs(sigmas).toFixed(1)} sd ${sigmas < 0 ? 'below' : 'above'}`;
 }
 
+/**
+ * Whether a trade with the single breakeven `be` profits below it: a call credit spread does, and so does an
+ * iron condor whose put wing is narrower than its credit (its one breakeven is above the short call).
+ */
+function profitsBelow(t: ThesisInput, be: number): boolean {
+  if (t.strategy === 'call_credit_spread') return true;
+  if (t.strategy !== 'iron_condor' && t.strategy !== 'iron_butterfly') return false;
+  const shortCall = t.legs.find((l) => l.type === 'call' && l.action === 'SELL');
+  return shortCall !== undefined && be > shortCall.strike;
+}
+
 function where(t: ThesisInput): string {
   const S = price(t.underlyingPrice);
   const [lo, hi] = t.breakevens;
@@ -50,7 +61,7 @@ function where(t: ThesisInput): string {
     return `Profits between ${price(lo)} and ${price(hi)} (${distance(sLo)}, ${distance(sHi)} spot ${S})`;
   }
   if (t.breakevens.length === 0) return 'No breakeven at expiry';
-  const side = t.strategy === 'call_credit_spread' ? 'below' : 'above';
+  const side = profitsBelow(t, lo) ? 'below' : 'above';
   let text = `Profits ${side} ${price(lo)} (${distance(sLo)} spot ${S})`;
   if (t.strategy === 'covered_call') {
     const call = t.legs.find((l) => l.type === 'call');

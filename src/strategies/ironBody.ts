@@ -1,9 +1,11 @@
 /**
  * The shared core of the iron condor and the iron butterfly: a short put (strike Kp) and a short call
- * (Kc ≥ Kp) with long wings below and above. Per share at expiry the loss is capped at the wider
- * wing minus the credit; breakevens Kp − credit and Kc + credit; capital = max loss (one side can
- * lose at a time). POP = P(S_T > Kp − credit) − P(S_T > Kc + credit), each tail with the IV read
- * between that side's legs (lognormal, quant/probability.ts).
+ * (Kc ≥ Kp) with long wings wp below and wc above. Per share at expiry the loss is capped at the wider
+ * wing minus the credit; capital = max loss (one side can lose at a time). Breakevens Kp − credit and
+ * Kc + credit, but only on a side whose wing is at least the credit: with unequal wings the credit can exceed
+ * the narrow one, and that side then never loses (its worst is credit − wing ≥ 0) — one breakeven, and POP
+ * takes that whole tail. POP = P(S_T > Kp − credit) − P(S_T > Kc + credit) (each term 1 resp. 0 on a side
+ * that cannot lose), each tail with the IV read between that side's legs (lognormal, quant/probability.ts).
  */
 import { probAbove } from '../quant/probability.js';
 import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
@@ -15,7 +17,7 @@ import type { ScanSink } from './scanSink.js';
  * Checks one iron trade against the hard rules and, when it passes, adds it to the sink.
  * `lp, sp, sc, lc`: indices into the view's strikes of the long put, short put, short call, long call
  * (plain numbers, not an object: this runs for every put × call pair of a chain). `credit` per share
- * (natural price), `wing` the wider wing width in price units.
+ * (natural price), `wp` and `wc` the put and call wing widths in price units.
  * Returns the first failing rule's code, 0 when the trade was added.
  */
 export function evaluateIronBody(
@@ -30,20 +32,25 @@ export function evaluateIronBody(
   sc: number,
   lc: number,
   credit: number,
-  wing: number,
+  wp: number,
+  wc: number,
 ): number {
   const { limits, S, drift } = scan;
   const { strikes, T } = view;
   const mult = 100 * sink.contracts;
-  const maxLoss = (wing - credit) * mult;
+  const maxLoss = (Math.max(wp, wc) - credit) * mult;
   const ratio = (credit * mult) / maxLoss;
   let code = economicsRuleCode(true, credit, ratio, maxLoss, maxLoss, limits);
   if (code !== 0) return code;
+  // a side whose wing is narrower than the credit cannot lose: no breakeven there (maxLoss > 0 keeps one side)
+  const hasLo = credit <= wp;
+  const hasHi = credit <= wc;
   const beLo = strikes[sp] - credit;
   const beHi = strikes[sc] + credit;
-  const volLo = ivBetween(beLo, strikes[sp], puts.cols.iv[sp], strikes[lp], puts.cols.iv[lp]);
-  const volHi = ivBetween(beHi, strikes[sc], calls.cols.iv[sc], strikes[lc], calls.cols.iv[lc]);
-  let pop = probAbove(S, beLo, T, volLo, drift) - probAbove(S, beHi, T, volHi, drift);
+  const volLo = hasLo ? ivBetween(beLo, strikes[sp], puts.cols.iv[sp], strikes[lp], puts.cols.iv[lp]) : 0;
+  const volHi = hasHi ? ivBetween(beHi, strikes[sc], calls.cols.iv[sc], strikes[lc], calls.cols.iv[lc]) : 0;
+  let pop =
+    (hasLo ? probAbove(S, beLo, T, volLo, drift) : 1) - (hasHi ? probAbove(S, beHi, T, volHi, drift) : 0);
   if (pop < 0) pop = 0;
   code = popRuleCode(pop, limits);
   if (code !== 0) return code;
@@ -65,8 +72,13 @@ export function evaluateIronBody(
         maxLoss,
         capital: maxLoss,
         creditRatio: ratio,
-        breakevens: [beLo, beHi],
-        breakevenSigmas: [sigmaDistance(beLo, S, volLo, T), sigmaDistance(beHi, S, volHi, T)],
+        breakevens: hasLo && hasHi ? [beLo, beHi] : hasLo ? [beLo] : [beHi],
+        breakevenSigmas:
+          hasLo && hasHi
+            ? [sigmaDistance(beLo, S, volLo, T), sigmaDistance(beHi, S, volHi, T)]
+            : hasLo
+              ? [sigmaDistance(beLo, S, volLo, T)]
+              : [sigmaDistance(beHi, S, volHi, T)],
         pop,
       },
       sink.contracts,

@@ -47,7 +47,21 @@ export function scanIronButterflies(
       let code = firstCode(bodyCode, firstCode(puts.code[j], calls.code[m]));
       if (code === 0) {
         const credit = puts.cols.bid[i] + calls.cols.bid[i] - puts.cols.ask[j] - calls.cols.ask[m];
-        code = evaluateIronBody(scan, view, sink, 'iron_butterfly', puts, calls, j, i, i, m, credit, width);
+        code = evaluateIronBody(
+          scan,
+          view,
+          sink,
+          'iron_butterfly',
+          puts,
+          calls,
+          j,
+          i,
+          i,
+          m,
+          credit,
+          width,
+          width,
+        );
       }
       counts[code]++;
     }

@@ -3,8 +3,10 @@
  * on the same expiry, Kp < Kc, each short in the configured |delta| range; widths may differ.
  * Per share at expiry: credit − (Kp − S_T)⁺ + (Kp − wp − S_T)⁺ − (S_T − Kc)⁺ + (S_T − Kc − wc)⁺;
  * max profit = credit (Kp ≤ S_T ≤ Kc), max loss = max(wp, wc) − credit, breakevens Kp − credit and
- * Kc + credit, capital = max loss (one side can lose at a time, so brokers hold the wider side only).
- * POP = P(S_T > Kp − credit) − P(S_T > Kc + credit), each tail with the IV read between that side's legs.
+ * Kc + credit — only Kc + credit when the credit exceeds wp (the put side then cannot lose), and the mirror
+ * case — capital = max loss (one side can lose at a time, so brokers hold the wider side only).
+ * POP = P(S_T > Kp − credit) − P(S_T > Kc + credit), each tail with the IV read between that side's legs
+ * (see ironBody.ts).
  */
 import { type ChainScan, type ExpiryView, firstCode } from './chainView.js';
 import { evaluateIronBody } from './ironBody.js';
@@ -40,7 +42,6 @@ export function scanIronCondors(
       let code = firstCode(codeP, calls.code[c]);
       if (code === 0) {
         const credit = creditP + calls.credit[c];
-        const wing = Math.max(wp, calls.width[c]);
         const lp = puts.long[p];
         code = evaluateIronBody(
           scan,
@@ -54,7 +55,8 @@ export function scanIronCondors(
           calls.short[c],
           calls.long[c],
           credit,
-          wing,
+          wp,
+          calls.width[c],
         );
       }
       counts[code]++;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { thesis } from '../../src/selection/thesis.js';
+import { generateCandidates } from '../../src/strategies/generate.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { candidates, probAboveByHand, withShorts } from './fixtures.js';
+import { AS_OF, candidates, ctx, FRONT, params, probAboveByHand, withShorts } from './fixtures.js';
+import { manualChain } from './syntheticChain.js';
 
 describe('iron condor on the XYZ fixture', () => {
   const trades = candidates('iron_condor');
@@ -54,5 +57,56 @@ describe('iron condor on the XYZ fixture', () => {
     const volLo = 0.32 + 0.04 * (1.75 / 5);
     const volHi = 0.28 - 0.01 * (1.75 / 5);
     expect(t.pop).toBeCloseTo(probAboveByHand(93.25, volLo) - probAboveByHand(106.75, volHi), 12);
+  });
+});
+
+describe('iron condor whose credit exceeds its narrow wing', () => {
+  // put spread 94/95 (wing 1, credit 1.50 − 1.10 = 0.40) + call spread 105/110 (wing 5, credit 1.60 − 0.65 =
+  // 0.95): credit 1.35 > 1, so below 94 the condor still keeps 1.35 − 1 = 0.35 — it can lose only above
+  const chain = manualChain('XYZ', 100, AS_OF, [
+    {
+      expiration: FRONT,
+      strikes: [90, 94, 95, 100, 105, 110],
+      puts: [
+        { bid: 0.5, ask: 0.6, delta: -0.1, iv: 0.36 },
+        { bid: 1.0, ask: 1.1, delta: -0.18, iv: 0.33 },
+        { bid: 1.5, ask: 1.6, delta: -0.22, iv: 0.32 },
+        { bid: 3.4, ask: 3.6, delta: -0.48, iv: 0.3 },
+        { bid: 6.2, ask: 6.5, delta: -0.72, iv: 0.29 },
+        { bid: 10.5, ask: 10.9, delta: -0.88, iv: 0.28 },
+      ],
+      calls: [
+        { bid: 10.4, ask: 10.8, delta: 0.88, iv: 0.36 },
+        { bid: 6.9, ask: 7.2, delta: 0.8, iv: 0.33 },
+        { bid: 6.1, ask: 6.4, delta: 0.75, iv: 0.32 },
+        { bid: 3.6, ask: 3.8, delta: 0.52, iv: 0.3 },
+        { bid: 1.6, ask: 1.7, delta: 0.28, iv: 0.28 },
+        { bid: 0.55, ask: 0.65, delta: 0.12, iv: 0.27 },
+      ],
+    },
+  ]);
+  const trades = generateCandidates(chain, ctx, params(['iron_condor'], { spreadWidths: [1, 5] })).trades;
+  const t = trades.find((x) => x.legs.map((l) => l.strike).join() === '94,95,105,110');
+
+  it('has one breakeven, Kc + credit, and POP = P(S_T < 106.35) (it reported a breakeven at 93.65, POP understated)', () => {
+    expect(t).toBeDefined();
+    if (!t) return;
+    expect(t.netCredit).toBeCloseTo(1.35, 12);
+    expect(t.maxLoss).toBeCloseTo((5 - 1.35) * 100, 9);
+    // the payoff, leg by leg: +35 however far the stock falls, +135 between the shorts, −365 above 110
+    expect(expiryPnl(t, 50)).toBeCloseTo(35, 9);
+    expect(expiryPnl(t, 94.5)).toBeCloseTo(85, 9);
+    expect(expiryPnl(t, 100)).toBeCloseTo(135, 9);
+    expect(expiryPnl(t, 106.35)).toBeCloseTo(0, 9);
+    expect(expiryPnl(t, 120)).toBeCloseTo(-365, 9);
+    expect(t.breakevens).toHaveLength(1);
+    expect(t.breakevens[0]).toBeCloseTo(106.35, 12);
+    expect(t.breakevenSigmas).toHaveLength(1);
+    expect(t.breakevenSigmas[0]).toBeGreaterThan(0);
+    const volHi = 0.28 - 0.01 * (1.35 / 5);
+    expect(t.pop).toBeCloseTo(1 - probAboveByHand(106.35, volHi), 12);
+    expect(thesis({ ...t, ivRank: 60, momentumZ: 0 })).toMatch(
+      /Profits below 106\.35 \(\d\.\d sd above spot 100\.00\)/,
+    );
   });
 });
