@@ -1,4 +1,5 @@
 import { bsGreeksInto, type GreeksArrays } from './bsGreeks.js';
+import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
 
 /** A batch input: one value per element (Float64Array) or one value shared by every element (number). */
@@ -207,7 +208,8 @@ function combineBlock(out: Float64Array, i0: number, m: number): void {
       const p2 = m2 * (fk * (0.5 + 0.5 * r2)) + (1 - m2) * (o2 * fk + (1 - 2 * o2) * (g * r2));
       const cc = m1 * m2;
       const diff = cc * (0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2)) + (1 - cc) * (p1 - p2);
-      out[i0 + j] = SG[j] * diff;
+      const sd = SD[j];
+      out[i0 + j] = sd < SMALL_SD ? bsPriceSmallSd(SG[j] > 0, fs, fk, sd) : SG[j] * diff; // see SMALL_SD
     } else {
       out[i0 + j] = kind === 1 ? Math.max(SG[j] * (fs - fk), 0) : Number.NaN;
     }
@@ -362,7 +364,7 @@ export function bsGreeksBatch(
       const cc = m1 * m2;
       const diff = cc * (0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2)) + (1 - cc) * (p1 - p2);
       const pdf = INV_SQRT_2PI * big;
-      price[i] = sg * diff;
+      price[i] = sd < SMALL_SD ? bsPriceSmallSd(sg > 0, fs, fk, sd) : sg * diff; // see SMALL_SD
       delta[i] = sg * (DQ[j] * (p1 / fs));
       gamma[i] = pdf / (s * s * sd);
       vega[i] = pdf * RT[j];

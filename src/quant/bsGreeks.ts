@@ -1,3 +1,4 @@
+import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
 import type { Greeks, OptionType } from './types.js';
 
@@ -81,6 +82,7 @@ export function bsGreeksInto(
     vega = pdf * sqrtT;
     decay = (-0.5 * pdf * sd) / T;
     const n1 = p1 / fs;
+    if (sd < SMALL_SD) diff = isCall ? bsPriceSmallSd(true, fs, fk, sd) : -bsPriceSmallSd(false, fs, fk, sd);
     if (isCall) {
       out.price[i] = diff;
       out.delta[i] = dq * n1;

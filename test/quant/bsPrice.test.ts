@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bsGreeksBatch, bsPriceBatch } from '../../src/quant/bsBatch.js';
+import { bsGreeks } from '../../src/quant/bsGreeks.js';
 import { bsPrice, bsPriceDiscounted } from '../../src/quant/bsPrice.js';
+import { impliedVol } from '../../src/quant/impliedVol.js';
 import type { OptionType } from '../../src/quant/types.js';
 
 const relErr = (a: number, b: number): number => (a === b ? 0 : Math.abs(a / b - 1));
@@ -143,6 +146,70 @@ describe('bsPrice', () => {
         },
       ),
     );
+  });
+});
+
+describe('bsPrice at small total volatility σ√T (short-dated, low-vol quotes)', () => {
+  // [type, K, σ√T, price]: S = 100, T = 1, r = q = 0 (so the inputs reach the formula unrounded), vol = σ√T,
+  // K = 100·e^(m·σ√T) for m = −3, −1, 0.5, 2; prices to 16 digits from a 50-digit evaluation of the formula
+  // (mpmath). The erf/erfcx differences lost ~1e-15/σ√T relative here: 1.8e-11 at σ√T = 1e-4.
+  const REF: [OptionType, number, number, number][] = [
+    ['call', 99.7004495503373, 0.001, 0.2995886078101025],
+    ['put', 99.7004495503373, 0.001, 3.815814739903656e-5],
+    ['call', 99.9000499833375, 0.001, 0.1082773983282795],
+    ['put', 99.9000499833375, 0.001, 0.00832738166577549],
+    ['call', 100.05001250208359, 0.001, 0.0197846000110167],
+    ['put', 100.05001250208359, 0.001, 0.06979710209460624],
+    ['call', 100.20020013340003, 0.001, 0.0008499196730870842],
+    ['put', 100.20020013340003, 0.001, 0.2010500530731183],
+    ['call', 99.97000449955003, 0.0001, 0.02999932141994864],
+    ['put', 99.97000449955003, 0.0001, 3.820969977851121e-6],
+    ['call', 99.99000049998334, 0.0001, 0.01083261306518422],
+    ['put', 99.99000049998334, 0.0001, 0.0008331130485227184],
+    ['call', 100.00500012500208, 0.0001, 0.001978015022509359],
+    ['put', 100.00500012500208, 0.0001, 0.006978140024593492],
+    ['call', 100.02000200013335, 0.0001, 8.491551721187541e-5],
+    ['put', 100.02000200013335, 0.0001, 0.02008691565055751],
+    ['call', 99.99700004499955, 1e-5, 0.00300033714903236],
+    ['put', 99.99700004499955, 1e-5, 3.821485847750807e-7],
+    ['call', 99.99900000499998, 1e-5, 0.001083310054025994],
+    ['put', 99.99900000499998, 1e-5, 8.331505401097512e-5],
+    ['call', 100.00050000125, 1e-5, 0.000197797051891657],
+    ['put', 100.00050000125, 1e-5, 0.000697798301895036],
+    ['call', 100.00200002000012, 1e-5, 8.490787524388965e-6],
+    ['put', 100.00200002000012, 1e-5, 0.00200851078764928],
+  ];
+
+  it('keeps full relative accuracy (≤ 1e-14) down to σ√T = 1e-5, in bsPrice, bsGreeks and the batches', () => {
+    const out = new Float64Array(1);
+    const g = {
+      price: new Float64Array(1),
+      delta: new Float64Array(1),
+      gamma: new Float64Array(1),
+      theta: new Float64Array(1),
+      vega: new Float64Array(1),
+      rho: new Float64Array(1),
+    };
+    for (const [type, K, sd, want] of REF) {
+      const p = bsPrice(type, 100, K, 1, 0, 0, sd);
+      expect(Math.abs(p / want - 1)).toBeLessThan(1e-14);
+      expect(bsGreeks(type, 100, K, 1, 0, 0, sd).price).toBe(p);
+      expect(bsPriceBatch([type === 'call'], 100, Float64Array.of(K), 1, 0, 0, sd, out)[0]).toBe(p);
+      expect(bsPriceBatch([type === 'call'], Float64Array.of(100), K, 1, 0, 0, sd, out)[0]).toBe(p);
+      expect(bsGreeksBatch([type === 'call'], Float64Array.of(100), K, 1, 0, 0, sd, g).price[0]).toBe(p);
+    }
+  });
+
+  it('meets the implied-vol round trip (≤ 1e-12 relative) at σ = 1 %, T = 1 day, |ln(F/K)| ≤ 3σ√T', () => {
+    const T = 1 / 365;
+    const sd = 0.01 * Math.sqrt(T);
+    for (let m = -3; m <= 3; m += 0.25)
+      for (const type of ['call', 'put'] as const) {
+        const K = 100 * Math.exp(m * sd + (0.03 - 0.01) * T);
+        const p = bsPrice(type, 100, K, T, 0.03, 0.01, 0.01);
+        const iv = impliedVol(type, p, 100, K, T, 0.03, 0.01);
+        expect(Math.abs(bsPrice(type, 100, K, T, 0.03, 0.01, iv) / p - 1)).toBeLessThan(1e-12);
+      }
   });
 });
 
