@@ -23,7 +23,8 @@
  * (see aloPremium.ts); p = 64 then leaves ≤ 6e-9 per K = 100 where p = 96 left 2e-8. Gaussian factors
  * share exponentials: φ(d₊) = φ(d₋)·(B(u)/B(τ))·e^{−(r−q)(τ−u)}. The resolution follows the problem: when
  * drift dominates diffusion, ρ = max(|r|, |q|, |r − q|)·√T/σ > 4 (or σ√T > 3), at least ALO_HIGH_PRECISION,
- * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice. Calls by the put-call symmetry
+ * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice — except where the price provably equals the
+ * perpetual put's within 1e-12 relative (drift against σ, see perpetual.ts), which it then is. Calls by the put-call symmetry
  * C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998), and in units of the strike, P(S, K) = K·P(S/K, 1): the
  * boundary then depends on T, r, q, σ only, and the last one solved is reused (see LAST).
  * Accuracy of the defaults (n, l, p) = (14, 12, 64), tolerance 1e-8, against a converged reference
@@ -54,6 +55,7 @@ import {
 import { premium, premiumSplit } from './aloPremium.js';
 import { type Scheme, scheme } from './aloScheme.js';
 import { americanLimitPrice, latticePrice } from './limits.js';
+import { perpetualPutLimit } from './perpetual.js';
 
 /** Discretisation of the ALO method. */
 export interface AloOptions {
@@ -371,6 +373,11 @@ export function aloPrice(
 ): number {
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);
   if (lim !== undefined) return lim;
+  // drift-dominated (σ ≪ (r − q)√T): provably the perpetual price, where the boundary's (σ/r)² time scale is
+  // beyond any collocation (see perpetual.ts); calls by the symmetry C(S, K, r, q) = P(K, S, q, r)
+  const perpetual =
+    type === 'put' ? perpetualPutLimit(S, K, T, r, q, vol) : perpetualPutLimit(K, S, T, q, r, vol);
+  if (perpetual !== undefined) return perpetual;
   let { nodes: n, fpOrder: l, iterations: m, tolerance: tol, priceOrder: p } = withDefaults(opts);
   // drift against diffusion over the life: the boundary sharpens as it grows, so the resolution follows it
   const rho = (Math.max(Math.abs(r), Math.abs(q), Math.abs(r - q)) * Math.sqrt(T)) / vol;

@@ -369,6 +369,28 @@ describe('aloPrice', () => {
     expect(aloPrice('put', 95, 100, 0.7, 0.05, 0.02, 0.3001, { warmStart: true })).toBe(cold);
   });
 
+  it('is the perpetual price where drift dominates diffusion, σ ≪ (r − q)√T (it was 1e-3–7 % off, 0 past ρ = 1000)', () => {
+    // perpetual American put (K − B∞)(S/B∞)^λ, to 16 digits from a 60-digit evaluation (mpmath); a finite-T
+    // put is worth at most that and here, provably, within 1e-12 of it (see perpetual.ts); calls by symmetry
+    const REF: [OptionType, number, number, number, number, number, number, number][] = [
+      ['put', 100, 100, 1, 0.05, 0, 0.00025, 2.299245788807243e-5],
+      ['put', 100, 100, 1, 0.05, 0, 0.0001, 3.678794227774714e-6],
+      ['put', 100, 100, 1, 0.05, 0, 4.995004995004995e-5, 9.178619496939937e-7],
+      ['put', 100, 100, 5, 0.1, 0, 0.0005, 4.59849014058699e-5],
+      ['put', 100.00001, 100, 2, 0.04, 0.01, 0.0001, 3.364941487367355e-6],
+      ['put', 100.0005, 100, 2, 0.04, 0.01, 0.0001, 5.737881810921589e-19],
+      ['call', 100, 100, 1, 0, 0.05, 0.0001, 3.678794227774714e-6],
+      ['call', 99.9995, 100, 0.5, 0.01, 0.06, 0.0002, 5.483630540042576e-11],
+    ];
+    for (const [type, S, K, T, r, q, vol, want] of REF) {
+      const v = aloPrice(type, S, K, T, r, q, vol);
+      expect(Math.abs(v / want - 1)).toBeLessThan(1e-12);
+      expect(v).toBeGreaterThanOrEqual(bsPrice(type, S, K, T, r, q, vol));
+    }
+    // below the perpetual's exercise level B∞ ≈ K(1 − σ²/(2(r − q))): exercise at once
+    expect(aloPrice('put', 99.99, 100, 1, 0.05, 0, 1e-4)).toBe(100 - 99.99);
+  });
+
   it('is the European price for calls without dividends and satisfies C(S,K,r,q) = P(K,S,q,r)', () => {
     expect(aloPrice('call', 100, 90, 1, 0.04, 0, 0.3)).toBe(bsPrice('call', 100, 90, 1, 0.04, 0, 0.3));
     expect(aloPrice('call', 100, 90, 1, 0.04, 0.06, 0.3)).toBe(aloPrice('put', 90, 100, 1, 0.06, 0.04, 0.3));
