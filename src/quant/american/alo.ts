@@ -24,8 +24,8 @@
  * share exponentials: φ(d₊) = φ(d₋)·(B(u)/B(τ))·e^{−(r−q)(τ−u)}. The resolution follows the problem: when
  * drift dominates diffusion, ρ = max(|r|, |q|, |r − q|)·√T/σ > 4 (or σ√T > 3), at least ALO_HIGH_PRECISION,
  * beyond 16 a 64-node scheme, beyond 1000 (σ → 0) the CRR lattice — except where the price provably equals the
- * perpetual put's within 1e-12 relative (drift against σ, see perpetual.ts), which it then is. Calls by the put-call symmetry
- * C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998), and in units of the strike, P(S, K) = K·P(S/K, 1): the
+ * perpetual put's within 1e-12 relative (drift against σ, see perpetual.ts), which it then is. Calls by the
+ * put-call symmetry C(S, K, r, q) = P(K, S, q, r) (McDonald & Schroder 1998), and in units of the strike, P(S, K) = K·P(S/K, 1): the
  * boundary then depends on T, r, q, σ only, and the last one solved is reused (see LAST).
  * Accuracy of the defaults (n, l, p) = (14, 12, 64), tolerance 1e-8, against a converged reference
  * (n = l = 64, p = 256), per K = 100, 2 × 1000 random realistic inputs: put-equivalent q ≤ r median 2e-11,
