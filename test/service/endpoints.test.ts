@@ -202,6 +202,9 @@ describe('REST API', () => {
     ['/api/scans?limit=0', 'limit'],
     ['/api/scans?limit=abc', 'limit'],
     ['/api/scans?before=yesterday', 'before'],
+    // a leap second passes the date-time format but is no Date: it reached the database (500, a database error)
+    ['/api/scans?before=2026-12-31T23:59:60Z', 'before'],
+    ['/api/alerts?since=2026-12-31T23:59:60Z', 'since'],
     ['/api/scans?colour=red', 'colour'],
     ['/api/scans/not-a-uuid', 'id'],
     ['/api/chains/SPY?expiration=2026-13-01', 'expiration'],
@@ -233,6 +236,9 @@ describe('REST API', () => {
     expect(strategy).toMatchObject({ statusCode: 400, field: 'strategies[0]' });
     const huge = await post('{"nav": 1e308}');
     expect(huge).toMatchObject({ statusCode: 400, field: 'nav' });
+    // accepted with 202 before, then the scan failed and was lost ("Invalid time value")
+    const leap = await post('{"as_of": "2026-12-31T23:59:60Z"}');
+    expect(leap).toMatchObject({ statusCode: 400, field: 'as_of' });
   });
 
   it('starts a scan (202 + id), refuses a second one while it runs (409), and stores it', async () => {

@@ -8,6 +8,7 @@ import type { ActiveAlert } from '../../ops/alerts/evaluator.js';
 import { formatDuration } from '../../ops/alerts/message.js';
 import { listAlerts, type StoredAlert } from '../../store/alertsRepo.js';
 import type { Queryable } from '../../store/db.js';
+import { parseInstant } from './fieldError.js';
 
 export interface AlertRouteDeps {
   db: Queryable;
@@ -89,7 +90,9 @@ export function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): void {
     },
     async (req, reply) => {
       const { state, limit } = req.query;
-      const since = req.query.since ? new Date(req.query.since) : undefined;
+      const since = req.query.since
+        ? new Date(parseInstant('querystring', 'since', req.query.since))
+        : undefined;
       const active = deps.active();
       const live = new Map(active.map((a) => [a.rule.name, a]));
       const pending =

@@ -12,7 +12,7 @@ import { getScan, listScans, type StoredScan, scansBefore } from '../../store/sc
 import { type StoredTrade, tradesOfScan } from '../../store/tradesRepo.js';
 import type { ScanParams } from '../scanJob.js';
 import { ScanBusyError } from '../scheduler.js';
-import { FieldError } from './fieldError.js';
+import { FieldError, parseInstant } from './fieldError.js';
 
 export interface ApiDeps {
   db: Database;
@@ -108,7 +108,7 @@ export function applyScanRequest(settings: Settings, body: ScanRequestBody): Sca
   }
   const params: ScanParams = { settings: parsed.data };
   if (body.tickers) params.tickers = body.tickers.map((t) => t.toUpperCase());
-  if (body.as_of !== undefined) params.asOf = Date.parse(body.as_of);
+  if (body.as_of !== undefined) params.asOf = parseInstant('body', 'as_of', body.as_of);
   return params;
 }
 
@@ -201,7 +201,9 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
     },
     async (req, reply) => {
-      const before = req.query.before ? new Date(req.query.before) : null;
+      const before = req.query.before
+        ? new Date(parseInstant('querystring', 'before', req.query.before))
+        : null;
       const scans = await scansBefore(db, before, req.query.limit);
       const next = scans.length === req.query.limit ? scans[scans.length - 1].startedAt.toISOString() : null;
       reply.type(json).send(JSON.stringify({ scans: scans.map(scanSummary), next_before: next }));

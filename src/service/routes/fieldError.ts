@@ -42,3 +42,14 @@ export function reasonOfIssue(issue: AjvIssue): string {
   }
   return issue.message ?? 'is invalid';
 }
+
+/**
+ * Milliseconds since the epoch of a parameter that passed the `date-time` format, or a FieldError: RFC 3339 (and
+ * ajv's format) admit the leap second 23:59:60, which no JavaScript Date or PostgreSQL timestamp can hold — the
+ * query then ran with an invalid date and failed in the database (500, counted as a database error).
+ */
+export function parseInstant(location: string, field: string, value: string): number {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new FieldError(location, field, `not a representable instant: ${value}`);
+  return ms;
+}
