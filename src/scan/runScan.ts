@@ -4,7 +4,7 @@
  * Pure orchestration: providers and the cache come in as dependencies, settings as plain values.
  */
 import type { Settings } from '../config/schema.js';
-import { collectMarket } from '../market/collector.js';
+import { type CollectResult, collectMarket } from '../market/collector.js';
 import type { MarketCache, MarketDataProvider } from '../market/provider.js';
 import { addCounts, assessChain, emptyCounts } from '../market/quality.js';
 import { emptyRejections, hardLimits } from '../selection/constraints.js';
@@ -37,6 +37,8 @@ export interface ScanDeps {
   cache?: MarketCache | null;
   onProgress?: (event: ScanProgress) => void;
   signal?: AbortSignal;
+  /** Called once with what the collector gathered (each ticker's chain and where it came from, cache included). */
+  onCollected?: (collected: CollectResult) => void;
 }
 
 /** The last expiration to collect: the DTE window, stretched for the back months of calendars. */
@@ -91,6 +93,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       deps.onProgress?.({ stage: 'collect', phase: 'ticker', done, total, symbol }),
   });
   end();
+  deps.onCollected?.(collected);
   const r = collected.macro?.riskFreeRate ?? FALLBACK_RISK_FREE_RATE;
   const riskFreeSource = collected.macro
     ? collected.macro.riskFreeSource

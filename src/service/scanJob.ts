@@ -3,7 +3,8 @@
  * providers, under the scan timeout and the service's stop signal, then persisted — scan, trades and
  * the option chains it used — in ONE transaction (store/saveScan), so that a stop or a crash leaves
  * either the whole scan or nothing of it. A scan stopped by shutdown or the timeout is recorded as
- * `cancelled` / `timeout` with no trades; a scan that throws is recorded as `failed`.
+ * `cancelled` / `timeout` with no trades; a scan that throws, or that could read not one ticker ("no market
+ * data": its "do not execute" would otherwise read as "no trade"), is recorded as `failed`.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Settings } from '../config/schema.js';
@@ -11,6 +12,7 @@ import type { OptionChain } from '../market/types.js';
 import { insufficientMessage, renderTable } from '../report/renderTable.js';
 import { resolveTickers } from '../scan/resolveTickers.js';
 import { runScan } from '../scan/runScan.js';
+import { noMarketData } from '../scan/skippedTickers.js';
 import type { ScanResult, ScanStage } from '../scan/types.js';
 import type { EngineCache } from '../store/cache.js';
 import type { Database, StoreLogger } from '../store/db.js';
@@ -85,7 +87,7 @@ export interface ScanJobResult {
   timing: ScanTimingRecord;
 }
 
-/** Collects the chains a scan was served by its providers. */
+/** Collects the chains a scan was served, by its providers (the sink) or from the cache (`onCollected`). */
 class ChainCollector {
   readonly chains: OptionChain[] = [];
   readonly sources = new Set<string>();
@@ -167,6 +169,11 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
         fallback: providers.fallback,
         cache: asOf === null ? deps.cache : null,
         signal,
+        // chains the cache served never pass the providers' sink: without this a scan from the cache stored none
+        onCollected: (c) => {
+          for (const d of c.tickers)
+            if (d.sources.chain?.from === 'cache') collector.add(d.chain, d.sources.chain.provider);
+        },
         onProgress: (e) => {
           if (e.phase !== 'start') return;
           stage = e.stage;
@@ -195,6 +202,13 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     status = 'failed';
     message = failure instanceof Error ? failure.message : String(failure);
     record = unfinishedScanRecord(meta(), 'failed', stage, message);
+  } else if (noMarketData(result.stats.tickers) !== null) {
+    // not one ticker could be read (an expired key, the provider down): "do not execute" would read as
+    // "no trade" — a failed scan, as the CLI's exit 1, so that engine.scan_failures pages
+    status = 'failed';
+    message = noMarketData(result.stats.tickers) as string;
+    record = unfinishedScanRecord(meta(), 'failed', stage, message);
+    result = null;
   } else {
     status = 'completed';
     message = result.message;
