@@ -186,7 +186,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       errorResponseBuilder: (_req, ctx) => ({
         statusCode: ctx.statusCode,
         error: 'Too Many Requests',
-        message: `rate limit exceeded: ${ctx.max} requests per ${ctx.after}; retry later`,
+        // ctx.after is the time until the window resets, not the window (it read "300 requests per 46 seconds")
+        message: `rate limit exceeded: ${ctx.max} requests per minute; retry in ${ctx.after}`,
       }),
     });
     await scope.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

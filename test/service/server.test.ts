@@ -174,10 +174,16 @@ describe('buildServer', () => {
 
   it('rate-limits a client on the API (429) but never the health and metrics probes', async () => {
     let last = 0;
+    let body = '';
     for (let i = 0; i < 40 && last !== 429; i++) {
-      last = (await app.inject({ method: 'POST', url: '/api/scans', headers: auth, payload: {} })).statusCode;
+      const r = await app.inject({ method: 'POST', url: '/api/scans', headers: auth, payload: {} });
+      last = r.statusCode;
+      body = r.body;
     }
     expect(last).toBe(429);
+    expect(JSON.parse(body).message).toMatch(
+      /^rate limit exceeded: \d+ requests per minute; retry in \d+ (seconds?|minute)$/,
+    );
     for (let i = 0; i < 350; i++) {
       const r = await app.inject({ url: i % 2 ? '/health' : '/metrics' });
       expect(r.statusCode).toBe(200);
