@@ -120,6 +120,56 @@ const providers = z.strictObject({
 
 const port = z.int().min(1).max(65535);
 
+/** `new URL()` as ioredis parses a `redis://` URL. */
+function parsesAsUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
+/** As pg-connection-string parses it: an empty host (`user@/db?host=/socket`) is allowed. */
+function parsesAsPostgresUrl(text: string): URL | null {
+  return parsesAsUrl(text) ?? parsesAsUrl(text.replace('@/', '@___DUMMY___/'));
+}
+
+/**
+ * Why a connection URL with the right scheme will not parse. Never quotes any part of it: in a mistyped URL
+ * the "port" may be the tail of a password.
+ */
+function urlProblem(text: string, parse: (text: string) => URL | null): string | null {
+  const u = parse(text);
+  if (u) return u.port === '0' ? 'must have a port from 1 to 65535' : null;
+  const authority = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0];
+  const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
+  const portText = /^(?:\[[^\]]*\]|[^:]*):(.+)$/.exec(hostPort)?.[1];
+  if (portText !== undefined && /^\d+$/.test(portText)) return 'must have a port from 1 to 65535';
+  if (portText !== undefined) return 'must have a numeric port from 1 to 65535';
+  return 'must be a valid URL';
+}
+
+/**
+ * A database or cache URL: the right scheme, and parsed as the client library will parse it (`new URL()`), so
+ * a bad port or host fails here, naming the variable, not later as a connection failure.
+ */
+function connectionUrl(scheme: RegExp, schemes: string, parse: (text: string) => URL | null) {
+  return z.string().superRefine((text, ctx) => {
+    const problem = scheme.test(text) ? urlProblem(text, parse) : `must be ${schemes} URL`;
+    if (problem) ctx.addIssue({ code: 'invalid_format', format: 'url', message: problem, input: text });
+  });
+}
+
+/** zod's e-mail pattern (the one `z.email()` checks recipients with), unanchored. */
+const EMAIL = `(?:${z.regexes.email.source.replace(/^\^|\$$/g, '')})`;
+/** A sender as nodemailer takes it: `alerts@example.com` or `Options Engine <alerts@example.com>`. */
+const sender = z
+  .string()
+  .regex(
+    new RegExp(`^(?:${EMAIL}|[^<>]*<${EMAIL}>)$`),
+    'must be an e-mail address like "alerts@example.com" or "Options Engine <alerts@example.com>"',
+  );
+
 export const settingsSchema = z
   .strictObject({
     trading,
@@ -139,10 +189,11 @@ export const settingsSchema = z
       batch_size: posInt,
     }),
     database: z.strictObject({
-      url: z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-        .nullable(),
+      url: connectionUrl(
+        /^postgres(ql)?:\/\//,
+        'a postgres:// or postgresql://',
+        parsesAsPostgresUrl,
+      ).nullable(),
       data_dir: z.string().min(1),
       pool_size: posInt,
       pool_overflow: nonNegInt,
@@ -154,10 +205,7 @@ export const settingsSchema = z
       snapshot_scope: z.enum(['traded', 'all']),
     }),
     cache: z.strictObject({
-      redis_url: z
-        .string()
-        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-        .nullable(),
+      redis_url: connectionUrl(/^rediss?:\/\//, 'a redis:// or rediss://', parsesAsUrl).nullable(),
       default_timeout: z.number().positive(),
       threshold: posInt,
       key_prefix: z.string(),
@@ -185,7 +233,7 @@ export const settingsSchema = z
     alerts: z.strictObject({
       email: z.strictObject({
         enabled: z.boolean(),
-        from: nullableString,
+        from: sender.nullable(),
         to: z.array(z.email()),
         smtp_server: nullableString,
         smtp_port: port,

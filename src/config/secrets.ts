@@ -6,9 +6,83 @@ export const MASK = '****';
 /** Key names whose values are secrets wherever they appear. */
 const SECRET_KEYS = new Set(['api_key', 'token', 'smtp_password', 'webhook_url', 'password', 'secret']);
 
-/** `postgres://user:pw@host/db` → `postgres://user:****@host/db`; strings that are not URLs pass through. */
+/**
+ * Query parameters of a connection URL that carry a password: pg-connection-string takes `password` and
+ * `sslpassword`, ioredis any option, `password` and `sentinelPassword` among them. (`passfile` names a file.)
+ */
+const SECRET_PARAM = /password$/i;
+/** `scheme://`: a URL with an authority. */
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** How a mistyped URL may start: `postgres//`, `postgres:/`, `redis:///`. */
+const LOOSE_SCHEME = /^[a-z][a-z0-9+.-]*:?\/+/i;
+
+/** One password in a URL: where its raw text sits, and the value the client library decodes from it. */
+interface PasswordSpan {
+  start: number;
+  end: number;
+  decoded: string;
+}
+
+function parses(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decode(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The passwords of a connection URL: the userinfo's (`user:pw@`) and every password query parameter.
+ * In a URL that does not parse (a typo in the scheme, a bad port) the password may run on to the last `@`, so
+ * everything from the first `:` to there counts.
+ */
+function passwordSpans(text: string): PasswordSpan[] {
+  const out: PasswordSpan[] = [];
+  const wellFormed = SCHEME.test(text) && parses(text);
+  const start = ((wellFormed ? SCHEME : LOOSE_SCHEME).exec(text)?.[0] ?? '').length;
+  // A URL's authority ends at the first / ? or #.
+  const authorityLength = wellFormed ? text.slice(start).search(/[/?#]/) : -1;
+  const end = authorityLength < 0 ? text.length : start + authorityLength;
+  const at = text.lastIndexOf('@', end - 1);
+  const colon = text.indexOf(':', start);
+  if (at >= start && colon >= 0 && colon + 1 < at) {
+    out.push({ start: colon + 1, end: at, decoded: decode(text.slice(colon + 1, at)) });
+  }
+  const query = text.indexOf('?', at >= start ? at + 1 : start);
+  if (query < 0) return out;
+  const hash = text.indexOf('#', query);
+  const queryEnd = hash < 0 ? text.length : hash;
+  for (let i = query + 1; i <= queryEnd; ) {
+    const amp = text.indexOf('&', i);
+    const segEnd = amp < 0 || amp > queryEnd ? queryEnd : amp;
+    const seg = text.slice(i, segEnd);
+    const eq = seg.indexOf('=');
+    // the key as pg and ioredis read it (URLSearchParams: percent-decoded, `+` = space)
+    const entry = eq > 0 && eq + 1 < seg.length ? [...new URLSearchParams(seg)][0] : undefined;
+    if (entry && SECRET_PARAM.test(entry[0])) out.push({ start: i + eq + 1, end: segEnd, decoded: entry[1] });
+    i = segEnd + 1;
+  }
+  return out;
+}
+
+/**
+ * A URL's passwords replaced by `****`: `postgres://user:pw@host/db?sslpassword=x` →
+ * `postgres://user:****@host/db?sslpassword=****`. A mistyped URL (`postgres//u:pw@h`) has everything between
+ * the first `:` and the last `@` masked. Strings without credentials pass through.
+ */
 export function maskUrlPassword(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]+)(@)/i, `$1${MASK}$3`);
+  let out = text;
+  for (const s of passwordSpans(text).reverse()) out = out.slice(0, s.start) + MASK + out.slice(s.end);
+  return out;
 }
 
 /**
@@ -45,8 +119,8 @@ export function secretValues(s: Settings): string[] {
     s.alerts.slack.webhook_url,
   ];
   for (const u of [s.database.url, s.cache.redis_url]) {
-    const m = u ? /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(u) : null;
-    if (m) out.push(m[1], decodeURIComponent(m[1]));
+    if (!u) continue;
+    for (const p of passwordSpans(u)) out.push(u.slice(p.start, p.end), p.decoded);
   }
   return [...new Set(out.filter((x): x is string => typeof x === 'string' && x.length >= 4))].sort(
     (a, b) => b.length - a.length,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ConfigErrors } from '../../src/config/ConfigError.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
+import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -183,12 +184,61 @@ describe('loadConfig', () => {
       '****',
       'hookSecret42',
     ],
+    // mistyped URLs: no "://", so the password is everything from the first ":" to the last "@"
+    ['DATABASE_URL', 'postgres//u:pgPLANTED@h/db', 'database.url', 'postgres//u:****@h/db', 'pgPLANTED'],
+    ['REDIS_URL', 'redis//:pwPLANTED@h', 'cache.redis_url', 'redis//:****@h', 'pwPLANTED'],
+    ['DATABASE_URL', 'postgres:/u:pgPLANTED@h/db', 'database.url', 'postgres:/u:****@h/db', 'pgPLANTED'],
+    [
+      'DATABASE_URL',
+      'mysql://db/x?sslpassword=qpPLANTED',
+      'database.url',
+      'mysql://db/x?sslpassword=****',
+      'qpPLANTED',
+    ],
   ])('rejects a bad %s without quoting its secret', (name, value, keyPath, shown, secret) => {
     const e = errorOf(() => loadConfig({ env: { [name]: value } }));
     expect(e.source).toBe(`environment ${name}`);
     expect(e.keyPath).toBe(keyPath);
     expect(e.reason).toContain(`got "${shown}"`);
     expect(e.message).not.toContain(secret);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'postgres://u:pgPLANTED@127.0.0.1:99999/db', 'database.url', /port from 1 to 65535/],
+    ['DATABASE_URL', 'postgresql://u:pgPLANTED@127.0.0.1:0/db', 'database.url', /port from 1 to 65535/],
+    ['DATABASE_URL', 'postgres://u:pgPLANTED@127.0.0.1:54x2/db', 'database.url', /numeric port/],
+    ['DATABASE_URL', 'postgres://u:pgPLANTED@bad host/db', 'database.url', /must be a valid URL/],
+    ['REDIS_URL', 'redis://:pwPLANTED@127.0.0.1:99999', 'cache.redis_url', /port from 1 to 65535/],
+    ['REDIS_URL', 'rediss://127.0.0.1:99999/0', 'cache.redis_url', /port from 1 to 65535/],
+  ])('rejects a %s its client cannot parse (%s), naming the variable', (name, value, keyPath, reason) => {
+    const e = errorOf(() => loadConfig({ env: { [name]: value } }));
+    expect(e.source).toBe(`environment ${name}`);
+    expect(e.keyPath).toBe(keyPath);
+    expect(e.reason).toMatch(reason);
+    expect(e.message).not.toContain('PLANTED');
+  });
+
+  it('rejects a bad port in a database URL from a file, naming the file', () => {
+    const dir = overrideDir('database:\n  url: postgres://u@db.internal:70000/app\n');
+    const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+    expect(e.source).toBe(join(dir, 'settings.yaml'));
+    expect(e.keyPath).toBe('database.url');
+    expect(e.reason).toMatch(
+      /^must have a port from 1 to 65535, got "postgres:\/\/u@db.internal:70000\/app"$/,
+    );
+  });
+
+  it('accepts the database and cache URLs pg and ioredis take', () => {
+    for (const url of [
+      'postgres://u:p%40ss@127.0.0.1:65535/db?sslmode=require',
+      'postgresql://u@/db?host=/var/run/postgresql',
+      'postgres://[::1]/db',
+    ]) {
+      expect(loadConfig({ env: { DATABASE_URL: url } }).settings.database.url).toBe(url);
+    }
+    for (const url of ['redis://127.0.0.1:6379/0', 'rediss://:pw@cache.internal', 'redis://[::1]:1']) {
+      expect(loadConfig({ env: { REDIS_URL: url } }).settings.cache.redis_url).toBe(url);
+    }
   });
 
   it('takes provider and webhook addresses over http(s) only', () => {
@@ -268,5 +318,72 @@ describe('loadConfig', () => {
       },
     });
     expect(ok.settings.alerts.email.enabled).toBe(true);
+  });
+
+  it.each(['x', 'alerts@', 'Options Engine <x>', 'alerts@example.com, ops@example.com'])(
+    'rejects ALERT_EMAIL_FROM=%j as not an e-mail address, naming it',
+    (from) => {
+      const e = errorOf(() =>
+        loadConfig({
+          env: {
+            ALERT_EMAIL_ENABLED: 'true',
+            ALERT_SMTP_SERVER: 'localhost',
+            ALERT_EMAIL_FROM: from,
+            ALERT_EMAIL_TO: 'ops@example.com',
+          },
+        }),
+      );
+      expect(e.source).toBe('environment ALERT_EMAIL_FROM');
+      expect(e.keyPath).toBe('alerts.email.from');
+      expect(e.reason).toBe(
+        `must be an e-mail address like "alerts@example.com" or "Options Engine <alerts@example.com>", got ${JSON.stringify(from)}`,
+      );
+    },
+  );
+
+  it('rejects a bad alerts.email.from in a file even while email alerts are off', () => {
+    const dir = overrideDir('alerts:\n  email:\n    from: options-engine\n');
+    const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+    expect(e.source).toBe(join(dir, 'settings.yaml'));
+    expect(e.keyPath).toBe('alerts.email.from');
+  });
+
+  it('accepts a plain sender address and the "Name <address>" form nodemailer takes', () => {
+    for (const from of [
+      'options-engine@yourcompany.com',
+      'Options Engine <alerts@example.com>',
+      '"Ops, Engine" <alerts@example.com>',
+    ]) {
+      const { settings } = loadConfig({
+        env: {
+          ALERT_EMAIL_ENABLED: 'true',
+          ALERT_SMTP_SERVER: 'localhost',
+          ALERT_EMAIL_FROM: from,
+          ALERT_EMAIL_TO: 'ops@example.com',
+        },
+      });
+      expect(settings.alerts.email.from).toBe(from);
+    }
+  });
+
+  it('config check exits 2 naming the variable for a bad port or sender, quoting no password', async () => {
+    const db = await cli(['config', 'check'], { DATABASE_URL: 'postgres://u:pgPLANTED@127.0.0.1:99999/db' });
+    expect(db.code).toBe(2);
+    expect(db.stderr).toContain('environment DATABASE_URL: database.url: must have a port from 1 to 65535');
+    expect(db.stderr).not.toContain('pgPLANTED');
+    const typo = await cli(['config', 'check'], { DATABASE_URL: 'postgres//u:pgPLANTED@h/db' });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('got "postgres//u:****@h/db"');
+    expect(typo.stderr).not.toContain('pgPLANTED');
+    const from = await cli(['config', 'check'], {
+      ALERT_EMAIL_ENABLED: 'true',
+      ALERT_SMTP_SERVER: 'localhost',
+      ALERT_EMAIL_FROM: 'x',
+      ALERT_EMAIL_TO: 'ops@example.com',
+    });
+    expect(from.code).toBe(2);
+    expect(from.stderr).toContain(
+      'environment ALERT_EMAIL_FROM: alerts.email.from: must be an e-mail address',
+    );
   });
 });
