@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 
 const show = (v: unknown): string => {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON would print null (YAML `.inf`)
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
@@ -10,7 +11,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   const got = 'input' in issue && issue.input !== undefined ? `, got ${show(issue.input)}` : '';
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `expected ${issue.expected}${got}`;
+      if (issue.input === undefined) return 'is required';
+      if (typeof issue.input === 'number') return `must be a finite number${got}`; // Infinity or NaN
+      return `expected ${issue.expected}${got}`;
     case 'too_small': {
       if (issue.origin === 'array') return `must have at least ${issue.minimum} item(s)`;
       if (issue.origin === 'string') return 'must not be empty';

@@ -261,6 +261,17 @@ describe('loadConfig', () => {
     expect(e.reason).toMatch(/^invalid YAML: line \d+, column \d+: /);
   });
 
+  it('says a YAML infinity is not a finite number (it read "expected number, got null")', () => {
+    for (const [text, shown] of [
+      ['.inf', 'Infinity'],
+      ['-.inf', '-Infinity'],
+      ['.nan', 'NaN'],
+    ]) {
+      const e = errorOf(() => loadConfig({ env: {}, configDir: overrideDir(`trading:\n  nav: ${text}\n`) }));
+      expect(e.message).toMatch(new RegExp(`trading\\.nav: must be a finite number, got ${shown}$`));
+    }
+  });
+
   it('rejects a YAML file whose top level is not a mapping', () => {
     const dir = overrideDir('- just\n- a list\n');
     expect(errorOf(() => loadConfig({ env: {}, configDir: dir })).reason).toMatch(
