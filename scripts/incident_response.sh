@@ -21,7 +21,8 @@ case "$kind" in
     if [ -r "$LOG_DIR/error.log" ]; then tail -50 "$LOG_DIR/error.log"; else echo "(no $LOG_DIR/error.log)"; fi
     step "4. Database status:"
     if [ -n "${DATABASE_URL:-}" ] && have pg_isready; then
-      check "pg_isready" pg_isready -d "$DATABASE_URL"
+      pg_connection # the URL without its password: `ps` shows pg_isready's arguments
+      check "pg_isready" with_pg_password pg_isready -d "$PG_URL"
     elif systemd_usable; then
       systemctl status postgresql --no-pager || true
     else

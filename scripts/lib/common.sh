@@ -7,7 +7,9 @@
 #   SERVICE_UNIT            systemd unit (default: options-engine)
 #   OPTIONS_ENGINE_PID_FILE pid file of a service run without systemd (stop/start fallback)
 #   LOG_DIR, BACKUP_DIR     as the service uses them (defaults: the guide's /var/log, /var/backups paths)
-#   DATABASE_URL, REDIS_URL when set, psql / redis-cli steps run against them; otherwise they say why not
+#   DATABASE_URL, REDIS_URL when set, psql / redis-cli steps run against them; otherwise they say why not.
+#                           A password in them reaches psql / redis-cli in PGPASSWORD / REDISCLI_AUTH, never
+#                           on the command line (where `ps` shows it to every user of the host).
 #   PORT / HEALTH_URL / METRICS_URL  the service's endpoints (default http://127.0.0.1:8080/…)
 
 LOG_DIR=${LOG_DIR:-/var/log/options_engine}
@@ -138,6 +140,55 @@ show_json() {
   if have jq; then jq "$filter" <<<"$body"; else echo "$body"; fi
 }
 
+# Percent-decodes $2 into the variable named $1 (%40 → @, as libpq and redis-cli decode URLs); a '%'
+# without two hex digits after it stays as it is.
+percent_decode() {
+  local s=$2 out='' c
+  while [[ $s == *%* ]]; do
+    out+=${s%%\%*} s=${s#*%}
+    if [[ $s =~ ^[0-9A-Fa-f]{2} ]]; then
+      printf -v c "\\x${s:0:2}"
+      out+=$c s=${s:2}
+    else
+      out+=%
+    fi
+  done
+  printf -v "$1" '%s' "$out$s"
+}
+
+# Splits DATABASE_URL as libpq reads a URI (the user info ends at the first '@' before any '/'; a
+# `password` query parameter overrides it): PG_URL is the URL without its password, PG_PASSWORD the
+# decoded password (empty when there is none). A key=value connection string is left as it is.
+pg_connection() {
+  local url=$DATABASE_URL scheme rest userinfo query param kept=() params=()
+  PG_URL=$url PG_PASSWORD=
+  case $url in *://*) ;; *) return 0 ;; esac
+  scheme=${url%%://*} rest=${url#*://}
+  userinfo=${rest%%[@/]*}
+  if [ "${rest:${#userinfo}:1}" = @ ] && [[ $userinfo == *:* ]]; then
+    percent_decode PG_PASSWORD "${userinfo#*:}"
+    userinfo=${userinfo%%:*}
+    rest=${userinfo:+$userinfo@}${rest#*@}
+  fi
+  if [[ $rest == *\?* ]]; then
+    query=${rest#*\?} rest=${rest%%\?*}
+    IFS='&' read -r -a params <<<"$query"
+    for param in "${params[@]}"; do
+      if [[ $param == password=* ]]; then percent_decode PG_PASSWORD "${param#password=}"; else kept+=("$param"); fi
+    done
+    if [ "${#kept[@]}" -gt 0 ]; then rest+="?$(IFS='&' && printf '%s' "${kept[*]}")"; fi
+  fi
+  PG_URL="$scheme://$rest"
+}
+
+# Runs CMD… (psql, pg_isready) against PG_URL with the password in PGPASSWORD. Call pg_connection first.
+with_pg_password() {
+  (
+    if [ -n "$PG_PASSWORD" ]; then export PGPASSWORD=$PG_PASSWORD; fi
+    "$@"
+  )
+}
+
 # psql against DATABASE_URL; says why not when there is none (embedded PGlite) or psql is missing.
 db_psql() {
   if [ -z "${DATABASE_URL:-}" ]; then
@@ -145,7 +196,34 @@ db_psql() {
     return 0
   fi
   have psql || { echo "(psql is not installed)"; return 0; }
-  psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 "$@"
+  pg_connection
+  with_pg_password psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
+# Splits REDIS_URL as redis-cli -u reads it (user info up to the first '@': "user:password", or the password
+# alone when there is no ':'): REDIS_CLI_ARGS are the redis-cli arguments for the URL without its user info
+# (and --user USER when it names one), REDIS_PASSWORD the decoded password (empty when there is none).
+redis_connection() {
+  local url=$REDIS_URL scheme rest userinfo user
+  REDIS_CLI_ARGS=(-u "$url") REDIS_PASSWORD=
+  case $url in *://*@*) ;; *) return 0 ;; esac
+  scheme=${url%%://*} rest=${url#*://}
+  userinfo=${rest%%@*} rest=${rest#*@}
+  REDIS_CLI_ARGS=(-u "$scheme://$rest")
+  if [[ $userinfo == *:* ]]; then
+    percent_decode user "${userinfo%%:*}"
+    if [ -n "$user" ]; then REDIS_CLI_ARGS+=(--user "$user"); fi
+    userinfo=${userinfo#*:}
+  fi
+  percent_decode REDIS_PASSWORD "$userinfo"
+}
+
+# Runs CMD… (redis-cli, xargs redis-cli) with the password in REDISCLI_AUTH. Call redis_connection first.
+with_redis_password() {
+  (
+    if [ -n "$REDIS_PASSWORD" ]; then export REDISCLI_AUTH=$REDIS_PASSWORD; fi
+    "$@"
+  )
 }
 
 # redis-cli against REDIS_URL; says why not when the cache is in-memory or redis-cli is missing.
@@ -155,13 +233,16 @@ rcli() {
     return 0
   fi
   have redis-cli || { echo "(redis-cli is not installed)"; return 0; }
-  redis-cli -u "$REDIS_URL" --no-auth-warning "$@"
+  redis_connection
+  with_redis_password redis-cli "${REDIS_CLI_ARGS[@]}" --no-auth-warning "$@"
 }
 
 # Deletes this application's cache keys (SCAN + UNLINK; never FLUSHALL, which empties every app's keys).
 clear_app_cache() {
   [ -n "${REDIS_URL:-}" ] || { echo "(no REDIS_URL: nothing to clear)"; return 0; }
   have redis-cli || { echo "(redis-cli is not installed)"; return 0; }
-  rcli --scan --pattern "${CACHE_KEY_PREFIX:-options_engine:}*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" --no-auth-warning unlink >/dev/null
+  redis_connection
+  rcli --scan --pattern "${CACHE_KEY_PREFIX:-options_engine:}*" |
+    with_redis_password xargs -r -n 500 redis-cli "${REDIS_CLI_ARGS[@]}" --no-auth-warning unlink >/dev/null
   echo "cleared ${CACHE_KEY_PREFIX:-options_engine:}* keys"
 }

@@ -114,6 +114,23 @@ describe('options-engine CLI', () => {
     },
   );
 
+  it.runIf(existsSync('/proc/self'))(
+    'rejects a --log-dir that cannot be created with exit 2 and one line naming the flag and the reason',
+    async () => {
+      for (const cmd of [
+        ['scan', '--watchlist', 'SPY', '--no-store'],
+        ['serve', '--port', '18931'],
+      ]) {
+        const r = await cli([...cmd, '--log-dir', '/proc/options-engine-forbidden/logs']);
+        expect(r.code, `${cmd[0]}: ${r.stderr}`).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toBe(
+          "options-engine: --log-dir: cannot create /proc/options-engine-forbidden/logs (ENOENT: no such file or directory, mkdir '/proc/options-engine-forbidden')\n",
+        );
+      }
+    },
+  );
+
   it('rejects an empty --watchlist with exit 2 naming the flag (it does not fall back to the universe)', async () => {
     const r = await cli(['scan', '--watchlist', ' , ,']);
     expect(r.code).toBe(2);

@@ -8,13 +8,14 @@ import { renderJson } from '../../report/renderJson.js';
 import { insufficientMessage, renderTable } from '../../report/renderTable.js';
 import { resolveTickers } from '../../scan/resolveTickers.js';
 import { runScan } from '../../scan/runScan.js';
+import { noMarketData, skipReasons } from '../../scan/skippedTickers.js';
 import type { ScanResult } from '../../scan/types.js';
 import { createLogging } from '../../service/logging.js';
 import { completedScanRecord, type ScanMeta, tradeRecords } from '../../service/scanRecords.js';
 import { migrate } from '../../store/migrate.js';
 import { openDatabase } from '../../store/openDatabase.js';
 import { saveScan } from '../../store/saveScan.js';
-import { loadForCommand } from '../context.js';
+import { loadForCommand, prepareLogDir } from '../context.js';
 import { type CliIo, UsageError } from '../io.js';
 import { progressBar } from '../progressBar.js';
 
@@ -64,6 +65,7 @@ export async function scanAction(
 ): Promise<void> {
   const { settings } = loadForCommand(opts, io);
   const asOf = parseAsOf(opts.asOf, (deps.now ?? Date.now)());
+  prepareLogDir(opts, settings.logging.dir);
   const logging = createLogging({
     level: settings.logging.level,
     dir: settings.logging.dir,
@@ -124,14 +126,12 @@ export async function scanAction(
     // The table alone would hide that the market could not be read: say which tickers were skipped and why,
     // and fail (exit 1) when not one could be scanned — "do not execute" then means "no data", not "no trade".
     const t = result.stats.tickers;
-    if (t.skipped > 0) {
-      const why = Object.entries(t.skipReasons)
-        .sort((a, b) => b[1] - a[1])
-        .map(([reason, n]) => `${reason} ×${n}`)
-        .join(', ');
-      if (t.scanned === 0) throw new Error(`no market data: all ${t.requested} tickers skipped (${why})`);
-      io.stderr(`options-engine: warning: ${t.skipped} of ${t.requested} tickers skipped (${why})\n`);
-    }
+    const none = noMarketData(t);
+    if (none !== null) throw new Error(none);
+    if (t.skipped > 0)
+      io.stderr(
+        `options-engine: warning: ${t.skipped} of ${t.requested} tickers skipped (${skipReasons(t)})\n`,
+      );
   } catch (err) {
     log.error({ err }, 'scan failed');
     throw err;

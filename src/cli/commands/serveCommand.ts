@@ -1,6 +1,6 @@
 /** `options-engine serve`: run the service until SIGTERM / SIGINT (see service/runService.ts). */
 import { startService } from '../../service/runService.js';
-import { loadForCommand } from '../context.js';
+import { loadForCommand, prepareLogDir } from '../context.js';
 import type { CliIo } from '../io.js';
 import { VERSION } from '../version.js';
 
@@ -12,7 +12,8 @@ export interface ServeCommandDeps {
 /**
  * Starts the service with the flags' configuration (re-read on SIGHUP with the same flags) and
  * resolves when it has stopped. A bad configuration throws ConfigError before anything starts
- * (exit 2); a start failure (port in use, database locked) rejects (exit 1).
+ * (exit 2), and so does a --log-dir that cannot be created; a start failure (port in use, database
+ * locked) rejects (exit 1).
  */
 export async function serveAction(
   opts: Record<string, unknown>,
@@ -20,9 +21,11 @@ export async function serveAction(
   deps: ServeCommandDeps = {},
 ): Promise<void> {
   const load = () => loadForCommand(opts, io);
+  const initial = load();
+  prepareLogDir(opts, initial.settings.logging.dir);
   const service = await startService({
     load,
-    initial: load(),
+    initial,
     stdout: io.stdout,
     version: VERSION,
     signals: deps.signals ?? true,
