@@ -20,12 +20,26 @@ check "redis stats" redis_stats
 
 step "Network Performance:"
 # ICMP is often filtered in front of the API hosts; an HTTPS round trip is what the engine sees.
-for host in api.tradier.com finance.yahoo.com; do
+# curl prints its -w timing even when it never connected (DNS failure, refused, timeout: http_code 000),
+# so the round trip is reported only when curl succeeded; otherwise the host is unreachable and the
+# runbook fails. NETWORK_CHECK_HOSTS (host or host:port, space-separated) replaces the API hosts.
+https_round_trip() {
+  local host=$1 out rc=0
+  out=$(curl -s -o /dev/null -m 5 -w '%{http_code} %{time_total}' "https://$host/" 2>/dev/null) || rc=$?
+  if [ "$rc" -ne 0 ] || [ "${out%% *}" = 000 ]; then
+    echo "$host: unreachable (curl exit $rc)"
+    return 1
+  fi
+  echo "$host: ${out#* } s (HTTPS round trip, HTTP ${out%% *})"
+}
+read -r -a network_hosts <<<"${NETWORK_CHECK_HOSTS:-api.tradier.com finance.yahoo.com}"
+for host in "${network_hosts[@]}"; do
   if have curl; then
-    t=$(curl -s -o /dev/null -m 5 -w '%{time_total}' "https://$host/" 2>/dev/null || true)
-    echo "$host: ${t:-unreachable} s (HTTPS round trip)"
+    check "network $host" https_round_trip "$host"
   elif have ping; then
-    ping -c 5 "$host" || echo "$host: no ping answer"
+    check "network $host" ping -c 5 "$host"
+  else
+    echo "$host: neither curl nor ping is installed"
   fi
 done
 

@@ -1,7 +1,8 @@
 /** Flag parsers and the options every command shares. */
+import { statSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConfigOverride } from '../config/loadConfig.js';
-import { LOG_LEVELS } from '../config/schema.js';
+import { LOG_LEVELS, settingsSchema } from '../config/schema.js';
 import { VERSION } from './version.js';
 
 export function parseNumber(value: string): number {
@@ -25,6 +26,46 @@ export function parseList(value: string): string[] {
   if (items.length === 0)
     throw new InvalidArgumentError('expected a comma-separated list of at least one item.');
   return items;
+}
+
+/** The configuration's ticker rule (`trading.watchlist` items): flags and settings take the same symbols. */
+const tickerRule = settingsSchema.shape.trading.shape.watchlist.element;
+
+/** One ticker symbol, upper-cased (`spy` → `SPY`); what the watchlist refuses (`SPY;x`) is bad usage. */
+export function parseSymbol(value: string): string {
+  const symbol = value.trim().toUpperCase();
+  if (!tickerRule.safeParse(symbol).success)
+    throw new InvalidArgumentError('not a ticker symbol (expected an upper-case ticker like "AAPL").');
+  return symbol;
+}
+
+/** A comma-separated list of ticker symbols, each as `parseSymbol` takes it. */
+export function parseSymbolList(value: string): string[] {
+  const symbols = parseList(value).map((s) => s.toUpperCase());
+  const bad = symbols.filter((s) => !tickerRule.safeParse(s).success).map((s) => JSON.stringify(s));
+  if (bad.length > 0)
+    throw new InvalidArgumentError(`not a ticker symbol: ${bad.join(', ')} (expected tickers like "AAPL").`);
+  return symbols;
+}
+
+/** A path flag: an empty value (`--dir ''`) would silently mean the current directory. */
+export function parsePath(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a path, got an empty value.');
+  return value;
+}
+
+/** A path flag naming a file that must exist (a file given explicitly and missing is a typo, not "none"). */
+export function parseExistingFile(value: string): string {
+  parsePath(value);
+  let isFile: boolean;
+  try {
+    isFile = statSync(value).isFile();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InvalidArgumentError(code === 'ENOENT' ? 'no such file.' : `cannot read it (${code}).`);
+  }
+  if (!isFile) throw new InvalidArgumentError('not a regular file.');
+  return value;
 }
 
 /** Adds --config-dir, --log-level and --version to a command (every leaf command has them). */

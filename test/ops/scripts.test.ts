@@ -1,6 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +23,21 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const SCRIPTS = join(ROOT, 'scripts');
 const RUNBOOKS = readdirSync(SCRIPTS).filter((n) => n.endsWith('.sh'));
 const OE = `node --import tsx ${join(ROOT, 'test/ops/fixtures/opsCli.ts')}`;
+
+/** redis-server on this host (for the REDISCLI_AUTH check against a real server), or null. */
+const REDIS_SERVER = ((): string | null => {
+  const r = spawnSync('bash', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+})();
+
+/** A local TCP port nothing listens on (at the moment of asking). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
 
 function sh(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -111,6 +135,182 @@ describe('runbook scripts', () => {
     }
   });
 
+  it('performance_monitoring.sh reports an unreachable API host as unreachable, not as a round trip, and fails', async () => {
+    // a port nothing listens on (connection refused, curl exit 7) and a name that never resolves (RFC 6761, exit 6)
+    const closed = await freePort();
+    const tmp = tempDir('oe-runbook-net-');
+    const r = await sh([join(SCRIPTS, 'performance_monitoring.sh')], {
+      OPTIONS_ENGINE_BIN: 'true',
+      LOG_DIR: join(tmp.dir, 'logs'),
+      BACKUP_DIR: join(tmp.dir, 'b'),
+      METRICS_URL: `http://127.0.0.1:${closed}/metrics`,
+      NETWORK_CHECK_HOSTS: `127.0.0.1:${closed} options-engine-check.invalid`,
+    });
+    expect(r.out).toContain(`127.0.0.1:${closed}: unreachable (curl exit 7)`);
+    expect(r.out).toMatch(/options-engine-check\.invalid: unreachable \(curl exit \d+\)/);
+    expect(r.out).not.toContain('HTTPS round trip');
+    expect(r.out).toContain(`  - network 127.0.0.1:${closed} (exit 1)`);
+    expect(r.out).toContain('  - network options-engine-check.invalid (exit 1)');
+    expect(r.code).toBe(1);
+  });
+
+  describe('lib/common.sh keeps database and cache passwords off command lines (ps shows them)', () => {
+    const COMMON = join(SCRIPTS, 'lib/common.sh');
+    // psql / redis-cli / pg_isready stand-ins that record their arguments and the password variables
+    const stubs = (dir: string) => {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      for (const tool of ['psql', 'redis-cli', 'pg_isready']) {
+        const path = join(bin, tool);
+        writeFileSync(
+          path,
+          [
+            '#!/usr/bin/env bash',
+            `printf '%s\\t%s\\t%s\\t%s\\n' ${tool} "$*" "\${PGPASSWORD-unset}" "\${REDISCLI_AUTH-unset}" >>"$STUB_LOG"`,
+            'case " $* " in *" --scan "*) printf "options_engine:a\\noptions_engine:b\\n" ;; esac',
+            '',
+          ].join('\n'),
+        );
+        chmodSync(path, 0o755);
+      }
+      return bin;
+    };
+    const runLib = async (env: Record<string, string>) => {
+      const tmp = tempDir('oe-runbook-pw-');
+      const log = join(tmp.dir, 'calls.tsv');
+      const script =
+        '. "$COMMON"; db_psql -c "select 1"; rcli ping; clear_app_cache; pg_connection; with_pg_password pg_isready -d "$PG_URL"';
+      const r = await sh(['-c', `set -euo pipefail; ${script}`], {
+        ...env,
+        COMMON,
+        STUB_LOG: log,
+        PATH: `${stubs(tmp.dir)}:${process.env.PATH ?? ''}`,
+      });
+      expect(r.code, r.out).toBe(0);
+      return readFileSync(log, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => {
+          const [tool, args, pgpassword, rediscliAuth] = l.split('\t');
+          return { tool, args, pgpassword, rediscliAuth };
+        });
+    };
+
+    it('a password in DATABASE_URL / REDIS_URL goes in PGPASSWORD / REDISCLI_AUTH, decoded', async () => {
+      const calls = await runLib({
+        DATABASE_URL: 'postgres://engine:pg%40Secret%3A1%2F@db.example:5432/options_engine?sslmode=require',
+        REDIS_URL: 'redis://cacheuser:rd%23Secret2@cache.example:6380/1',
+      });
+      expect(calls).toEqual([
+        {
+          tool: 'psql',
+          args: 'postgres://engine@db.example:5432/options_engine?sslmode=require -X -q -v ON_ERROR_STOP=1 -c select 1',
+          pgpassword: 'pg@Secret:1/',
+          rediscliAuth: 'unset',
+        },
+        {
+          tool: 'redis-cli',
+          args: '-u redis://cache.example:6380/1 --user cacheuser --no-auth-warning ping',
+          pgpassword: 'unset',
+          rediscliAuth: 'rd#Secret2',
+        },
+        {
+          tool: 'redis-cli',
+          args: '-u redis://cache.example:6380/1 --user cacheuser --no-auth-warning --scan --pattern options_engine:*',
+          pgpassword: 'unset',
+          rediscliAuth: 'rd#Secret2',
+        },
+        {
+          tool: 'redis-cli',
+          args: '-u redis://cache.example:6380/1 --user cacheuser --no-auth-warning unlink options_engine:a options_engine:b',
+          pgpassword: 'unset',
+          rediscliAuth: 'rd#Secret2',
+        },
+        {
+          tool: 'pg_isready',
+          args: '-d postgres://engine@db.example:5432/options_engine?sslmode=require',
+          pgpassword: 'pg@Secret:1/',
+          rediscliAuth: 'unset',
+        },
+      ]);
+      for (const c of calls) expect(c.args).not.toMatch(/Secret/);
+    });
+
+    it("a libpq ?password= parameter and redis-cli's password-only user info move to the environment too", async () => {
+      const calls = await runLib({
+        DATABASE_URL:
+          'postgres://engine@db.example/oe?sslmode=require&password=q%26Secret&application_name=x',
+        REDIS_URL: 'redis://:Secret%3D3@cache.example:6379',
+      });
+      expect(calls.slice(0, 2)).toEqual([
+        {
+          tool: 'psql',
+          args: 'postgres://engine@db.example/oe?sslmode=require&application_name=x -X -q -v ON_ERROR_STOP=1 -c select 1',
+          pgpassword: 'q&Secret',
+          rediscliAuth: 'unset',
+        },
+        {
+          tool: 'redis-cli',
+          args: '-u redis://cache.example:6379 --no-auth-warning ping',
+          pgpassword: 'unset',
+          rediscliAuth: 'Secret=3',
+        },
+      ]);
+      for (const c of calls) expect(c.args).not.toMatch(/Secret/);
+    });
+
+    it('URLs without a password reach the tools unchanged, and no password variable is set', async () => {
+      const calls = await runLib({
+        DATABASE_URL: 'postgresql://engine@db.example/options_engine',
+        REDIS_URL: 'redis://cache.example:6379/0',
+      });
+      expect(
+        calls.map((c) => [c.tool, c.args.split(' ').slice(0, 2).join(' '), c.pgpassword, c.rediscliAuth]),
+      ).toEqual([
+        ['psql', 'postgresql://engine@db.example/options_engine -X', 'unset', 'unset'],
+        ['redis-cli', '-u redis://cache.example:6379/0', 'unset', 'unset'],
+        ['redis-cli', '-u redis://cache.example:6379/0', 'unset', 'unset'],
+        ['redis-cli', '-u redis://cache.example:6379/0', 'unset', 'unset'],
+        ['pg_isready', '-d postgresql://engine@db.example/options_engine', 'unset', 'unset'],
+      ]);
+    });
+
+    it.runIf(REDIS_SERVER)('redis-cli authenticates with REDISCLI_AUTH against a real server', async () => {
+      const port = await freePort();
+      const password = 'p@ss:w/rd#1';
+      const server = spawn(
+        REDIS_SERVER as string,
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--requirepass',
+          password,
+        ],
+        { stdio: 'ignore' },
+      );
+      try {
+        const encoded = encodeURIComponent(password);
+        const ping = (url: string) => sh(['-c', '. "$COMMON"; rcli ping'], { COMMON, REDIS_URL: url });
+        let ready = false;
+        for (let i = 0; i < 50 && !ready; i++) {
+          ready = (await ping(`redis://:${encoded}@127.0.0.1:${port}`)).out.includes('PONG');
+          if (!ready) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(ready).toBe(true);
+        expect((await ping(`redis://default:${encoded}@127.0.0.1:${port}/0`)).out.trim()).toBe('PONG');
+        expect((await ping(`redis://127.0.0.1:${port}`)).out).toContain('NOAUTH');
+      } finally {
+        server.kill('SIGTERM');
+      }
+    });
+  });
+
   it('log_analysis.sh and security_audit.sh run end to end on a log dir, degrading where root tools are absent', async () => {
     const tmp = tempDir('oe-runbook-');
     const logDir = join(tmp.dir, 'logs');
@@ -164,5 +364,20 @@ describe.skipIf(!DATABASE_URL)('backup_management.sh on a fresh PostgreSQL datab
     expect(r.out).toContain('Verification: OK');
     expect(r.out).toContain('Format: CUSTOM');
     expect(r.code, r.out).toBe(0);
+  });
+
+  it("lib/common.sh's db_psql and pg_isready connect with the URL's password passed in PGPASSWORD", async () => {
+    const env = { COMMON: join(SCRIPTS, 'lib/common.sh'), DATABASE_URL: DATABASE_URL as string };
+    const q = await sh(['-c', '. "$COMMON"; db_psql -tA -c "SELECT 40 + 2"'], env);
+    expect(q.out.trim()).toBe('42');
+    expect(q.code).toBe(0);
+    const ready = await sh(
+      [
+        '-c',
+        '. "$COMMON"; have pg_isready || exit 0; pg_connection; with_pg_password pg_isready -d "$PG_URL"',
+      ],
+      env,
+    );
+    expect(ready.code, ready.out).toBe(0);
   });
 });

@@ -38,7 +38,14 @@ import { RedisCache } from '../../store/cache/redisCache.js';
 import { databaseInfo } from '../../store/maintenance.js';
 import { loadForCommand } from '../context.js';
 import { type CliIo, UsageError } from '../io.js';
-import { parseInteger, parseList, withCommonOptions } from '../options.js';
+import {
+  parseExistingFile,
+  parseInteger,
+  parsePath,
+  parseSymbol,
+  parseSymbolList,
+  withCommonOptions,
+} from '../options.js';
 import { requireSubcommand } from './requireSubcommand.js';
 
 type Opts = Record<string, unknown>;
@@ -199,13 +206,13 @@ export function opsCommand(io: CliIo): Command {
       'validate-api-data',
       'fetch a sample from each provider: schema, freshness, bid ≤ ask, parity, greeks',
     )
-      .option('--symbols <list>', 'symbols to sample', parseList, ['SPY'])
+      .option('--symbols <list>', 'symbols to sample', parseSymbolList, ['SPY'])
       .action(
         act(async (opts, { settings }) => {
           const set = buildProviders(settings.providers, settings.api);
           try {
             const r = await validateApiData([set.primary, ...(set.fallback ? [set.fallback] : [])], {
-              symbols: (opts.symbols as string[]).map((s) => s.toUpperCase()),
+              symbols: opts.symbols as string[],
               asOf: Date.now(),
               maxQuoteAgeSeconds: settings.constraints.max_quote_age_seconds,
             });
@@ -223,7 +230,7 @@ export function opsCommand(io: CliIo): Command {
       'analyze-data-discrepancies',
       'compare the same contracts across two sources (stored vs fresh, or primary vs fallback)',
     )
-      .requiredOption('--symbol <ticker>', 'underlying to compare')
+      .requiredOption('--symbol <ticker>', 'underlying to compare', parseSymbol)
       .addOption(
         new Option(
           '--compare <sources>',
@@ -234,7 +241,7 @@ export function opsCommand(io: CliIo): Command {
       )
       .action(
         act(async (opts, { settings }) => {
-          const symbol = String(opts.symbol).toUpperCase();
+          const symbol = opts.symbol as string;
           const set = buildProviders(settings.providers, settings.api);
           try {
             const fresh = async (p: typeof set.primary) => {
@@ -286,7 +293,7 @@ export function opsCommand(io: CliIo): Command {
 
   ops.addCommand(
     leaf('backup', 'pg_dump -Fc (or the PGlite data dir), config tarball, retention, verification')
-      .option('--dir <dir>', 'backup directory (default: settings backup.dir)')
+      .option('--dir <dir>', 'backup directory (default: settings backup.dir)', parsePath)
       .addOption(new Option('--only <what>', 'back up only this').choices(['database', 'config']))
       .action(
         act(async (opts, { settings }) => {
@@ -314,7 +321,7 @@ export function opsCommand(io: CliIo): Command {
     leaf('restore', 'restore full|database|config from a backup stamp (YYYYMMDD_HHMMSS) or "latest"')
       .argument('<kind>', 'full | database | config')
       .argument('<stamp>', 'backup stamp YYYYMMDD_HHMMSS, or latest')
-      .option('--dir <dir>', 'backup directory (default: settings backup.dir)')
+      .option('--dir <dir>', 'backup directory (default: settings backup.dir)', parsePath)
       .option('--yes', 'really overwrite the database / configuration')
       .action(async (kind: string, stamp: string, _o: unknown, cmd: Command) => {
         const opts = cmd.opts() as Opts;
@@ -391,7 +398,7 @@ export function opsCommand(io: CliIo): Command {
       'security-audit',
       'failed API auth in logs, config/code permissions, certificate expiry, secrets in logs',
     )
-      .option('--cert <path>', 'TLS certificate (PEM) whose expiry to check')
+      .option('--cert <path>', 'TLS certificate (PEM) whose expiry to check', parseExistingFile)
       .option('--hours <n>', 'hours of logs to search for failed authentications', parseInteger, 168)
       .action(
         act(async (opts, { settings }) => {
