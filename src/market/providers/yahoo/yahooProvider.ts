@@ -26,6 +26,7 @@ import type {
   OptionChain,
   UnderlyingQuote,
 } from '../../types.js';
+import { normalizeSymbol } from '../../universe.js';
 import {
   contractProblem,
   type PricingInputs,
@@ -51,6 +52,22 @@ export interface YahooProviderOptions {
   /** Receives the library's warnings (default: dropped). */
   onWarning?: (message: string) => void;
   http?: ProviderHttpOptions;
+}
+
+/**
+ * Yahoo's symbol for a ticker: share classes take a hyphen (`BRK-B`), since a dot names an exchange there
+ * (`VOD.L`); the engine writes them with a dot as Tradier does (`normalizeSymbol`), and gets them back so.
+ */
+export function toYahooSymbol(symbol: string): string {
+  return symbol.trim().toUpperCase().replace(/\./g, '-');
+}
+
+/** `/options/0/calls/3/strike` (a JSON pointer of the library's schema errors) → `options[0].calls[3].strike`. */
+function fieldOfPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter((p) => p !== '')
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
 /** Endpoint label of a Yahoo URL (no symbol, no crumb) for metrics and errors. */
@@ -138,8 +155,18 @@ export class YahooProvider implements MarketDataProvider {
       const err = e as Error & { code?: unknown };
       const text = this.http.redact(describeErrorBody(err.message ?? String(e)));
       const init = { provider: 'yahoo', endpoint, status: typeof err.code === 'number' ? err.code : null };
-      if (err.name === 'FailedYahooValidationError')
+      if (err.name === 'FailedYahooValidationError') {
+        // the library's schema errors say where: name the first field, as the other adapters do
+        const issues = (e as { errors?: { instancePath?: string; message?: string }[] }).errors ?? [];
+        if (issues.length > 0)
+          throw new ResponseValidationError(
+            init,
+            fieldOfPath(issues[0].instancePath ?? ''),
+            issues[0].message ?? 'invalid',
+            issues.length - 1,
+          );
         throw new ProviderError('invalid', init, `invalid response: ${text}`);
+      }
       if (init.status === 404 || /not found|no data found|no fundamentals data/i.test(text)) {
         throw new NotFoundError(init, text);
       }
@@ -150,7 +177,7 @@ export class YahooProvider implements MarketDataProvider {
   }
 
   async getQuotes(symbols: string[], ctx: RequestContext): Promise<UnderlyingQuote[]> {
-    const wanted = [...new Set(symbols.map((s) => s.trim().toUpperCase()).filter((s) => s !== ''))];
+    const wanted = [...new Set(symbols.map(toYahooSymbol).filter((s) => s !== ''))];
     const out: UnderlyingQuote[] = [];
     for (let i = 0; i < wanted.length; i += this.batchSize) {
       const batch = wanted.slice(i, i + this.batchSize);
@@ -159,14 +186,14 @@ export class YahooProvider implements MarketDataProvider {
       );
       for (const q of quotes) {
         const u = toUnderlyingQuote(q);
-        if (u.symbol !== '') out.push(u);
+        if (u.symbol !== '') out.push({ ...u, symbol: normalizeSymbol(u.symbol) });
       }
     }
     return out;
   }
 
   async getExpirations(symbol: string, ctx: RequestContext): Promise<string[]> {
-    const r = await this.call('v7/finance/options', ctx, () => this.yf.options(symbol.toUpperCase()));
+    const r = await this.call('v7/finance/options', ctx, () => this.yf.options(toYahooSymbol(symbol)));
     return [...new Set(r.expirationDates.map(dateOf))].sort();
   }
 
@@ -176,13 +203,14 @@ export class YahooProvider implements MarketDataProvider {
    * expiration Yahoo returns empty (expired, unknown) is left out.
    */
   async getChain(symbol: string, expirations: string[], ctx: RequestContext): Promise<OptionChain> {
-    const sym = symbol.toUpperCase();
+    const sym = normalizeSymbol(symbol);
+    const ySym = toYahooSymbol(symbol);
     const results = await allOrAbort(
       ctx.signal,
       expirations.map((exp) => async (signal: AbortSignal) => ({
         exp,
         r: await this.call('v7/finance/options', { ...ctx, signal }, () =>
-          this.yf.options(sym, { date: utcMidnight(exp) }, { fetchOptions: { signal } }),
+          this.yf.options(ySym, { date: utcMidnight(exp) }, { fetchOptions: { signal } }),
         ),
       })),
     );
@@ -215,7 +243,8 @@ export class YahooProvider implements MarketDataProvider {
         asOf: ctx.asOf,
         rate: this.rate,
         dividendYield: q.trailingAnnualDividendYield ?? 0,
-        quoteTime: q.regularMarketTime?.getTime() ?? ctx.asOf,
+        // no time is no time (stale), not "now": Friday's close read on Monday morning would pass as fresh
+        quoteTime: q.regularMarketTime?.getTime() ?? Number.NaN,
       };
       const rows = [
         ...block.calls.map((c) => toOptionQuote(c, 'call', p)),
@@ -234,17 +263,16 @@ export class YahooProvider implements MarketDataProvider {
   async getHistory(symbol: string, from: string, to: string, ctx: RequestContext): Promise<DailyBar[]> {
     const end = new Date(utcMidnight(to).getTime() + 86_400_000);
     const r = await this.call('v8/finance/chart', ctx, () =>
-      this.yf.chart(symbol.toUpperCase(), { period1: utcMidnight(from), period2: end, interval: '1d' }),
+      this.yf.chart(toYahooSymbol(symbol), { period1: utcMidnight(from), period2: end, interval: '1d' }),
     );
     return toDailyBars(r.quotes).filter((b) => b.date >= from && b.date <= to);
   }
 
   async getFundamentals(symbol: string, ctx: RequestContext): Promise<Fundamentals> {
-    const sym = symbol.toUpperCase();
     const s = await this.call('v10/finance/quoteSummary', ctx, () =>
-      this.yf.quoteSummary(sym, { modules: [...SUMMARY_MODULES] }),
+      this.yf.quoteSummary(toYahooSymbol(symbol), { modules: [...SUMMARY_MODULES] }),
     );
-    return toFundamentals(sym, s as YahooSummaryLike, ctx.asOf);
+    return toFundamentals(normalizeSymbol(symbol), s as YahooSummaryLike, ctx.asOf);
   }
 
   async close(): Promise<void> {}

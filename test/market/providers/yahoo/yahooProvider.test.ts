@@ -12,6 +12,7 @@ import { gicsSector } from '../../../../src/market/providers/yahoo/mapYahoo.js';
 import { YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
 import { bsGreeks } from '../../../../src/quant/bsGreeks.js';
 import { type LocalServer, sendJson, startServer } from '../../http/localServer.js';
+import { fixture } from '../fixtureFiles.js';
 import { yahooHandler, yahooTransport } from './yahooServer.js';
 
 /** When the AAPL options were recorded (Mon 2025-02-24 09:24 UTC, pre-market). */
@@ -186,6 +187,62 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
       time: 1739566800000,
     });
     expect(q.dividendYield).toBe(0.00409887);
+  });
+
+  it('asks Yahoo for share classes with a hyphen (BRK-B) and answers with the dotted ticker (BRK.B)', async () => {
+    // Yahoo's BRK.B would be an exchange suffix: it answered nothing and the ticker was always skipped
+    const base = yahooHandler();
+    server.handle((req, res, url, hit) => {
+      if (url.pathname.endsWith('/v7/finance/quote') && url.searchParams.get('symbols') === 'BRK-B') {
+        // AAPL's recorded quote under Berkshire's Yahoo symbol (CONSTRUCTED)
+        sendJson(
+          res,
+          200,
+          JSON.parse(fixture('yahoo', 'v7_finance_quote_AAPL.json').replaceAll('"AAPL"', '"BRK-B"')),
+        );
+        return;
+      }
+      return base(req, res, url, hit);
+    });
+    const y = yahoo();
+    const [q] = await y.getQuotes(['brk.b'], ctx);
+    expect(q).toMatchObject({ symbol: 'BRK.B', last: 244.6 });
+    await y.getExpirations('BRK.B', ctx).catch(() => undefined);
+    await y.getHistory('BRK.B', '2020-01-01', '2020-01-03', ctx).catch(() => undefined);
+    await y.getFundamentals('BRK.B', ctx).catch(() => undefined);
+    const paths = server.hits.map((h) => h.path);
+    expect(server.hits.some((h) => h.query.get('symbols') === 'BRK-B')).toBe(true);
+    expect(paths).toContain('/query2.finance.yahoo.com/v7/finance/options/BRK-B');
+    expect(paths.some((p) => p.endsWith('/v8/finance/chart/BRK-B'))).toBe(true);
+    expect(paths.some((p) => p.endsWith('/v10/finance/quoteSummary/BRK-B'))).toBe(true);
+    expect(paths.some((p) => p.includes('BRK.B'))).toBe(false);
+  });
+
+  it("names the field of a payload yahoo-finance2's schema refuses (it said only 'Failed Yahoo Schema validation')", async () => {
+    const y = yahoo();
+    server.handle(
+      yahooHandler((env) => {
+        (env.optionChain.result[0].options[0].calls[3] as unknown as Record<string, unknown>).strike = 'abc';
+      }),
+    );
+    const err = await y.getChain('AAPL', ['2025-02-28'], ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResponseValidationError);
+    expect((err as ResponseValidationError).field).toMatch(/options\[0\]\.calls\[3\]\.strike$/);
+    expect((err as ResponseValidationError).message).toMatch(/field \S*options\[0\]\.calls\[3\]\.strike: /);
+  });
+
+  it('leaves a chain without a quote time stale (NaN), not dated "now"', async () => {
+    server.handle(
+      yahooHandler((env) => {
+        delete (env.optionChain.result[0] as unknown as { quote: Record<string, unknown> }).quote
+          .regularMarketTime;
+      }),
+    );
+    const chain = await yahoo().getChain('AAPL', ['2025-02-28'], ctx);
+    const e = chain.expirations[0];
+    const listed = Array.from(e.strikes.keys()).filter((i) => e.calls.symbols[i] !== '');
+    expect(listed.length).toBeGreaterThan(10);
+    for (const i of listed) expect(e.calls.quoteTime[i]).toBeNaN();
   });
 
   it('breaks the circuit when Yahoo keeps failing and recovers after the open period', async () => {
