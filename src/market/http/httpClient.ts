@@ -1,7 +1,7 @@
 /**
  * Resilient HTTP for one provider, over Node's built-in fetch (undici) and cockatiel policies:
  *
- *   call ─► retry (1 s / 2 s / 4 s, or the server's Retry-After / X-Ratelimit-Expiry on 429)
+ *   call ─► retry (1 s / 2 s / 4 s, or the server's Retry-After on 429 and 5xx / X-Ratelimit-Expiry on 429)
  *            └► circuit breaker (N consecutive failed attempts → open for M ms → half-open probe)
  *                 └► token bucket (per provider) ─► timeout (whole exchange, body included) ─► fetch
  *
@@ -359,9 +359,14 @@ export class HttpClient {
       );
     }
     if (status >= 500) {
+      // RFC 9110 §10.2.3: a 503 (maintenance, overload) may say when to come back, as a 429 does; retrying on
+      // the 1-2-4 s backoff spent every retry within seconds and fed the breaker
+      const wait = retryAfterMs(res.headers, now);
+      if (wait !== null) this.limiter?.pauseUntil(now + wait);
+      const hint = wait === null ? '' : ` (server asks to wait ${Math.ceil(wait / 1000)} s)`;
       throw new HttpStatusError(
-        { ...init, status, retryable: true },
-        this.redact(`HTTP ${status}: ${describeErrorBody(body)}`),
+        { ...init, status, retryAfterMs: wait, retryable: wait === null || wait <= this.maxRetryWaitMs },
+        this.redact(`HTTP ${status}${hint}: ${describeErrorBody(body)}`),
       );
     }
     let parsed: unknown;

@@ -140,6 +140,16 @@ describe('HttpClient: retries', () => {
     expect(calls[0]).toMatchObject({ outcome: 'ok', retries: 1 });
   });
 
+  it('honours Retry-After on 503 too (it retried on the 1 s backoff, 50 ms here)', async () => {
+    server.handle((_req, res, _url, i) =>
+      i === 0 ? sendJson(res, 503, 'maintenance', { 'retry-after': '1' }) : sendJson(res, 200, { value: 5 }),
+    );
+    const { http, calls, hits } = client({ backoffBaseMs: 50 });
+    await expect(http.getJson(get, ok)).resolves.toEqual({ value: 5 });
+    expect(hits()[1].at - hits()[0].at).toBeGreaterThanOrEqual(995);
+    expect(calls[0]).toMatchObject({ outcome: 'ok', retries: 1 });
+  });
+
   it("waits until Tradier's X-Ratelimit-Expiry on a 429 without Retry-After", async () => {
     server.handle((_req, res, _url, i) =>
       i === 0
