@@ -4,7 +4,7 @@
  * Every (strike, side) slot of every expiration gets one code — 0 for usable, else the first
  * failing check in this order: no contract at that strike (`missingStrike`), expiry already past
  * (`expired`), no bid or ask (`missingQuote`), bid above ask (`crossed`), bid of zero (`zeroBid`),
- * quote older than the allowed age or without a time (`stale`), spread wider than the allowed share of
+ * quote older than the allowed age, dated after `latestQuoteTime` or without a time (`stale`), spread wider than the allowed share of
  * mid (`wideSpread`), no usable IV (none, or outside MIN_IV … MAX_IV) or greeks (`missingGreeks`), greeks inconsistent with the quote's
  * own IV (`greeksInconsistent`). Counts by reason sum to the rejected slots.
  *
@@ -88,6 +88,11 @@ export interface QualityOptions {
   asOf: number;
   /** Quotes older than this are `stale` (settings `constraints.max_quote_age_seconds`). */
   maxQuoteAgeSeconds: number;
+  /**
+   * Quotes dated after this (epoch ms) are `stale` too: a clock or unit error, or — in an `--as-of` replay
+   * against a live provider — a quote from after the scan's "now" (look-ahead). Default: no bound.
+   */
+  latestQuoteTime?: number;
   /** (ask − bid) / mid above this is `wideSpread` (settings `constraints.max_bid_ask_pct`). */
   maxSpreadPct: number;
   /** Risk-free rate for the greeks check, continuously compounded. */
@@ -161,6 +166,7 @@ interface SideContext {
   dr: number;
   sqrtT: number;
   oldest: number;
+  latest: number;
   maxSpread: number;
   checkGreeks: boolean;
   tol: GreeksTolerance;
@@ -190,7 +196,7 @@ function assessSide(cols: OptionColumns, isCall: boolean, c: SideContext, out: U
       out[i] = ZERO_BID;
       continue;
     }
-    if (!(cols.quoteTime[i] >= c.oldest)) {
+    if (!(cols.quoteTime[i] >= c.oldest && cols.quoteTime[i] <= c.latest)) {
       out[i] = STALE;
       continue;
     }
@@ -244,6 +250,7 @@ export function assessExpiry(
     dr: Math.exp(-r * T),
     sqrtT: Math.sqrt(Math.max(T, 0)),
     oldest: options.asOf - options.maxQuoteAgeSeconds * 1000,
+    latest: options.latestQuoteTime ?? Number.POSITIVE_INFINITY,
     maxSpread: options.maxSpreadPct,
     checkGreeks: options.checkGreeks !== false && spot > 0,
     tol: { ...DEFAULT_GREEKS_TOLERANCE, ...options.greeksTolerance },

@@ -31,6 +31,9 @@ export interface ScanRequest {
   labels: { provider: string; fallback: string | null; seed: number | null; universe: string };
 }
 
+/** Clock difference allowed between a provider's quote times and ours, ms. */
+export const QUOTE_CLOCK_SKEW_MS = 60_000;
+
 export interface ScanDeps {
   primary: MarketDataProvider;
   fallback?: MarketDataProvider | null;
@@ -103,6 +106,10 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   const analyses = collected.tickers.map((d) => analyzeTicker(d, asOf));
   end();
 
+  // A quote can be newer than the as-of by the time the collection took (a rate-limited Tradier scan of the
+  // universe takes ~30 minutes) plus some clock skew, not more: later means a clock or unit error, or a live
+  // provider queried for a past --as-of (look-ahead).
+  const latestQuoteTime = asOf + timings.collect + QUOTE_CLOCK_SKEW_MS;
   begin('quality');
   const qualityCounts = emptyCounts();
   let checked = 0;
@@ -111,6 +118,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     const q = assessChain(d.chain, {
       asOf,
       maxQuoteAgeSeconds: constraints.max_quote_age_seconds,
+      latestQuoteTime,
       maxSpreadPct: constraints.max_bid_ask_pct,
       riskFreeRate: r,
       dividendYield: d.quote.dividendYield,

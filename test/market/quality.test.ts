@@ -137,6 +137,18 @@ describe('data quality', () => {
     ]);
   });
 
+  it('takes a quote dated after latestQuoteTime as stale: a unit error or look-ahead (it passed as fresh)', () => {
+    const c = chainOf([
+      fair('call', 95, { quoteTime: AS_OF + 90_000 }), // within the collection time + skew: fine
+      fair('put', 95, { quoteTime: AS_OF + 86_400_000 }), // a day after "now"
+      fair('call', 100, { quoteTime: AS_OF * 1000 }), // microseconds
+    ]);
+    const bounded = assessChain(c, { ...OPTIONS, latestQuoteTime: AS_OF + 120_000 });
+    expect([...bounded.expirations[0].calls].map(reasonOf)).toEqual([null, 'stale']);
+    expect([...bounded.expirations[0].puts].map(reasonOf)).toEqual(['stale', 'missingStrike']);
+    expect(assessChain(c, OPTIONS).accepted).toBe(3); // no bound given
+  });
+
   it('flags greeks computed at another spot, and tolerates small vendor differences', () => {
     const moved = fair('put', 100);
     const atOtherSpot = bsGreeks('put', SPOT * 1.08, 100, T, R, 0, 0.3);

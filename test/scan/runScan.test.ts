@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Settings } from '../../src/config/schema.js';
+import type { MarketDataProvider } from '../../src/market/provider.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { scanJson } from '../../src/report/renderJson.js';
 import { runScan } from '../../src/scan/runScan.js';
@@ -160,5 +161,43 @@ describe('runScan on the simulated market', () => {
     expect(r.status).toBe('insufficient');
     expect(r.message).toBe('Fewer than 5 trades meet criteria, do not execute.');
     expect(r.stats.rejections.pop).toBeGreaterThan(0);
+  });
+});
+
+describe('quotes from after the scan', () => {
+  it('rejects option quotes dated later than the as-of plus the collection time as stale (look-ahead)', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const sim = createSimulatedProvider({ seed: 42 });
+    // the simulated market, its option quotes moved one day later: what a live provider returns for a past as-of
+    const later: MarketDataProvider = Object.create(sim);
+    later.getChain = async (symbol, expirations, ctx) => {
+      const c = await sim.getChain!(symbol, expirations, ctx);
+      for (const e of c.expirations)
+        for (const side of [e.calls, e.puts])
+          for (let i = 0; i < side.quoteTime.length; i++) side.quoteTime[i] += 86_400_000;
+      return c;
+    };
+    const run = (primary: MarketDataProvider) =>
+      runScan(
+        {
+          scanId: 'test',
+          asOf: AS_OF,
+          tickers: ['SPY', 'QQQ'],
+          settings,
+          labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+        },
+        { primary },
+      );
+    const fresh = await run(sim);
+    expect(fresh.stats.contracts.accepted).toBeGreaterThan(100);
+    const r = await run(later);
+    expect(r.stats.contracts.checked).toBe(fresh.stats.contracts.checked);
+    expect(r.stats.contracts.accepted).toBe(0);
+    const x = fresh.stats.contracts.rejections;
+    // every contract that got as far as the age check (the earlier checks see the same quotes)
+    expect(r.stats.contracts.rejections.stale).toBe(
+      fresh.stats.contracts.checked - x.missingStrike - x.expired - x.missingQuote - x.crossed - x.zeroBid,
+    );
+    expect(r.trades).toHaveLength(0);
   });
 });
