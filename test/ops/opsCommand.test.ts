@@ -202,6 +202,9 @@ describe.skipIf(!DATABASE_URL)('ops commands end to end on a fresh PostgreSQL da
     ]) {
       const r = await cli(['ops', cmd], env);
       expect(r.code, `${cmd}: ${r.stderr}`).toBe(0);
+      // retention is applied by the maintenance command (the README says so; nothing ran it)
+      if (cmd === 'db-maintenance')
+        expect(r.stdout).toMatch(/^Retention \(30 days, keeping \d{4}-\d\d-\d\d on\): /);
     }
     const b = await cli(['ops', 'backup', '--json'], env);
     expect(b.code, b.stderr).toBe(0);

@@ -21,6 +21,7 @@ import { businessMetrics, renderBusinessMetrics } from '../../ops/businessMetric
 import { cacheMaintenance, renderCacheMaintenance } from '../../ops/cacheMaintenance.js';
 import { capacityPlanning, renderCapacity } from '../../ops/capacityPlanning.js';
 import { chainContracts, latestStoredContracts } from '../../ops/contractQuotes.js';
+import { dataRetention, renderDataRetention } from '../../ops/dataRetention.js';
 import { dbMaintenance, type MaintenanceStep, renderDbMaintenance } from '../../ops/dbMaintenance.js';
 import { healthCheck, type ResourceRule, renderHealth } from '../../ops/healthCheck.js';
 import { logAnalysis, renderLogAnalysis } from '../../ops/logAnalysis.js';
@@ -351,15 +352,23 @@ export function opsCommand(io: CliIo): Command {
   );
 
   ops.addCommand(
-    leaf('db-maintenance', 'ANALYZE, VACUUM (ANALYZE), REINDEX with table statistics before and after')
+    leaf(
+      'db-maintenance',
+      'retention (old option partitions), ANALYZE, VACUUM (ANALYZE), REINDEX with table statistics before and after',
+    )
       .option('--full', 'VACUUM FULL (locks each table: maintenance window only)')
       .option('--no-reindex', 'skip REINDEX')
       .action(
         act(async (opts, { settings }) => {
           const steps: MaintenanceStep[] = ['analyze', opts.full ? 'vacuum_full' : 'vacuum'];
           if (opts.reindex !== false) steps.push('reindex');
-          const r = await withDatabase(settings, (db) => dbMaintenance(db, { steps }));
-          emit(io, opts, r, renderDbMaintenance);
+          const r = await withDatabase(settings, async (db) => {
+            const retention = await dataRetention(db, {
+              optionsRetentionDays: settings.database.options_retention_days,
+            });
+            return { retention, ...(await dbMaintenance(db, { steps })) };
+          });
+          emit(io, opts, r, (x) => renderDataRetention(x.retention) + renderDbMaintenance(x));
         }),
       ),
   );
