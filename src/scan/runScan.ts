@@ -4,9 +4,10 @@
  * Pure orchestration: providers and the cache come in as dependencies, settings as plain values.
  */
 import type { Settings } from '../config/schema.js';
-import { type CollectResult, collectMarket } from '../market/collector.js';
+import { type CollectResult, collectMarket, DEFAULT_TTL_SECONDS } from '../market/collector.js';
 import type { MarketCache, MarketDataProvider } from '../market/provider.js';
 import { addCounts, assessChain, emptyCounts } from '../market/quality.js';
+import type { DataKind } from '../market/types.js';
 import { emptyRejections, hardLimits } from '../selection/constraints.js';
 import { basketGreeks, basketRules } from '../selection/portfolio.js';
 import { type ScoredTrade, scoreTrade } from '../selection/scoring.js';
@@ -26,9 +27,19 @@ export interface ScanRequest {
   /** The scan's now, epoch ms. */
   asOf: number;
   tickers: readonly string[];
-  settings: Pick<Settings, 'trading' | 'constraints' | 'strategy_params' | 'scoring' | 'api'>;
+  settings: Pick<Settings, 'trading' | 'constraints' | 'strategy_params' | 'scoring' | 'api'> &
+    Partial<Pick<Settings, 'cache'>>;
   /** Labels for the output: provider names, the simulated seed, the universe name. */
   labels: { provider: string; fallback: string | null; seed: number | null; universe: string };
+}
+
+/**
+ * Cache lifetimes of the intraday items (seconds): chains live `cache.default_timeout` (CACHE_DEFAULT_TIMEOUT),
+ * quotes at most 60 s and never longer than that; the slow reference data (expirations, bars, fundamentals,
+ * rates, flow, IV history) keep their own hours-long lifetimes (DEFAULT_TTL_SECONDS) whatever the setting.
+ */
+export function cacheTtls(defaultTimeout: number): Partial<Record<DataKind, number>> {
+  return { chain: defaultTimeout, quote: Math.min(DEFAULT_TTL_SECONDS.quote, defaultTimeout) };
 }
 
 /** Clock difference allowed between a provider's quote times and ours, ms. */
@@ -91,6 +102,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     // Calendars need back months past the DTE window: front ≤ max_dte, back ≤ front + calendar_back_dte_max.
     maxDte: collectMaxDte(settings),
     quoteBatchSize: settings.api.batch_size,
+    ttlSeconds: settings.cache ? cacheTtls(settings.cache.default_timeout) : undefined,
     signal: deps.signal,
     onTicker: (symbol, _outcome, done, total) =>
       deps.onProgress?.({ stage: 'collect', phase: 'ticker', done, total, symbol }),

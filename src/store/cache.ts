@@ -1,6 +1,7 @@
 /**
  * The engine's cache: Redis (ioredis) when `cache.redis_url` (REDIS_URL) is set — keys prefixed
- * `options_engine:`, TTL `cache.default_timeout` (CACHE_DEFAULT_TIMEOUT, 300 s) — otherwise an
+ * `options_engine:`, each entry with its TTL (chains `cache.default_timeout`, CACHE_DEFAULT_TIMEOUT, 300 s; see
+ * scan/runScan.ts `cacheTtls`; entries set without one get that too) — otherwise an
  * in-memory LRU of `cache.threshold` (CACHE_THRESHOLD) entries. With Redis, the memory LRU is the
  * fallback while Redis is unreachable, with a warning and automatic return when it is back.
  * Hit/miss counters feed the `cache_hit_rate` metric.

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Settings } from '../../src/config/schema.js';
-import type { MarketDataProvider } from '../../src/market/provider.js';
+import type { MarketCache, MarketDataProvider } from '../../src/market/provider.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { scanJson } from '../../src/report/renderJson.js';
 import { runScan } from '../../src/scan/runScan.js';
@@ -199,5 +199,42 @@ describe('quotes from after the scan', () => {
       fresh.stats.contracts.checked - x.missingStrike - x.expired - x.missingQuote - x.crossed - x.zeroBid,
     );
     expect(r.trades).toHaveLength(0);
+  });
+});
+
+describe('cache lifetimes', () => {
+  it('caches chains for cache.default_timeout and quotes at most that long (the setting had no effect)', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const set: { key: string; ttl: number }[] = [];
+    const cache: MarketCache = {
+      async get() {
+        return null;
+      },
+      async set(key, _value, ttl) {
+        set.push({ key, ttl });
+      },
+    };
+    const run = (defaultTimeout: number) =>
+      runScan(
+        {
+          scanId: 'test',
+          asOf: AS_OF,
+          tickers: ['SPY'],
+          settings: { ...settings, cache: { ...settings.cache, default_timeout: defaultTimeout } },
+          labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+        },
+        { primary: createSimulatedProvider({ seed: 42 }), cache },
+      );
+    const ttlOf = (kind: string) => [
+      ...new Set(set.filter((x) => x.key.includes(`:${kind}:`)).map((x) => x.ttl)),
+    ];
+    await run(30);
+    expect(ttlOf('chain')).toEqual([30]);
+    expect(ttlOf('quote')).toEqual([30]);
+    expect(ttlOf('fundamentals')).toEqual([86_400]); // reference data keeps its own lifetime
+    set.length = 0;
+    await run(300);
+    expect(ttlOf('chain')).toEqual([300]);
+    expect(ttlOf('quote')).toEqual([60]);
   });
 });
