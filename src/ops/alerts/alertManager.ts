@@ -1,15 +1,19 @@
 /**
  * Runs the alert rules inside the service: every `intervalMs` it reads the metrics, steps the
  * evaluator, stores each transition in the `alerts` table and hands notifications to the dispatcher.
- * Nothing here waits for a notification, and a database or reading failure costs one evaluation,
- * never the service. Open alerts survive a restart: they are read back and resolved here when they
- * clear. Time is injectable, so tests drive it with `tick()`.
+ * Nothing here waits for a notification, and a reading failure costs one evaluation, never the service.
+ * A write to the table that fails is kept and retried at the next evaluations, in order per rule and
+ * without notifying again, so one transient database error cannot leave an alert open forever or
+ * unrecorded. Open alerts survive a restart: they are read back (retried too when that fails) and
+ * resolved here when they clear. Time is injectable, so tests drive it with `tick()`.
  */
 import {
+  type AlertFiring,
   fireAlert,
   markAlertNotified,
   openAlerts,
   resolveAlert,
+  type StoredAlert,
   touchAlert,
 } from '../../store/alertsRepo.js';
 import type { Queryable, StoreLogger } from '../../store/db.js';
@@ -47,6 +51,17 @@ export interface AlertCounts {
   events: { fired: number; resolved: number; repeat: number };
 }
 
+/**
+ * One write to the `alerts` table. A failed one stays queued and is retried at later evaluations; the
+ * writes of one rule run in order (a rule's later writes wait behind its failed one).
+ */
+type StoreOp = { rule: string; failures: number } & (
+  | { kind: 'fire'; alert: ActiveAlert; firing: AlertFiring }
+  | { kind: 'touch'; alert: ActiveAlert; value: number; peak: number; at: Date }
+  | { kind: 'resolve'; at: Date }
+  | { kind: 'notified'; alert: ActiveAlert; at: Date }
+);
+
 export class AlertManager {
   private readonly evaluator: AlertEvaluator;
   private readonly now: () => number;
@@ -57,6 +72,12 @@ export class AlertManager {
   private evaluations = 0;
   private evaluationErrors = 0;
   private readonly events = { fired: 0, resolved: 0, repeat: 0 };
+  /** Writes not stored yet, oldest first. */
+  private readonly pending: StoreOp[] = [];
+  /** Serialises the runs of the queue (an evaluation and a reload may overlap). */
+  private storing: Promise<void> = Promise.resolve();
+  /** Whether the open alerts of a previous run were read back. */
+  private readBackDone = false;
 
   constructor(private readonly opts: AlertManagerOptions) {
     this.now = opts.now ?? Date.now;
@@ -66,29 +87,52 @@ export class AlertManager {
 
   /** Reads back the open alerts of a previous run, then evaluates every interval (unless `timer` is false). */
   async start(timer = true): Promise<void> {
-    try {
-      const open = await openAlerts(this.opts.db, this.opts.instance);
-      this.evaluator.restore(
-        open.map((a) => ({
-          rule: a.rule,
-          since: a.startedAt.getTime(),
-          firedAt: a.firedAt.getTime(),
-          value: a.value,
-          peak: a.peakValue,
-          lastNotifiedAt: a.lastNotifiedAt?.getTime() ?? null,
-          alertId: a.id,
-        })),
-      );
-      const at = new Date(this.now());
-      for (const rule of this.evaluator.unknownRules(open)) {
-        await resolveAlert(this.opts.db, rule, at, this.opts.instance);
-        this.opts.logger.info({ rule }, 'alert resolved: its rule is no longer configured');
-      }
-    } catch (e) {
-      this.opts.logger.warn({ err: (e as Error).message }, 'open alerts not read back');
-    }
+    await this.readBack();
     this.opts.onChange?.(this.evaluator.activeAlerts());
     if (timer) this.schedule();
+  }
+
+  /**
+   * Continues the open alerts of this instance as firing; those it cannot continue (rule removed, or
+   * the rule already pending here because the read-back was late) are resolved now. On failure it is
+   * tried again at the next evaluation.
+   */
+  private async readBack(): Promise<void> {
+    let open: StoredAlert[];
+    try {
+      open = await openAlerts(this.opts.db, this.opts.instance);
+    } catch (e) {
+      this.opts.logger.warn(
+        { err: (e as Error).message },
+        'open alerts not read back; trying again at the next evaluation',
+      );
+      return;
+    }
+    this.readBackDone = true;
+    this.evaluator.restore(
+      open.map((a) => ({
+        rule: a.rule,
+        since: a.startedAt.getTime(),
+        firedAt: a.firedAt.getTime(),
+        value: a.value,
+        peak: a.peakValue,
+        lastNotifiedAt: a.lastNotifiedAt?.getTime() ?? null,
+        alertId: a.id,
+      })),
+    );
+    const unknown = new Set(this.evaluator.unknownRules(open));
+    const active = new Map(this.evaluator.activeAlerts().map((a) => [a.rule.name, a]));
+    const at = new Date(this.now());
+    for (const o of open) {
+      const a = active.get(o.rule);
+      // a firing alert not stored yet will store into this open row (one open row per rule)
+      if (a?.state === 'firing' && (a.alertId === o.id || a.alertId === null)) continue;
+      if (unknown.has(o.rule))
+        this.opts.logger.info({ rule: o.rule }, 'alert resolved: its rule is no longer configured');
+      else this.opts.logger.info({ rule: o.rule }, 'alert resolved: not firing any more');
+      this.enqueue({ kind: 'resolve', rule: o.rule, at, failures: 0 });
+    }
+    await this.flush();
   }
 
   private schedule(): void {
@@ -122,6 +166,8 @@ export class AlertManager {
   }
 
   private async evaluate(): Promise<AlertEvent[]> {
+    if (!this.readBackDone) await this.readBack();
+    else await this.flush();
     const now = this.now();
     let readings: AlertReadings;
     try {
@@ -138,17 +184,21 @@ export class AlertManager {
     return events;
   }
 
-  /** Stores each transition, logs it and queues its notification. */
+  /** Stores each transition (or queues it for retry), logs it and queues its notification. */
   private async apply(events: readonly AlertEvent[]): Promise<void> {
-    const db = this.opts.db;
     for (const e of events) {
       const a = e.alert;
+      const rule = a.rule.name;
       const at = new Date(e.at);
-      try {
-        if (e.type === 'fired') {
-          const n = alertNotification(e, this.opts.instance);
-          const stored = await fireAlert(db, {
-            rule: a.rule.name,
+      const n = alertNotification(e, this.opts.instance);
+      if (e.type === 'fired') {
+        this.enqueue({
+          kind: 'fire',
+          rule,
+          alert: a,
+          failures: 0,
+          firing: {
+            rule,
             severity: a.rule.severity,
             message: n.details.split('\n')[1],
             value: a.value,
@@ -163,25 +213,81 @@ export class AlertManager {
             startedAt: new Date(a.since),
             peak: a.peak,
             instance: this.opts.instance,
-          });
-          a.alertId = stored.id;
-        } else if (a.alertId !== null) {
-          await touchAlert(db, a.alertId, { value: a.value, peak: a.peak, at });
-          if (e.type === 'resolved') await resolveAlert(db, a.rule.name, at, this.opts.instance);
-        }
-        if ((e.type === 'fired' || e.type === 'repeat') && a.alertId !== null)
-          await markAlertNotified(db, a.alertId, [], at);
-      } catch (err) {
-        this.opts.logger.warn({ rule: a.rule.name, err: (err as Error).message }, 'alert state not stored');
+          },
+        });
+      } else {
+        this.enqueue({ kind: 'touch', rule, alert: a, value: a.value, peak: a.peak, at, failures: 0 });
+        if (e.type === 'resolved') this.enqueue({ kind: 'resolve', rule, at, failures: 0 });
       }
+      if (e.type === 'fired' || e.type === 'repeat')
+        this.enqueue({ kind: 'notified', rule, alert: a, at, failures: 0 });
+      // a rule whose earlier write failed waits for the retry at the next evaluation
+      if (!this.pending.some((p) => p.rule === rule && p.failures > 0)) await this.flush(rule);
       if (e.type === 'updated') continue;
       this.events[e.type]++;
-      const n = alertNotification(e, this.opts.instance);
-      const fields = { rule: a.rule.name, severity: a.rule.severity, value: a.value, peak: a.peak };
+      const fields = { rule, severity: a.rule.severity, value: a.value, peak: a.peak };
       if (e.type === 'resolved') this.opts.logger.info(fields, n.subject);
       else if (a.rule.severity === 'critical') this.opts.logger.error(fields, n.subject);
       else this.opts.logger.warn(fields, n.subject);
       this.opts.notify({ ...n, alertId: a.alertId });
+    }
+  }
+
+  /** Queues a write; a newer value/peak of an alert replaces its older one still queued. */
+  private enqueue(op: StoreOp): void {
+    if (op.kind === 'touch') {
+      const i = this.pending.findIndex((p) => p.kind === 'touch' && p.alert === op.alert);
+      if (i >= 0) this.pending.splice(i, 1);
+    }
+    this.pending.push(op);
+  }
+
+  /** Runs the queued writes (of one rule, or all) in order; a failed one and its rule's later ones stay queued. */
+  private flush(only?: string): Promise<void> {
+    const run = this.storing.then(async () => {
+      const blocked = new Set<string>();
+      for (const op of [...this.pending]) {
+        if ((only !== undefined && op.rule !== only) || blocked.has(op.rule)) continue;
+        try {
+          await this.store(op);
+        } catch (err) {
+          blocked.add(op.rule);
+          if (op.failures++ === 0)
+            this.opts.logger.warn(
+              { rule: op.rule, op: op.kind, err: (err as Error).message, retry: 'at the next evaluation' },
+              'alert state not stored',
+            );
+          continue;
+        }
+        const i = this.pending.indexOf(op);
+        if (i >= 0) this.pending.splice(i, 1);
+        if (op.failures > 0)
+          this.opts.logger.info(
+            { rule: op.rule, op: op.kind, failures: op.failures },
+            'alert state stored after a retry',
+          );
+      }
+    });
+    this.storing = run.catch(() => {});
+    return run;
+  }
+
+  private async store(op: StoreOp): Promise<void> {
+    const db = this.opts.db;
+    switch (op.kind) {
+      case 'fire':
+        op.alert.alertId = (await fireAlert(db, op.firing)).id;
+        return;
+      case 'touch':
+        if (op.alert.alertId !== null)
+          await touchAlert(db, op.alert.alertId, { value: op.value, peak: op.peak, at: op.at });
+        return;
+      case 'resolve':
+        await resolveAlert(db, op.rule, op.at, this.opts.instance);
+        return;
+      case 'notified':
+        if (op.alert.alertId !== null) await markAlertNotified(db, op.alert.alertId, [], op.at);
+        return;
     }
   }
 
@@ -206,11 +312,22 @@ export class AlertManager {
     };
   }
 
-  /** Stops evaluating; waits for the evaluation in flight. */
+  /** Writes to the `alerts` table still queued for a retry. */
+  unstored(): number {
+    return this.pending.length;
+  }
+
+  /** Stops evaluating; waits for the evaluation in flight and tries the queued writes once more. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    if (this.pending.length) await this.flush();
+    if (this.pending.length)
+      this.opts.logger.warn(
+        { writes: this.pending.length },
+        'alert state not stored before stopping; the next start resolves what is no longer firing',
+      );
   }
 }
