@@ -137,13 +137,31 @@ export async function listScans(
   return r.rows.map(fromRow);
 }
 
-/** Scans started strictly before `before` (all when null), newest first. */
-export async function scansBefore(q: Queryable, before: Date | null, limit: number): Promise<StoredScan[]> {
+/** The nil UUID, below every other: with it, `(started_at, id) < (t, nil)` is `started_at < t`. */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * One page of scans, newest first (`started_at DESC, id DESC`). Keyset paging: with `beforeId`, the
+ * scans after the one at (`before`, `beforeId`) in that order, so scans sharing a `started_at` are
+ * neither lost nor repeated across pages; with `before` alone, the scans started strictly before it;
+ * with neither, the newest.
+ */
+export async function scansBefore(
+  q: Queryable,
+  before: Date | null,
+  limit: number,
+  beforeId: string | null = null,
+): Promise<StoredScan[]> {
+  if (before !== null) requireDate('before', before);
+  if (beforeId !== null) {
+    requireUuid('before_id', beforeId);
+    if (before === null) throw new StoreInputError('before_id', 'needs before (the startedAt of that scan)');
+  }
   const r = await q.query<ScanRow>(
     `SELECT ${COLUMNS}
-       FROM scans WHERE ($1::timestamptz IS NULL OR started_at < $1)
-      ORDER BY started_at DESC, id LIMIT $2`,
-    [before, limit],
+       FROM scans WHERE ($1::timestamptz IS NULL OR (started_at, id) < ($1, COALESCE($2::uuid, $4::uuid)))
+      ORDER BY started_at DESC, id DESC LIMIT $3`,
+    [before, beforeId, limit, NIL_UUID],
   );
   return r.rows.map(fromRow);
 }

@@ -182,31 +182,49 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  app.get<{ Querystring: { limit: number; before?: string } }>(
+  app.get<{ Querystring: { limit: number; before?: string; before_id?: string } }>(
     '/api/scans',
     {
       onRequest: deps.readGuard,
       schema: {
-        summary: 'Scans, newest first; page with ?before=<startedAt of the last one>',
+        summary:
+          'Scans, newest first; next page with ?before=<next_before>&before_id=<next_before_id> of the previous one',
         tags: ['api'],
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 20 },
-            before: { type: 'string', format: 'date-time' },
+            before: {
+              type: 'string',
+              format: 'date-time',
+              description:
+                'alone: scans started before this instant; with before_id: the startedAt of that scan',
+            },
+            before_id: {
+              type: 'string',
+              format: 'uuid',
+              description: 'the last scan of the previous page (its startedAt in before): the scans after it',
+            },
           },
         },
         response: { 200: anyObject },
       },
     },
     async (req, reply) => {
-      const before = req.query.before
-        ? new Date(parseInstant('querystring', 'before', req.query.before))
-        : null;
-      const scans = await scansBefore(db, before, req.query.limit);
-      const next = scans.length === req.query.limit ? scans[scans.length - 1].startedAt.toISOString() : null;
-      reply.type(json).send(JSON.stringify({ scans: scans.map(scanSummary), next_before: next }));
+      const { before, before_id: beforeId, limit } = req.query;
+      if (beforeId !== undefined && before === undefined)
+        throw new FieldError('querystring', 'before_id', 'needs before (the startedAt of that scan)');
+      const at = before ? new Date(parseInstant('querystring', 'before', before)) : null;
+      const scans = await scansBefore(db, at, limit, beforeId ?? null);
+      const last = scans.length === limit ? scans[scans.length - 1] : null;
+      reply.type(json).send(
+        JSON.stringify({
+          scans: scans.map(scanSummary),
+          next_before: last ? last.startedAt.toISOString() : null,
+          next_before_id: last ? last.id : null,
+        }),
+      );
     },
   );
 
