@@ -4,21 +4,30 @@
  * can read it; the guide's plain `.sql` cannot be listed), and every run writes a manifest with
  * per-table row counts and checksums that `ops restore` verifies against. On embedded PGlite the
  * equivalent is a gzipped tarball of the data directory (PGlite's dumpDataDir).
+ *
+ * On a server the checksums and the dump read the same data: a REPEATABLE READ READ ONLY transaction
+ * exports its snapshot (`pg_export_snapshot()`), computes the checksums in it, and stays open while
+ * `pg_dump --snapshot=<id>` runs — rows the service writes meanwhile are in neither. The transaction
+ * runs without the service's statement_timeout (and idle-in-transaction timeout). Every file written
+ * is mode 0600 (the configuration tarball may hold secrets). A failure names its step.
  */
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Database } from '../store/db.js';
+import type { Database, Queryable } from '../store/db.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { PgliteDatabase } from '../store/pgliteDatabase.js';
 import {
+  archiveDir,
   BACKUP_FILE_RE,
   type BackupManifest,
   backupStamp,
+  createPrivateFile,
   describeFile,
   manifestName,
 } from './backupFiles.js';
+import { opsStep } from './opsContext.js';
 import { pgConnection, runTool } from './processRunner.js';
-import { tableChecksums } from './tableChecksums.js';
+import { CHECKSUM_SETTINGS_ID, tableChecksums } from './tableChecksums.js';
 import { fmtBytes, textTable } from './text.js';
 
 export interface BackupOptions {
@@ -53,12 +62,38 @@ export interface BackupReport {
   deleted: string[];
 }
 
-async function dumpPostgres(url: string, schema: string | null | undefined, file: string): Promise<void> {
+async function dumpPostgres(
+  url: string,
+  schema: string | null | undefined,
+  file: string,
+  snapshot: string,
+): Promise<void> {
   const c = pgConnection(url);
-  const args = ['-Fc', '--no-owner', '--no-privileges', '-f', file];
+  const args = ['-Fc', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`, '-f', file];
   if (schema) args.push('-n', schema);
   args.push('--dbname', c.url);
+  createPrivateFile(file);
   await runTool('pg_dump', args, { env: c.env, secrets: c.secrets });
+  chmodSync(file, 0o600);
+}
+
+/**
+ * Opens the backup's transaction on `db`: REPEATABLE READ READ ONLY, no statement or idle timeout,
+ * its snapshot exported; `fn` gets the transaction and the snapshot id, and pg_dump may use the
+ * snapshot for as long as `fn` runs.
+ */
+async function inExportedSnapshot<T>(
+  db: Database,
+  fn: (tx: Queryable, snapshot: string) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.exec(
+      'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; ' +
+        'SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0',
+    );
+    const r = await tx.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    return fn(tx, r.rows[0].id);
+  });
 }
 
 /** Every table with rows must have a data entry (a partitioned table's data sits in its partitions). */
@@ -122,21 +157,35 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
   };
   const checks: BackupVerification[] = [];
 
+  const step = <T>(name: string, fn: () => Promise<T>) => opsStep('backup', name, fn);
+  const checksums = (q: Queryable) => step('table checksums', () => tableChecksums(q));
+
   if (opts.only !== 'config') {
-    manifest.tables = await tableChecksums(db);
     if (db instanceof PgliteDatabase) {
+      // one process owns the embedded database: nothing writes between the checksums and the dump
+      manifest.tables = await checksums(db);
       const name = `db_backup_${stamp}.pglite.tar.gz`;
-      const blob = await db.pglite.dumpDataDir('gzip');
+      const blob = await step('PGlite dumpDataDir', () => db.pglite.dumpDataDir('gzip'));
       writeFileSync(join(dir, name), Buffer.from(await blob.arrayBuffer()), { mode: 0o600 });
+      chmodSync(join(dir, name), 0o600);
       manifest.database = describeFile(dir, name);
-      checks.push(await verifyTarball(join(dir, name), 'PG_VERSION'));
+      checks.push(await step('dump verification', () => verifyTarball(join(dir, name), 'PG_VERSION')));
     } else {
-      if (!opts.url) throw new Error('backup: database.url is required to dump a PostgreSQL server');
+      const url = opts.url;
+      if (!url) throw new Error('backup: database.url is required to dump a PostgreSQL server');
       const name = `db_backup_${stamp}.dump`;
-      await dumpPostgres(opts.url, opts.schema, join(dir, name));
+      await step('snapshot', () =>
+        inExportedSnapshot(db, async (tx, snapshot) => {
+          manifest.tables = await checksums(tx);
+          await step('database dump', () => dumpPostgres(url, opts.schema, join(dir, name), snapshot));
+        }),
+      );
       manifest.database = describeFile(dir, name);
-      checks.push(await verifyPostgresDump(join(dir, name), manifest.tables));
+      checks.push(
+        await step('dump verification', () => verifyPostgresDump(join(dir, name), manifest.tables)),
+      );
     }
+    manifest.checksumSettings = CHECKSUM_SETTINGS_ID;
   }
 
   if (opts.only !== 'database' && opts.configDir) {
@@ -144,12 +193,14 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
     if (!existsSync(source)) throw new Error(`backup: configuration directory ${source} does not exist`);
     const name = `config_backup_${stamp}.tar.gz`;
     // -C dir . : the archive holds paths relative to the config dir, so it restores anywhere.
-    await runTool('tar', ['-czf', join(dir, name), '-C', source, '.']);
+    await step('configuration archive', () => archiveDir(source, join(dir, name)));
     manifest.config = { ...describeFile(dir, name), sourceDir: source };
-    checks.push(await verifyTarball(join(dir, name), null));
+    checks.push(await step('configuration verification', () => verifyTarball(join(dir, name), null)));
   }
 
-  writeFileSync(join(dir, manifestName(stamp)), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+  const manifestPath = join(dir, manifestName(stamp));
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(manifestPath, 0o600);
   const deleted = applyBackupRetention(dir, opts.retentionDays, now);
   const problems = checks.flatMap((c) => c.problems);
   return {

@@ -4,11 +4,13 @@
  *   db_backup_<stamp>.pglite.tar.gz   embedded PGlite: dumpDataDir() of the whole data directory
  *   config_backup_<stamp>.tar.gz      the configuration directory
  *   backup_<stamp>.manifest.json      what was written: files, sizes, sha256, per-table rows and checksums
- * `<stamp>` is `YYYYMMDD_HHMMSS` in UTC, so names sort by time.
+ * `<stamp>` is `YYYYMMDD_HHMMSS` in UTC, so names sort by time. Every file is mode 0600: the
+ * configuration tarball can hold secrets, and the dump holds everything.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runTool } from './processRunner.js';
 import type { TableSum } from './tableChecksums.js';
 
 export const STAMP_RE = /^\d{8}_\d{6}$/;
@@ -36,6 +38,11 @@ export interface BackupManifest {
   database: BackupFile | null;
   config: (BackupFile & { sourceDir: string }) | null;
   tables: Record<string, TableSum>;
+  /**
+   * The session settings the checksums were computed under (tableChecksums.ts); absent in backups
+   * made before they were pinned, whose checksums of timestamp columns follow the server's TimeZone.
+   */
+  checksumSettings?: string;
 }
 
 export const manifestName = (stamp: string) => `backup_${stamp}.manifest.json`;
@@ -47,6 +54,22 @@ export function describeFile(dir: string, name: string): BackupFile {
     bytes: statSync(path).size,
     sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
   };
+}
+
+/**
+ * Creates `file` empty with mode 0600 (whatever the umask), so that what a tool then writes into it
+ * (pg_dump -f, tar -f keep an existing file's mode) is never readable by others.
+ */
+export function createPrivateFile(file: string): void {
+  writeFileSync(file, '', { mode: 0o600 });
+  chmodSync(file, 0o600); // an existing file keeps its mode through writeFileSync
+}
+
+/** `tar -czf file -C dir .` into a mode-0600 file: paths relative to `dir`, so it restores anywhere. */
+export async function archiveDir(dir: string, file: string): Promise<void> {
+  createPrivateFile(file);
+  await runTool('tar', ['-czf', file, '-C', dir, '.']);
+  chmodSync(file, 0o600);
 }
 
 /** The manifests in `dir`, oldest first. */

@@ -6,10 +6,15 @@
  * columns are `total_exec_time`/`mean_exec_time` since PostgreSQL 13 — the guide's `total_time`
  * no longer exists). `--full` runs VACUUM FULL, which locks each table while it rewrites it: only
  * in a maintenance window with the service stopped.
+ *
+ * The steps run on one dedicated connection without the service's statement_timeout (VACUUM FULL or
+ * REINDEX of a big table takes minutes; VACUUM and REINDEX SCHEMA cannot run in a transaction, so
+ * `SET statement_timeout = 0` on that session); a failure names its step.
  */
 import type { Database, Queryable } from '../store/db.js';
 import { quoteIdent } from '../store/db.js';
 import { type TableStats, tableStats, vacuumAnalyze } from '../store/maintenance.js';
+import { opsStep, withoutStatementTimeout } from './opsContext.js';
 import { fmtBytes, fmtNum, section, textTable } from './text.js';
 
 export type MaintenanceStep = 'analyze' | 'vacuum' | 'vacuum_full' | 'reindex';
@@ -72,21 +77,23 @@ export async function dbMaintenance(
   const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
   const before = await tableStats(db);
   const results: StepResult[] = [];
-  const run = async (step: MaintenanceStep, sql: string, fn: () => Promise<void>) => {
-    const t0 = performance.now();
-    await fn();
-    results.push({ step, sql, ms: Math.round(performance.now() - t0) });
-  };
-  for (const step of steps) {
-    if (step === 'analyze') await run(step, 'ANALYZE', () => db.exec('ANALYZE'));
-    else if (step === 'vacuum') await run(step, 'VACUUM (ANALYZE)', () => vacuumAnalyze(db));
-    else if (step === 'vacuum_full')
-      await run(step, 'VACUUM (FULL, ANALYZE)', () => db.exec('VACUUM (FULL, ANALYZE)'));
-    else {
-      const sql = `REINDEX SCHEMA ${quoteIdent(schema)}`;
-      await run(step, sql, () => db.exec(sql));
+  await withoutStatementTimeout(db, async (q) => {
+    const run = async (step: MaintenanceStep, sql: string, fn: () => Promise<void>) => {
+      const t0 = performance.now();
+      await opsStep('db-maintenance', `${step} (${sql})`, fn);
+      results.push({ step, sql, ms: Math.round(performance.now() - t0) });
+    };
+    for (const step of steps) {
+      if (step === 'analyze') await run(step, 'ANALYZE', () => q.exec('ANALYZE'));
+      else if (step === 'vacuum') await run(step, 'VACUUM (ANALYZE)', () => vacuumAnalyze(q));
+      else if (step === 'vacuum_full')
+        await run(step, 'VACUUM (FULL, ANALYZE)', () => q.exec('VACUUM (FULL, ANALYZE)'));
+      else {
+        const sql = `REINDEX SCHEMA ${quoteIdent(schema)}`;
+        await run(step, sql, () => q.exec(sql));
+      }
     }
-  }
+  });
   const after = await tableStats(db);
   return { engine: db.engine, schema, steps: results, before, after, topQueries: await topStatements(db) };
 }

@@ -4,9 +4,10 @@
  * Settings are passed in as values; nothing here reads env or config files.
  */
 import type { Settings } from '../config/schema.js';
-import type { Database } from '../store/db.js';
+import type { Database, Queryable } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/openDatabase.js';
+import { PgDatabase } from '../store/pgDatabase.js';
 
 /** Opens the configured database, brings its schema up to date, runs `fn`, closes it. */
 export async function withDatabase<T>(
@@ -19,6 +20,42 @@ export async function withDatabase<T>(
     return await fn(db);
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * Runs `fn` on one connection without the service's `statement_timeout` (settings
+ * `database.statement_timeout_ms`, set on every pooled connection): checksums of every row, VACUUM
+ * FULL or REINDEX of a big table take minutes by nature. Server: a dedicated connection with
+ * `SET statement_timeout = 0`, closed afterwards (the pool keeps its timeout). PGlite: `db` itself
+ * (statement_timeout does not apply there). Inside a transaction use `SET LOCAL statement_timeout = 0`.
+ */
+export async function withoutStatementTimeout<T>(db: Database, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  if (!(db instanceof PgDatabase)) return fn(db);
+  return db.session(async (s) => {
+    await s.exec('SET statement_timeout = 0');
+    return fn(s);
+  });
+}
+
+/** A step of an ops command failed; the message names the command and the step. */
+export class OpsStepError extends Error {
+  override name = 'OpsStepError';
+  constructor(
+    readonly command: string,
+    readonly step: string,
+    cause: unknown,
+  ) {
+    super(`${command}: ${step} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** Runs one step of `command`; a failure is rethrown as OpsStepError naming the step (once). */
+export async function opsStep<T>(command: string, step: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw e instanceof OpsStepError ? e : new OpsStepError(command, step, e);
   }
 }
 

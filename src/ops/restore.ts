@@ -8,8 +8,14 @@
  * The guide's `psql options_engine < db_backup.sql` becomes `pg_restore --clean --if-exists
  * --single-transaction` of the custom-format dump: one transaction, so a failed restore leaves the
  * database as it was.
+ *
+ * The configuration is replaced, not overlaid: the archive is extracted into a staging directory
+ * first, then the target is emptied and the staged files moved in — a file created after the backup
+ * (say a new monitoring.yaml) does not stay in force; it is in the `config_before_restore_` archive.
+ * The verification checksums run without the service's statement_timeout, with pinned session
+ * settings (tableChecksums.ts).
  */
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { acquireDataDirLock } from '../store/dataDirLock.js';
@@ -17,6 +23,7 @@ import type { Queryable } from '../store/db.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { pgliteDir } from '../store/openDatabase.js';
 import {
+  archiveDir,
   type BackupFile,
   type BackupManifest,
   backupStamp,
@@ -24,6 +31,7 @@ import {
   listManifests,
   STAMP_RE,
 } from './backupFiles.js';
+import { opsStep } from './opsContext.js';
 import { pgConnection, runTool } from './processRunner.js';
 import { checksumDifferences, tableChecksums } from './tableChecksums.js';
 
@@ -59,6 +67,8 @@ export interface RestoreReport {
   /** Table differences against the manifest after the restore (empty = identical). */
   differences: string[];
   verified: boolean;
+  /** Why differences may be spurious (a backup from before the checksum settings were pinned). */
+  note?: string;
 }
 
 /** The manifest for `stamp` (`latest` = newest holding what `kind` needs). */
@@ -125,6 +135,40 @@ async function restorePglite(file: string, o: RestoreOptions, suffix: string): P
   }
 }
 
+/** Moves `from` to `to` (a rename; a copy then delete across file systems). */
+function move(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    cpSync(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    rmSync(from, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Replaces the content of `target` with the archive: extracted into `staging` first (a damaged
+ * archive leaves the target untouched), then the target emptied and the staged entries moved in.
+ */
+async function replaceConfig(archive: string, target: string, staging: string, kept: string): Promise<void> {
+  rmSync(staging, { recursive: true, force: true });
+  ensureDir(staging, 0o700);
+  try {
+    await opsStep('restore', 'configuration extraction', () =>
+      runTool('tar', ['-xzf', archive, '-C', staging]),
+    );
+    const swap = kept
+      ? `configuration swap (the previous configuration is in ${kept})`
+      : 'configuration swap';
+    await opsStep('restore', swap, async () => {
+      for (const e of readdirSync(target)) rmSync(join(target, e), { recursive: true, force: true });
+      for (const e of readdirSync(staging)) move(join(staging, e), join(target, e));
+    });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
 /** A backup file whose bytes are not the ones its manifest recorded (exit 1; nothing was restored). */
 export class BackupDamagedError extends Error {
   override name = 'BackupDamagedError';
@@ -183,20 +227,28 @@ export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<Res
     }
     report.restored.push(m.database.name);
     if (o.verify) {
-      const after = await o.verify((q) => tableChecksums(q));
+      const verify = o.verify;
+      const after = await opsStep('restore', 'verification checksums', () =>
+        verify((q) => tableChecksums(q)),
+      );
       report.differences = checksumDifferences(m.tables, after);
+      if (report.differences.length && !m.checksumSettings)
+        report.note =
+          'this backup predates pinned checksum settings: a table with timestamps also differs when the ' +
+          "server's TimeZone is not the one the backup was taken under";
       report.verified = report.differences.length === 0;
     }
   }
 
   if (kind !== 'database' && m.config && o.configDir) {
     const target = resolve(o.configDir);
+    let keep = '';
     if (existsSync(target)) {
-      const keep = join(dir, `config_before_restore_${suffix}.tar.gz`);
-      await runTool('tar', ['-czf', keep, '-C', target, '.']);
+      keep = join(dir, `config_before_restore_${suffix}.tar.gz`);
+      await opsStep('restore', 'archive of the current configuration', () => archiveDir(target, keep));
       report.keptPrevious.push(keep);
     } else ensureDir(target, 0o700);
-    await runTool('tar', ['-xzf', join(dir, m.config.name), '-C', target]);
+    await replaceConfig(join(dir, m.config.name), target, join(dir, `config_restoring_${suffix}`), keep);
     report.restored.push(m.config.name);
   }
   return report;
@@ -212,6 +264,7 @@ export function renderRestore(r: RestoreReport): string {
         : `Verification: ${r.differences.length ? 'DIFFERENCES' : 'not run'}`
       : '',
     ...r.differences.map((d) => `  ${d}`),
+    r.note ? `Note: ${r.note}` : '',
     '',
   ]
     .filter((l, i, a) => l !== '' || i === a.length - 1)

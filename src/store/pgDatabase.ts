@@ -115,7 +115,7 @@ function toResult<R>(r: pg.QueryResult): QueryResult<R> {
   return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
 }
 
-/** A transaction's view: every call runs on the one client holding the transaction. */
+/** A transaction's (or dedicated session's) view: every call runs on the one client holding it. */
 class PgTransaction implements Queryable {
   constructor(private readonly client: pg.PoolClient) {}
   async query<R extends object>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<R>> {
@@ -229,6 +229,24 @@ export class PgDatabase implements Database {
       } catch (rollbackError) {
         release(rollbackError);
       }
+      throw e;
+    }
+  }
+
+  /**
+   * Runs `fn` on one dedicated connection, for what cannot run inside a transaction (VACUUM,
+   * REINDEX SCHEMA) yet needs session settings (`SET statement_timeout = 0`). The connection is
+   * closed afterwards instead of going back to the pool, so no setting made in `fn` reaches the
+   * service's other queries.
+   */
+  async session<T>(fn: (s: Queryable) => Promise<T>): Promise<T> {
+    const { client, release } = await this.checkout();
+    try {
+      const result = await fn(new PgTransaction(client));
+      release(new Error('dedicated session closed'));
+      return result;
+    } catch (e) {
+      release(e);
       throw e;
     }
   }
