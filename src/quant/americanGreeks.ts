@@ -74,10 +74,7 @@ export function americanGreeks(
 
   let theta = 0;
   const ex = (s: number): number => (type === 'call' ? s - K : K - s); // exercise value
-  if (
-    (method === 'alo' && down > ex(S - hs) && price > ex(S) && up > ex(S + hs)) ||
-    nodes?.continuation
-  ) {
+  if ((method === 'alo' && down > ex(S - hs) && price > ex(S) && up > ex(S + hs)) || nodes?.continuation) {
     // the whole spot stencil (ALO's, or the lattice's nodes) in the continuation region, where the price solves
     // the Black-Scholes PDE ∂V/∂t + ½σ²S²Γ + (r − q)SΔ − rV = 0 (ALO's to its accuracy; the lattice's to O(1/n):
     // plain CRR's T-differences were 0.2–1.6 % off, measured): theta from it needs no re-solve of the
