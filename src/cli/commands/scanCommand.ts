@@ -23,7 +23,9 @@ import { progressBar } from '../progressBar.js';
 export function parseAsOf(text: unknown, now: number): number {
   if (text === undefined) return now;
   const t = Date.parse(String(text));
-  const m = /^(\d{4})-(\d{2})-(\d{2})(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(String(text));
+  // a zone is required (as the API's as_of): without one Date.parse reads a time in the host's zone and a bare
+  // date as UTC midnight — the evening before in New York, every DTE one day longer
+  const m = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(String(text));
   // Date.parse rolls a day past the month's end over (2026-02-30 → March 2): the calendar date must exist
   const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (
@@ -34,7 +36,7 @@ export function parseAsOf(text: unknown, now: number): number {
     !Number.isFinite(t)
   ) {
     throw new UsageError(
-      `--as-of: expected an ISO 8601 time like 2026-11-20T15:30:00Z, got ${JSON.stringify(text)}`,
+      `--as-of: expected an ISO 8601 time with its zone, like 2026-11-20T15:30:00Z or 2026-11-20T10:30:00-05:00, got ${JSON.stringify(text)}`,
     );
   }
   return t;

@@ -7,10 +7,11 @@ describe('parseAsOf (--as-of)', () => {
     expect(parseAsOf(undefined, 1234)).toBe(1234);
   });
 
-  it('reads ISO 8601 times with Z or an offset, and bare dates, as epoch ms', () => {
+  it('reads ISO 8601 times with Z or an offset as epoch ms', () => {
     expect(parseAsOf('2026-11-20T15:30:00Z', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
     expect(parseAsOf('2026-11-20T10:30:00-05:00', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
-    expect(parseAsOf('2028-02-29', 0)).toBe(Date.UTC(2028, 1, 29));
+    expect(parseAsOf('2026-11-20T15:30Z', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
+    expect(parseAsOf('2028-02-29T00:00:00.5+00:00', 0)).toBe(Date.UTC(2028, 1, 29, 0, 0, 0, 500));
   });
 
   it.each([
@@ -21,6 +22,11 @@ describe('parseAsOf (--as-of)', () => {
     '2026-13-01',
     '2026-01-01T25:00:00Z',
     '20261120',
+    // no zone: read in the host's zone (TZ=Asia/Tokyo moved the scan 9 hours), or a bare date as UTC midnight
+    // (the evening before in New York: every DTE a day longer)
+    '2026-11-20T15:30:00',
+    '2026-11-20',
+    '2028-02-29',
   ])('rejects %s as a usage error naming the flag', (text) => {
     expect(() => parseAsOf(text, 0)).toThrow(UsageError);
     expect(() => parseAsOf(text, 0)).toThrow(/^--as-of: expected an ISO 8601 time/);
