@@ -126,13 +126,14 @@ export async function getScan(q: Queryable, id: string): Promise<StoredScan | nu
 /** Most recent scans first. */
 export async function listScans(
   q: Queryable,
-  opts: { since?: Date; status?: ScanStatus; limit?: number } = {},
+  opts: { since?: Date; status?: ScanStatus; limit?: number; live?: boolean } = {},
 ): Promise<StoredScan[]> {
   const r = await q.query<ScanRow>(
     `SELECT ${COLUMNS} FROM scans
       WHERE ($1::timestamptz IS NULL OR started_at >= $1) AND ($2::text IS NULL OR status = $2)
+        AND (NOT $4::boolean OR as_of IS NULL)
       ORDER BY started_at DESC LIMIT $3`,
-    [opts.since ?? null, opts.status ?? null, opts.limit ?? 50],
+    [opts.since ?? null, opts.status ?? null, opts.limit ?? 50, opts.live === true],
   );
   return r.rows.map(fromRow);
 }

@@ -170,6 +170,14 @@ describe('REST API', () => {
     for (const t of latest.trades) {
       expect(t.legs.length).toBeGreaterThan(0);
       expect(t.pop).toBeGreaterThanOrEqual(0.65);
+      // the trade as `scan --format json` prints it (it showed the row: lower-case strategy, netPremium, raw floats)
+      const doc = t as unknown as Record<string, unknown>;
+      expect(doc.strategy).toMatch(/^[A-Z_]+$/);
+      expect(typeof doc.netCredit).toBe('number');
+      expect(doc).not.toHaveProperty('netPremium');
+      expect(doc).not.toHaveProperty('metrics');
+      expect(Math.round(t.pop * 1e6) / 1e6).toBe(t.pop);
+      expect(doc).toHaveProperty('expectedValue');
     }
     const list = (await curlJson(`'http://${base}/api/scans?limit=5'`)) as { scans: { id: string }[] };
     expect(list.scans.map((s) => s.id)).toContain(status.lastScan.id);
@@ -280,6 +288,26 @@ describe('REST API', () => {
     }
     expect(scan).toMatchObject({ status: 'completed', source: 'api' });
     expect(scan.tradeCount).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps a replay (POST as_of) out of /api/trades/latest: its quotes are from another day', async () => {
+    const auth = `-H 'Authorization: Bearer ${TEST_TOKEN}' -H 'content-type: application/json'`;
+    const before = (await curlJson(`http://${base}/api/trades/latest`)) as {
+      scan: { id: string; asOf: unknown };
+    };
+    expect(before.scan.asOf).toBeNull();
+    const body = JSON.stringify({ tickers: ['SPY', 'IWM'], as_of: '2026-11-20T15:30:00Z' });
+    const posted = await sh(`curl -s -X POST ${auth} -d '${body}' http://${base}/api/scans`);
+    const { id } = JSON.parse(posted) as { id: string };
+    let scan: { status?: string; asOf?: string } = {};
+    for (let i = 0; i < 120 && scan.status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const r = await curlJson(`http://${base}/api/scans/${id}`);
+      if (r.scan) scan = r.scan as typeof scan;
+    }
+    expect(scan).toMatchObject({ status: 'completed', asOf: '2026-11-20T15:30:00.000Z' });
+    const after = (await curlJson(`http://${base}/api/trades/latest`)) as { scan: { id: string } };
+    expect(after.scan.id).toBe(before.scan.id);
   });
 
   it('publishes an OpenAPI document at /docs and answers unknown routes with JSON 404', async () => {

@@ -128,23 +128,19 @@ function scanSummary(s: StoredScan) {
   };
 }
 
+/**
+ * A stored trade as `scan --format json` prints it (README "JSON output": `strategy` as `PUT_CREDIT_SPREAD`,
+ * `netCredit`, rounded numbers — the row keeps them whole in `metrics`), plus the scan it belongs to. The row's
+ * own columns (lower-case strategy, raw floats, `netPremium`) made the same trade read differently here.
+ */
 function tradeView(t: StoredTrade) {
   return {
     rank: t.rank,
     ticker: t.ticker,
-    strategy: t.strategy,
+    ...t.metrics,
     legs: t.legs,
-    expiration: t.expiration,
-    pop: t.pop,
-    score: t.score,
-    netPremium: t.netPremium,
-    maxProfit: t.maxProfit,
-    maxLoss: t.maxLoss,
-    capitalRequired: t.capitalRequired,
-    greeks: { delta: t.delta, gamma: t.gamma, theta: t.theta, vega: t.vega },
-    thesis: t.thesis,
     scoreComponents: t.scoreComponents,
-    metrics: t.metrics,
+    thesis: t.thesis,
     scanId: t.scanId,
     createdAt: t.createdAt,
   };
@@ -167,14 +163,15 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     {
       onRequest: deps.readGuard,
       schema: {
-        summary: 'Trades of the latest completed scan, best first',
+        summary: 'Trades of the latest completed live scan (no fixed as_of), best first',
         tags: ['api'],
         querystring: { type: 'object', additionalProperties: false, properties: {} },
         response: { 200: anyObject },
       },
     },
     async (_req, reply) => {
-      const [scan] = await listScans(db, { status: 'completed', limit: 1 });
+      // a replay (CLI --as-of, POST as_of) is not "the latest trades": its quotes are from another day
+      const [scan] = await listScans(db, { status: 'completed', limit: 1, live: true });
       const trades = scan ? await tradesOfScan(db, scan.id) : [];
       reply
         .type(json)
