@@ -51,6 +51,17 @@ const TRANSLITERATE: Record<string, string> = {
 /** Transliterates common symbols and replaces anything else outside printable ASCII, so the table stays console-safe. */
 export const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, (c) => TRANSLITERATE[c] ?? '?');
 
+/**
+ * POP as a percentage with one decimal, rounded half up from the JSON's 6-decimal value — so the table reads
+ * as anyone formatting `scan --format json`'s `pop` would (0.5374997867 is 0.5375 there: 53.8 %, not 53.7 %).
+ * Integer micro-units keep the halves exact.
+ */
+export function popPercent(pop: number): string {
+  if (!Number.isFinite(pop)) return 'n/a';
+  const tenths = Math.round(Math.round(pop * 1e6) / 1000); // tenths of a percent, from the micro-units
+  return `${(tenths / 10).toFixed(1)}%`;
+}
+
 export function renderTable(trades: TableTrade[], opts: TableOptions = {}): string {
   const thesisWidth = opts.thesisWidth ?? 48;
   const legsWidth = opts.legsWidth ?? 40;
@@ -59,7 +70,7 @@ export function renderTable(trades: TableTrade[], opts: TableOptions = {}): stri
     [strategyLabel(ascii(t.strategy))],
     wrapPieces(legPieces(t.legs).map(ascii), ' / ', legsWidth),
     wrapText(ascii(t.thesis), thesisWidth),
-    [`${(t.pop * 100).toFixed(1)}%`],
+    [popPercent(t.pop)],
   ]);
   const header = ['Ticker', 'Strategy', 'Legs', 'Thesis', 'POP'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.flatMap((r) => r[c].map((l) => l.length))));

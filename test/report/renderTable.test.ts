@@ -58,6 +58,15 @@ describe('renderTable', () => {
     for (const l of lines.slice(2)) expect(positions(l)).toEqual(first);
   });
 
+  it("prints POP as the JSON's 6-decimal pop rounded half up (0.5374997867 → 0.5375 → 53.8 %, it printed 53.7 %)", () => {
+    const pops = [0.5374997867, 0.5375, 0.6549999, 0.65, 0.71234, 0.999951];
+    const want = ['53.8%', '53.8%', '65.5%', '65.0%', '71.2%', '100.0%'];
+    for (let i = 0; i < pops.length; i++) {
+      const out = renderTable([{ ...spread, pop: pops[i] }]);
+      expect(out.split('\n')[2].split('|').at(-1)?.trim()).toBe(want[i]);
+    }
+  });
+
   it('prints the insufficient line with the configured count', () => {
     expect(insufficientMessage(5)).toBe('Fewer than 5 trades meet criteria, do not execute.');
     expect(insufficientMessage(3)).toBe('Fewer than 3 trades meet criteria, do not execute.');
