@@ -288,6 +288,22 @@ export const settingsSchema = z
       `must be below regime_high_percentile (${s.scoring.regime_high_percentile})`,
       'scoring.regime_high_percentile',
     );
+    // the provider choice's own rules (market/providerFactory.ts chooseProviders), here so that `config check`,
+    // start-up and a SIGHUP reload refuse them with the file or variable named — found only when the providers
+    // were built, a reload that dropped TRADIER_API_KEY killed the running engine
+    const pr = s.providers;
+    rule(
+      pr.primary !== 'tradier' || (pr.tradier.api_key ?? '').trim() !== '',
+      ['providers', 'tradier', 'api_key'],
+      'is required when providers.primary is tradier (set TRADIER_API_KEY)',
+      'providers.primary',
+    );
+    rule(
+      pr.primary !== 'yahoo' || pr.yahoo.enabled,
+      ['providers', 'yahoo', 'enabled'],
+      'must be true when providers.primary is yahoo',
+      'providers.primary',
+    );
     const sets: [string[], ScoringWeights][] = [
       [['scoring', 'weights'], s.scoring.weights],
       [['scoring', 'regime_weights', 'high'], s.scoring.regime_weights.high],

@@ -288,6 +288,24 @@ describe('loadConfig', () => {
     expect(range.reason).toMatch(/<= 65535/);
   });
 
+  it('refuses a provider choice that cannot be built, naming the key (it passed, and the engine failed later)', () => {
+    const e = errorOf(() => loadConfig({ env: { OPTIONS_ENGINE_PROVIDER: 'tradier' } }));
+    expect(e.keyPath).toBe('providers.tradier.api_key');
+    expect(e.reason).toBe('is required when providers.primary is tradier (set TRADIER_API_KEY)');
+    expect(e.source).toBe('environment OPTIONS_ENGINE_PROVIDER');
+    expect(() =>
+      loadConfig({ env: { OPTIONS_ENGINE_PROVIDER: 'tradier', TRADIER_API_KEY: 'k' } }),
+    ).not.toThrow();
+    const y = errorOf(() =>
+      loadConfig({
+        env: {},
+        configDir: overrideDir('providers:\n  primary: yahoo\n  yahoo:\n    enabled: false\n'),
+      }),
+    );
+    expect(y.keyPath).toBe('providers.yahoo.enabled');
+    expect(y.reason).toBe('must be true when providers.primary is yahoo');
+  });
+
   it('rejects a config dir that does not exist', () => {
     const e = errorOf(() => loadConfig({ env: { OPTIONS_ENGINE_CONFIG_DIR: join(tmp.dir, 'nope') } }));
     expect(e.source).toBe('environment OPTIONS_ENGINE_CONFIG_DIR');

@@ -60,6 +60,19 @@ describe('SIGHUP', () => {
     );
     expect((await fetch(`${svc.url}/health`)).status).toBe(200);
     expect((await status()).config.trading.maxTrades).toBe(4);
+    // Settings that validate field by field but name a provider that cannot be built (no TRADIER_API_KEY in the
+    // environment the reload keeps): refused too — it was applied, and the engine died building the providers.
+    svc.writeSettings('providers:\n  primary: tradier\n');
+    svc.signal('SIGHUP');
+    const third = await until('the third ERROR line', async () =>
+      readLog('error.log')
+        .split('\n')
+        .filter((l) => l.includes('configuration reload failed'))
+        .at(2),
+    );
+    expect(third).toMatch(/providers\.tradier\.api_key: is required when providers\.primary is tradier/);
+    expect((await fetch(`${svc.url}/health`)).status).toBe(200);
+    expect((await status()).config.trading.maxTrades).toBe(4);
   });
 
   it('applies a valid new settings.yaml without a restart', async () => {
