@@ -50,6 +50,10 @@ export interface ScanDeps {
   fallback?: MarketDataProvider | null;
   cache?: MarketCache | null;
   onProgress?: (event: ScanProgress) => void;
+  /**
+   * Stops the scan: the collection in flight winds down, and the scan then rejects with the signal's
+   * reason (checked after the collection and before each stage) instead of going on with partial data.
+   */
   signal?: AbortSignal;
   /** Called once with what the collector gathered (each ticker's chain and where it came from, cache included). */
   onCollected?: (collected: CollectResult) => void;
@@ -78,6 +82,8 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   let stageStart = t0;
   let current: ScanStage = 'universe';
   const begin = (stage: ScanStage) => {
+    // a stopped scan ends here: the caller records the stage that was running (the last one started)
+    deps.signal?.throwIfAborted();
     current = stage;
     stageStart = performance.now();
     deps.onProgress?.({ stage, phase: 'start', elapsedMs: stageStart - t0 });
@@ -108,6 +114,8 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       deps.onProgress?.({ stage: 'collect', phase: 'ticker', done, total, symbol }),
   });
   end();
+  // the collector returns what it had when the signal fired (the rest skipped as aborted): not a scan
+  deps.signal?.throwIfAborted();
   deps.onCollected?.(collected);
   const r = collected.macro?.riskFreeRate ?? FALLBACK_RISK_FREE_RATE;
   const riskFreeSource = collected.macro

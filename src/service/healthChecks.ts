@@ -65,7 +65,12 @@ export interface HealthSources {
   diskPath: () => string;
   /** Thresholds, percent (monitoring.yaml `alerts.system.*`), and the slow threshold, ms. */
   limits: () => { diskPercent: number; memoryPercent: number; slowMs: number };
-  /** Whether scans are expected now, and how old a completed scan may be before it is stale, ms. */
+  /**
+   * Whether scans are expected now, and how old a completed scan may be before it is stale, ms. The age
+   * counts from the latest of the last completed scan, the moment scans became expected (the session
+   * open, as first seen here) and the service start: a scan of the previous session is not stale at
+   * the open.
+   */
   freshness: (now: number) => { expectScans: boolean; maxAgeMs: number };
   /** A completed scan seen by this process (the DB answer may lag or be unreachable). */
   localLastScanAt: () => number | null;
@@ -103,6 +108,8 @@ export class HealthMonitor {
   /** The last checks run, and the alert checks set by the alert manager (merged into the document). */
   private checks: Record<string, HealthCheck[]> | null = null;
   private alertChecks: HealthCheck[] | null = null;
+  /** Since when scans have been expected without a break (first seen here), or null while they are not. */
+  private expectedSince: number | null = null;
 
   constructor(private readonly src: HealthSources) {
     this.now = src.now ?? Date.now;
@@ -259,17 +266,19 @@ export class HealthMonitor {
     // Scheduler: age of the newest completed scan.
     const local = src.localLastScanAt();
     const last = Math.max(this.storedLastScanAt ?? -1, local ?? -1);
-    const fresh = src.freshness(now);
+    const fresh = this.freshness(now, last);
     let scanStatus: HealthStatus = 'pass';
     let scanOutput = '';
     if (last < 0) {
       scanStatus = 'warn';
       scanOutput = 'no completed scan yet';
-    } else if (fresh.expectScans && now - last > fresh.maxAgeMs) {
+    } else if (fresh.stale) {
       scanStatus = 'warn';
       scanOutput = `older than ${Math.round(fresh.maxAgeMs / 1000)} s`;
     } else if (!fresh.expectScans) {
       scanOutput = 'market closed: no scheduled scans';
+    } else if (last < fresh.from) {
+      scanOutput = `none yet since the session open or the service start; stale after ${Math.round(fresh.maxAgeMs / 1000)} s`;
     }
     checks['scheduler:lastScanAge'] = [
       {
@@ -345,6 +354,26 @@ export class HealthMonitor {
     this.publish();
   }
 
+  /**
+   * Whether the last completed scan (`last`, epoch ms; -1 for none) is stale at `now`: scans are expected
+   * and none completed within `maxAgeMs` of the latest of that scan, the moment scans became expected
+   * (the session open, as first seen by the checks or a readiness probe) and the service start — as the
+   * `missed_scans` alert reading counts, so Friday's last scan does not make Monday's open unready.
+   */
+  private freshness(
+    now: number,
+    last: number,
+  ): { expectScans: boolean; maxAgeMs: number; stale: boolean; from: number } {
+    const fresh = this.src.freshness(now);
+    if (!fresh.expectScans) {
+      this.expectedSince = null;
+      return { ...fresh, stale: false, from: last };
+    }
+    this.expectedSince ??= now;
+    const from = Math.max(last, this.expectedSince, this.src.startedAt);
+    return { ...fresh, stale: now - from > fresh.maxAgeMs, from };
+  }
+
   /** The newest completed scan seen, of this process or (from the database) any instance; epoch ms. */
   lastScanAt(): number | null {
     const last = Math.max(this.storedLastScanAt ?? -1, this.src.localLastScanAt() ?? -1);
@@ -366,9 +395,9 @@ export class HealthMonitor {
     const now = this.now();
     const local = this.src.localLastScanAt();
     const last = Math.max(this.storedLastScanAt ?? -1, local ?? -1);
+    const fresh = this.freshness(now, last);
     if (last < 0) return { ready: false, reason: 'no completed scan yet' };
-    const fresh = this.src.freshness(now);
-    if (fresh.expectScans && now - last > fresh.maxAgeMs) {
+    if (fresh.stale) {
       return {
         ready: false,
         reason: `last completed scan is older than ${Math.round(fresh.maxAgeMs / 1000)} s`,

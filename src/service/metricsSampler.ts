@@ -28,7 +28,11 @@ export interface SamplerOptions {
 }
 
 export class MetricsSampler {
+  /** The wait before the next sample; null while a timer-driven write runs, before start() and after stop(). */
   private timer: NodeJS.Timeout | null = null;
+  /** The current timer chain: a write of an older one (superseded or stopped) does not schedule another. */
+  private chain = 0;
+  private running = false;
   private pending: ApiCallRecord[] = [];
   private writing: Promise<void> | null = null;
   private readonly now: () => number;
@@ -54,27 +58,38 @@ export class MetricsSampler {
   }
 
   start(): void {
+    if (this.running) return;
+    this.running = true;
     this.schedule();
   }
 
+  /** Starts a new chain: one wait, one write, then the next wait (at the interval current by then). */
   private schedule(): void {
+    const chain = ++this.chain;
     const ms = Math.max(1, this.opts.intervalSeconds()) * 1000;
     this.timer = setTimeout(() => {
+      this.timer = null;
       void this.sample().finally(() => {
-        if (this.timer) this.schedule();
+        if (this.running && chain === this.chain) this.schedule();
       });
     }, ms);
     this.timer.unref();
   }
 
-  /** Re-reads the interval (after a reload). */
+  /**
+   * Re-reads the interval (after a reload): a pending wait restarts with it; while a write runs, the
+   * wait that follows it takes the new interval (no second chain).
+   */
   reschedule(): void {
-    if (!this.timer) return;
+    if (!this.running || !this.timer) return;
     clearTimeout(this.timer);
     this.schedule();
   }
 
+  /** No timer-driven write starts from now on (one in flight finishes; `sample()` still writes). */
   stop(): void {
+    this.running = false;
+    this.chain++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

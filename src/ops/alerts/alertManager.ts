@@ -66,7 +66,10 @@ export class AlertManager {
   private readonly evaluator: AlertEvaluator;
   private readonly now: () => number;
   private intervalMs: number;
+  /** The wait before the next evaluation; null while a timer-driven evaluation runs, and when not scheduled. */
   private timer: NodeJS.Timeout | null = null;
+  /** The current timer chain: an evaluation of an older one (superseded or stopped) does not schedule another. */
+  private chain = 0;
   private running: Promise<AlertEvent[]> | null = null;
   private stopped = false;
   private evaluations = 0;
@@ -135,10 +138,15 @@ export class AlertManager {
     await this.flush();
   }
 
+  /** Starts a new chain: one wait, one evaluation, then the next wait (at the interval current by then). */
   private schedule(): void {
     if (this.stopped) return;
+    const chain = ++this.chain;
     this.timer = setTimeout(() => {
-      void this.tick().finally(() => this.schedule());
+      this.timer = null;
+      void this.tick().finally(() => {
+        if (chain === this.chain) this.schedule();
+      });
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -150,6 +158,7 @@ export class AlertManager {
     this.opts.onChange?.(this.evaluator.activeAlerts());
     if (intervalMs !== this.intervalMs) {
       this.intervalMs = intervalMs;
+      // a pending wait restarts with the new period; during an evaluation the wait after it takes it
       if (this.timer) {
         clearTimeout(this.timer);
         this.schedule();
@@ -320,6 +329,7 @@ export class AlertManager {
   /** Stops evaluating; waits for the evaluation in flight and tries the queued writes once more. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.chain++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
