@@ -17,8 +17,15 @@
  * it all or nothing), a last metrics sample is written, the engine and pools close, logs flush; the
  * process exits 0 well within 10 s (a watchdog exits 1 at 10 s if something hangs). A second signal
  * exits at once. SIGHUP: reload settings.yaml and monitoring.yaml (alert rules and channels too) — an invalid new configuration is
- * rejected with an ERROR line and the old one stays — and reopen the log files. SIGUSR2: reopen the
+ * rejected with an ERROR line and the old one stays, as is one the engine cannot apply (providers it
+ * cannot build; it keeps its old ones) — and reopen the log files. SIGUSR2: reopen the
  * log files (logrotate's postrotate).
+ *
+ * Engine failures: an engine that dies stops the service with exit 1 (systemd restarts it); one
+ * that dies while the service is still starting fails the start (exit 1). A scan the engine has not
+ * finished within `execution.scan_timeout_seconds` + a grace of half of it (at least 30 s; a scan
+ * already saving gets the grace again) means a hung engine: it is killed and counts as failed —
+ * otherwise the service would wait for ever, holding the shared database's scan lock.
  */
 
 import { hostname } from 'node:os';
@@ -44,7 +51,7 @@ import { listScans } from '../store/scansRepo.js';
 import { alertHealthChecks } from './alertHealth.js';
 import { alertReader, ScanHealthTracker } from './alertReadings.js';
 import { keepRestartOnly, restartOnlyChanges } from './configChanges.js';
-import { ScanEngine } from './engine/scanEngine.js';
+import { runLimit, ScanEngine } from './engine/scanEngine.js';
 import { HealthMonitor } from './healthChecks.js';
 import { createLogging } from './logging.js';
 import { isMarketOpen } from './marketHours.js';
@@ -83,8 +90,8 @@ export interface RunningService {
   /** Resolves with the exit code once the service has stopped (1 after an engine failure). */
   readonly stopped: Promise<number>;
   stop(reason?: string): Promise<void>;
-  /** Reloads the configuration; false when the new one was rejected. */
-  reload(): boolean;
+  /** Reloads the configuration; false when the new one was rejected (reloads run one at a time). */
+  reload(): Promise<boolean>;
   reopenLogs(): void;
 }
 
@@ -121,6 +128,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const log = child('service');
   const instance = `${hostname()}:${settings.monitoring.port}`;
   let stop: (reason: string, code?: number) => Promise<void> = async () => {};
+  // An engine failure before `stop` exists (during the start) is remembered and fails the start.
+  let engineFailure: Error | null = null;
 
   try {
     const telemetry = new Telemetry({
@@ -145,7 +154,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       log: (level, component, fields, msg) => child(component)[level](fields, msg),
       providers: () => {},
       crash: (e) => {
-        log.fatal({ err: e.message }, 'the scan engine failed; stopping (systemd restarts the service)');
+        // (an Error, not its message: the log line prints `err` only as `<msg>: <err.message>`)
+        log.fatal({ err: e }, 'the scan engine failed; stopping (systemd restarts the service)');
+        engineFailure ??= e;
         void stop('engine failure', 1);
       },
     });
@@ -220,7 +231,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const sched = new Scheduler({
       execution: () => settings.execution,
       runScan: async (run) => {
-        const { outcome, timing } = await engine.run(run);
+        // A hung engine is killed past the scan timeout + grace (runLimit) and stops the service
+        // (exit 1), which also releases the shared database's scan lock held for this scan.
+        const timeoutSeconds = (run.params?.settings ?? settings).execution.scan_timeout_seconds;
+        const { outcome, timing } = await engine.run(run, runLimit(timeoutSeconds));
         telemetry.recordScan(timing);
         return outcome;
       },
@@ -307,6 +321,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           );
       },
     });
+    closers.push(() => dispatcher.close());
     const alertManager = new AlertManager({
       db,
       read: alertReader(
@@ -348,7 +363,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     closers.push(() => app.close());
     const address = await app.listen({ port: settings.monitoring.port, host: settings.monitoring.host });
     metricsSampler.start();
+    closers.push(() => metricsSampler.stop());
     await alertManager.start();
+    closers.push(() => alertManager.stop());
+    // The engine died while the service was starting (its crash could not stop what did not exist
+    // yet): fail the start — exit 1, systemd restarts the service — instead of running without it.
+    // From here on no await comes before `stop` is defined, so a later crash stops the service.
+    const failedEngine = engineFailure as Error | null;
+    if (failedEngine) throw new Error(`the scan engine failed during start-up: ${failedEngine.message}`);
     telemetry.resetLoopLag();
     sched.start(opts.firstScan !== false);
     log.info(
@@ -363,27 +385,33 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       'service started',
     );
 
-    const reload = (): boolean => {
+    const refuseReload = (message: string): false => {
+      log.error(
+        { err: message },
+        `configuration reload failed, keeping the previous configuration: ${message}`,
+      );
+      lastReload = { at: Date.now(), ok: false, error: message };
+      return false;
+    };
+    // The engine applies the new settings first (its providers are built from them): when it
+    // cannot, the whole reload is refused and nothing changes here either.
+    const reloadNow = async (): Promise<boolean> => {
       let next: LoadedConfig;
       try {
         next = opts.load();
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        log.error(
-          { err: message },
-          `configuration reload failed, keeping the previous configuration: ${message}`,
-        );
-        lastReload = { at: Date.now(), ok: false, error: message };
-        return false;
+        return refuseReload(e instanceof Error ? e.message : String(e));
       }
+      const nextSettings = keepRestartOnly(settings, next.settings);
+      const refused = await engine.reconfigure(nextSettings);
+      if (refused !== null) return refuseReload(refused);
       const restart = restartOnlyChanges(settings, next.settings);
       if (restart.length)
         log.warn({ keys: restart.join(',') }, 'changed settings take effect after a restart');
-      settings = keepRestartOnly(settings, next.settings);
+      settings = nextSettings;
       monitoring = next.monitoring;
       files = next.files;
       for (const l of [logging.logger, ...loggers.values()]) l.level = settings.logging.level;
-      engine.reconfigure(settings);
       sched.reconfigure();
       metricsSampler.reschedule();
       dispatcher.replaceNotifiers(buildNotifiers(settings.alerts));
@@ -396,6 +424,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       lastReload = { at: Date.now(), ok: true, error: null };
       log.info({ files: files.join(',') }, 'configuration reloaded');
       return true;
+    };
+    let reloads: Promise<unknown> = Promise.resolve();
+    const reload = (): Promise<boolean> => {
+      const r = reloads
+        .then(reloadNow)
+        .catch((e: unknown) => refuseReload(e instanceof Error ? e.message : String(e)));
+      reloads = r;
+      return r;
     };
 
     let stopping: Promise<void> | null = null;
@@ -436,7 +472,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
             stopping: () => stopping !== null,
             reload: () => {
               logging.reopen();
-              reload();
+              void reload();
             },
             reopen: () => {
               logging.reopen();
@@ -456,7 +492,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       reopenLogs: () => logging.reopen(),
     };
   } catch (e) {
-    log.error({ err: e instanceof Error ? e.message : String(e) }, 'service failed to start');
+    log.error({ err: e instanceof Error ? e : new Error(String(e)) }, 'service failed to start');
     for (const close of closers.reverse()) {
       try {
         await close();

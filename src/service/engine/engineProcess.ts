@@ -232,16 +232,28 @@ async function scan(run: ScanRequestMessage): Promise<void> {
   }
 }
 
-function reconfigure(settings: Settings): void {
-  const s = state!;
-  const rebuild = providersChanged(s.settings, settings);
-  s.settings = settings;
-  if (rebuild) {
+/**
+ * Applies new settings (a reload); returns null, or why they were refused. Providers that cannot be
+ * built from them (a provider without its key…) refuse the whole reload: the engine keeps its
+ * previous settings and providers, and keeps running — the service logs the reload as refused.
+ */
+function reconfigure(settings: Settings): string | null {
+  const s = state;
+  if (!s) return 'the scan engine is not running';
+  if (providersChanged(s.settings, settings)) {
+    let providers: ServiceProviders;
+    try {
+      providers = buildServiceProviders(settings, events, messageLogger('api'));
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
     s.retired.push(s.providers);
-    s.providers = buildServiceProviders(settings, events, messageLogger('api'));
+    s.providers = providers;
     post({ type: 'providers', providers: providersInfo(s.providers) });
     void closeRetired(s);
   }
+  s.settings = settings;
+  return null;
 }
 
 async function close(): Promise<void> {
@@ -274,9 +286,16 @@ process.on('message', (m: ToEngine) => {
     case 'abort':
       state?.running.get(m.id)?.controller.abort(new Error('service shutdown'));
       break;
-    case 'reconfigure':
-      if (state) reconfigure(m.settings);
+    case 'reconfigure': {
+      let error: string | null;
+      try {
+        error = reconfigure(m.settings);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      post({ type: 'reconfigured', id: m.id, error });
       break;
+    }
     case 'close':
       close()
         .catch(fail)

@@ -40,7 +40,8 @@ export type ToEngine =
   | { type: 'init'; settings: Settings }
   | { type: 'scan'; run: ScanRequestMessage }
   | { type: 'abort'; id: string }
-  | { type: 'reconfigure'; settings: Settings }
+  /** New settings (a reload); answered by `reconfigured` with the same `id`. */
+  | { type: 'reconfigure'; id: number; settings: Settings }
   | { type: 'close' };
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -66,6 +67,8 @@ export type FromEngine =
   | { type: 'telemetry'; batch: TelemetryBatch }
   | { type: 'circuit'; provider: string; state: CircuitStateName }
   | { type: 'providers'; providers: EngineProviders }
+  /** The answer to `reconfigure`: `error` null when applied, else why it was refused (nothing changed). */
+  | { type: 'reconfigured'; id: number; error: string | null }
   | { type: 'cacheStats'; stats: CacheStats }
   | { type: 'log'; level: LogLevel; component: string; fields: Record<string, unknown>; msg: string }
   | { type: 'closed' };

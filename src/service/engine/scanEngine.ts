@@ -3,6 +3,11 @@
  * (one request per scan; the scheduler guarantees one at a time), forwards a stop as an abort,
  * and relays the engine's telemetry and log lines to handlers. An engine that dies unexpectedly is
  * reported through `crash` (the service then stops with exit code 1 for systemd to restart it).
+ *
+ * A scan has a deadline here too (runLimit): the engine enforces `execution.scan_timeout_seconds`
+ * itself, but an engine that hangs (stopped, wedged) would never answer, and the service would wait
+ * for ever — holding, on a shared PostgreSQL database, the scan lock of every instance. Past the
+ * deadline the engine is killed (SIGKILL) and reported through `crash` like any engine failure.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +41,48 @@ function spawnEngine(): ChildProcess {
   return fork(file, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
+/** How long the service waits for one scan in the engine (see runLimit). */
+export interface RunLimit {
+  /** From the request, ms. */
+  deadlineMs: number;
+  /** Once the engine reports the `saving` stage, the scan has at least this long more, ms. */
+  savingMs: number;
+}
+
+/** The least grace beyond the scan timeout, ms. */
+export const RUN_GRACE_MIN_MS = 30_000;
+
+/**
+ * The service-side deadline of a scan whose engine-side timeout is `scanTimeoutSeconds`: that
+ * timeout plus a grace of half of it, at least 30 s (the scan stopping and its record being saved
+ * after the engine's own timeout); a scan that reaches `saving` gets at least the grace again to
+ * write itself. 300 s → 450 s.
+ */
+export function runLimit(scanTimeoutSeconds: number): RunLimit {
+  const timeoutMs = scanTimeoutSeconds * 1000;
+  const graceMs = Math.max(RUN_GRACE_MIN_MS, timeoutMs / 2);
+  return { deadlineMs: timeoutMs + graceMs, savingMs: graceMs };
+}
+
 interface Pending {
   run: ScanRun;
   resolve: (r: ScanJobResult) => void;
   reject: (e: Error) => void;
+  limit: RunLimit | null;
+  startedAt: number;
+  /** Epoch ms of the deadline (Infinity without a limit). */
+  deadlineAt: number;
+  timer: NodeJS.Timeout | null;
 }
+
+/** After this long without an answer to a reload, a warning says the service is still waiting, ms. */
+const RECONFIGURE_WARN_MS = 10_000;
 
 export class ScanEngine {
   private readonly pending = new Map<string, Pending>();
+  /** Reloads sent to the engine and not answered yet, by id. */
+  private readonly reconfigures = new Map<number, (error: string | null) => void>();
+  private nextReconfigureId = 1;
   private closing = false;
   private closed: Promise<void> | null = null;
 
@@ -102,15 +141,24 @@ export class ScanEngine {
   private onMessage(m: FromEngine): void {
     const h = this.handlers;
     switch (m.type) {
-      case 'stage':
-        this.pending.get(m.id)?.run.onStage?.(m.stage);
+      case 'stage': {
+        const p = this.pending.get(m.id);
+        if (!p) break;
+        if (m.stage === 'saving' && p.limit && p.deadlineAt - Date.now() < p.limit.savingMs)
+          this.arm(p, p.limit.savingMs);
+        p.run.onStage?.(m.stage);
         break;
+      }
       case 'scanDone': {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
+        if (p?.timer) clearTimeout(p.timer);
         p?.resolve({ outcome: m.outcome, timing: m.timing });
         break;
       }
+      case 'reconfigured':
+        this.reconfigures.get(m.id)?.(m.error);
+        break;
       case 'telemetry':
         for (const call of m.batch.apiCalls) h.apiCall(call);
         for (const [provider, endpoint, ms, outcome] of m.batch.providerCalls)
@@ -142,16 +190,66 @@ export class ScanEngine {
   private onCrash(e: Error): void {
     if (this.closing) return;
     this.closing = true;
+    this.clearTimers();
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
+    this.answerReconfigures(`the scan engine failed: ${e.message}`);
     this.handlers.crash(e);
   }
 
-  /** Runs one scan in the engine; its stop signal aborts it there. */
-  run(run: ScanRun): Promise<ScanJobResult> {
+  private clearTimers(): void {
+    for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
+  }
+
+  private answerReconfigures(error: string): void {
+    for (const answer of [...this.reconfigures.values()]) answer(error);
+  }
+
+  /** (Re)sets the deadline of a scan to `ms` from now. */
+  private arm(p: Pending, ms: number): void {
+    if (p.timer) clearTimeout(p.timer);
+    p.deadlineAt = Date.now() + ms;
+    p.timer = setTimeout(() => this.overran(p), ms);
+  }
+
+  /** A scan passed its deadline: the engine is hung. Kill it and fail like a crashed engine. */
+  private overran(p: Pending): void {
+    p.timer = null;
+    if (this.closing || !this.pending.has(p.run.id)) return;
+    const seconds = Math.round((Date.now() - p.startedAt) / 1000);
+    const e = new Error(
+      `the scan engine did not finish scan ${p.run.id} within ${seconds} s ` +
+        '(execution.scan_timeout_seconds + grace); it was killed',
+    );
+    this.handlers.log(
+      'error',
+      'engine',
+      { scanId: p.run.id, seconds, pid: this.child.pid },
+      'the scan engine is not answering: scan past its deadline; killing the engine',
+    );
+    this.child.kill('SIGKILL');
+    this.onCrash(e);
+  }
+
+  /**
+   * Runs one scan in the engine; its stop signal aborts it there. With `limit`, a scan the engine
+   * has not finished by the deadline kills the engine (see runLimit): the promise rejects and
+   * `crash` is called.
+   */
+  run(run: ScanRun, limit?: RunLimit): Promise<ScanJobResult> {
     if (this.closing) return Promise.reject(new Error('the scan engine is stopping'));
     return new Promise((resolve, reject) => {
-      this.pending.set(run.id, { run, resolve, reject });
+      const p: Pending = {
+        run,
+        resolve,
+        reject,
+        limit: limit ?? null,
+        startedAt: Date.now(),
+        deadlineAt: Number.POSITIVE_INFINITY,
+        timer: null,
+      };
+      this.pending.set(run.id, p);
+      if (limit) this.arm(p, limit.deadlineMs);
       const onAbort = () => this.post({ type: 'abort', id: run.id });
       if (run.signal.aborted) onAbort();
       else run.signal.addEventListener('abort', onAbort, { once: true });
@@ -159,8 +257,35 @@ export class ScanEngine {
     });
   }
 
-  reconfigure(settings: Settings): void {
-    this.post({ type: 'reconfigure', settings });
+  /**
+   * Sends new settings (a reload) to the engine. Resolves with null once it applied them, or with
+   * the reason it refused them (e.g. providers that cannot be built) — it then keeps its previous
+   * settings and providers. A reload is not given up on a slow answer (the engine would apply it
+   * later, out of step with the service): after 10 s a warning says it is still awaited; an engine
+   * that fails or stops answers it with an error.
+   */
+  reconfigure(settings: Settings): Promise<string | null> {
+    if (this.closing || !this.child.connected) return Promise.resolve('the scan engine is stopping');
+    const id = this.nextReconfigureId++;
+    return new Promise((resolve) => {
+      const warn = setTimeout(
+        () =>
+          this.handlers.log(
+            'warn',
+            'engine',
+            { waitedMs: RECONFIGURE_WARN_MS },
+            'the scan engine has not applied the reload yet; still waiting',
+          ),
+        RECONFIGURE_WARN_MS,
+      );
+      warn.unref();
+      this.reconfigures.set(id, (error) => {
+        clearTimeout(warn);
+        this.reconfigures.delete(id);
+        resolve(error);
+      });
+      this.post({ type: 'reconfigure', id, settings });
+    });
   }
 
   private post(m: ToEngine): void {
@@ -174,6 +299,8 @@ export class ScanEngine {
   close(timeoutMs: number): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
       this.closing = true;
+      this.clearTimers();
+      this.answerReconfigures('the scan engine is stopping');
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
         resolve();
         return;

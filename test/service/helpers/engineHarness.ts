@@ -1,0 +1,103 @@
+/**
+ * Child-process entry of the engine supervision tests: `node --import tsx engineHarness.ts <scenario>
+ * <dataDir> <socketPort>` starts the real scan engine through ScanEngine (as the service does; the
+ * engine process inherits tsx), plays one scenario and prints one JSON line `RESULT {…}` on stdout
+ * (and `ENGINE <pid>` first, so that the test can clean up a stopped engine whatever happens).
+ *
+ * - `hang`: the engine is stopped (SIGSTOP), then a scan is requested with a 1.5 s deadline.
+ * - `reconfigure`: new settings whose providers cannot be built (tradier without a key), then a
+ *   scan, then valid new settings.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadConfig } from '../../../src/config/loadConfig.js';
+import type { Settings } from '../../../src/config/schema.js';
+import { ScanEngine } from '../../../src/service/engine/scanEngine.js';
+
+const [scenario, dataDir, socketPort] = process.argv.slice(2);
+
+function children(): number[] {
+  const pids: number[] = [];
+  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+    const list = readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim();
+    if (list) pids.push(...list.split(/\s+/).map(Number));
+  }
+  return pids;
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const settings: Settings = loadConfig({
+  env: { DATA_DIR: dataDir, OPTIONS_ENGINE_WATCHLIST: 'SPY' },
+  overrides: [{ path: 'database.embedded_socket_port', value: Number(socketPort), source: 'test' }],
+}).settings;
+
+const crashes: string[] = [];
+const logs: string[] = [];
+const engine = await ScanEngine.start(settings, {
+  apiCall: () => {},
+  providerCall: () => {},
+  circuit: () => {},
+  cacheStats: () => {},
+  dbQuery: () => {},
+  log: (level, component, _fields, msg) => {
+    logs.push(`${level} ${component}: ${msg}`);
+  },
+  providers: () => {},
+  crash: (e) => {
+    crashes.push(e.message);
+  },
+});
+const [pid] = children();
+process.stdout.write(`ENGINE ${pid}\n`);
+
+const scan = (tickers: string[]) =>
+  engine.run({ id: randomUUID(), trigger: 'api', params: { tickers }, signal: new AbortController().signal });
+const result: Record<string, unknown> = { scenario };
+
+if (scenario === 'hang') {
+  process.kill(pid, 'SIGSTOP');
+  const started = Date.now();
+  try {
+    await engine.run(
+      { id: randomUUID(), trigger: 'service', signal: new AbortController().signal },
+      { deadlineMs: 1500, savingMs: 500 },
+    );
+    result.run = 'resolved';
+  } catch (e) {
+    result.run = (e as Error).message;
+  }
+  result.afterMs = Date.now() - started;
+  for (let i = 0; i < 200 && alive(pid); i++) await sleep(10);
+  result.engineAlive = alive(pid);
+  result.crashes = crashes;
+  result.logs = logs.filter((l) => l.startsWith('error engine'));
+} else if (scenario === 'reconfigure') {
+  const bad = structuredClone(settings);
+  bad.providers.primary = 'tradier';
+  bad.providers.tradier.api_key = null;
+  result.refused = await engine.reconfigure(bad);
+  await sleep(200);
+  result.engineAliveAfterRefusal = alive(pid);
+  result.providersAfterRefusal = engine.info.providers.choice.primary;
+  try {
+    const { outcome } = await scan(['SPY']);
+    result.scan = outcome.status;
+  } catch (e) {
+    result.scan = `rejected: ${(e as Error).message}`;
+  }
+  const good = structuredClone(settings);
+  good.api.timeout = settings.api.timeout + 1;
+  result.applied = await engine.reconfigure(good);
+  result.crashes = crashes;
+  await engine.close(5000);
+}
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+await engine.close(2000);
