@@ -23,6 +23,11 @@ export interface LogHandle {
   reopen(): void;
   /** Flushes and closes the files. */
   close(): Promise<void>;
+  /**
+   * Adds secret values to scrub (a SIGHUP reload can bring a new token or key; the old ones stay scrubbed, as
+   * lines about them may still be on their way).
+   */
+  addSecrets(secrets: string[]): void;
 }
 
 /** Secret-named keys pino censors wherever they appear (top level and one level down). */
@@ -68,7 +73,9 @@ class JsonStream {
 
 export function createLogging(opts: LoggingOptions): LogHandle {
   ensureDir(opts.dir);
-  const scrub = makeScrubber(opts.secrets);
+  let known = [...opts.secrets];
+  let scrubber = makeScrubber(known);
+  const scrub = (line: string) => scrubber(line);
   const app = pino.destination({ dest: join(opts.dir, 'app.log'), append: true, mkdir: true, sync: false });
   const error = pino.destination({
     dest: join(opts.dir, 'error.log'),
@@ -98,6 +105,12 @@ export function createLogging(opts: LoggingOptions): LogHandle {
   );
   return {
     logger,
+    addSecrets: (secrets) => {
+      const next = [...new Set([...known, ...secrets])];
+      if (next.length === known.length) return;
+      known = next;
+      scrubber = makeScrubber(known);
+    },
     reopen: () => {
       for (const f of files) f.reopen();
     },

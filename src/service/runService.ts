@@ -409,6 +409,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       if (restart.length)
         log.warn({ keys: restart.join(',') }, 'changed settings take effect after a restart');
       settings = nextSettings;
+      logging.addSecrets(secretValues(settings)); // a new token or key in the reloaded files
       monitoring = next.monitoring;
       files = next.files;
       for (const l of [logging.logger, ...loggers.values()]) l.level = settings.logging.level;

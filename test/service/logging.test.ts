@@ -89,6 +89,16 @@ describe('createLogging', () => {
     expect(text).toContain('****');
   });
 
+  it('scrubs the secrets a reload brings as well as the old ones (the scrubber knew only the start-up values)', async () => {
+    const dir = join(tmp.dir, 'reloaded');
+    const h = createLogging({ level: 'info', dir, jsonStdout: false, secrets: ['tok-OLD-123456'] });
+    h.addSecrets(['tok-NEW-654321']);
+    h.logger.info('old token tok-OLD-123456 and new token tok-NEW-654321');
+    await h.close();
+    const text = readFileSync(join(dir, 'app.log'), 'utf8');
+    expect(text).toContain('old token **** and new token ****');
+  });
+
   it('reopens its files after logrotate moved them', async () => {
     const dir = join(tmp.dir, 'rotate');
     const h = createLogging({ level: 'info', dir, jsonStdout: false, secrets: [] });
