@@ -16,7 +16,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   LogController,
-  type onRequestHookHandler,
+  type preParsingHookHandler,
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/schema.js';
@@ -156,10 +156,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   });
 
+  // The token guard runs as a route's preParsing hook, after the rate limit's onRequest hook: as an onRequest
+  // hook it ran first (@fastify/rate-limit appends its hook after a route's own), and a request it answered
+  // with 401 was never counted — token guesses were unlimited. Still before the body is parsed (401, not 415).
   const guard =
-    (needed: () => boolean): onRequestHookHandler =>
-    async (req, reply) => {
-      if (!needed()) return;
+    (needed: () => boolean): preParsingHookHandler =>
+    async (req, reply, payload) => {
+      if (!needed()) return payload;
       const d = authorize(req.headers.authorization, deps.settings().api.token);
       if (!d.ok) {
         reply
@@ -168,6 +171,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           .send({ statusCode: 401, error: 'Unauthorized', message: d.message });
         return reply;
       }
+      return payload;
     };
   const readGuard = guard(() => deps.settings().api.require_token_for_reads);
   const writeGuard = guard(() => true);

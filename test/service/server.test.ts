@@ -172,6 +172,21 @@ describe('buildServer', () => {
     expect(h.json().checks['scheduler:lastScanAge'][0].status).toBe('warn');
   });
 
+  it('counts requests the token guard refuses toward the rate limit (401s were never counted: unlimited guesses)', async () => {
+    const codes = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/scans',
+        headers: { authorization: 'Bearer guess' },
+        payload: {},
+      });
+      codes.add(r.statusCode);
+    }
+    expect(codes.has(401)).toBe(true);
+    expect(codes.has(429)).toBe(true);
+  });
+
   it('rate-limits a client on the API (429) but never the health and metrics probes', async () => {
     let last = 0;
     let body = '';

@@ -3,7 +3,7 @@
  * `pending` (breached, not yet for the rule's duration) from the running evaluator, `all` = the three.
  * Newest first; `since` (ISO 8601) filters on the firing time, `limit` caps the stored rows.
  */
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import type { ActiveAlert } from '../../ops/alerts/evaluator.js';
 import { formatDuration } from '../../ops/alerts/message.js';
 import { listAlerts, type StoredAlert } from '../../store/alertsRepo.js';
@@ -16,7 +16,7 @@ export interface AlertRouteDeps {
   instance?: string;
   /** Pending and firing alerts of the evaluator. */
   active: () => readonly ActiveAlert[];
-  readGuard: onRequestHookHandler;
+  readGuard: preParsingHookHandler;
 }
 
 type AlertQueryState = 'firing' | 'resolved' | 'pending' | 'all';
@@ -72,7 +72,7 @@ export function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): void {
   app.get<{ Querystring: { state: AlertQueryState; limit: number; since?: string } }>(
     '/api/alerts',
     {
-      onRequest: deps.readGuard,
+      preParsing: deps.readGuard,
       schema: {
         summary: 'Alerts: firing (default), resolved, pending or all; newest first',
         tags: ['api'],

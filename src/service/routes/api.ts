@@ -4,7 +4,7 @@
  * overrides once more by the settings schema (cross-field rules such as min_dte ≤ max_dte). Writes
  * need the bearer token; reads need it when `api.require_token_for_reads` is set.
  */
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { MAX_DOLLARS, type Settings, STRATEGY_NAMES, settingsSchema } from '../../config/schema.js';
 import type { Database } from '../../store/db.js';
 import { latestChain } from '../../store/latestChain.js';
@@ -19,8 +19,8 @@ export interface ApiDeps {
   settings: () => Settings;
   /** Starts a scan now; throws ScanBusyError while one runs. */
   trigger: (params: ScanParams) => string;
-  readGuard: onRequestHookHandler;
-  writeGuard: onRequestHookHandler;
+  readGuard: preParsingHookHandler;
+  writeGuard: preParsingHookHandler;
 }
 
 /** The body of POST /api/scans; every field optional. */
@@ -161,7 +161,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get(
     '/api/trades/latest',
     {
-      onRequest: deps.readGuard,
+      preParsing: deps.readGuard,
       schema: {
         summary: 'Trades of the latest completed live scan (no fixed as_of), best first',
         tags: ['api'],
@@ -182,7 +182,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Querystring: { limit: number; before?: string; before_id?: string } }>(
     '/api/scans',
     {
-      onRequest: deps.readGuard,
+      preParsing: deps.readGuard,
       schema: {
         summary:
           'Scans, newest first; next page with ?before=<next_before>&before_id=<next_before_id> of the previous one',
@@ -228,7 +228,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Params: { id: string } }>(
     '/api/scans/:id',
     {
-      onRequest: deps.readGuard,
+      preParsing: deps.readGuard,
       schema: {
         summary: 'One scan with its parameters, timings, counts and trades',
         tags: ['api'],
@@ -262,7 +262,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post<{ Body: ScanRequestBody }>(
     '/api/scans',
     {
-      onRequest: deps.writeGuard,
+      preParsing: deps.writeGuard,
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       // No body at all means "scan with the current settings".
       preValidation: async (req) => {
@@ -297,7 +297,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Params: { symbol: string }; Querystring: { expiration?: string } }>(
     '/api/chains/:symbol',
     {
-      onRequest: deps.readGuard,
+      preParsing: deps.readGuard,
       schema: {
         summary: 'Latest stored option chain of a symbol (optionally one expiration)',
         tags: ['api'],

@@ -3,7 +3,7 @@
  * time, status, duration, trade count), the running one, the next scheduled scan, the market
  * session, and the providers with their circuit states.
  */
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import type { Settings } from '../../config/schema.js';
 import { maskUrlPassword } from '../../config/secrets.js';
 import type { CircuitStateName } from '../../market/http/apiCall.js';
@@ -162,12 +162,12 @@ export function statusDocument(s: StatusInput) {
 export function statusRoutes(
   app: FastifyInstance,
   status: () => StatusInput,
-  readGuard: onRequestHookHandler,
+  readGuard: preParsingHookHandler,
 ): void {
   app.get(
     '/status',
     {
-      onRequest: readGuard,
+      preParsing: readGuard,
       schema: {
         summary: 'Version, configuration summary (secrets masked), last and next scan, providers',
         tags: ['status'],
