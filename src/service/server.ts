@@ -20,6 +20,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/schema.js';
+import { StoreInputError } from '../store/errors.js';
 import { authorize } from './auth.js';
 import type { HealthMonitor } from './healthChecks.js';
 import { type AlertRouteDeps, alertRoutes } from './routes/alerts.js';
@@ -113,6 +114,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         field: field || null,
         in: err.validationContext ?? null,
       });
+      return;
+    }
+    // the store's own input checks (a value the route schema let through): still the client's mistake
+    if (err instanceof StoreInputError) {
+      reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message, field: err.field });
       return;
     }
     if (err instanceof FieldError) {

@@ -213,6 +213,14 @@ describe('REST API', () => {
     // a leap second passes the date-time format but is no Date: it reached the database (500, a database error)
     ['/api/scans?before=2026-12-31T23:59:60Z', 'before'],
     ['/api/alerts?since=2026-12-31T23:59:60Z', 'since'],
+    // passed the route formats, then the database (year 0000: a 500 and a failed database call) or the store
+    // (urn:uuid:) refused them
+    ['/api/chains/SPY?expiration=0000-01-01', 'expiration'],
+    ['/api/scans/urn:uuid:00000000-0000-0000-0000-000000000000', 'id'],
+    [
+      '/api/scans?before=2026-12-31T00:00:00Z&before_id=urn:uuid:7d5046cb-d660-480b-b46c-75b48ae66eec',
+      'before_id',
+    ],
     ['/api/scans?colour=red', 'colour'],
     ['/api/scans/not-a-uuid', 'id'],
     ['/api/chains/SPY?expiration=2026-13-01', 'expiration'],

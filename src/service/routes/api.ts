@@ -146,10 +146,18 @@ function tradeView(t: StoredTrade) {
   };
 }
 
+/**
+ * Plain UUIDs only: ajv's `uuid` format also takes a `urn:uuid:` prefix, which the store refuses (a 500). And
+ * no year 0000: the `date` format takes it, PostgreSQL does not (a 500, counted as a failed database call —
+ * five of them fired the critical connection_errors alert).
+ */
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const DAY_PATTERN = '^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+
 const idParams = {
   type: 'object',
   required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
+  properties: { id: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } },
 } as const;
 
 const anyObject = { type: 'object', additionalProperties: true } as const;
@@ -201,6 +209,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
             before_id: {
               type: 'string',
               format: 'uuid',
+              pattern: UUID_PATTERN,
               description: 'the last scan of the previous page (its startedAt in before): the scans after it',
             },
           },
@@ -309,7 +318,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { expiration: { type: 'string', format: 'date' } },
+          properties: { expiration: { type: 'string', format: 'date', pattern: DAY_PATTERN } },
         },
         response: { 200: anyObject, 404: anyObject },
       },
