@@ -24,7 +24,15 @@ export function asctime(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
 }
 
-const oneLine = (s: string) => s.replace(/\r?\n/g, '\\n');
+/**
+ * One physical line of printable text: newlines become `\n`, and every other control character (a lone CR, which
+ * readline also splits on, ESC of ANSI sequences, DEL, NEL, the Unicode line and paragraph separators) becomes a
+ * `\uXXXX` escape — a value must not be able to forge a second log line or rewrite the terminal.
+ */
+// built from a string: the characters it matches are the point, not a mistake
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
+const oneLine = (s: string) =>
+  s.replace(/\r?\n/g, '\\n').replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function fieldText(v: unknown): string {
   if (typeof v === 'string') return /[\s"=]/.test(v) ? JSON.stringify(v) : v;
@@ -37,7 +45,8 @@ export interface LogRecord {
   time: number;
   msg?: string;
   component?: string;
-  err?: { type?: string; message?: string };
+  /** An Error (pino serialises it to type/message/stack), or a plain reason string. */
+  err?: { type?: string; message?: string } | string;
   [key: string]: unknown;
 }
 
@@ -45,9 +54,9 @@ export function formatLogLine(rec: LogRecord): string {
   const level = LEVEL_NAMES[rec.level] ?? `LEVEL${rec.level}`;
   const component = rec.component ? `options_engine.${rec.component}` : 'options_engine';
   let msg = rec.msg ?? '';
-  if (rec.err?.message && !msg.includes(rec.err.message)) {
-    msg = msg ? `${msg}: ${rec.err.message}` : rec.err.message;
-  }
+  // `err` as a string (`{ err: e.message }`, as many call sites log it) is the reason too: it was dropped
+  const reason = typeof rec.err === 'string' ? rec.err : rec.err?.message;
+  if (reason && !msg.includes(reason)) msg = msg ? `${msg}: ${reason}` : reason;
   const extras = Object.entries(rec)
     .filter(([k, v]) => !RESERVED.has(k) && v !== undefined)
     .map(([k, v]) => `${k}=${fieldText(v)}`)

@@ -21,6 +21,31 @@ describe('formatLogLine', () => {
     expect(line).toBe('2026-11-25 11:21:58,123 [ERROR] options_engine.api: Tradier request failed\n');
   });
 
+  it('escapes a lone CR, ANSI escapes and Unicode line separators (a value could forge a second line)', () => {
+    const line = formatLogLine({
+      level: 30,
+      time: Date.now(),
+      msg: 'x\r2026-12-07 03:00:00,000 [CRITICAL] options_engine.db: forged\u001b[2K',
+      note: 'a\u2028b',
+    });
+    expect(line.split(/\r\n|\r|\n|\u2028|\u2029|\u0085/)).toHaveLength(2); // the line and the final ""
+    expect(line).toContain('x\\u000d2026-12-07');
+    expect(line).toContain('forged\\u001b[2K');
+    expect([...line.slice(0, -1)].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)).toBe(
+      true,
+    );
+  });
+
+  it('appends an err given as a plain string (it was dropped)', () => {
+    const line = formatLogLine({
+      level: 50,
+      time: Date.now(),
+      msg: 'metrics sample could not be stored',
+      err: 'disk full',
+    });
+    expect(line).toContain('metrics sample could not be stored: disk full');
+  });
+
   it('keeps one event on one line and appends the error message and fields', () => {
     const line = formatLogLine({
       level: 40,
