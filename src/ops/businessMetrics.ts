@@ -2,7 +2,9 @@
  * `ops business-metrics`: what the engine recommended and how it turned out. Per day: scans,
  * recommendations, scans that ended "Fewer than N trades"; averages of POP, credit and max loss;
  * strategy and sector mix; and, for recommendations whose expiration has passed and whose
- * underlying has a stored daily bar on that day, the realized outcome against the predicted POP.
+ * underlying has a stored daily bar on that day (the bar of that UTC date, whatever the session
+ * TimeZone), the realized outcome against the predicted POP, the entry priced at the natural fill
+ * like the trade's netCredit.
  */
 import type { JsonValue, Queryable } from '../store/db.js';
 import { DAY_MS } from './stats.js';
@@ -32,7 +34,11 @@ export interface OutcomeMetrics {
   realizedWinRate: number | null;
   /** Mean predicted POP of the evaluated trades. */
   predictedPop: number | null;
-  /** Realized P/L of the evaluated trades, $ for the positions (× 100 × contracts). */
+  /**
+   * Realized P/L of the evaluated trades, $ for the positions (× 100 × contracts), entered at the
+   * natural fill like the trade's netCredit (SELL at bid, BUY at ask; mid only for a leg stored
+   * without that side of the quote).
+   */
   realizedPnl: number;
   /** Expired but not evaluable: no stored close, or legs with several expirations (calendars). */
   pending: number;
@@ -50,6 +56,8 @@ export interface BusinessMetricsReport {
 }
 
 interface OutcomeRow {
+  strategy: string;
+  net_premium: number | null;
   pop: number | null;
   legs: JsonValue[];
   contracts: number | null;
@@ -67,12 +75,38 @@ interface LegJson {
   ask?: number | null;
 }
 
-/** P/L per share of a position held to expiry at underlying price `s`; null when a leg lacks a price. */
-export function pnlAtExpiry(legs: readonly LegJson[], s: number): number | null {
+const price = (x: number | null | undefined): number | null =>
+  typeof x === 'number' && Number.isFinite(x) ? x : null;
+
+/**
+ * The entry price of a leg: the natural fill the trade's `netCredit`, max profit, breakevens and POP
+ * are computed with (README "Units"): SELL at the bid, BUY at the ask. Only when that side of the
+ * quote was not stored does it fall back to the mid (the stored `mid`, else (bid + ask) / 2).
+ * `heldStock`: the stock leg of a covered call on shares already held, whose basis is today's mid
+ * (as the engine prices it, strategies/payoff.ts).
+ */
+export function entryPrice(l: LegJson, heldStock = false): number | null {
+  const natural = heldStock ? null : l.action === 'SELL' ? price(l.bid) : price(l.ask);
+  if (natural !== null) return natural;
+  const bid = price(l.bid);
+  const ask = price(l.ask);
+  return price(l.mid) ?? (bid !== null && ask !== null ? (bid + ask) / 2 : null);
+}
+
+/**
+ * P/L per share of a position held to expiry at underlying price `s`, entered at the natural fill
+ * (`entryPrice`); null when a leg lacks a price. `opts.heldStock`: a covered call on held shares
+ * (the stock leg at mid).
+ */
+export function pnlAtExpiry(
+  legs: readonly LegJson[],
+  s: number,
+  opts: { heldStock?: boolean } = {},
+): number | null {
   let pnl = 0;
   for (const l of legs) {
-    const entry = l.mid ?? (l.bid != null && l.ask != null ? (l.bid + l.ask) / 2 : null);
-    if (entry === null || entry === undefined || l.strike === undefined) return null;
+    const entry = entryPrice(l, opts.heldStock === true && l.type === 'stock');
+    if (entry === null || l.strike === undefined) return null;
     const value =
       l.type === 'call' ? Math.max(s - l.strike, 0) : l.type === 'put' ? Math.max(l.strike - s, 0) : s;
     const sign = l.action === 'SELL' ? -1 : 1;
@@ -120,10 +154,14 @@ export async function businessMetrics(
     [from, to],
   );
   const expired = await q.query<OutcomeRow>(
-    `SELECT t.pop, t.legs,
+    // Bars are stored at 00:00 UTC of their session date: the expiration day is matched as a UTC
+    // range (`m.ts::date` would follow the session TimeZone and pick a neighbouring day's close).
+    `SELECT t.strategy, t.net_premium, t.pop, t.legs,
             CASE WHEN jsonb_typeof(t.metrics->'contracts') = 'number' THEN (t.metrics->>'contracts')::float8 END AS contracts,
             (SELECT coalesce(m.close, m.last) FROM market_data m
-              WHERE m.symbol = t.ticker AND m.kind = 'bar' AND m.ts::date = t.expiration
+              WHERE m.symbol = t.ticker AND m.kind = 'bar'
+                AND m.ts >= (t.expiration::timestamp AT TIME ZONE 'UTC')
+                AND m.ts < ((t.expiration + 1)::timestamp AT TIME ZONE 'UTC')
               ORDER BY m.ts DESC LIMIT 1) AS close
        ${window} AND t.expiration < ($2::timestamptz AT TIME ZONE 'UTC')::date`,
     [from, to],
@@ -141,7 +179,9 @@ export async function businessMetrics(
   for (const row of expired.rows) {
     const legs = row.legs as LegJson[];
     const single = new Set(legs.map((l) => l.expiration)).size === 1;
-    const pnl = row.close !== null && single ? pnlAtExpiry(legs, row.close) : null;
+    // A covered call with a credit is one on shares already held (`isCredit`): stock basis at mid.
+    const heldStock = row.strategy.toLowerCase() === 'covered_call' && (row.net_premium ?? 0) > 0;
+    const pnl = row.close !== null && single ? pnlAtExpiry(legs, row.close, { heldStock }) : null;
     if (pnl === null) {
       outcomes.pending++;
       continue;

@@ -3,6 +3,7 @@
  * (from `scans.timings`), provider latency and error rate (`api_calls`), cache hit rate and HTTP
  * latency (`metrics_samples`), each compared with the stored baseline.
  */
+import { API_CALL_NOT_FAILURES } from '../market/http/apiCall.js';
 import { latestBaselines } from '../store/baselinesRepo.js';
 import type { Queryable } from '../store/db.js';
 import { DAY_MS, type Summary, summarize } from './stats.js';
@@ -83,11 +84,14 @@ export async function measurePerformance(
     p95: number | null;
     retries: number;
   }>(
-    `SELECT provider, count(*)::int AS calls, count(*) FILTER (WHERE NOT ok)::int AS errors,
+    // A failed call as telemetry and /metrics count it: rows stored before `ok` followed that
+    // definition have ok = false for `not_found` / `aborted` too; their `error` holds the outcome.
+    `SELECT provider, count(*)::int AS calls,
+            count(*) FILTER (WHERE NOT ok AND coalesce(error, '') <> ALL($3::text[]))::int AS errors,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95, sum(retries)::int AS retries
        FROM api_calls WHERE called_at >= $1 AND called_at < $2 GROUP BY provider ORDER BY provider`,
-    [from, to],
+    [from, to, [...API_CALL_NOT_FAILURES]],
   );
   const providers = prov.rows.map((r) => ({
     provider: r.provider,
@@ -139,7 +143,11 @@ export async function measurePerformance(
   };
 }
 
-/** Each metric against its baseline; a change of more than 20 % in the bad direction is "worse". */
+/**
+ * Each metric against its baseline; a change of more than 20 % in the bad direction is "worse". A
+ * zero baseline has no relative change (`change` null): any move away from it is judged by its
+ * direction alone (up is better for success/hit rates, worse for the others).
+ */
 export function compareWithBaselines(
   metrics: Record<string, number>,
   baselines: ReadonlyMap<string, { value: number }>,
@@ -147,16 +155,15 @@ export function compareWithBaselines(
   return Object.entries(metrics).map(([metric, current]) => {
     const b = baselines.get(metric)?.value ?? null;
     if (b === null) return { metric, current, baseline: null, change: null, verdict: 'no baseline' as const };
-    const change = b === 0 ? (current === 0 ? 0 : null) : (current - b) / Math.abs(b);
-    const bad = HIGHER_IS_BETTER.test(metric) ? -(change ?? 0) : (change ?? 0);
-    const verdict =
-      change === null
-        ? 'worse'
-        : bad > REGRESSION_THRESHOLD
-          ? 'worse'
-          : bad < -REGRESSION_THRESHOLD
-            ? 'better'
-            : 'same';
+    const direction = HIGHER_IS_BETTER.test(metric) ? -1 : 1;
+    if (b === 0) {
+      const bad = direction * Math.sign(current);
+      const verdict = bad > 0 ? 'worse' : bad < 0 ? 'better' : 'same';
+      return { metric, current, baseline: b, change: current === 0 ? 0 : null, verdict };
+    }
+    const change = (current - b) / Math.abs(b);
+    const bad = direction * change;
+    const verdict = bad > REGRESSION_THRESHOLD ? 'worse' : bad < -REGRESSION_THRESHOLD ? 'better' : 'same';
     return { metric, current, baseline: b, change, verdict };
   });
 }

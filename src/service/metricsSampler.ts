@@ -5,7 +5,7 @@
  * service keeps running on a sick database, and the buffer is bounded.
  */
 import type { Logger } from 'pino';
-import type { ApiCall } from '../market/http/apiCall.js';
+import { type ApiCall, apiCallFailed } from '../market/http/apiCall.js';
 import { type ApiCallRecord, recordApiCalls } from '../store/apiCallsRepo.js';
 import type { Database } from '../store/db.js';
 import { insertMetricsSample } from '../store/metricsSamplesRepo.js';
@@ -49,7 +49,7 @@ export class MetricsSampler {
       provider: call.provider,
       endpoint: call.endpoint,
       status: call.status,
-      ok: call.outcome === 'ok',
+      ok: !apiCallFailed(call.outcome),
       latencyMs: call.latencyMs,
       retries: call.retries,
       error: call.outcome === 'ok' ? null : call.outcome,

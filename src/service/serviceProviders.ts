@@ -5,7 +5,7 @@
  * change.
  */
 import type { Settings } from '../config/schema.js';
-import type { ApiCall, CircuitStateName } from '../market/http/apiCall.js';
+import { type ApiCall, apiCallFailed, type CircuitStateName } from '../market/http/apiCall.js';
 import type { MarketDataProvider } from '../market/provider.js';
 import { buildProviders, type ProviderChoice } from '../market/providerFactory.js';
 import type { StoreLogger } from '../store/db.js';
@@ -30,9 +30,6 @@ export interface ServiceProviders {
   close(): Promise<void>;
 }
 
-/** Outcomes of an HTTP provider call that are logged as failures. */
-const QUIET = new Set(['ok', 'aborted', 'not_found']);
-
 export function buildServiceProviders(
   settings: Settings,
   events: ProviderEvents,
@@ -40,7 +37,7 @@ export function buildServiceProviders(
 ): ServiceProviders {
   const onCall = (call: ApiCall) => {
     events.apiCall(call);
-    if (!QUIET.has(call.outcome)) {
+    if (apiCallFailed(call.outcome)) {
       logger.error(
         {
           provider: call.provider,

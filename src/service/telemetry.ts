@@ -16,7 +16,7 @@
 import { freemem, totalmem } from 'node:os';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import type { ApiCall, CircuitStateName } from '../market/http/apiCall.js';
+import { type ApiCall, apiCallFailed, type CircuitStateName } from '../market/http/apiCall.js';
 import { SCAN_STAGES } from '../scan/types.js';
 import type { CacheStats } from '../store/cache.js';
 import { CpuMeter, HostCpuMeter } from './cpuMeters.js';
@@ -25,7 +25,6 @@ import { type AlertsView, type PromMetrics, registerPromMetrics } from './promMe
 import { RollingWindow } from './rollingWindow.js';
 
 /** Outcomes of a provider call that are not failures. */
-const NOT_FAILURES = new Set(['ok', 'aborted', 'not_found']);
 
 /** The timings of one finished scan, as telemetry keeps them. */
 export interface ScanTimingRecord {
@@ -155,7 +154,7 @@ export class Telemetry {
 
   /** One market-data provider call (HTTP providers report through `onApiCall`). */
   recordProviderCall(provider: string, endpoint: string, ms: number, outcome: string): void {
-    const failed = !NOT_FAILURES.has(outcome);
+    const failed = apiCallFailed(outcome);
     this.providerWindow.record(ms, failed);
     let byEndpoint = this.api.get(provider);
     if (!byEndpoint) {

@@ -195,16 +195,22 @@ export async function alertHistory(q: Queryable, from: Date, to: Date, limit = 5
 
 export type AlertListState = 'firing' | 'resolved' | 'all';
 
-/** Alerts newest first: open ones (`firing`), closed ones (`resolved`), or both; `since` filters on fired_at. */
+/**
+ * Alerts newest first: open ones (`firing`), closed ones (`resolved`), or both. `since` filters on
+ * `fired_at` and they come newest fired first; with `by: 'resolved_at'` (closed alerts) `since`
+ * filters on `resolved_at` and they come newest resolved first: an alert fired long ago and resolved
+ * yesterday was resolved in the last days.
+ */
 export async function listAlerts(
   q: Queryable,
-  opts: { state: AlertListState; since?: Date; limit?: number },
+  opts: { state: AlertListState; since?: Date; limit?: number; by?: 'fired_at' | 'resolved_at' },
 ): Promise<StoredAlert[]> {
   const where = { firing: 'resolved_at IS NULL', resolved: 'resolved_at IS NOT NULL', all: 'true' }[
     opts.state
   ];
+  const by = opts.by === 'resolved_at' ? 'resolved_at' : 'fired_at';
   const r = await q.query<AlertRow>(
-    `SELECT * FROM alerts WHERE ${where} AND fired_at >= $1 ORDER BY fired_at DESC, id DESC LIMIT $2`,
+    `SELECT * FROM alerts WHERE ${where} AND ${by} >= $1 ORDER BY ${by} DESC, id DESC LIMIT $2`,
     [opts.since ?? new Date(0), opts.limit ?? 100],
   );
   return r.rows.map(fromRow);

@@ -27,3 +27,15 @@ export type ApiCallObserver = (call: ApiCall) => void;
 
 /** Circuit breaker states as telemetry sees them. */
 export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
+
+/**
+ * Outcomes of a provider call that are not failures: an answer, an unknown symbol (`not_found`: an
+ * answer, not an outage) or a cancellation. Telemetry's `error_rate`, the service's failure log lines, the
+ * stored `api_calls.ok` and the reports built on that table all use this one definition (README "Metrics").
+ */
+export const API_CALL_NOT_FAILURES: readonly ApiCallOutcome[] = ['ok', 'aborted', 'not_found'];
+
+/** Whether a provider call counts as failed (error rate, `api_calls.ok = false`). */
+export function apiCallFailed(outcome: string): boolean {
+  return !(API_CALL_NOT_FAILURES as readonly string[]).includes(outcome);
+}

@@ -19,7 +19,7 @@ export interface AlertsReport {
   channels: AlertChannel[];
   cooldownMinutes: number;
   firing: StoredAlert[];
-  /** Resolved within the last `days`. */
+  /** Resolved within the last `days` (whenever they fired), newest resolution first. */
   resolved: StoredAlert[];
   days: number;
 }
@@ -33,7 +33,7 @@ export async function alertsReport(
   const since = new Date(now.getTime() - opts.days * 86_400_000);
   const [firing, resolved] = await Promise.all([
     listAlerts(db, { state: 'firing', limit: opts.limit }),
-    listAlerts(db, { state: 'resolved', since, limit: opts.limit }),
+    listAlerts(db, { state: 'resolved', by: 'resolved_at', since, limit: opts.limit }),
   ]);
   return {
     rules: alertRules(cfg.monitoring),
