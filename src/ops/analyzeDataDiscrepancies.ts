@@ -3,7 +3,8 @@
  * vs Yahoo) or the stored snapshot vs a fresh fetch — matched by (type, expiration, strike);
  * differences beyond tolerance are listed, worst first. A mid difference counts when it exceeds
  * the two half-spreads plus `priceTolerance` (quotes taken at different moments legitimately move
- * inside their spreads); an IV difference when above `ivTolerance` (vol points / 100).
+ * inside their spreads); an IV difference when above `ivTolerance` (vol points / 100). No contract
+ * in common is a finding too (`ok: false`): nothing was compared, so nothing was shown to agree.
  */
 import type { ContractQuote } from './contractQuotes.js';
 import { fmtNum, textTable } from './text.js';
@@ -27,6 +28,7 @@ export interface DiscrepancyReport {
   onlyInA: number;
   onlyInB: number;
   discrepancies: Discrepancy[];
+  /** No difference beyond tolerance, and at least one contract compared. */
   ok: boolean;
 }
 
@@ -66,7 +68,7 @@ export function compareContracts(
     onlyInA: a.contracts.length - matched,
     onlyInB: b.contracts.filter((c) => !aKeys.has(c.key)).length,
     discrepancies: out,
-    ok: out.length === 0,
+    ok: out.length === 0 && matched > 0,
   };
 }
 
@@ -74,6 +76,8 @@ export function renderDiscrepancies(reports: readonly DiscrepancyReport[]): stri
   return reports
     .map((r) => {
       const head = `${r.symbol}: ${r.sourceA} (${r.contractsA}) vs ${r.sourceB} (${r.contractsB}); matched ${r.matched}, only in ${r.sourceA} ${r.onlyInA}, only in ${r.sourceB} ${r.onlyInB}; ${r.discrepancies.length} beyond tolerance`;
+      if (r.matched === 0)
+        return `${head}\nNo contract (type, expiration, strike) is in both sources: nothing was compared.\n`;
       if (r.discrepancies.length === 0) return `${head}\n`;
       const t = textTable(
         ['Contract', 'Field', r.sourceA, r.sourceB, 'Diff', 'Allowed'],

@@ -25,10 +25,43 @@ export interface HealthReport {
   checks: HealthItem[];
 }
 
+/**
+ * One alert rule on a resource metric, as the evaluator reads it (ops/alerts/rules.ts
+ * `alertRules()`: enabled rules only, `metric:` and `comparison` applied).
+ */
 export interface ResourceRule {
   threshold: number;
   severity: 'warning' | 'critical';
+  /** The metric watched (cpu_usage, memory_usage, disk_usage); in the record form, defaults to the key. */
+  metric?: string;
+  /** `above` (default): breached at value ≥ threshold; `below`: at value ≤ threshold. */
+  comparison?: 'above' | 'below';
+  /** The rule's name, e.g. `system.disk_usage_critical`. */
+  name?: string;
 }
+
+/** The rules as a list, each with its metric, comparison and name (a record's key is its metric). */
+export function resourceRuleList(
+  rules: Record<string, ResourceRule> | readonly ResourceRule[] | undefined,
+): Required<ResourceRule>[] {
+  const list = Array.isArray(rules)
+    ? (rules as readonly ResourceRule[]).map((r) => ({ ...r, metric: r.metric ?? '' }))
+    : Object.entries((rules ?? {}) as Record<string, ResourceRule>).map(([k, r]) => ({
+        ...r,
+        metric: r.metric ?? k,
+        name: r.name ?? k,
+      }));
+  return list.map((r) => ({
+    threshold: r.threshold,
+    severity: r.severity,
+    metric: r.metric,
+    comparison: r.comparison ?? 'above',
+    name: r.name ?? r.metric,
+  }));
+}
+
+const breached = (r: Required<ResourceRule>, v: number) =>
+  r.comparison === 'below' ? v <= r.threshold : v >= r.threshold;
 
 export interface HealthCheckOptions {
   /** e.g. `http://127.0.0.1:8080/health`; null skips the service check (not running here by design). */
@@ -42,8 +75,11 @@ export interface HealthCheckOptions {
   /** Errors in the log within this many hours count (default 1). */
   errorWindowHours?: number;
   resources?: () => ResourceSample;
-  /** monitoring.yaml `alerts.system.*`: cpu_usage, memory_usage, disk_usage. */
-  resourceRules?: Record<string, ResourceRule>;
+  /**
+   * The enabled alert rules of monitoring.yaml (`alertRules()`), each on its `metric`; rules on
+   * cpu_usage, memory_usage and disk_usage are applied. A record is read as metric → rule.
+   */
+  resourceRules?: Record<string, ResourceRule> | readonly ResourceRule[];
   /** Per-probe timeout, ms (default 5000). */
   timeoutMs?: number;
   now?: number;
@@ -178,15 +214,24 @@ export async function healthCheck(o: HealthCheckOptions): Promise<HealthReport> 
   }
   if (o.resources) {
     const sample = o.resources();
-    const rules = o.resourceRules ?? {};
+    const rules = resourceRuleList(o.resourceRules);
     for (const key of ['cpu_usage', 'memory_usage', 'disk_usage'] as const) {
       const v = sample[key];
-      const rule = rules[key];
-      const over = v !== null && rule !== undefined && v >= rule.threshold;
+      const mine = rules.filter((r) => r.metric === key);
+      const hit = v === null ? [] : mine.filter((r) => breached(r, v));
+      // The worst severity among the rules it breaches, as the evaluator would fire them.
+      const status: CheckStatus = hit.some((r) => r.severity === 'critical')
+        ? 'fail'
+        : hit.length
+          ? 'warn'
+          : 'pass';
+      const limits = mine
+        .map((r) => `${r.comparison === 'below' ? '≤' : '≥'} ${r.threshold} % ${r.severity}`)
+        .join(', ');
       checks.push({
         check: key,
-        status: over ? (rule.severity === 'critical' ? 'fail' : 'warn') : 'pass',
-        detail: `${v === null ? '-' : `${v} %`}${rule ? ` (threshold ${rule.threshold} %, ${rule.severity})` : ''}`,
+        status,
+        detail: `${v === null ? '-' : `${v} %`}${limits ? ` (alert ${limits})` : ' (no enabled alert rule)'}${hit.length ? `; breaches ${hit.map((r) => r.name).join(', ')}` : ''}`,
         ms: 0,
       });
     }

@@ -1,18 +1,24 @@
 /**
- * `ops security-audit`: what the guide's audit checks, for this service. Failed API
- * authentications (HTTP 401/403 from providers) in the service's own logs; permissions of the
- * configuration (600: it may hold keys) and of the code (not group/world writable — the guide's
- * `-not -perm 644` also flags every executable and directory); certificate expiry when a
- * certificate is given (read with node:crypto, no openssl needed); and secrets found verbatim in
- * log files (must be none — the secret itself is never printed, only where and how often).
+ * `ops security-audit`: what the guide's audit checks, for this service. Failed authentications
+ * in the service's own logs (`app.log` and its rotations, gzipped ones too): provider calls the
+ * service logged with `outcome=auth` (401/403, and FRED's 400 for a bad key) and any line with a
+ * `status=401`/`status=403` field (the service's API refusing a bearer token) — fields, never a
+ * bare number, so `ms=403` is no failed login; permissions of every regular file in the
+ * configuration directory, dotfiles included (600: `environment`, `.env`, the YAML files may hold
+ * keys), and of the code (not group/world writable — the guide's `-not -perm 644` also flags every
+ * executable and directory); certificate expiry when a certificate is given (read with
+ * node:crypto, no openssl needed); and secrets found verbatim in any file of the log directory,
+ * compressed rotations (`app.log.2.gz`) read through gunzip (must be none — the secret itself is
+ * never printed, only where and how often).
  * Host-level checks of the guide (auth.log, ufw, syslog) need root and stay in
  * scripts/security_audit.sh.
  */
 import { X509Certificate } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { logFiles, readLogEntries } from './logFiles.js';
+import { createGunzip } from 'node:zlib';
+import { type LogEntry, logFiles, parseLogLine, readLogEntries } from './logFiles.js';
 import { section, textTable } from './text.js';
 
 export type Severity = 'ok' | 'warning' | 'error';
@@ -44,43 +50,108 @@ export interface SecurityAuditOptions {
   now?: number;
 }
 
-const AUTH_RE =
-  /\b(401|403)\b|unauthori[sz]ed|forbidden|auth(entication)? failed|invalid (api )?key|AUTH FAILED/i;
+/** Free-text signs of a refused key, for lines without structured `outcome=`/`status=` fields. */
+const AUTH_TEXT_RE =
+  /unauthori[sz]ed|forbidden|auth(entication)? failed|invalid (api |access |bearer )?(key|token)|AUTH FAILED/i;
 const PROVIDER_RE = /\b(tradier|yahoo|fred|quiver)\b/i;
+/** A `key=value` field of a log line (logLine.ts writes them after the message, space-separated). */
+const field = (message: string, key: string): string | undefined =>
+  new RegExp(`(?:^|\\s)${key}=("[^"]*"|\\S+)`).exec(message)?.[1];
 
-function walkFiles(dir: string, out: string[] = [], depth = 0): string[] {
+/**
+ * Whether the entry records a failed authentication, and whose: the provider of a call logged with
+ * `outcome=auth` (serviceProviders.ts onCall) or with a `status=401|403` field, `api_token` for a
+ * 401/403 of the service's own API (no provider field); without those fields, the free-text signs
+ * on a WARNING-or-worse line.
+ */
+export function failedAuthOf(e: Pick<LogEntry, 'level' | 'component' | 'message'>): string | null {
+  const outcome = field(e.message, 'outcome');
+  const status = field(e.message, 'status') ?? field(e.message, 'statusCode');
+  const provider = field(e.message, 'provider')?.replace(/"/g, '').toLowerCase();
+  const structured = outcome !== undefined || status !== undefined;
+  const auth = structured
+    ? outcome === 'auth' || status === '401' || status === '403'
+    : !['TRACE', 'DEBUG', 'INFO'].includes(e.level) && AUTH_TEXT_RE.test(e.message);
+  if (!auth) return null;
+  if (provider) return provider;
+  const named = PROVIDER_RE.exec(`${e.component} ${e.message}`)?.[1];
+  if (named) return named.toLowerCase();
+  return status === '401' || status === '403' ? 'api_token' : 'other';
+}
+
+/** Every regular file under `dir` (symlinks followed, unreadable entries skipped). */
+function walkFiles(dir: string, opts: { dotfiles?: boolean } = {}, out: string[] = [], depth = 0): string[] {
   if (!existsSync(dir) || depth > 8) return out;
   for (const n of readdirSync(dir)) {
-    if (n === 'node_modules' || n.startsWith('.')) continue;
+    if (n === 'node_modules' || (!opts.dotfiles && n.startsWith('.'))) continue;
     const p = join(dir, n);
-    const st = statSync(p);
-    if (st.isDirectory()) walkFiles(p, out, depth + 1);
-    else out.push(p);
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch {
+      continue; // dangling symlink, removed meanwhile
+    }
+    if (st.isDirectory()) walkFiles(p, opts, out, depth + 1);
+    else if (st.isFile()) out.push(p);
   }
   return out;
 }
 
 const octal = (mode: number) => (mode & 0o777).toString(8).padStart(3, '0');
 
-/** Counts of each secret (by index) in one file, read line by line. */
+/** The lines of a file; a `.gz` file is read through gunzip. */
+function fileLines(file: string): AsyncIterable<string> {
+  const raw = createReadStream(file);
+  let input: NodeJS.ReadableStream = raw;
+  if (file.endsWith('.gz')) {
+    const gunzip = createGunzip();
+    raw.on('error', (e) => gunzip.destroy(e));
+    input = raw.pipe(gunzip);
+  }
+  input.setEncoding('utf8');
+  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+/** Lines holding any of the secrets in one file. */
 async function secretHits(file: string, secrets: readonly string[]): Promise<number> {
   let hits = 0;
-  const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of rl) for (const s of secrets) if (line.includes(s)) hits++;
+  for await (const line of fileLines(file)) for (const s of secrets) if (line.includes(s)) hits++;
   return hits;
+}
+
+/** Entries at or after `since` of logrotate's compressed rotations of `app.log` (`app.log.2.gz`). */
+async function gzLogEntries(dir: string, since: number): Promise<LogEntry[]> {
+  if (!existsSync(dir)) return [];
+  const out: LogEntry[] = [];
+  for (const n of readdirSync(dir)) {
+    if (!/^app\.log[.-].*\.gz$/.test(n)) continue;
+    const file = join(dir, n);
+    try {
+      if (!statSync(file).isFile() || statSync(file).mtimeMs < since) continue;
+      for await (const line of fileLines(file)) {
+        const e = parseLogLine(line, file);
+        if (e && e.time >= since) out.push(e);
+      }
+    } catch {
+      // a damaged archive: the secrets check reports it
+    }
+  }
+  return out;
 }
 
 export async function securityAudit(o: SecurityAuditOptions): Promise<SecurityAuditReport> {
   const now = o.now ?? Date.now();
   const findings: AuditFinding[] = [];
 
-  const { entries } = await readLogEntries(logFiles(o.logDir), now - (o.hours ?? 24 * 7) * 3_600_000);
+  const since = now - (o.hours ?? 24 * 7) * 3_600_000;
+  const { entries } = await readLogEntries(logFiles(o.logDir), since);
+  entries.push(...(await gzLogEntries(o.logDir, since)));
   const byProvider: Record<string, number> = {};
   let authCount = 0;
   for (const e of entries) {
-    if (e.level === 'INFO' || e.level === 'DEBUG' || !AUTH_RE.test(e.message)) continue;
+    const p = failedAuthOf(e);
+    if (p === null) continue;
     authCount++;
-    const p = (PROVIDER_RE.exec(`${e.component} ${e.message}`)?.[1] ?? 'other').toLowerCase();
     byProvider[p] = (byProvider[p] ?? 0) + 1;
   }
   findings.push({
@@ -90,14 +161,16 @@ export async function securityAudit(o: SecurityAuditOptions): Promise<SecurityAu
       authCount > 0
         ? `${authCount} failed authentication(s) in the logs: ${Object.entries(byProvider)
             .map(([k, v]) => `${k} ${v}`)
-            .join(', ')} — check the API keys`
-        : 'no 401/403 from providers in the logs',
+            .join(
+              ', ',
+            )} — check the API keys${byProvider.api_token ? ' (api_token: requests refused by this service’s bearer token check)' : ''}`
+        : 'no failed authentication in the logs (provider calls with outcome=auth, status=401/403)',
   });
 
   if (o.configDir && existsSync(o.configDir)) {
-    const bad = walkFiles(o.configDir)
-      .filter((f) => /\.(ya?ml|env)$/.test(f))
-      .filter((f) => (statSync(f).mode & 0o077) !== 0);
+    // Every regular file, dotfiles included: `environment` (the units' EnvironmentFile) and `.env`
+    // hold the keys as much as the YAML files do.
+    const bad = walkFiles(o.configDir, { dotfiles: true }).filter((f) => (statSync(f).mode & 0o077) !== 0);
     findings.push({
       check: 'config_permissions',
       severity: bad.length ? 'error' : 'ok',
@@ -154,10 +227,22 @@ export async function securityAudit(o: SecurityAuditOptions): Promise<SecurityAu
 
   const secrets = o.secrets.filter((s) => s.length >= 4);
   const leaks: string[] = [];
-  for (const f of [...logFiles(o.logDir, 'app.log'), ...logFiles(o.logDir, 'error.log')]) {
-    const n = secrets.length ? await secretHits(f, secrets) : 0;
-    if (n > 0) leaks.push(`${f} (${n} line(s))`);
+  const unreadable: string[] = [];
+  // Every file of the log directory: app.log, error.log, their rotations, compressed ones through gunzip.
+  for (const f of secrets.length ? walkFiles(o.logDir, { dotfiles: true }).sort() : []) {
+    try {
+      const n = await secretHits(f, secrets);
+      if (n > 0) leaks.push(`${f} (${n} line(s))`);
+    } catch (e) {
+      unreadable.push(`${basename(f)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
   }
+  if (unreadable.length)
+    findings.push({
+      check: 'secrets_in_logs_unreadable',
+      severity: 'warning',
+      detail: `could not read, not searched: ${unreadable.join(', ')}`,
+    });
   findings.push({
     check: 'secrets_in_logs',
     severity: leaks.length ? 'error' : 'ok',

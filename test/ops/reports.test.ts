@@ -118,7 +118,7 @@ describe.each(ENGINES)('ops reports on %s', (engine) => {
       expect(disk?.growthPerDay).toBeCloseTo(2, 6);
       expect(disk?.last).toBe(68);
       expect(disk?.daysToThreshold).toBeCloseTo(8.5, 6);
-      expect(r.atRisk).toContain('disk_usage');
+      expect(r.atRisk).toContain('disk_usage@test:8080');
       expect(r.metrics.find((m) => m.metric === 'memory_usage')?.max).toBeGreaterThan(0);
       expect(renderResourceReport(r)).toMatch(/disk_usage\s+5/);
     });

@@ -15,6 +15,7 @@ import {
   renderTestNotifications,
   sendTestNotifications,
 } from '../../ops/alerts/alertsReport.js';
+import { type AlertRuleDef, alertRules } from '../../ops/alerts/rules.js';
 import { compareContracts, renderDiscrepancies } from '../../ops/analyzeDataDiscrepancies.js';
 import { backup, renderBackup } from '../../ops/backup.js';
 import { businessMetrics, renderBusinessMetrics } from '../../ops/businessMetrics.js';
@@ -23,7 +24,7 @@ import { capacityPlanning, renderCapacity } from '../../ops/capacityPlanning.js'
 import { chainContracts, latestStoredContracts } from '../../ops/contractQuotes.js';
 import { dataRetention, renderDataRetention } from '../../ops/dataRetention.js';
 import { dbMaintenance, type MaintenanceStep, renderDbMaintenance } from '../../ops/dbMaintenance.js';
-import { healthCheck, type ResourceRule, renderHealth } from '../../ops/healthCheck.js';
+import { healthCheck, renderHealth } from '../../ops/healthCheck.js';
 import { logAnalysis, renderLogAnalysis } from '../../ops/logAnalysis.js';
 import { healthUrl, isServedEmbedded, withDatabase } from '../../ops/opsContext.js';
 import { performanceReport, renderPerformanceReport } from '../../ops/performanceReport.js';
@@ -83,8 +84,23 @@ function siteConfigDir(opts: Opts, io: CliIo): string | null {
   return d ? resolve(d) : null;
 }
 
-const systemRules = (cfg: LoadedConfig): Record<string, ResourceRule> =>
-  (cfg.monitoring.alerts.system ?? {}) as Record<string, ResourceRule>;
+/**
+ * The alert rules on the host's resources exactly as the service's evaluator reads monitoring.yaml
+ * (`alertRules()`): enabled rules only, each on its `metric:` (default: its key) with its
+ * `comparison`, several rules on one metric each kept (e.g. a warning and a critical level).
+ */
+const resourceRules = (cfg: LoadedConfig): AlertRuleDef[] =>
+  alertRules(cfg.monitoring).filter(
+    (r) => r.metric === 'cpu_usage' || r.metric === 'memory_usage' || r.metric === 'disk_usage',
+  );
+
+/** The lowest `above` threshold of the enabled disk_usage rules: the first disk alert to fire. */
+function diskThreshold(cfg: LoadedConfig): number | undefined {
+  const t = resourceRules(cfg)
+    .filter((r) => r.metric === 'disk_usage' && r.comparison === 'above')
+    .map((r) => r.threshold);
+  return t.length ? Math.min(...t) : undefined;
+}
 
 function leaf(name: string, description: string): Command {
   return withCommonOptions(new Command(name))
@@ -164,13 +180,11 @@ export function opsCommand(io: CliIo): Command {
       .action(
         act(async (opts, cfg) => {
           const days = positive('days', opts.days, 30);
-          const thresholds = Object.fromEntries(
-            Object.entries(systemRules(cfg)).map(([k, v]) => [k, v.threshold]),
-          );
+          const rules = resourceRules(cfg);
           const r = await withDatabase(cfg.settings, (db) =>
             resourceUtilizationReport(db, {
               days,
-              thresholds,
+              rules,
               warnDays: positive('warn-days', opts.warnDays, 30),
             }),
           );
@@ -245,16 +259,31 @@ export function opsCommand(io: CliIo): Command {
           const symbol = opts.symbol as string;
           const set = buildProviders(settings.providers, settings.api);
           try {
-            const fresh = async (p: typeof set.primary) => {
+            const ctx = { asOf: Date.now() };
+            const listed = async (p: typeof set.primary) => {
               if (!p.getExpirations || !p.getChain) throw new Error(`${p.name} serves no option chains`);
-              const ctx = { asOf: Date.now() };
-              const exps = (await p.getExpirations(symbol, ctx)).slice(0, 3);
-              return { name: p.name, contracts: chainContracts(await p.getChain(symbol, exps, ctx)) };
+              return p.getExpirations(symbol, ctx);
+            };
+            const fresh = async (p: typeof set.primary, exps: string[]) => {
+              if (!p.getChain) throw new Error(`${p.name} serves no option chains`);
+              const chain = exps.length ? await p.getChain(symbol, exps, ctx) : null;
+              return { name: p.name, contracts: chain ? chainContracts(chain) : [] };
             };
             let a: { name: string; contracts: ReturnType<typeof chainContracts> };
+            let b: { name: string; contracts: ReturnType<typeof chainContracts> };
+            let why = '';
             if (opts.compare === 'providers') {
               if (!set.fallback) throw new UsageError('--compare providers: no fallback provider configured');
-              a = await fresh(set.fallback);
+              // The same (nearest) expirations from both, so that the contracts can match.
+              const fallback = set.fallback;
+              const theirs = fallback.getExpirations
+                ? new Set(await fallback.getExpirations(symbol, ctx))
+                : null;
+              const exps = (await listed(set.primary)).filter((e) => !theirs || theirs.has(e)).slice(0, 3);
+              if (exps.length === 0)
+                why = ` (${set.primary.name} and ${fallback.name} list no expiration in common)`;
+              a = await fresh(fallback, exps);
+              b = await fresh(set.primary, exps);
             } else {
               const stored = await withDatabase(settings, (db) => latestStoredContracts(db, symbol));
               if (!stored)
@@ -263,12 +292,21 @@ export function opsCommand(io: CliIo): Command {
                 name: `stored ${stored.source} ${stored.snapshotAt.toISOString()}`,
                 contracts: stored.contracts,
               };
+              // The snapshot's own expirations (the collector's DTE window), those the primary still lists.
+              const storedExps = [...new Set(stored.contracts.map((c) => c.expiration))].sort();
+              const current = new Set(await listed(set.primary));
+              const exps = storedExps.filter((e) => current.has(e));
+              if (exps.length === 0)
+                why = ` (${set.primary.name} no longer lists any of the snapshot's expirations ${storedExps.join(', ')}; store a newer snapshot)`;
+              b = await fresh(set.primary, exps);
             }
-            const r = compareContracts(symbol, a, await fresh(set.primary));
+            const r = compareContracts(symbol, a, b);
             emit(io, opts, r, (x) => renderDiscrepancies([x]));
             verdict(
               r.ok,
-              `analyze-data-discrepancies: ${r.discrepancies.length} difference(s) beyond tolerance`,
+              r.matched === 0
+                ? `analyze-data-discrepancies: no contract of ${symbol} in both ${r.sourceA} and ${r.sourceB}: nothing was compared${why}`
+                : `analyze-data-discrepancies: ${r.discrepancies.length} difference(s) beyond tolerance`,
             );
           } finally {
             await set.close();
@@ -439,7 +477,7 @@ export function opsCommand(io: CliIo): Command {
               dataDir: s.database.data_dir,
               backupDir: s.backup.dir,
               days: positive('days', opts.days, 90),
-              diskThreshold: systemRules(cfg).disk_usage?.threshold,
+              diskThreshold: diskThreshold(cfg),
               record: opts.record === true,
             }),
           );
@@ -494,7 +532,7 @@ export function opsCommand(io: CliIo): Command {
                 { logDir: s.logging.dir, dataDir: s.database.data_dir, backupDir: s.backup.dir },
                 null,
               ),
-            resourceRules: systemRules(cfg),
+            resourceRules: resourceRules(cfg),
             timeoutMs: 10_000,
           });
           emit(io, opts, r, renderHealth);
