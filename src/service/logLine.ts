@@ -29,7 +29,7 @@ export function asctime(ms: number): string {
  * readline also splits on, ESC of ANSI sequences, DEL, NEL, the Unicode line and paragraph separators) becomes a
  * `\uXXXX` escape — a value must not be able to forge a second log line or rewrite the terminal.
  */
-// built from a string: the characters it matches are the point, not a mistake
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it must find
 const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
 const oneLine = (s: string) =>
   s.replace(/\r?\n/g, '\\n').replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
