@@ -78,9 +78,10 @@ export function renderCapacity(r: CapacityReport): string {
       'Growth',
       r.trends.length
         ? textTable(
-            ['Metric', 'Samples', 'Last', 'Growth/day', 'Days to threshold'],
+            ['Metric', 'Instance', 'Samples', 'Last', 'Growth/day', 'Days to threshold'],
             r.trends.map((t) => [
               t.metric,
+              t.instance,
               t.samples,
               t.metric.endsWith('_bytes') ? fmtBytes(t.last) : fmtNum(t.last),
               t.metric.endsWith('_bytes') ? fmtBytes(t.growthPerDay) : fmtNum(t.growthPerDay),

@@ -171,6 +171,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (!needed()) return payload;
       const d = authorize(req.headers.authorization, deps.settings().api.token);
       if (!d.ok) {
+        // a WARNING with status=401 (never the token) is what `ops security-audit` counts as a failed login
+        log.warn({ method: req.method, route: req.routeOptions.url, status: 401 }, 'API token refused');
         reply
           .code(401)
           .header('www-authenticate', 'Bearer realm="options-engine"')

@@ -341,5 +341,10 @@ describe('logs and stdout', () => {
     );
     expect(app).toContain('[INFO] options_engine.service: service started');
     expect(app).not.toContain(TEST_TOKEN);
+    // the refused tokens of the REST API tests, as ops security-audit counts them (it had nothing to count)
+    expect(app).toMatch(
+      /\[WARNING\] options_engine\.http: API token refused method=POST route=\/api\/scans status=401/,
+    );
+    expect(app).not.toContain('Bearer wrong');
   });
 });
