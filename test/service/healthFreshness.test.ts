@@ -8,6 +8,7 @@ import { type AlertReadingSources, alertReader, ScanHealthTracker } from '../../
 import { HealthMonitor, type HealthSources } from '../../src/service/healthChecks.js';
 import { isMarketOpen } from '../../src/service/marketHours.js';
 import type { Database } from '../../src/store/db.js';
+import { IDLE_MEMORY_CACHE } from './helpers/healthSources.js';
 
 const INTERVAL_MS = 15 * 60_000;
 /** 2 intervals + the 300 s scan timeout: 2100 s. */
@@ -30,17 +31,7 @@ function world(startedAt: number, lastScan: number | null) {
     db,
     dbLocation: 'pglite:memory',
     redis: null,
-    cache: () => ({
-      configured: 'memory',
-      active: 'memory',
-      hits: 0,
-      misses: 0,
-      sets: 0,
-      errors: 0,
-      fallbacks: 0,
-      hitRate: null,
-      memoryEntries: 0,
-    }),
+    cache: () => IDLE_MEMORY_CACHE,
     circuits: () => ({}),
     diskPath: () => '.',
     limits: () => ({ diskPercent: 100, memoryPercent: 100, slowMs: 60_000 }),

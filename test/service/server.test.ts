@@ -9,6 +9,7 @@ import type { StatusInput } from '../../src/service/routes/status.js';
 import { BODY_LIMIT_BYTES, buildServer } from '../../src/service/server.js';
 import { Telemetry } from '../../src/service/telemetry.js';
 import type { Database } from '../../src/store/db.js';
+import { testHealthSources } from './helpers/healthSources.js';
 
 const TOKEN = 'inject-token-0123456789';
 const base = loadConfig({ env: {} }).settings;
@@ -26,30 +27,7 @@ const db = {
 } as unknown as Database;
 
 const telemetry = new Telemetry({ windowSeconds: 60, version: '0.0.0-test', defaultMetrics: false });
-const health = new HealthMonitor({
-  releaseId: '0.0.0-test',
-  serviceId: 'test',
-  startedAt: Date.now(),
-  db,
-  dbLocation: 'pglite:memory',
-  redis: null,
-  cache: () => ({
-    configured: 'memory',
-    active: 'memory',
-    hits: 0,
-    misses: 0,
-    sets: 0,
-    errors: 0,
-    fallbacks: 0,
-    hitRate: null,
-    memoryEntries: 0,
-  }),
-  circuits: () => ({}),
-  diskPath: () => '.',
-  limits: () => ({ diskPercent: 85, memoryPercent: 90, slowMs: 1000 }),
-  freshness: () => ({ expectScans: true, maxAgeMs: 60_000 }),
-  localLastScanAt: () => null,
-});
+const health = new HealthMonitor(testHealthSources(db));
 const triggered: unknown[] = [];
 let app: Awaited<ReturnType<typeof buildServer>>;
 

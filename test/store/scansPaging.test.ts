@@ -12,6 +12,7 @@ import { Telemetry } from '../../src/service/telemetry.js';
 import type { Database } from '../../src/store/db.js';
 import { StoreInputError } from '../../src/store/errors.js';
 import { scansBefore, upsertScan } from '../../src/store/scansRepo.js';
+import { testHealthSources } from '../service/helpers/healthSources.js';
 import { makeScan } from './helpers/fixtures.js';
 import { ENGINES, engineUnavailable, useTestDatabase } from './helpers/testDatabase.js';
 
@@ -35,30 +36,7 @@ async function seed(db: Database): Promise<void> {
 async function testServer(db: Database) {
   const settings = loadConfig({ env: {} }).settings;
   const telemetry = new Telemetry({ windowSeconds: 60, version: '0.0.0-test', defaultMetrics: false });
-  const health = new HealthMonitor({
-    releaseId: '0.0.0-test',
-    serviceId: 'test',
-    startedAt: Date.now(),
-    db,
-    dbLocation: db.location,
-    redis: null,
-    cache: () => ({
-      configured: 'memory',
-      active: 'memory',
-      hits: 0,
-      misses: 0,
-      sets: 0,
-      errors: 0,
-      fallbacks: 0,
-      hitRate: null,
-      memoryEntries: 0,
-    }),
-    circuits: () => ({}),
-    diskPath: () => '.',
-    limits: () => ({ diskPercent: 85, memoryPercent: 90, slowMs: 1000 }),
-    freshness: () => ({ expectScans: true, maxAgeMs: 60_000 }),
-    localLastScanAt: () => null,
-  });
+  const health = new HealthMonitor(testHealthSources(db, { dbLocation: db.location }));
   const app = await buildServer({
     logger: pino({ enabled: false }),
     telemetry,
