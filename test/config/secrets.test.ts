@@ -8,6 +8,7 @@ import { createLogging } from '../../src/service/logging.js';
 import { statusDocument } from '../../src/service/routes/status.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { IDLE_MEMORY_CACHE } from '../service/helpers/healthSources.js';
 
 const tmp = tempDir('oe-secrets-');
 
@@ -37,17 +38,7 @@ function statusOf(env: Record<string, string>) {
       migration: 1,
       embeddedUrl: null,
     },
-    cache: {
-      configured: 'memory',
-      active: 'memory',
-      hits: 0,
-      misses: 0,
-      sets: 0,
-      errors: 0,
-      fallbacks: 0,
-      hitRate: null,
-      memoryEntries: 0,
-    },
+    cache: IDLE_MEMORY_CACHE,
     providers: {
       choice: { primary: 'simulated', fallback: null, macro: null, flowNeutral: true, notes: [] },
       circuits: {},

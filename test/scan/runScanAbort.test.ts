@@ -9,35 +9,13 @@ import type { MarketDataProvider } from '../../src/market/provider.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { runScan } from '../../src/scan/runScan.js';
 import type { ScanProgress } from '../../src/scan/types.js';
+import { tapped } from '../helpers/tappedProvider.js';
 
 const AS_OF = Date.parse('2026-11-20T15:30:00Z');
 const TICKERS = ['SPY', 'QQQ', 'IWM', 'AAPL', 'MSFT', 'JPM'];
 
-const METHODS = [
-  'getQuotes',
-  'getExpirations',
-  'getChain',
-  'getHistory',
-  'getFundamentals',
-  'getMacro',
-  'getFlow',
-  'getIvHistory',
-] as const;
-
 /** The simulated market, with `onCall` run at the start of every call. */
-function provider(onCall: () => void): MarketDataProvider {
-  const sim = createSimulatedProvider({ seed: 42 });
-  const p: Record<string, unknown> = { name: sim.name, capabilities: sim.capabilities };
-  for (const m of METHODS) {
-    const fn = sim[m] as ((...a: unknown[]) => unknown) | undefined;
-    if (typeof fn !== 'function') continue;
-    p[m] = (...args: unknown[]) => {
-      onCall();
-      return fn.apply(sim, args);
-    };
-  }
-  return p as unknown as MarketDataProvider;
-}
+const provider = (onCall: () => unknown) => tapped(createSimulatedProvider({ seed: 42 }), onCall);
 
 function scan(signal: AbortSignal, primary: MarketDataProvider, events: ScanProgress[]) {
   return runScan(

@@ -5,40 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import type { MarketDataProvider } from '../../src/market/provider.js';
 import { runScanJob, type ScanRunStage } from '../../src/service/scanJob.js';
 import { buildServiceProviders, type ServiceProviders } from '../../src/service/serviceProviders.js';
 import { getScan } from '../../src/store/scansRepo.js';
 import { tradesOfScan } from '../../src/store/tradesRepo.js';
+import { tapped } from '../helpers/tappedProvider.js';
 import { useTestDatabase } from '../store/helpers/testDatabase.js';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const events = { apiCall() {}, providerCall() {}, circuit() {} };
-
-const METHODS = [
-  'getQuotes',
-  'getExpirations',
-  'getChain',
-  'getHistory',
-  'getFundamentals',
-  'getMacro',
-  'getFlow',
-  'getIvHistory',
-] as const;
-
-/** `inner`, with `onCall` run (and awaited) at the start of every call. */
-function tapped(inner: MarketDataProvider, onCall: () => void | Promise<void>): MarketDataProvider {
-  const p: Record<string, unknown> = { name: inner.name, capabilities: inner.capabilities };
-  for (const m of METHODS) {
-    const fn = inner[m] as ((...a: unknown[]) => unknown) | undefined;
-    if (typeof fn !== 'function') continue;
-    p[m] = async (...args: unknown[]) => {
-      await onCall();
-      return fn.apply(inner, args);
-    };
-  }
-  return p as unknown as MarketDataProvider;
-}
 
 describe('runScanJob stopped during collection', () => {
   const t = useTestDatabase('pglite');

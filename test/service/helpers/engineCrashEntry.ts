@@ -3,29 +3,8 @@
  * the service's start-up, right after the service's database pool has connected to it: the
  * deterministic form of "the engine crashed while the service was starting".
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { PgDatabase } from '../../../src/store/pgDatabase.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Pids of this process's children (the scan engine is the only one). */
-function children(): number[] {
-  const pids: number[] = [];
-  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
-    const list = readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim();
-    if (list) pids.push(...list.split(/\s+/).map(Number));
-  }
-  return pids;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { alive, children, sleep } from './processes.js';
 
 const open = PgDatabase.open.bind(PgDatabase);
 PgDatabase.open = async (opts) => {

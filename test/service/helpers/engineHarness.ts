@@ -9,30 +9,12 @@
  *   scan, then valid new settings.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../../../src/config/loadConfig.js';
 import type { Settings } from '../../../src/config/schema.js';
 import { ScanEngine } from '../../../src/service/engine/scanEngine.js';
+import { alive, children, sleep } from './processes.js';
 
 const [scenario, dataDir, socketPort] = process.argv.slice(2);
-
-function children(): number[] {
-  const pids: number[] = [];
-  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
-    const list = readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim();
-    if (list) pids.push(...list.split(/\s+/).map(Number));
-  }
-  return pids;
-}
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const settings: Settings = loadConfig({
   env: { DATA_DIR: dataDir, OPTIONS_ENGINE_WATCHLIST: 'SPY' },
