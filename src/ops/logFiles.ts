@@ -1,5 +1,6 @@
 /**
- * Reads the service's log files (`<log dir>/app.log` and logrotate's uncompressed `app.log.1`…)
+ * Reads the service's log files (`<log dir>/app.log` and logrotate's rotations, `app.log.1` and the gzipped
+ * `app.log.2.gz`…)
  * in the guide's line format `2026-11-25 11:30:02,433 [ERROR] options_engine.api: message k=v`
  * (local time, as logLine.ts writes it). Lines that do not start with a timestamp (stack traces)
  * belong to the line before.
@@ -7,6 +8,7 @@
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 
 export interface LogEntry {
   /** Epoch ms (the line's local time). */
@@ -28,16 +30,36 @@ export function parseLogLine(line: string, file = ''): LogEntry | null {
   return { time, level, component, message, file, raw: line };
 }
 
-/** `app.log` and its uncompressed rotations (`app.log.1`, `app.log-20261124`), oldest first. */
+/**
+ * `app.log` and its rotations (`app.log.1`, `app.log-20261124`, and the gzipped `app.log.2.gz` that logrotate's
+ * `compress` + `delaycompress` leave from the second day on — a weekly review reads them too), oldest first.
+ */
 export function logFiles(dir: string, base = 'app.log'): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((n) => (n === base || n.startsWith(`${base}.`) || n.startsWith(`${base}-`)) && !n.endsWith('.gz'))
+    .filter((n) => n === base || n.startsWith(`${base}.`) || n.startsWith(`${base}-`))
     .map((n) => join(dir, n))
+    .filter((f) => statSync(f).isFile())
     .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
 }
 
-/** Every entry at or after `since` (epoch ms) of the given files; also counts unparsable lines. */
+/** The lines of a log file; a `.gz` file is read through gunzip. */
+export function logFileLines(file: string): AsyncIterable<string> {
+  const raw = createReadStream(file);
+  let input: NodeJS.ReadableStream = raw;
+  if (file.endsWith('.gz')) {
+    const gunzip = createGunzip();
+    raw.on('error', (e) => gunzip.destroy(e));
+    input = raw.pipe(gunzip);
+  }
+  input.setEncoding('utf8');
+  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+/**
+ * Every entry at or after `since` (epoch ms) of the given files; also counts unparsable lines. A damaged archive
+ * ends its file's entries where it breaks.
+ */
 export async function readLogEntries(
   files: readonly string[],
   since: number,
@@ -47,21 +69,21 @@ export async function readLogEntries(
   let lines = 0;
   for (const file of files) {
     if (statSync(file).mtimeMs < since) continue;
-    const rl = createInterface({
-      input: createReadStream(file, 'utf8'),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
     let last: LogEntry | null = null;
-    for await (const line of rl) {
-      lines++;
-      const e = parseLogLine(line, file);
-      if (e) {
-        last = e.time >= since ? e : null;
-        if (last) entries.push(last);
-      } else if (line.trim() !== '') {
-        if (last) last.raw += `\n${line}`;
-        else unparsed++;
+    try {
+      for await (const line of logFileLines(file)) {
+        lines++;
+        const e = parseLogLine(line, file);
+        if (e) {
+          last = e.time >= since ? e : null;
+          if (last) entries.push(last);
+        } else if (line.trim() !== '') {
+          if (last) last.raw += `\n${line}`;
+          else unparsed++;
+        }
       }
+    } catch {
+      // a truncated or corrupt .gz: what was read stands (security-audit reports unreadable files)
     }
   }
   return { entries, unparsed, lines };

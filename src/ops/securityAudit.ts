@@ -14,11 +14,9 @@
  * scripts/security_audit.sh.
  */
 import { X509Certificate } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import { type LogEntry, logFiles, parseLogLine, readLogEntries } from './logFiles.js';
+import { type LogEntry, logFileLines, logFiles, readLogEntries } from './logFiles.js';
 import { section, textTable } from './text.js';
 
 export type Severity = 'ok' | 'warning' | 'error';
@@ -99,44 +97,11 @@ function walkFiles(dir: string, opts: { dotfiles?: boolean } = {}, out: string[]
 
 const octal = (mode: number) => (mode & 0o777).toString(8).padStart(3, '0');
 
-/** The lines of a file; a `.gz` file is read through gunzip. */
-function fileLines(file: string): AsyncIterable<string> {
-  const raw = createReadStream(file);
-  let input: NodeJS.ReadableStream = raw;
-  if (file.endsWith('.gz')) {
-    const gunzip = createGunzip();
-    raw.on('error', (e) => gunzip.destroy(e));
-    input = raw.pipe(gunzip);
-  }
-  input.setEncoding('utf8');
-  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-}
-
 /** Lines holding any of the secrets in one file. */
 async function secretHits(file: string, secrets: readonly string[]): Promise<number> {
   let hits = 0;
-  for await (const line of fileLines(file)) for (const s of secrets) if (line.includes(s)) hits++;
+  for await (const line of logFileLines(file)) for (const s of secrets) if (line.includes(s)) hits++;
   return hits;
-}
-
-/** Entries at or after `since` of logrotate's compressed rotations of `app.log` (`app.log.2.gz`). */
-async function gzLogEntries(dir: string, since: number): Promise<LogEntry[]> {
-  if (!existsSync(dir)) return [];
-  const out: LogEntry[] = [];
-  for (const n of readdirSync(dir)) {
-    if (!/^app\.log[.-].*\.gz$/.test(n)) continue;
-    const file = join(dir, n);
-    try {
-      if (!statSync(file).isFile() || statSync(file).mtimeMs < since) continue;
-      for await (const line of fileLines(file)) {
-        const e = parseLogLine(line, file);
-        if (e && e.time >= since) out.push(e);
-      }
-    } catch {
-      // a damaged archive: the secrets check reports it
-    }
-  }
-  return out;
 }
 
 export async function securityAudit(o: SecurityAuditOptions): Promise<SecurityAuditReport> {
@@ -144,8 +109,7 @@ export async function securityAudit(o: SecurityAuditOptions): Promise<SecurityAu
   const findings: AuditFinding[] = [];
 
   const since = now - (o.hours ?? 24 * 7) * 3_600_000;
-  const { entries } = await readLogEntries(logFiles(o.logDir), since);
-  entries.push(...(await gzLogEntries(o.logDir, since)));
+  const { entries } = await readLogEntries(logFiles(o.logDir), since); // gzipped rotations included
   const byProvider: Record<string, number> = {};
   let authCount = 0;
   for (const e of entries) {

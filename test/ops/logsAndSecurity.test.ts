@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { healthCheck, renderHealth } from '../../src/ops/healthCheck.js';
 import { logAnalysis, renderLogAnalysis } from '../../src/ops/logAnalysis.js';
@@ -55,6 +56,19 @@ describe('log analysis and security audit over the service’s own log files', (
     // A window that ends before the lines were written sees none.
     const old = await logAnalysis(logDir, { hours: 1, now: Date.now() - 3 * 3_600_000 });
     expect(old.errors).toEqual([]);
+  });
+
+  it('log-analysis reads the gzipped rotations too (a weekly review missed everything older than a day)', async () => {
+    const dir = join(tmp.dir, 'rotated');
+    await writeLogs(dir);
+    // logrotate with compress + delaycompress: yesterday's app.log.1 plain, the day before gzipped
+    const today = readFileSync(join(dir, 'app.log'));
+    writeFileSync(join(dir, 'app.log.1'), today);
+    writeFileSync(join(dir, 'app.log.2.gz'), gzipSync(today));
+    writeFileSync(join(dir, 'app.log.3.gz'), gzipSync(today).subarray(0, 40)); // truncated: skipped, no throw
+    const r = await logAnalysis(dir, { hours: 24 });
+    expect(r.byLevel).toMatchObject({ ERROR: 18, WARNING: 6, INFO: 3 });
+    expect(r.errors[0]).toMatchObject({ count: 9, component: 'options_engine.api' });
   });
 
   it('security-audit: counts 401s, checks permissions and a certificate, finds no secret in scrubbed logs', async () => {
