@@ -16,6 +16,7 @@ import { sizeBasket } from '../selection/sizing.js';
 import { thesis } from '../selection/thesis.js';
 import { generateCandidates } from '../strategies/generate.js';
 import { type ChainMask, generationParams } from '../strategies/types.js';
+import { dividendYieldOf } from './dividendYield.js';
 import { analyzeTicker } from './tickerSignals.js';
 import type { RankedTrade, ScanParams, ScanProgress, ScanResult, ScanStage, ScanStats } from './types.js';
 
@@ -141,7 +142,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       latestQuoteTime,
       maxSpreadPct: constraints.max_bid_ask_pct,
       riskFreeRate: r,
-      dividendYield: d.quote.dividendYield,
+      dividendYield: dividendYieldOf(d),
     });
     addCounts(qualityCounts, q.counts);
     checked += q.checked;
@@ -162,7 +163,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       {
         asOf,
         riskFreeRate: r,
-        dividendYield: d.quote.dividendYield,
+        dividendYield: dividendYieldOf(d),
         underlying: { bid: d.quote.bid, ask: d.quote.ask, time: d.quote.time },
         nextEarningsDate: d.fundamentals?.nextEarningsDate ?? null,
         masks: masks[i],

@@ -238,3 +238,29 @@ describe('cache lifetimes', () => {
     expect(ttlOf('quote')).toEqual([60]);
   });
 });
+
+describe('dividend yield', () => {
+  it("prices a quote without a yield (Tradier's) at the fundamentals' yield: the same scan as the yield on the quote", async () => {
+    const { settings } = loadConfig({ env: {} });
+    const sim = createSimulatedProvider({ seed: 42 });
+    // the simulated market's quotes with their yield removed, as Tradier sends them (fundamentals keep it)
+    const noYield: MarketDataProvider = Object.create(sim);
+    noYield.getQuotes = async (symbols, ctx) =>
+      (await sim.getQuotes!(symbols, ctx)).map((q) => ({ ...q, dividendYield: 0 }));
+    const run = (primary: MarketDataProvider) =>
+      runScan(
+        {
+          scanId: 'test',
+          asOf: AS_OF,
+          tickers: ['SPY', 'KO', 'XOM', 'JPM', 'PG', 'NEE'],
+          settings,
+          labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+        },
+        { primary },
+      );
+    const withYield = await run(sim);
+    const without = await run(noYield);
+    expect(withYield.trades.length).toBeGreaterThan(0);
+    expect(stable(without)).toEqual(stable(withYield));
+  });
+});
