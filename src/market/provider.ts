@@ -39,6 +39,18 @@ export interface MarketDataProvider {
   close?(): Promise<void>;
 }
 
+/** The data methods of a MarketDataProvider, for wrappers that pass each one through (instrumentation). */
+export const PROVIDER_METHODS = [
+  'getQuotes',
+  'getExpirations',
+  'getChain',
+  'getHistory',
+  'getFundamentals',
+  'getMacro',
+  'getFlow',
+  'getIvHistory',
+] as const satisfies readonly (keyof MarketDataProvider)[];
+
 /** A key-value cache with TTL, implemented over Redis or memory by store/; market/ sees only this. */
 export interface MarketCache {
   get(key: string): Promise<string | null>;

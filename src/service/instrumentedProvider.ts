@@ -10,7 +10,7 @@
  * handlers) waiting until it ends.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { MarketDataProvider } from '../market/provider.js';
+import { type MarketDataProvider, PROVIDER_METHODS } from '../market/provider.js';
 import type { OptionChain } from '../market/types.js';
 
 export interface InstrumentOptions {
@@ -28,17 +28,6 @@ export interface InstrumentedProvider extends MarketDataProvider {
   /** Where chains go; null = nowhere. */
   setChainSink(sink: ChainSink | null): void;
 }
-
-const METHODS = [
-  'getQuotes',
-  'getExpirations',
-  'getChain',
-  'getHistory',
-  'getFundamentals',
-  'getMacro',
-  'getFlow',
-  'getIvHistory',
-] as const;
 
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 
@@ -60,7 +49,7 @@ export function instrumentProvider(inner: MarketDataProvider, opts: InstrumentOp
       sink = s;
     },
   };
-  for (const m of METHODS) {
+  for (const m of PROVIDER_METHODS) {
     const fn = inner[m] as AnyMethod | undefined;
     if (typeof fn !== 'function') continue;
     out[m] = async (...args: unknown[]) => {

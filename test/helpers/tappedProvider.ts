@@ -1,21 +1,10 @@
 /** A market-data provider with a hook at the start of every call (to stop a scan mid-collection, count calls…). */
-import type { MarketDataProvider } from '../../src/market/provider.js';
-
-const METHODS = [
-  'getQuotes',
-  'getExpirations',
-  'getChain',
-  'getHistory',
-  'getFundamentals',
-  'getMacro',
-  'getFlow',
-  'getIvHistory',
-] as const;
+import { type MarketDataProvider, PROVIDER_METHODS } from '../../src/market/provider.js';
 
 /** `inner`, with `onCall` run (and awaited) at the start of every call. */
 export function tapped(inner: MarketDataProvider, onCall: () => unknown): MarketDataProvider {
   const p: Record<string, unknown> = { name: inner.name, capabilities: inner.capabilities };
-  for (const m of METHODS) {
+  for (const m of PROVIDER_METHODS) {
     const fn = inner[m] as ((...a: unknown[]) => unknown) | undefined;
     if (typeof fn !== 'function') continue;
     p[m] = async (...args: unknown[]) => {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backup, renderBackup } from '../../src/ops/backup.js';
 import { describeFile, listManifests } from '../../src/ops/backupFiles.js';
@@ -14,6 +13,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { type DatabaseSettings, openDatabase } from '../../src/store/openDatabase.js';
 import { PgliteDatabase } from '../../src/store/pgliteDatabase.js';
 import { tempDir } from '../helpers/tmp.js';
+import { adminQuery } from '../store/helpers/testDatabase.js';
 import { fillWithScans } from './helpers/scannedDatabase.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? null;
@@ -151,15 +151,7 @@ describe('backup and restore on embedded PGlite', () => {
 
 describe.skipIf(!DATABASE_URL)('backup and restore on PostgreSQL (pg_dump -Fc / pg_restore)', () => {
   const name = `oe_ops_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: DATABASE_URL as string });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = adminQuery;
   afterAll(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 
   it('writes a custom-format dump that pg_restore --list reads, and restores it after the tables were dropped', async () => {

@@ -3,11 +3,11 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogging } from '../../src/service/logging.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { adminQuery } from '../store/helpers/testDatabase.js';
 
 const SUBCOMMANDS = [
   'test-api-connections',
@@ -167,15 +167,7 @@ if (!DATABASE_URL)
 
 describe.skipIf(!DATABASE_URL)('ops commands end to end on a fresh PostgreSQL database', () => {
   const name = `oe_ops_cli_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: DATABASE_URL as string });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = adminQuery;
   let env: Record<string, string>;
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${name}`);

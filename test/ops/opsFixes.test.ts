@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysToExpiry } from '../../src/market/expiry.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
@@ -24,6 +23,7 @@ import { saveScan } from '../../src/store/saveScan.js';
 import { newScanId } from '../../src/store/scansRepo.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { adminQuery } from '../store/helpers/testDatabase.js';
 
 const tmp = tempDir('oe-ops-fixes-');
 const SECRET = 'tradier-key-ABCDEF123456';
@@ -205,15 +205,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? null;
 
 describe.skipIf(!DATABASE_URL)('ops fixes end to end on a fresh PostgreSQL database', () => {
   const name = `oe_ops_fixes_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: DATABASE_URL as string });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = adminQuery;
   let url = '';
   let env: Record<string, string>;
   const open = () =>

@@ -14,10 +14,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogging } from '../../src/service/logging.js';
 import { tempDir } from '../helpers/tmp.js';
+import { adminQuery } from '../store/helpers/testDatabase.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SCRIPTS = join(ROOT, 'scripts');
@@ -339,15 +339,7 @@ if (!DATABASE_URL) console.info('DATABASE_URL is not set: backup_management.sh i
 
 describe.skipIf(!DATABASE_URL)('backup_management.sh on a fresh PostgreSQL database', () => {
   const name = `oe_ops_sh_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: DATABASE_URL as string });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = adminQuery;
   afterAll(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 
   it('dumps with pg_dump -Fc, verifies, and lists the dump with pg_restore --list', async () => {

@@ -37,7 +37,8 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-async function adminQuery(sql: string): Promise<void> {
+/** Runs one statement on DATABASE_URL's own database (CREATE / DROP DATABASE of a test's throwaway one). */
+export async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: DATABASE_URL! });
   await client.connect();
   try {
