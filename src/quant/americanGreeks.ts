@@ -1,6 +1,7 @@
 import { aloDiscretisation } from './american/alo.js';
 import { BINOMIAL_DEFAULT_STEPS, binomialSpotGreeks } from './american/binomial.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
+import { priceScale } from './priceScale.js';
 import type { AmericanMethod, Greeks, OptionType } from './types.js';
 
 /**
@@ -42,6 +43,13 @@ export function americanGreeks(
   method: AmericanMethod = 'alo',
   opts?: AmericanPriceOptions,
 ): Greeks {
+  const scale = priceScale(K);
+  if (scale !== 1) {
+    const g = americanGreeks(type, S / scale, K / scale, T, r, q, vol, method, opts);
+    const { delta } = g;
+    const [price, theta, vega, rho] = [g.price, g.theta, g.vega, g.rho].map((x) => x * scale);
+    return { price, delta, gamma: g.gamma / scale, theta, vega, rho };
+  }
   // ALO: every bump at the centre's discretisation (its κ-band and near-boundary rules would otherwise switch
   // resolution between bumps, a ~1e-10·K step that moved gamma by 1e-3 relative, measured)
   const o = method === 'alo' ? { ...opts, ...aloDiscretisation(type, S, K, T, r, q, vol, opts) } : opts;

@@ -7,7 +7,8 @@ import type { AmericanMethod, OptionType } from './types.js';
 
 /** Options of `americanImpliedVol`: those of the pricing method plus the root-finder controls. */
 export interface AmericanImpliedVolOptions extends AmericanPriceOptions {
-  /** Absolute price tolerance of the root, price units (default 1e-10). */
+  /** Absolute price tolerance of the root, price units (default 1e-12·K: 1e-10 at K = 100, relative so that a
+   * price of any magnitude is solved alike). */
   priceTolerance?: number;
   /** Maximum number of price evaluations (default 100). */
   maxEvaluations?: number;
@@ -92,7 +93,7 @@ function brent(
  * price, S, K in price units; T years; r, q continuously compounded per year. The price must lie strictly
  * between the zero-volatility American value (exercise at the best deterministic time; 0 returned at it) and
  * the infinite-volatility limit (S for a call, K for a put); NaN outside, for T ≤ 0 or NaN input.
- * Root to `priceTolerance` (default 1e-10) in price from a starting guess (the European implied vol, or the BAW
+ * Root to `priceTolerance` (default 1e-12·K) in price from a starting guess (the European implied vol, or the BAW
  * implied vol for the slower methods): a Newton step with a cheap stand-in slope, secant steps, then Brent's
  * method once bracketed (see solveVol). Costs ~3–4 prices of the method on realistic inputs (mean 4.0 for BAW,
  * 2.7 Bjerksund, 3.6 ALO; 4.8, 3.5, 4.5 with the bracket-then-Brent search before): 'baw' or 'bjerksund' for
@@ -110,7 +111,7 @@ export function americanImpliedVol(
   opts?: AmericanImpliedVolOptions,
 ): number {
   if (!(price >= 0 && S > 0 && K > 0 && T > 0) || r !== r || q !== q) return Number.NaN;
-  const ftol = opts?.priceTolerance ?? 1e-10;
+  const ftol = opts?.priceTolerance ?? 1e-12 * K;
   const maxEval = opts?.maxEvaluations ?? 100;
   const lower = Math.max(americanZeroVolPrice(type, S, K, T, r, q), type === 'call' ? S - K : K - S);
   if (price < lower - ftol) return Number.NaN;

@@ -176,7 +176,11 @@ function prepareBlock(x: Inputs, i0: number, m: number): void {
     const w = SG[j] * Math.SQRT1_2;
     UU[2 * j] = w * (a + b);
     UU[2 * j + 1] = w * (a - b);
-    GG[j] = Math.sqrt(FS[j] * FK[j]) * exp(-0.5 * (a * a + b * b));
+    const fs = FS[j];
+    const fk = FK[j];
+    const p = fs * fk; // sqrtProduct(fs, fk), written out: as a call it kept TurboFan from inlining exp here
+    GG[j] =
+      (p < 1e300 && p > 1e-300 ? Math.sqrt(p) : Math.sqrt(fs) * Math.sqrt(fk)) * exp(-0.5 * (a * a + b * b));
   }
   for (let t = 0; t < 2 * m; t++) {
     const u = UU[t];
@@ -272,7 +276,10 @@ function chainBlock(
     const w = SG[j] * Math.SQRT1_2;
     UU[2 * j] = w * (a + b);
     UU[2 * j + 1] = w * (a - b);
-    GG[j] = Math.sqrt(fs * FK[j]) * exp(-0.5 * (a * a + b * b));
+    const fk = FK[j];
+    const p = fs * fk; // sqrtProduct(fs, fk), written out (see prepareBlock)
+    GG[j] =
+      (p < 1e300 && p > 1e-300 ? Math.sqrt(p) : Math.sqrt(fs) * Math.sqrt(fk)) * exp(-0.5 * (a * a + b * b));
   }
   for (let t = 0; t < 2 * m; t++) {
     const u = UU[t];
@@ -366,7 +373,7 @@ export function bsGreeksBatch(
       const pdf = INV_SQRT_2PI * big;
       price[i] = sd < SMALL_SD ? bsPriceSmallSd(sg > 0, fs, fk, sd) : sg * diff; // see SMALL_SD
       delta[i] = sg * (DQ[j] * (p1 / fs));
-      gamma[i] = pdf / (s * s * sd);
+      gamma[i] = pdf / s / (s * sd); // as bsGreeksInto: not s·s, which overflows or underflows first
       vega[i] = pdf * RT[j];
       theta[i] = (-0.5 * pdf * sd) / t + sg * (qq * p1) - sg * (rr * p2);
       rho[i] = sg * (t * p2);

@@ -1,5 +1,6 @@
 import { erf, erfcx, exp, log } from './normal.js';
 import { normalisedBlackOtm } from './normalisedBlack.js';
+import { sqrtProduct } from './sqrtProduct.js';
 import type { OptionType } from './types.js';
 
 const SPLIT = 0.46875; // Cody's erf/erfcx boundary on u = d/√2
@@ -41,7 +42,7 @@ export function bsPriceDiscounted(isCall: boolean, fs: number, fk: number, sd: n
     // Both near the centre (short-dated at-the-money): keep the ½(fs − fk) part apart, else σ√T ≪ 1 cancels.
     diff = 0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2);
   } else {
-    const g = 0.5 * Math.sqrt(fs * fk) * exp(-0.5 * (a * a + b * b)); // ½·fs·e^(−d1²/2) = ½·fk·e^(−d2²/2)
+    const g = 0.5 * sqrtProduct(fs, fk) * exp(-0.5 * (a * a + b * b)); // ½·fs·e^(−d1²/2) = ½·fk·e^(−d2²/2)
     const p1 = c1 ? fs * (0.5 + 0.5 * r1) : u1 < 0 ? g * r1 : fs - g * r1;
     const p2 = c2 ? fk * (0.5 + 0.5 * r2) : u2 < 0 ? g * r2 : fk - g * r2;
     diff = p1 - p2;
@@ -65,7 +66,7 @@ export const SMALL_SD = 0.05;
  */
 export function bsPriceSmallSd(isCall: boolean, fs: number, fk: number, sd: number): number {
   const x = Math.log1p((fs - fk) / fk); // ln(fs/fk) to full relative accuracy: fs − fk is exact here
-  const m = Math.sqrt(fs * fk);
+  const m = sqrtProduct(fs, fk);
   const otmCall = isCall ? x <= 0 : x >= 0;
   const b = normalisedBlackOtm(-Math.abs(x), sd);
   return otmCall ? m * b : (isCall ? fs - fk : fk - fs) + m * b;

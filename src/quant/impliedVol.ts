@@ -6,6 +6,7 @@ import {
   convexControlFitRight,
   rationalCubic,
 } from './rationalCubic.js';
+import { sqrtProduct } from './sqrtProduct.js';
 import type { OptionType } from './types.js';
 
 /**
@@ -431,7 +432,7 @@ function impliedVolDiscounted(isCall: boolean, price: number, fs: number, fk: nu
   if (timeValue <= 0) {
     return timeValue >= -INTRINSIC_SLACK * (fs > fk ? fs : fk) ? 0 : Number.NaN;
   }
-  const norm = Math.sqrt(fs * fk);
+  const norm = sqrtProduct(fs, fk);
   const beta = timeValue / norm;
   const bMax = (fs < fk ? fs : fk) / norm; // e^{−|x|/2}
   if (!(beta < bMax)) return beta >= bMax ? Number.POSITIVE_INFINITY : Number.NaN;

@@ -106,7 +106,7 @@ function pushRegion(count: number, a: number, b: number): number {
 
 /** Where the segment from (a, va) to (b, vb) crosses zero, clamped to [a, b]. */
 function root(a: number, va: number, b: number, vb: number): number {
-  const x = a + ((b - a) * va) / (va - vb);
+  const x = a + (b - a) * (va / (va - vb)); // not ((b − a)·va)/…: a product of two prices over- or underflows
   return x < a ? a : x > b ? b : x;
 }
 

@@ -25,6 +25,7 @@
  */
 import { bsPriceDiscounted } from '../bsPrice.js';
 import { erf, erfcx, exp, log } from '../normal.js';
+import { priceScale } from '../priceScale.js';
 import type { OptionType } from '../types.js';
 import { gaussLegendre } from './gaussLegendre.js';
 import { americanLimitPrice, latticePrice } from './limits.js';
@@ -311,6 +312,8 @@ export function bjerksundStensland2002Price(
   q: number,
   vol: number,
 ): number {
+  const scale = priceScale(K);
+  if (scale !== 1) return scale * bjerksundStensland2002Price(type, S / scale, K / scale, T, r, q, vol);
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);
   if (lim !== undefined) return lim;
   const v = type === 'call' ? bs2002Call(S, K, T, r, q, vol) : bs2002Call(K, S, T, q, r, vol);
