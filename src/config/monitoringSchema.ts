@@ -30,7 +30,11 @@ export const ALERT_METRICS = {
   },
   response_time: { kind: 'gauge', unit: 's', description: 'mean HTTP response time over the metrics window' },
   query_time: { kind: 'gauge', unit: 's', description: 'p95 database call time (last 2,000 calls)' },
-  connection_errors: { kind: 'count', unit: 'errors', description: 'failed database calls' },
+  connection_errors: {
+    kind: 'count',
+    unit: 'errors',
+    description: 'database calls that could not reach the database',
+  },
   scan_failures: { kind: 'gauge', unit: 'scans', description: 'consecutive scans that failed or timed out' },
   missed_scans: {
     kind: 'gauge',

@@ -11,8 +11,8 @@ import type { MetricsSnapshot } from './telemetry.js';
 export interface AlertReadingSources {
   /** The /metrics document (error rate, response and query times, circuits). */
   metrics: () => Pick<MetricsSnapshot, 'error_rate' | 'avg_response_time' | 'database' | 'providers'>;
-  /** Failed database calls since start (running total). */
-  databaseErrors: () => number;
+  /** Database calls that could not reach the database since start (running total). */
+  connectionErrors: () => number;
   /** % used of the data volume, from the last health check. */
   disk: () => number | null;
   /** The newest completed scan of any instance, epoch ms. */
@@ -76,7 +76,7 @@ export function alertReader(
       error_rate: s.error_rate,
       response_time: s.avg_response_time / 1000,
       query_time: s.database.p95_ms / 1000,
-      connection_errors: src.databaseErrors(),
+      connection_errors: src.connectionErrors(),
       scan_failures: scans.consecutiveFailures(),
       missed_scans: missed,
       circuit_open: circuits,

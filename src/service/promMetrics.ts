@@ -32,6 +32,7 @@ export interface PromMetrics {
   providerDuration: Histogram<'provider' | 'endpoint' | 'outcome'>;
   dbDuration: Histogram<'operation'>;
   dbErrors: Counter<'operation'>;
+  dbConnectionErrors: Counter;
   scanDuration: Histogram<'stage'>;
   scansTotal: Counter<'status'>;
   tickersTotal: Counter;
@@ -130,6 +131,11 @@ export function registerPromMetrics(
     labelNames: ['operation'],
     registers,
   });
+  const dbConnectionErrors = new Counter({
+    name: 'options_engine_db_connection_errors_total',
+    help: 'Database calls that failed to reach the database (refused, reset, lost, timed out, too many connections, authentication)',
+    registers,
+  });
   const scanDuration = new Histogram({
     name: 'options_engine_scan_duration_seconds',
     help: 'Duration of scans by pipeline stage (stage="total" for the whole scan)',
@@ -217,6 +223,7 @@ export function registerPromMetrics(
     providerDuration,
     dbDuration,
     dbErrors,
+    dbConnectionErrors,
     scanDuration,
     scansTotal,
     tickersTotal,

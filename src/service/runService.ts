@@ -150,7 +150,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       cacheStats: (s) => {
         cacheStats = s;
       },
-      dbQuery: (op, ms, ok) => telemetry.recordDbQuery(op, ms, ok),
+      dbQuery: (op, ms, ok, connection) => telemetry.recordDbQuery(op, ms, ok, connection),
       log: (level, component, fields, msg) => child(component)[level](fields, msg),
       providers: () => {},
       crash: (e) => {
@@ -189,7 +189,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         })
       : await openDatabase(settings.database, { logger: dbLog });
     closers.push(() => pool.close());
-    const db = timedDatabase(pool, (op, ms, ok) => telemetry.recordDbQuery(op, ms, ok), dbLog);
+    const db = timedDatabase(
+      pool,
+      (op, ms, ok, connection) => telemetry.recordDbQuery(op, ms, ok, connection),
+      dbLog,
+    );
     const redis = settings.cache.redis_url ? createRedisProbe(settings.cache.redis_url) : null;
     if (redis) closers.push(() => redis.close());
 
@@ -327,7 +331,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       read: alertReader(
         {
           metrics: () => telemetry.snapshot(),
-          databaseErrors: () => telemetry.databaseErrors(),
+          connectionErrors: () => telemetry.connectionErrors(),
           disk: () => {
             const v = health.current().doc.checks['disk:utilization']?.[0]?.observedValue;
             return typeof v === 'number' ? v : null;

@@ -100,8 +100,8 @@ export class Telemetry {
   private readonly api = new Map<string, Map<string, LatencyReservoir>>();
   private readonly db = new LatencyReservoir(2000);
   private dbSumMs = 0;
-  private dbErrorsSinceSample = 0;
-  private dbErrorsTotal = 0;
+  private dbConnectionErrorsSinceSample = 0;
+  private dbConnectionErrorsTotal = 0;
   private connections = 0;
   private readonly scanHistory: ScanTimingRecord[] = [];
   private readonly scanCounts: Record<string, number> = {};
@@ -183,20 +183,26 @@ export class Telemetry {
     return Object.fromEntries(this.circuits);
   }
 
-  recordDbQuery(operation: string, ms: number, ok: boolean): void {
+  /** `connection`: the call failed to reach the database (see isConnectionError), not a refused statement. */
+  recordDbQuery(operation: string, ms: number, ok: boolean, connection = false): void {
     this.db.record(ms, !ok);
     this.dbSumMs += ms;
     this.prom.dbDuration.observe({ operation }, ms / 1000);
-    if (!ok) {
-      this.prom.dbErrors.inc({ operation });
-      this.dbErrorsSinceSample++;
-      this.dbErrorsTotal++;
+    if (!ok) this.prom.dbErrors.inc({ operation });
+    if (!ok && connection) {
+      this.prom.dbConnectionErrors.inc();
+      this.dbConnectionErrorsSinceSample++;
+      this.dbConnectionErrorsTotal++;
     }
   }
 
-  /** Failed database calls since start (a running total, for the `connection_errors` alert window). */
-  databaseErrors(): number {
-    return this.dbErrorsTotal;
+  /**
+   * Database calls that failed to reach the database since start (a running total, for the
+   * `connection_errors` alert window). A statement the server refused is not one: it is in
+   * `options_engine_db_query_errors_total` and the ERROR log.
+   */
+  connectionErrors(): number {
+    return this.dbConnectionErrorsTotal;
   }
 
   recordScan(scan: ScanTimingRecord): void {
@@ -325,7 +331,7 @@ export class Telemetry {
    * The flat row stored in `metrics_samples` each minute. Besides the guide's keys it carries the
    * names of the monitoring.yaml rules: `cpu_usage`, `memory_usage` (host, %), `error_rate` (%),
    * `response_time` (mean HTTP response time, s), `query_time` (p95 database call, s),
-   * `connection_errors` (failed database calls since the previous sample). Resets the event-loop
+   * `connection_errors` (database calls that could not reach the database since the previous sample). Resets the event-loop
    * lag histogram, so each sample covers its own minute.
    */
   sampleRow(extra: Record<string, number | null> = {}): Record<string, number | null> {
@@ -353,10 +359,10 @@ export class Telemetry {
       memory_usage: round((100 * (totalmem() - freemem())) / totalmem(), 1),
       response_time: round(s.avg_response_time / 1000, 4),
       query_time: round(s.database.p95_ms / 1000, 4),
-      connection_errors: this.dbErrorsSinceSample,
+      connection_errors: this.dbConnectionErrorsSinceSample,
       ...extra,
     };
-    this.dbErrorsSinceSample = 0;
+    this.dbConnectionErrorsSinceSample = 0;
     this.loop.reset();
     return row;
   }

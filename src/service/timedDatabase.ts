@@ -4,6 +4,7 @@
  * failed calls at ERROR ("database query failed", so that the guide's grep for database errors
  * finds them). The SQL text is never logged (it may carry values).
  */
+import { isConnectionError } from '../store/connectionError.js';
 import type { CopyFormat, Database, Queryable, QueryResult, SqlParam, StoreLogger } from '../store/db.js';
 
 /** `error`: null when the call succeeded. */
@@ -68,13 +69,16 @@ class TimedDatabase extends TimedQueryable implements Database {
   }
 }
 
-/** Receives each call's duration (Telemetry.recordDbQuery, or a message to the main thread). */
-export type DbQueryRecorder = (operation: string, ms: number, ok: boolean) => void;
+/**
+ * Receives each call's duration and outcome (Telemetry.recordDbQuery, or a message to the main thread);
+ * `connection`: the call failed because the database could not be reached (see isConnectionError).
+ */
+export type DbQueryRecorder = (operation: string, ms: number, ok: boolean, connection: boolean) => void;
 
 /** Wraps `db`; the original stays usable (the embedded wire-protocol server needs it). */
 export function timedDatabase(db: Database, recordQuery: DbQueryRecorder, logger?: StoreLogger): Database {
   const record: Recorder = (operation, ms, error) => {
-    recordQuery(operation, ms, error === null);
+    recordQuery(operation, ms, error === null, error !== null && isConnectionError(error));
     // A failed transaction is logged by the statement that failed inside it (or by its caller).
     if (error !== null && operation !== 'transaction') {
       const err = error instanceof Error ? error.message : String(error);

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
+import { errorCode } from './connectionError.js';
 import { chunkLines } from './copyText.js';
 import {
   type AdvisoryLock,
@@ -67,12 +68,6 @@ const TRANSIENT = new Set([
   '57P03', // cannot_connect_now: the server is starting up
   '53300', // too_many_connections
 ]);
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e
-    ? String((e as { code: unknown }).code)
-    : undefined;
-}
 
 function isTransient(e: unknown): boolean {
   const code = errorCode(e);

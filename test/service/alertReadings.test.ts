@@ -28,7 +28,7 @@ function sources(over: Partial<AlertReadingSources> = {}): AlertReadingSources {
       database: { queries: 10, errors: 1, avg_ms: 3, p95_ms: 1500 },
       providers: { calls: 4, failures: 2, circuits: { tradier: 'open', fred: 'closed', quiver: 'open' } },
     }),
-    databaseErrors: () => 12,
+    connectionErrors: () => 12,
     disk: () => 42.5,
     lastScanAt: () => null,
     expectScans: () => true,

@@ -47,7 +47,7 @@ function world(startedAt: number, lastScan: number | null) {
       database: { queries: 0, errors: 0, avg_ms: 0, p95_ms: 0 },
       providers: { calls: 0, failures: 0, circuits: {} },
     }),
-    databaseErrors: () => 0,
+    connectionErrors: () => 0,
     disk: () => null,
     lastScanAt: () => health.lastScanAt(),
     expectScans,

@@ -138,7 +138,8 @@ describe('Telemetry', () => {
     t.watchCache(() => cache);
     t.recordHttp('GET', '/health', 200, 2);
     t.recordDbQuery('query', 3, true);
-    t.recordDbQuery('query', 5, false);
+    t.recordDbQuery('query', 5, false); // a statement the server refused
+    t.recordDbQuery('transaction', 7, false, true); // a call that could not reach the database
     t.setCircuit('tradier', 'open');
     const text = await t.prometheus();
     expect(t.prometheusContentType).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -149,6 +150,9 @@ describe('Telemetry', () => {
     expect(text).toContain('options_engine_cache_hits_total 30');
     expect(text).toContain('options_engine_provider_circuit_state{provider="tradier"} 2');
     expect(text).toContain('options_engine_db_query_errors_total{operation="query"} 1');
+    expect(text).toContain('options_engine_db_query_errors_total{operation="transaction"} 1');
+    expect(text).toContain('options_engine_db_connection_errors_total 1');
+    expect(t.connectionErrors()).toBe(1); // the connection_errors alert's running total: not the refused statement
     const row = t.sampleRow({ disk_usage: 40 });
     expect(row).toMatchObject({
       avg_response_time: 2,

@@ -142,8 +142,8 @@ async function init(settings: Settings): Promise<void> {
       rawDb.engine === 'pglite' ? await serve(rawDb, settings.database.embedded_socket_port, dbLog) : null;
     const db = timedDatabase(
       rawDb,
-      (operation, ms, ok) => {
-        batch.dbQueries.push([operation, ms, ok]);
+      (operation, ms, ok, connection) => {
+        batch.dbQueries.push([operation, ms, ok, connection]);
         flushSoon();
       },
       dbLog,

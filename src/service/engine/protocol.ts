@@ -55,8 +55,8 @@ export interface TelemetryBatch {
   apiCalls: ApiCall[];
   /** [provider, endpoint, ms, outcome] of providers without HTTP telemetry (the simulated market). */
   providerCalls: [string, string, number, string][];
-  /** [operation, ms, ok] of the engine's database calls. */
-  dbQueries: [string, number, boolean][];
+  /** [operation, ms, ok, connection failure] of the engine's database calls. */
+  dbQueries: [string, number, boolean, boolean][];
 }
 
 export type FromEngine =

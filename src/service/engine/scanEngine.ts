@@ -22,7 +22,8 @@ export interface EngineHandlers {
   providerCall(provider: string, endpoint: string, ms: number, outcome: string): void;
   circuit(provider: string, state: CircuitStateName): void;
   cacheStats(stats: CacheStats): void;
-  dbQuery(operation: string, ms: number, ok: boolean): void;
+  /** `connection`: the call failed to reach the database (see isConnectionError). */
+  dbQuery(operation: string, ms: number, ok: boolean, connection: boolean): void;
   log(level: LogLevel, component: string, fields: Record<string, unknown>, msg: string): void;
   providers(p: EngineProviders): void;
   crash(error: Error): void;
@@ -163,7 +164,8 @@ export class ScanEngine {
         for (const call of m.batch.apiCalls) h.apiCall(call);
         for (const [provider, endpoint, ms, outcome] of m.batch.providerCalls)
           h.providerCall(provider, endpoint, ms, outcome);
-        for (const [operation, ms, ok] of m.batch.dbQueries) h.dbQuery(operation, ms, ok);
+        for (const [operation, ms, ok, connection] of m.batch.dbQueries)
+          h.dbQuery(operation, ms, ok, connection);
         break;
       case 'circuit':
         h.circuit(m.provider, m.state);
