@@ -104,9 +104,16 @@ export function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): void {
       const stored =
         state === 'pending'
           ? []
-          : (await listAlerts(deps.db, { state: state === 'all' ? 'all' : state, since, limit })).map((a) =>
-              storedView(a, live),
-            );
+          : // resolved alerts by their resolution time (an alert fired in November and resolved yesterday was
+            // resolved since yesterday; as `ops alerts` lists them), the others by their fire time
+            (
+              await listAlerts(deps.db, {
+                state: state === 'all' ? 'all' : state,
+                since,
+                limit,
+                by: state === 'resolved' ? 'resolved_at' : 'fired_at',
+              })
+            ).map((a) => storedView(a, live));
       const alerts = [...pending, ...stored];
       reply
         .type('application/json; charset=utf-8')
