@@ -165,6 +165,19 @@ describe('the scan deadline', () => {
     expect((r.logs as string[]).join('\n')).toContain('the scan engine is not answering');
   }, 45_000);
 
+  it('kills an engine that stops answering while no scan runs (the watchdog), not one that answers', async () => {
+    const r = await runHarness('idle', 30_000);
+    expect(r.crashesWhileAnswering).toEqual([]);
+    expect(r.aliveWhileAnswering).toBe(true);
+    expect(r.crashes).toEqual([
+      expect.stringMatching(/^the scan engine answered nothing for \d+(\.\d)? s; it was killed$/),
+    ]);
+    expect(r.afterMs as number).toBeGreaterThanOrEqual(1200); // 1.5 s of silence, less the last ping's age
+    expect(r.afterMs as number).toBeLessThan(5000);
+    expect(r.engineAlive).toBe(false);
+    expect((r.logs as string[]).join('\n')).toContain('the scan engine is not answering: nothing from it');
+  }, 45_000);
+
   it('stops the real service with exit 1 when its engine hangs during a scan', async () => {
     const svc = await startServiceProcess({ settings: 'execution:\n  scan_timeout_seconds: 1\n' });
     services.push(svc);

@@ -296,6 +296,9 @@ process.on('message', (m: ToEngine) => {
       post({ type: 'reconfigured', id: m.id, error });
       break;
     }
+    case 'ping':
+      post({ type: 'pong', id: m.id });
+      break;
     case 'close':
       close()
         .catch(fail)

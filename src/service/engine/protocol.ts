@@ -42,6 +42,8 @@ export type ToEngine =
   | { type: 'abort'; id: string }
   /** New settings (a reload); answered by `reconfigured` with the same `id`. */
   | { type: 'reconfigure'; id: number; settings: Settings }
+  /** Liveness probe (the service's watchdog), answered by `pong` at once. */
+  | { type: 'ping'; id: number }
   | { type: 'close' };
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -71,4 +73,5 @@ export type FromEngine =
   | { type: 'reconfigured'; id: number; error: string | null }
   | { type: 'cacheStats'; stats: CacheStats }
   | { type: 'log'; level: LogLevel; component: string; fields: Record<string, unknown>; msg: string }
+  | { type: 'pong'; id: number }
   | { type: 'closed' };

@@ -8,6 +8,8 @@
  * itself, but an engine that hangs (stopped, wedged) would never answer, and the service would wait
  * for ever — holding, on a shared PostgreSQL database, the scan lock of every instance. Past the
  * deadline the engine is killed (SIGKILL) and reported through `crash` like any engine failure.
+ * Between scans a watchdog does the same for an engine that has stopped answering at all (see
+ * EngineWatchdog): a hang while idle would otherwise be found only at the next scan's deadline.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +67,20 @@ export function runLimit(scanTimeoutSeconds: number): RunLimit {
   return { deadlineMs: timeoutMs + graceMs, savingMs: graceMs };
 }
 
+/**
+ * The service pings the engine every `intervalMs`; an engine from which nothing at all has come (no
+ * answer, no telemetry, no log line) for `unresponsiveMs` is killed and reported through `crash`.
+ * Why 5 minutes: with the embedded database the engine also runs PGlite, whose statements block its
+ * event loop while they run (a large maintenance or dump statement may take minutes), and a kill
+ * there would stop the service for nothing; a scan has its own, tighter deadline (runLimit).
+ */
+export interface EngineWatchdog {
+  intervalMs: number;
+  unresponsiveMs: number;
+}
+
+export const ENGINE_WATCHDOG: EngineWatchdog = { intervalMs: 15_000, unresponsiveMs: 300_000 };
+
 interface Pending {
   run: ScanRun;
   resolve: (r: ScanJobResult) => void;
@@ -86,6 +102,10 @@ export class ScanEngine {
   private nextReconfigureId = 1;
   private closing = false;
   private closed: Promise<void> | null = null;
+  /** Epoch ms of the engine's last message of any kind. */
+  private lastHeardAt = Date.now();
+  private watchdogTimer: NodeJS.Timeout | null = null;
+  private nextPing = 1;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -95,7 +115,12 @@ export class ScanEngine {
   ) {}
 
   /** Starts the engine process and waits until its database, cache and providers are up. */
-  static start(settings: Settings, handlers: EngineHandlers, timeoutMs = 180_000): Promise<ScanEngine> {
+  static start(
+    settings: Settings,
+    handlers: EngineHandlers,
+    timeoutMs = 180_000,
+    watchdog: EngineWatchdog = ENGINE_WATCHDOG,
+  ): Promise<ScanEngine> {
     const child = spawnEngine();
     return new Promise((resolve, reject) => {
       let engine: ScanEngine | null = null;
@@ -111,6 +136,7 @@ export class ScanEngine {
         if (m.type === 'ready') {
           clearTimeout(timer);
           engine = new ScanEngine(child, m.info, handlers);
+          engine.watch(watchdog);
           resolve(engine);
         } else if (m.type === 'fatal') {
           clearTimeout(timer);
@@ -141,6 +167,7 @@ export class ScanEngine {
 
   private onMessage(m: FromEngine): void {
     const h = this.handlers;
+    this.lastHeardAt = Date.now();
     switch (m.type) {
       case 'stage': {
         const p = this.pending.get(m.id);
@@ -184,6 +211,7 @@ export class ScanEngine {
         h.log('error', 'engine', {}, `scan engine error: ${m.message}`);
         break;
       case 'ready':
+      case 'pong':
       case 'closed':
         break;
     }
@@ -201,6 +229,31 @@ export class ScanEngine {
 
   private clearTimers(): void {
     for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
+    if (this.watchdogTimer) clearInterval(this.watchdogTimer);
+    this.watchdogTimer = null;
+  }
+
+  /** Pings the engine every `intervalMs`; kills it once it has been silent for `unresponsiveMs`. */
+  private watch(w: EngineWatchdog): void {
+    this.lastHeardAt = Date.now();
+    this.watchdogTimer = setInterval(() => {
+      if (this.closing) return;
+      const silentMs = Date.now() - this.lastHeardAt;
+      if (silentMs < w.unresponsiveMs) {
+        this.post({ type: 'ping', id: this.nextPing++ });
+        return;
+      }
+      const seconds = Math.round(silentMs / 100) / 10;
+      this.handlers.log(
+        'error',
+        'engine',
+        { silentSeconds: seconds, pid: this.child.pid },
+        'the scan engine is not answering: nothing from it, not even to a ping; killing the engine',
+      );
+      this.child.kill('SIGKILL');
+      this.onCrash(new Error(`the scan engine answered nothing for ${seconds} s; it was killed`));
+    }, w.intervalMs);
+    this.watchdogTimer.unref();
   }
 
   private answerReconfigures(error: string): void {

@@ -7,6 +7,8 @@
  * - `hang`: the engine is stopped (SIGSTOP), then a scan is requested with a 1.5 s deadline.
  * - `reconfigure`: new settings whose providers cannot be built (tradier without a key), then a
  *   scan, then valid new settings.
+ * - `idle`: a fast watchdog (ping every 200 ms, silent for 1.5 s = hung); the engine answers for 3 s, then is
+ *   stopped (SIGSTOP) while no scan runs.
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../../src/config/loadConfig.js';
@@ -23,20 +25,26 @@ const settings: Settings = loadConfig({
 
 const crashes: string[] = [];
 const logs: string[] = [];
-const engine = await ScanEngine.start(settings, {
-  apiCall: () => {},
-  providerCall: () => {},
-  circuit: () => {},
-  cacheStats: () => {},
-  dbQuery: () => {},
-  log: (level, component, _fields, msg) => {
-    logs.push(`${level} ${component}: ${msg}`);
+const watchdog = scenario === 'idle' ? { intervalMs: 200, unresponsiveMs: 1500 } : undefined;
+const engine = await ScanEngine.start(
+  settings,
+  {
+    apiCall: () => {},
+    providerCall: () => {},
+    circuit: () => {},
+    cacheStats: () => {},
+    dbQuery: () => {},
+    log: (level, component, _fields, msg) => {
+      logs.push(`${level} ${component}: ${msg}`);
+    },
+    providers: () => {},
+    crash: (e) => {
+      crashes.push(e.message);
+    },
   },
-  providers: () => {},
-  crash: (e) => {
-    crashes.push(e.message);
-  },
-});
+  undefined,
+  watchdog,
+);
 const [pid] = children();
 process.stdout.write(`ENGINE ${pid}\n`);
 
@@ -57,6 +65,18 @@ if (scenario === 'hang') {
     result.run = (e as Error).message;
   }
   result.afterMs = Date.now() - started;
+  for (let i = 0; i < 200 && alive(pid); i++) await sleep(10);
+  result.engineAlive = alive(pid);
+  result.crashes = crashes;
+  result.logs = logs.filter((l) => l.startsWith('error engine'));
+} else if (scenario === 'idle') {
+  await sleep(3000); // two seconds past the silence limit: the answered pings keep it alive
+  result.crashesWhileAnswering = [...crashes];
+  result.aliveWhileAnswering = alive(pid);
+  process.kill(pid, 'SIGSTOP');
+  const stopped = Date.now();
+  while (crashes.length === 0 && Date.now() - stopped < 10_000) await sleep(20);
+  result.afterMs = Date.now() - stopped;
   for (let i = 0; i < 200 && alive(pid); i++) await sleep(10);
   result.engineAlive = alive(pid);
   result.crashes = crashes;
