@@ -133,6 +133,26 @@ describe('selectBasket on hand-built sets', () => {
     expect(r.trades).toEqual([A]);
   });
 
+  it('uses a low-ranked candidate of a ticker when only it fits: 5 trades, not 4 and "do not execute"', () => {
+    // ticker A: nine bullish spreads, then its delta/vega/capital extremes (each unusable here), rank above the
+    // one balanced spread that lets A join B–E under the delta limit (a top-8-per-ticker pool dropped it)
+    const five = rules({ maxTrades: 5 });
+    const a = [
+      ...Array.from({ length: 9 }, (_, i) => cand('A', 60 - i, 0.2, -0.01, 'Tech')),
+      cand('A', 40, -0.5, -0.05, 'Tech'),
+      cand('A', 39, 0.5, 0.05, 'Tech'),
+      cand('A', 38, 0.2, -0.01, 'Tech', { capitalRequired: 10 }),
+    ];
+    const balanced = cand('A', 30, 0, -0.01, 'Tech');
+    const others = ['B', 'C', 'D', 'E'].map((t) => cand(t, 50, 0.075, -0.01, `S${t}`));
+    const r = selectBasket([...a, balanced, ...others], five);
+    expect(r.trades).toHaveLength(5);
+    expect(r.trades).toContain(balanced);
+    expect(r.totalScore).toBe(230);
+    expect(r.optimal).toBe(true);
+    expect(basketViolations(r.trades, five)).toEqual([]);
+  });
+
   it('scales contracts into the basket greeks', () => {
     const two = cand('TWO', 90, 0.1, -0.01, 'X', { contracts: 4 }); // delta 0.40 > 0.30 alone
     expect(selectBasket([two], rules()).trades).toEqual([]);
