@@ -200,7 +200,8 @@ function assessSide(cols: OptionColumns, isCall: boolean, c: SideContext, out: U
       out[i] = STALE;
       continue;
     }
-    if (ask - bid > c.maxSpread * 0.5 * (ask + bid)) {
+    // (slack for the binary rounding of cents: 1.05 − 0.95 = 0.10000000000000009 is 10 % of mid, not more)
+    if (ask - bid > (c.maxSpread * 0.5 + 1e-9) * (ask + bid)) {
       out[i] = WIDE_SPREAD;
       continue;
     }

@@ -113,6 +113,15 @@ export function countsToRejections(counts: ArrayLike<number>, into = emptyReject
 }
 
 /**
+ * Slack of the threshold comparisons, for the binary rounding of cent prices: 1.05 − 0.95 is
+ * 0.10000000000000009 and (10 − (8.03 − 5.53))·100 is 750.0000000000001, so a spread of exactly 10 % of mid
+ * or a max loss of exactly the limit failed depending on which cents made it up (measured: 81 of 200 legs at
+ * exactly 10 %). Far below a cent, so nothing a cent away from a limit changes.
+ */
+const RATIO_SLACK = 1e-9; // of a ratio (credit/max loss, spread/mid)
+const DOLLAR_SLACK = 1e-6; // of a $ amount (max loss, capital)
+
+/**
  * Liquidity and freshness of one option leg: quote age, open interest, volume, bid-ask width.
  * NaN open interest / volume count as 0; a NaN bid counts as 0 (no bid); a NaN quote time fails.
  */
@@ -131,7 +140,8 @@ export function legRuleCode(
   const b = Math.max(bid || 0, 0); // NaN = no bid
   // (ask − bid)/mid ≤ max  ⇔  ask − bid ≤ max × (ask + bid)/2, for ask > 0
   const max = limits.maxBidAskPct;
-  if (max !== Number.POSITIVE_INFINITY && !(ask > 0 && ask - b <= 0.5 * max * (ask + b))) return R_BID_ASK;
+  if (max !== Number.POSITIVE_INFINITY && !(ask > 0 && ask - b <= (0.5 * max + RATIO_SLACK) * (ask + b)))
+    return R_BID_ASK;
   return 0;
 }
 
@@ -150,9 +160,9 @@ export function economicsRuleCode(
 ): number {
   if (isCredit && !(netCredit > 0)) return R_NO_CREDIT;
   if (!(maxLoss > 0)) return R_BAD_QUOTE;
-  if (isCredit && !(creditRatio >= limits.minCreditRatio)) return R_CREDIT_RATIO;
-  if (!(maxLoss <= limits.maxLoss)) return R_MAX_LOSS;
-  if (!(capital <= limits.maxCapital)) return R_CAPITAL;
+  if (isCredit && !(creditRatio >= limits.minCreditRatio - RATIO_SLACK)) return R_CREDIT_RATIO;
+  if (!(maxLoss <= limits.maxLoss + DOLLAR_SLACK)) return R_MAX_LOSS;
+  if (!(capital <= limits.maxCapital + DOLLAR_SLACK)) return R_CAPITAL;
   return 0;
 }
 

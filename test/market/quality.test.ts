@@ -137,6 +137,19 @@ describe('data quality', () => {
     ]);
   });
 
+  it('passes a spread of exactly the limit (10 % of mid) whatever its cents: 1.05 − 0.95 rounds above 0.1', () => {
+    const q = assessChain(
+      chainOf([
+        fair('call', 95, { bid: 0.95, ask: 1.05 }),
+        fair('put', 95, { bid: 1.9, ask: 2.1 }),
+        fair('call', 100, { bid: 0.95, ask: 1.06 }), // a cent wider: rejected
+      ]),
+      OPTIONS,
+    );
+    expect(q.counts.wideSpread).toBe(1);
+    expect([...q.expirations[0].calls].map(reasonOf)).toEqual([null, 'wideSpread']);
+  });
+
   it('takes a quote dated after latestQuoteTime as stale: a unit error or look-ahead (it passed as fresh)', () => {
     const c = chainOf([
       fair('call', 95, { quoteTime: AS_OF + 90_000 }), // within the collection time + skew: fine
