@@ -14,14 +14,17 @@ export function loadForCommand(opts: Record<string, unknown>, io: CliIo): Loaded
 }
 
 /**
- * Creates the log directory of a command that writes logs (scan, serve) before it starts. A directory given
- * with --log-dir that cannot be created or written is a bad flag value: exit 2 with one line naming the flag
- * and the reason. One from the configuration or LOG_DIR is left to fail at run time as before (exit 1).
+ * Creates a directory a command is about to write to (the log directory of scan and serve, the embedded
+ * database's data dir) before it starts. One that cannot be created or written is a bad setting, whichever
+ * source gave it (--log-dir, LOG_DIR, DATA_DIR, a settings file): exit 2 with one line naming that source and
+ * the reason — not a bare `ENOENT … mkdir` with exit 1 after the scan ran.
  */
-export function prepareLogDir(opts: Record<string, unknown>, dir: string): void {
-  if (opts.logDir === undefined) return;
+export function prepareDir(loaded: LoadedConfig, key: 'logging.dir' | 'database.data_dir'): void {
+  const dir = key === 'logging.dir' ? loaded.settings.logging.dir : loaded.settings.database.data_dir;
+  const source = loaded.sources[key] ?? 'the settings';
+  const label = source.startsWith('flag ') ? source.slice(5) : `${key} (from ${source})`;
   const fail = (what: string, e: unknown) =>
-    new UsageError(`--log-dir: cannot ${what} ${dir} (${(e as Error).message})`);
+    new UsageError(`${label}: cannot ${what} ${dir} (${(e as Error).message})`);
   try {
     ensureDir(dir);
   } catch (e) {

@@ -5,15 +5,21 @@ import type { ConfigOverride } from '../config/loadConfig.js';
 import { LOG_LEVELS, settingsSchema } from '../config/schema.js';
 import { VERSION } from './version.js';
 
+/** Plain decimal notation: what Number() also reads as hex, binary or octal (`0x10`, `0b11`) is refused. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const INTEGER = /^[+-]?\d+$/;
+
 export function parseNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  if (!DECIMAL.test(value.trim()) || !Number.isFinite(n))
+    throw new InvalidArgumentError('expected a number.');
   return n;
 }
 
 export function parseInteger(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError('expected an integer.');
+  if (!INTEGER.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected an integer.');
   return n;
 }
 
@@ -76,8 +82,8 @@ export function withCommonOptions(cmd: Command): Command {
       'directory with settings.yaml / monitoring.yaml overriding the shipped defaults',
     )
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
-    .option('--log-dir <dir>', 'directory for app.log and error.log')
-    .option('--data-dir <dir>', 'directory for the embedded database')
+    .option('--log-dir <dir>', 'directory for app.log and error.log', parsePath)
+    .option('--data-dir <dir>', 'directory for the embedded database', parsePath)
     .version(VERSION, '-V, --version', 'print the version');
 }
 
@@ -111,6 +117,8 @@ export function flagOverrides(opts: Record<string, unknown>): ConfigOverride[] {
     let value = opts[name];
     if (name === 'watchlist' && Array.isArray(value)) value = value.map((t: string) => t.toUpperCase());
     out.push({ path, value, source: `flag --${kebab(name)}` });
+    // --universe asks for the universe: a configured watchlist (settings, OPTIONS_ENGINE_WATCHLIST) would win
+    if (name === 'universe') out.push({ path: 'trading.watchlist', value: [], source: 'flag --universe' });
   }
   return out;
 }

@@ -21,7 +21,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
     withCommonOptions(new Command('scan'))
       .description('scan the market and print the best trades as a table (or JSON)')
       .option('--watchlist <list>', 'comma-separated tickers to scan instead of the universe', parseList)
-      .addOption(new Option('--universe <name>', 'built-in universe to scan').choices(['default']))
+      .addOption(
+        new Option('--universe <name>', 'built-in universe to scan, even when a watchlist is configured')
+          .choices(['default'])
+          .conflicts('watchlist'),
+      )
       .option('--nav <dollars>', 'net liquidation value', parseNumber)
       .option('--capital <dollars>', 'available capital', parseNumber)
       .option('--max-trades <n>', 'basket size', parseInteger)

@@ -25,11 +25,11 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
 
 function report(err: unknown, io: CliIo): number {
   if (err instanceof CommanderError) {
-    // help / version print and exit 0; anything else commander rejects is bad usage.
+    // help asked for (--help, `help`) and --version exit 0; anything else commander rejects is bad usage,
+    // including no command at all (commander prints the help then, with exit code 1: `commander.help`)
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
       return EXIT.ok;
     }
-    if (err.code === 'commander.help') return EXIT.ok;
     return EXIT.usage;
   }
   if (err instanceof ConfigError || err instanceof ConfigErrors) {

@@ -106,13 +106,90 @@ describe('options-engine CLI', () => {
   });
 
   it.runIf(existsSync('/proc/self'))(
-    'fails with exit 1 on a data dir that cannot be created (it does not hang)',
+    'rejects a data dir that cannot be created with exit 2 naming its source, before the scan (it does not hang)',
     async () => {
       const r = await cli(['scan', '--watchlist', 'SPY', '--data-dir', '/proc/options-engine-none/db']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain("ENOENT: no such file or directory, mkdir '/proc/options-engine-none'");
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        "options-engine: --data-dir: cannot create /proc/options-engine-none/db (ENOENT: no such file or directory, mkdir '/proc/options-engine-none')\n",
+      );
+      const file = join(tmp.dir, 'a-file');
+      writeFileSync(file, '');
+      const env = await cli(['scan', '--watchlist', 'SPY'], { DATA_DIR: file });
+      expect(env.code).toBe(2);
+      expect(env.stdout).toBe('');
+      expect(env.stderr).toContain(
+        `database.data_dir (from environment DATA_DIR): cannot create ${file} (EEXIST`,
+      );
     },
   );
+
+  it.runIf(existsSync('/proc/self'))(
+    'rejects a LOG_DIR that cannot be created with exit 2 naming the variable (it was exit 1 and a bare ENOENT)',
+    async () => {
+      const r = await cli(['scan', '--watchlist', 'SPY', '--no-store'], {
+        LOG_DIR: '/proc/options-engine-none/logs',
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /^options-engine: logging\.dir \(from environment LOG_DIR\): cannot create \/proc\/options-engine-none\/logs \(ENOENT/,
+      );
+    },
+  );
+
+  it('rejects whitespace-only --log-dir and --data-dir, and hex or binary numbers, with exit 2', async () => {
+    for (const args of [
+      ['scan', '--log-dir', '  '],
+      ['config', 'check', '--data-dir', ' '],
+      ['scan', '--nav', '0x10'],
+      ['scan', '--max-trades', '0b11'],
+      ['serve', '--port', '0o17'],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/is invalid\. expected (a path|a number|an integer)/);
+    }
+  });
+
+  it('exits 2 with no command (the help goes to stderr); 0 when help is asked for', async () => {
+    const none = await cli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^Usage: options-engine/);
+    expect((await cli(['help'])).code).toBe(0);
+    expect((await cli(['help', 'bogus'])).code).toBe(2);
+  });
+
+  it('--universe scans the universe even when a watchlist is configured, and conflicts with --watchlist', async () => {
+    const both = await cli(['scan', '--watchlist', 'SPY', '--universe', 'default']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain(
+      "option '--universe <name>' cannot be used with option '--watchlist <list>'",
+    );
+    const r = await cli(
+      ['scan', '--universe', 'default', '--no-store', '--format', 'json', '--log-dir', tmp.dir],
+      {
+        OPTIONS_ENGINE_WATCHLIST: 'SPY',
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { params: { universe: string; tickers: number } };
+    expect(doc.params.universe).toBe('default');
+    expect(doc.params.tickers).toBeGreaterThan(400);
+  }, 60_000);
+
+  it('ops health-check refuses a --url that is no http(s) URL or carries credentials, never echoing a password', async () => {
+    for (const [url, reason] of [
+      ['notaurl', 'not a URL'],
+      ['ftp://127.0.0.1/health', 'expected an http:// or https:// URL'],
+      ['http://admin:HCSECRETPW@127.0.0.1:1/health', 'must not carry credentials'],
+    ]) {
+      const r = await cli(['ops', 'health-check', '--url', url, '--no-providers']);
+      expect(r.code, url).toBe(2);
+      expect(r.stderr).toContain(`--url: ${reason}`);
+      expect(r.stdout + r.stderr).not.toContain('HCSECRETPW');
+    }
+  });
 
   it.runIf(existsSync('/proc/self'))(
     'rejects a --log-dir that cannot be created with exit 2 and one line naming the flag and the reason',

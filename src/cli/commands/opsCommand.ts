@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CONFIG_DIR, type LoadedConfig } from '../../config/loadConfig.js';
-import { secretValues } from '../../config/secrets.js';
+import { maskUrlPassword, secretValues } from '../../config/secrets.js';
 import { buildProviders } from '../../market/providerFactory.js';
 import {
   alertsReport,
@@ -106,6 +106,25 @@ function leaf(name: string, description: string): Command {
   return withCommonOptions(new Command(name))
     .description(description)
     .option('--json', 'print JSON instead of text');
+}
+
+/**
+ * The --url of `ops health-check`: an http(s) URL without credentials (the service's /health takes none; a
+ * password there would be printed in the report). Refused as bad usage, the value shown with its password
+ * masked — commander's own parser error would echo it.
+ */
+export function healthCheckUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url: not a URL: ${maskUrlPassword(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url: expected an http:// or https:// URL, got ${url.protocol}`);
+  if (url.username !== '' || url.password !== '')
+    throw new UsageError(`--url: must not carry credentials (${maskUrlPassword(value)}); /health needs none`);
+  return value;
 }
 
 export function opsCommand(io: CliIo): Command {
@@ -502,7 +521,7 @@ export function opsCommand(io: CliIo): Command {
               opts.service === false
                 ? null
                 : typeof opts.url === 'string'
-                  ? opts.url
+                  ? healthCheckUrl(opts.url)
                   : healthUrl(s.monitoring),
             database: () =>
               withDatabase(s, async (db) => {

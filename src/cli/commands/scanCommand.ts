@@ -15,7 +15,7 @@ import { completedScanRecord, type ScanMeta, tradeRecords } from '../../service/
 import { migrate } from '../../store/migrate.js';
 import { openDatabase } from '../../store/openDatabase.js';
 import { saveScan } from '../../store/saveScan.js';
-import { loadForCommand, prepareLogDir } from '../context.js';
+import { loadForCommand, prepareDir } from '../context.js';
 import { type CliIo, UsageError } from '../io.js';
 import { progressBar } from '../progressBar.js';
 
@@ -65,9 +65,11 @@ export async function scanAction(
   io: CliIo,
   deps: ScanCommandDeps = {},
 ): Promise<void> {
-  const { settings } = loadForCommand(opts, io);
+  const loaded = loadForCommand(opts, io);
+  const { settings } = loaded;
   const asOf = parseAsOf(opts.asOf, (deps.now ?? Date.now)());
-  prepareLogDir(opts, settings.logging.dir);
+  prepareDir(loaded, 'logging.dir');
+  if (opts.store !== false && settings.database.url === null) prepareDir(loaded, 'database.data_dir');
   const logging = createLogging({
     level: settings.logging.level,
     dir: settings.logging.dir,

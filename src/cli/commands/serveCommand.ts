@@ -1,6 +1,6 @@
 /** `options-engine serve`: run the service until SIGTERM / SIGINT (see service/runService.ts). */
 import { startService } from '../../service/runService.js';
-import { loadForCommand, prepareLogDir } from '../context.js';
+import { loadForCommand, prepareDir } from '../context.js';
 import type { CliIo } from '../io.js';
 import { VERSION } from '../version.js';
 
@@ -22,7 +22,8 @@ export async function serveAction(
 ): Promise<void> {
   const load = () => loadForCommand(opts, io);
   const initial = load();
-  prepareLogDir(opts, initial.settings.logging.dir);
+  prepareDir(initial, 'logging.dir');
+  if (initial.settings.database.url === null) prepareDir(initial, 'database.data_dir');
   const service = await startService({
     load,
     initial,
