@@ -53,7 +53,11 @@ export function optionLeg(
   };
 }
 
-/** One round lot (100 shares) of the underlying, quoted by the context's underlying quote or the spot. */
+/**
+ * One round lot (100 shares) of the underlying, quoted by the context's underlying quote or the spot. Its mid
+ * is the ask when there is no bid (NaN or 0), as the covered call's cost basis takes it: 0.5·(0 + ask) halved
+ * the stock's value and NaN spread to the trade's mid credit.
+ */
 export function stockLeg(scan: ChainScan, action: LegAction, expiration: string): Leg {
   const u = scan.ctx.underlying;
   const bid = u ? u.bid : scan.S;
@@ -66,7 +70,7 @@ export function stockLeg(scan: ChainScan, action: LegAction, expiration: string)
     quantity: 1,
     bid,
     ask,
-    mid: 0.5 * (bid + ask),
+    mid: bid > 0 ? 0.5 * (bid + ask) : ask,
     iv: Number.NaN,
     delta: 1,
     gamma: 0,

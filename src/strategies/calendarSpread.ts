@@ -5,7 +5,8 @@
  * floored at intrinsic (an American holder can always exercise). Per share at the front expiry:
  *   P&L(S) = max(BSM_back(S, τ), intrinsic(S)) − intrinsic(S) − D = (time value of the back leg) − D,
  * which peaks at S = K: max profit = BSM_back(K, τ) − D, max loss = D (the back leg's time value
- * vanishing far from K), capital = D × 100. Breakevens are the two roots of P&L(S) = 0 around K (bisection);
+ * vanishing far from K), capital = D × 100. Breakevens are the roots of P&L(S) = 0 around K (regula falsi) —
+ * one only where a deep in-the-money back leg keeps more time value than the debit (see FAR);
  * POP = P(lo < S_T < hi) at the front expiry with the front leg's IV.
  * Strikes: front |delta| from the configured short minimum up to 0.50 (at the money), where a calendar's
  * profit zone sits; back expiry: front DTE + [calendarBackDteMin, calendarBackDteMax] days.
@@ -22,9 +23,18 @@ import type { GenerationParams } from './types.js';
 const BRACKET = new Float64Array(2);
 
 /**
+ * How far out (|ln(x/K)|) a breakeven is looked for before that side counts as unbounded. Why so far: the
+ * time value of a deep in-the-money leg need not fall below the debit at all — a call's tends to
+ * K(1 − e^{−rτ}) as S → ∞ when q = 0 (a put's likewise as S → 0 when r < 0) — while with a large q or r it
+ * does, but beyond the usual 10σ√τ (a put calendar at q = 15 % had its root at ~0.96× the reported one).
+ */
+const FAR = 20;
+
+/**
  * Brackets the breakeven on one side of K: steps ln(x/K) outward from `m0` by ×1.3 until the time value
- * falls below the debit (at most to `limit`, signed like m0), leaving in BRACKET the last point inside the
- * profit zone (or K) and the first one outside (or K·e^limit).
+ * falls below the debit, leaving in BRACKET the last point inside the profit zone (or K) and the first one
+ * outside. Past `limit` (signed like m0) the outside point is exact but far; past ln-distance FAR the side is
+ * unbounded: the outside point is +∞ (above K) or 0 (below K), where the profit zone then ends.
  */
 function bracketBreakeven(
   isCall: boolean,
@@ -39,7 +49,8 @@ function bracketBreakeven(
 ): void {
   let inside = k;
   let m = m0;
-  while (Math.abs(m) < Math.abs(limit)) {
+  const far = Math.max(FAR, Math.abs(limit));
+  while (Math.abs(m) < far) {
     const x = k * Math.exp(m);
     if (!(timeValue(isCall, x, k, tau, r, q, vol) >= debit)) {
       BRACKET[0] = inside;
@@ -50,8 +61,11 @@ function bracketBreakeven(
     m *= 1.3;
   }
   BRACKET[0] = inside;
-  BRACKET[1] = k * Math.exp(limit);
+  BRACKET[1] = m0 > 0 ? Number.POSITIVE_INFINITY : 0;
 }
+
+/** A breakeven that exists: not the 0 or +∞ end of an unbounded side. */
+const finiteLevel = (x: number): boolean => x > 0 && x < Number.POSITIVE_INFINITY;
 
 /** Highest front-leg |delta| of a calendar: at the money. */
 export const CALENDAR_MAX_ABS_DELTA = 0.5;
@@ -166,8 +180,12 @@ export function scanCalendars(
           const hiOut = BRACKET[1];
           pop = probBetween(S, loOut, hiOut, T1, volF, drift);
           if (pop >= limits.minPop) {
-            lo = solveBreakeven(isCall, loIn, loOut, k, tau, r, q, volB, debit);
-            hi = solveBreakeven(isCall, hiIn, hiOut, k, tau, r, q, volB, debit);
+            // an unbounded side keeps its end (0 or +∞): no breakeven there
+            lo = loOut === 0 ? 0 : solveBreakeven(isCall, loIn, loOut, k, tau, r, q, volB, debit);
+            hi =
+              hiOut === Number.POSITIVE_INFINITY
+                ? hiOut
+                : solveBreakeven(isCall, hiIn, hiOut, k, tau, r, q, volB, debit);
             pop = probBetween(S, lo, hi, T1, volF, drift);
           }
         }
@@ -193,10 +211,10 @@ export function scanCalendars(
                 maxLoss,
                 capital: maxLoss,
                 creditRatio: ratio,
-                breakevens: Number.isNaN(lo) ? [] : [lo, hi],
+                breakevens: Number.isNaN(lo) ? [] : [lo, hi].filter(finiteLevel),
                 breakevenSigmas: Number.isNaN(lo)
                   ? []
-                  : [sigmaDistance(lo, S, volF, T1), sigmaDistance(hi, S, volF, T1)],
+                  : [lo, hi].filter(finiteLevel).map((b) => sigmaDistance(b, S, volF, T1)),
                 pop,
                 expectedValue: evShare * mult,
               },

@@ -158,7 +158,7 @@ export function economicsRuleCode(
   capital: number,
   limits: HardLimits,
 ): number {
-  if (isCredit && !(netCredit > 0)) return R_NO_CREDIT;
+  if (isCredit && !(netCredit > DOLLAR_SLACK)) return R_NO_CREDIT; // four quotes netting to 0 can sum to +8e-17
   if (!(maxLoss > 0)) return R_BAD_QUOTE;
   if (isCredit && !(creditRatio >= limits.minCreditRatio - RATIO_SLACK)) return R_CREDIT_RATIO;
   if (!(maxLoss <= limits.maxLoss + DOLLAR_SLACK)) return R_MAX_LOSS;

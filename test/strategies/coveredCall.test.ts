@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { generateCandidates } from '../../src/strategies/generate.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { candidates, probAboveByHand, withShorts } from './fixtures.js';
+import { candidates, chain, ctx, params, probAboveByHand, withShorts } from './fixtures.js';
 
 describe('covered call on the XYZ fixture (stock 99.98 / 100.02)', () => {
   it('buy-write of the 105 call: debit 100.02 − 1.60 = 98.42, capital $9842, max profit $658, breakeven 98.42', () => {
@@ -35,4 +36,17 @@ describe('covered call on the XYZ fixture (stock 99.98 / 100.02)', () => {
     expect(expiryPnl(t, 98.4)).toBeCloseTo(0, 9);
     expect(expiryPnl(t, 130)).toBeCloseTo(660, 9);
   });
+});
+
+describe('covered call when the underlying has no bid', () => {
+  it.each([0, Number.NaN])(
+    'bid %s: the stock leg and the mid credit take the ask (as the basis does)',
+    (bid) => {
+      const c = { ...ctx, underlying: { bid, ask: 100.02, time: ctx.asOf - 5000 } };
+      const t = withShorts(generateCandidates(chain, c, params(['covered_call'])).trades, 105);
+      expect(t.legs[0].mid).toBe(100.02); // was 50.01 (half the ask) or NaN
+      expect(t.netCreditMid).toBeCloseTo(t.legs[1].mid - 100.02, 12);
+      expect(t.netCredit).toBeCloseTo(-98.42, 12);
+    },
+  );
 });

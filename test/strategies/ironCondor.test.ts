@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { thesis } from '../../src/selection/thesis.js';
 import { generateCandidates } from '../../src/strategies/generate.js';
+import { PERMISSIVE_LIMITS } from '../../src/strategies/hardRules.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
 import { AS_OF, candidates, ctx, FRONT, params, probAboveByHand, withShorts } from './fixtures.js';
 import { manualChain } from './syntheticChain.js';
@@ -108,5 +109,24 @@ describe('iron condor whose credit exceeds its narrow wing', () => {
     expect(thesis({ ...t, ivRank: 60, momentumZ: 0 })).toMatch(
       /Profits below 106\.35 \(\d\.\d sd above spot 100\.00\)/,
     );
+  });
+});
+
+describe('iron condor whose four quotes net to zero', () => {
+  it('is no credit: rejected as no_credit, though the float sum is +8e-17', () => {
+    // short P95 0.56 / C105 0.08 at the bid, long P94 0.59 / C106 0.05 at the ask: 0.56 + 0.08 − 0.59 − 0.05 = 0
+    const zero = manualChain('XYZ', 100, AS_OF, [
+      {
+        expiration: FRONT,
+        strikes: [94, 95, 105, 106],
+        puts: [{ bid: 0.48, ask: 0.59, delta: -0.15 }, { bid: 0.56, ask: 0.68, delta: -0.2 }, null, null],
+        calls: [null, null, { bid: 0.08, ask: 0.14, delta: 0.2 }, { bid: 0, ask: 0.05, delta: 0.15 }],
+      },
+    ]);
+    expect(0.56 + 0.08 - 0.59 - 0.05).toBeGreaterThan(0);
+    const limits = { ...PERMISSIVE_LIMITS, minCreditRatio: 0 };
+    const r = generateCandidates(zero, ctx, params(['iron_condor'], { spreadWidths: [1], limits }));
+    expect(r.trades).toEqual([]);
+    expect(r.stats.rejections.no_credit).toBe(1);
   });
 });
