@@ -7,12 +7,20 @@ const show = (v: unknown): string => {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
 
+/** A zod type name with its article: "an integer", "a string", "an object". */
+const typeName = (t: string): string =>
+  t === 'int' ? 'an integer' : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+
 export function describeIssue(issue: z.core.$ZodIssue): string {
   const got = 'input' in issue && issue.input !== undefined ? `, got ${show(issue.input)}` : '';
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
-      if (typeof issue.input === 'number') return `must be a finite number${got}`; // Infinity or NaN
+      if (typeof issue.input === 'number' && (issue.expected === 'number' || issue.expected === 'int')) {
+        // Infinity or NaN (YAML `.inf`, `.nan`), or a fraction where an integer is wanted
+        if (!Number.isFinite(issue.input)) return `must be a finite number${got}`;
+        if (issue.expected === 'int') return `must be an integer${got}`;
+      }
       return `expected ${issue.expected}${got}`;
     case 'too_small': {
       if (issue.origin === 'array') return `must have at least ${issue.minimum} item(s)`;
@@ -34,14 +42,20 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
           e.code === 'invalid_value'
             ? e.values.map(show).join(', ')
             : e.code === 'invalid_type'
-              ? `a ${e.expected}`
+              ? typeName(e.expected)
               : '',
         )
         .filter((s) => s !== '');
       return `must be ${options.join(' or ')}${got}`;
     }
     case 'invalid_format':
+      if (issue.format === 'regex' && issue.message.startsWith('Invalid string: must match pattern')) {
+        return `must match the pattern ${issue.pattern}${got}`;
+      }
       return `${issue.message.replace(/^Invalid /, 'must be a valid ')}${got}`;
+    case 'invalid_key':
+      // a record key (e.g. a rule group in monitoring.yaml) that its pattern refuses
+      return `invalid key: ${issue.issues.map((i) => describeIssue(i)).join('; ')}`;
     case 'unrecognized_keys':
       return 'unknown key';
     case 'custom':

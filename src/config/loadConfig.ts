@@ -40,11 +40,17 @@ export interface LoadOptions {
 export interface LoadedConfig {
   settings: Settings;
   monitoring: MonitoringConfig;
-  /** Dotted key path → the file / env var / flag that set it. */
+  /**
+   * Dotted key path → the file / env var / flag that set it: settings keys as they are (`trading.nav`),
+   * monitoring.yaml keys prefixed `monitoring:` (`monitoring:evaluation_interval`).
+   */
   sources: Record<string, string>;
   /** The YAML files read, in order. */
   files: string[];
 }
+
+/** Marks a monitoring.yaml key in {@link LoadedConfig.sources} (settings has a `monitoring` section too). */
+export const MONITORING_SOURCE_PREFIX = 'monitoring:';
 
 type Tree = Record<string, unknown>;
 const isTree = (v: unknown): v is Tree => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -205,5 +211,8 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     order,
     join(defaultsDir, 'monitoring.yaml'),
   );
-  return { settings, monitoring, sources: settingsSources, files };
+  const sources = { ...settingsSources };
+  for (const [path, source] of Object.entries(monitoringSources))
+    sources[`${MONITORING_SOURCE_PREFIX}${path}`] = source;
+  return { settings, monitoring, sources, files };
 }

@@ -6,6 +6,27 @@ export const durationString = z
   .string()
   .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'must be a duration like "30s", "5m" or "1h"');
 
+/**
+ * The longest evaluation interval or rule duration: a day. Node timers hold at most 2^31−1 ms (~24.8 days); a
+ * longer delay fires after 1 ms (`evaluation_interval: 600h` evaluated the rules every millisecond).
+ */
+export const MAX_DURATION = '24h';
+
+/** A duration from `min` to `max` (duration strings); a malformed one gets the format message only. */
+function durationBetween(min: string | null, max: string) {
+  return durationString.superRefine((text, ctx) => {
+    if (!durationString.safeParse(text).success) return;
+    const ms = durationMs(text);
+    const problem =
+      min !== null && ms < durationMs(min)
+        ? `must be at least ${min}`
+        : ms > durationMs(max)
+          ? `must be at most ${max}`
+          : null;
+    if (problem) ctx.addIssue({ code: 'invalid_format', format: 'duration', message: problem, input: text });
+  });
+}
+
 /** Duration string → milliseconds. */
 export function durationMs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
@@ -58,7 +79,7 @@ export const ALERT_METRIC_NAMES = Object.keys(ALERT_METRICS) as AlertMetric[];
 
 export const alertRuleSchema = z.strictObject({
   threshold: z.number(),
-  duration: durationString,
+  duration: durationBetween(null, MAX_DURATION),
   severity: z.enum(['warning', 'critical']),
   /** The metric watched; defaults to the rule's key (the guide's format: `cpu_usage: {…}`). */
   metric: z.enum(ALERT_METRIC_NAMES as [AlertMetric, ...AlertMetric[]]).optional(),
@@ -70,19 +91,20 @@ export const alertRuleSchema = z.strictObject({
 });
 export type AlertRule = z.infer<typeof alertRuleSchema>;
 
+/** A rule group or rule name. */
+const ruleKey = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]*$/,
+    'must be lower-case letters, digits and _, starting with a letter (like cpu_usage)',
+  );
+
 export const monitoringSchema = z
   .strictObject({
-    evaluation_interval: durationString,
-    alerts: z.record(
-      z.string().regex(/^[a-z][a-z0-9_]*$/),
-      z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), alertRuleSchema),
-    ),
+    evaluation_interval: durationBetween('1s', MAX_DURATION),
+    alerts: z.record(ruleKey, z.record(ruleKey, alertRuleSchema)),
   })
   .superRefine((m, ctx) => {
-    // zod runs this refinement even when a field failed: only a well-formed duration is compared
-    const interval = durationString.safeParse(m.evaluation_interval);
-    if (interval.success && durationMs(interval.data) < 1000)
-      ctx.addIssue({ code: 'custom', path: ['evaluation_interval'], message: 'must be at least 1s' });
     for (const [group, rules] of Object.entries(m.alerts)) {
       for (const [key, rule] of Object.entries(rules)) {
         if (rule.metric === undefined && !(key in ALERT_METRICS)) {

@@ -1,7 +1,8 @@
 /** Reads one YAML config file into a plain object, with parse errors as one-line ConfigErrors. */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit } from 'yaml';
 import { ConfigError } from './ConfigError.js';
+import { isWholeReference, PlainReference } from './interpolate.js';
 
 export function readYaml(file: string): Record<string, unknown> {
   let text: string;
@@ -20,9 +21,27 @@ export function readYaml(file: string): Record<string, unknown> {
     const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError(file, '', `invalid YAML: ${where}${reason}`);
   }
-  const value: unknown = doc.toJS();
+  // a plain `key: ${VAR}` is typed by what VAR holds (interpolate); a quoted "${VAR}" stays a string
+  visit(doc, {
+    Scalar(key, node) {
+      if (
+        key !== 'key' &&
+        node.type === 'PLAIN' &&
+        typeof node.value === 'string' &&
+        isWholeReference(node.value)
+      )
+        node.value = new PlainReference(node.value);
+    },
+  });
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // an alias of no anchor (`*nope`), or so many aliases that the expansion could exhaust memory
+    throw new ConfigError(file, '', `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof PlainReference) {
     throw new ConfigError(file, '', 'invalid YAML: the top level must be a mapping of keys');
   }
   return value as Record<string, unknown>;

@@ -30,6 +30,15 @@ const nonNegInt = z.int().nonnegative();
 export const MAX_DOLLARS = 1e12;
 const dollars = z.number().positive().max(MAX_DOLLARS);
 const nullableString = z.string().min(1).nullable();
+/** A directory: blanks around it are dropped, and one of only blanks is refused as empty (as its env var is). */
+const dirPath = z.string().trim().min(1);
+/**
+ * Upper bounds of the durations that end up in timers (or sized buffers): one day. Node timers hold at most
+ * 2^31−1 ms (~24.8 days); a longer delay fires after 1 ms, so e.g. a scan timeout of 20 days killed the engine
+ * at once and a long sampling interval wrote a row every millisecond.
+ */
+export const MAX_DURATION_SECONDS = 86_400;
+const seconds = z.number().positive().max(MAX_DURATION_SECONDS);
 /** Provider and webhook addresses: http(s) only (z.url() alone takes ftp:, javascript:, file: …). */
 const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 const ticker = z.string().regex(/^[A-Z][A-Z0-9.^-]{0,9}$/, 'must be an upper-case ticker symbol like "AAPL"');
@@ -170,6 +179,31 @@ const sender = z
     'must be an e-mail address like "alerts@example.com" or "Options Engine <alerts@example.com>"',
   );
 
+/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 1–63 characters each. */
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+const ipv4 = z.ipv4();
+const ipv6 = z.ipv6();
+
+/**
+ * The address the server listens on: an IPv4 or IPv6 address or a host name, refused here naming the key rather
+ * than when the server binds. Digits-only labels are an IPv4 address or nothing (`999.1.1.1`).
+ */
+const host = z.string().superRefine((text, ctx) => {
+  const ok =
+    ipv4.safeParse(text).success ||
+    ipv6.safeParse(text).success ||
+    (HOSTNAME.test(text) && !/^[\d.]+$/.test(text));
+  if (!ok) {
+    ctx.addIssue({
+      code: 'invalid_format',
+      format: 'hostname',
+      message: 'must be an IPv4 address, an IPv6 address or a host name (letters, digits, - and .)',
+      input: text,
+    });
+  }
+});
+
 export const settingsSchema = z
   .strictObject({
     trading,
@@ -179,7 +213,8 @@ export const settingsSchema = z
     execution: z.strictObject({
       interval_minutes: z.number().positive(),
       market_hours_only: z.boolean(),
-      scan_timeout_seconds: z.number().positive(),
+      /** The service allows this plus a grace of half of it before it kills the engine. */
+      scan_timeout_seconds: seconds,
     }),
     performance: z.strictObject({
       /** `auto` resolves to min(32, cpus + 4), as in the operations guide. */
@@ -194,10 +229,10 @@ export const settingsSchema = z
         'a postgres:// or postgresql://',
         parsesAsPostgresUrl,
       ).nullable(),
-      data_dir: z.string().min(1),
+      data_dir: dirPath,
       pool_size: posInt,
       pool_overflow: nonNegInt,
-      statement_timeout_ms: posInt,
+      statement_timeout_ms: posInt.max(MAX_DURATION_SECONDS * 1000),
       connect_retries: nonNegInt,
       embedded_socket_port: port,
       options_retention_days: posInt,
@@ -206,12 +241,12 @@ export const settingsSchema = z
     }),
     cache: z.strictObject({
       redis_url: connectionUrl(/^rediss?:\/\//, 'a redis:// or rediss://', parsesAsUrl).nullable(),
-      default_timeout: z.number().positive(),
+      default_timeout: seconds,
       threshold: posInt,
       key_prefix: z.string(),
     }),
     api: z.strictObject({
-      timeout: z.number().positive(),
+      timeout: seconds,
       retry_count: nonNegInt,
       batch_size: posInt,
       token: nullableString,
@@ -219,14 +254,15 @@ export const settingsSchema = z
     }),
     providers,
     monitoring: z.strictObject({
-      host: z.string().min(1),
+      host,
       port,
-      metrics_window_seconds: z.number().positive(),
-      sample_interval_seconds: z.number().positive(),
+      /** Kept in one-second buckets. */
+      metrics_window_seconds: seconds,
+      sample_interval_seconds: seconds,
     }),
     logging: z.strictObject({
       level: z.enum(LOG_LEVELS),
-      dir: z.string().min(1),
+      dir: dirPath,
       json_stdout: z.boolean(),
       slow_threshold_ms: z.number().positive(),
     }),
@@ -242,9 +278,12 @@ export const settingsSchema = z
         smtp_tls: z.boolean(),
       }),
       slack: z.strictObject({ webhook_url: url.nullable() }),
-      cooldown_minutes: z.number().nonnegative(),
+      cooldown_minutes: z
+        .number()
+        .nonnegative()
+        .max(MAX_DURATION_SECONDS / 60),
     }),
-    backup: z.strictObject({ dir: z.string().min(1), retention_days: posInt }),
+    backup: z.strictObject({ dir: dirPath, retention_days: posInt }),
   })
   .superRefine((s, ctx) => {
     /** `related`: the other key of the rule, so the error can blame whichever source set either. */

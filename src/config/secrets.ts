@@ -6,6 +6,9 @@ export const MASK = '****';
 /** Key names whose values are secrets wherever they appear. */
 const SECRET_KEYS = new Set(['api_key', 'token', 'smtp_password', 'webhook_url', 'password', 'secret']);
 
+/** Whether values under this key name are secrets. */
+export const isSecretKey = (key: string): boolean => SECRET_KEYS.has(key);
+
 /**
  * Query parameters of a connection URL that carry a password: pg-connection-string takes `password` and
  * `sslpassword`, ioredis any option, `password` and `sentinelPassword` among them. (`passfile` names a file.)
