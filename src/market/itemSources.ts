@@ -33,6 +33,19 @@ export function errorReason(err: unknown): string {
   return 'error';
 }
 
+/**
+ * Why an item failed when the primary and the fallback both did: the primary's reason first — the one an
+ * operator acts on (an expired key reads `quote:AuthError`, not the fallback's `quote:NetworkError`) — with
+ * the fallback's after it; one reason when they agree or only one source was tried.
+ */
+export function bothFailed(primary: ItemUnavailable, fallback: ItemUnavailable): ItemUnavailable {
+  if (primary === fallback || primary.reason === fallback.reason) return fallback;
+  return new ItemUnavailable(
+    `${primary.reason} (fallback ${fallback.reason})`,
+    `${primary.message}; ${fallback.message}`,
+  );
+}
+
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -157,6 +170,7 @@ export class ItemFetcher {
     }
     const sources = this.sources(kind);
     if (sources.length === 0) throw new ItemUnavailable(`${kind}:unsupported`, `no provider serves ${kind}`);
+    let first: ItemUnavailable | null = null;
     let last: ItemUnavailable | null = null;
     for (const [p, from] of sources) {
       this.o.signal?.throwIfAborted();
@@ -167,6 +181,7 @@ export class ItemFetcher {
         if (refusal !== null) {
           bump(this.stats.failures, p.name);
           last = new ItemUnavailable(refusal, `${p.name}: ${refusal}`);
+          first ??= last;
           continue;
         }
         await this.cacheSet(kind, key, p.name, value);
@@ -175,9 +190,10 @@ export class ItemFetcher {
         if (this.o.signal?.aborted) throw err;
         bump(this.stats.failures, p.name);
         last = new ItemUnavailable(`${kind}:${errorReason(err)}`, `${p.name}: ${message(err)}`);
+        first ??= last;
       }
     }
-    throw last as ItemUnavailable;
+    throw bothFailed(first as ItemUnavailable, last as ItemUnavailable);
   }
 
   /** Quotes for all symbols in batches (primary, then fallback for what the primary did not return). */
@@ -227,7 +243,10 @@ export class ItemFetcher {
           bump(this.stats.failures, p.name);
           const reason = this.o.signal?.aborted ? 'aborted' : `quote:${errorReason(err)}`;
           const e = new ItemUnavailable(reason, `${p.name}: ${message(err)}`);
-          for (const s of batch) out.set(s, e);
+          for (const s of batch) {
+            const before = out.get(s); // the primary's failure, when this is the fallback
+            out.set(s, before instanceof ItemUnavailable && reason !== 'aborted' ? bothFailed(before, e) : e);
+          }
         }
       });
       pending = pending.filter((s) => out.get(s) instanceof Error);

@@ -39,8 +39,9 @@ interface Faults {
   noQuote?: string[];
   /** kinds not served at all */
   without?: DataKind[];
-  /** every call fails */
+  /** every call fails (with `downWith`, default a TimeoutError) */
   down?: boolean;
+  downWith?: Error;
 }
 
 /** A real simulated provider behind a recorder that can inject faults, under another name. */
@@ -60,7 +61,7 @@ class FaultyProvider implements MarketDataProvider {
 
   private check(kind: DataKind, symbol: string, args: unknown = null): void {
     this.calls.push({ kind, symbol, args });
-    if (this.faults.down) throw new TimeoutError(`${this.name} timed out`);
+    if (this.faults.down) throw this.faults.downWith ?? new TimeoutError(`${this.name} timed out`);
     const e = this.faults.throws?.[symbol]?.[kind];
     if (e) throw e;
   }
@@ -172,6 +173,29 @@ describe('collector', () => {
     expect(msft?.sources.chain).toEqual({ from: 'primary', provider: 'primary' });
     expect(r.stats.failures).toEqual({ primary: 1 });
     expect(r.stats.calls.backup).toBeGreaterThanOrEqual(5);
+  });
+
+  it("names the primary's failure first when the fallback fails too (an expired key, not the fallback's outage)", async () => {
+    class AuthError extends Error {
+      override name = 'AuthError';
+    }
+    const primary = new FaultyProvider('tradier', 42, { down: true, downWith: new AuthError('HTTP 401') });
+    const fallback = new FaultyProvider('yahoo', 42, { down: true });
+    const r = await collectMarket(['AAPL', 'MSFT'], base(primary, { fallback }));
+    expect(r.tickers).toEqual([]);
+    expect(r.skipCounts).toEqual({ 'quote:AuthError (fallback quote:TimeoutError)': 2 });
+    expect(r.skipped.find((x) => x.symbol === 'AAPL')?.detail).toBe(
+      'tradier: HTTP 401; yahoo: yahoo timed out',
+    );
+    // one item (not the batched quotes): the same rule
+    const quotesOk = new FaultyProvider('tradier', 42, {
+      throws: { AAPL: { expirations: new AuthError('HTTP 401') } },
+    });
+    const fb = new FaultyProvider('yahoo', 42, {
+      throws: { AAPL: { expirations: new TimeoutError('slow') } },
+    });
+    const one = await collectMarket(['AAPL'], base(quotesOk, { fallback: fb }));
+    expect(one.skipCounts).toEqual({ 'expirations:AuthError (fallback expirations:TimeoutError)': 1 });
   });
 
   it('skips a failing ticker with a counted reason and never fails the whole scan', async () => {
