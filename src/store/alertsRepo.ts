@@ -109,14 +109,15 @@ export async function touchAlert(
 }
 
 /**
- * Adds channels (email, slack…) to the alert's notified list; with `at`, also counts a notification
- * and sets `last_notified_at` (the cooldown's start).
+ * Adds channels (email, slack…) to the alert's notified list; with `at`, also sets `last_notified_at` (the
+ * cooldown's start) and, unless `counted` is false (no channel carried the message), counts a notification.
  */
 export async function markAlertNotified(
   q: Queryable,
   id: number,
   channels: readonly string[],
   at?: Date,
+  counted = true,
 ): Promise<void> {
   await q.query(
     `UPDATE alerts SET notified_channels = (
@@ -124,9 +125,9 @@ export async function markAlertNotified(
          FROM (SELECT jsonb_array_elements_text(notified_channels) AS c UNION SELECT unnest($2::text[])) s
      ),
      last_notified_at = COALESCE($3, last_notified_at),
-     notifications = notifications + CASE WHEN $3::timestamptz IS NULL THEN 0 ELSE 1 END
+     notifications = notifications + CASE WHEN $3::timestamptz IS NULL OR NOT $4 THEN 0 ELSE 1 END
      WHERE id = $1`,
-    [id, channels, at ?? null],
+    [id, channels, at ?? null, counted],
   );
 }
 

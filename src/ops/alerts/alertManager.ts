@@ -31,8 +31,11 @@ export interface AlertManagerOptions {
   intervalMs: number;
   /** Minimum time between two notifications of one firing alert (`alerts.cooldown_minutes`), ms; 0: no repeats. */
   cooldownMs: number;
-  /** Queues a notification (never blocks: the dispatcher retries in the background). */
-  notify: (n: AlertNotification) => void;
+  /**
+   * Queues a notification (never blocks: the dispatcher retries in the background); returns the number of
+   * channels it went to — 0 when none is configured, and then it is not counted in the alert's `notifications`.
+   */
+  notify: (n: AlertNotification) => number;
   /** `host:port`, named in the messages. */
   instance: string;
   logger: StoreLogger;
@@ -59,7 +62,8 @@ type StoreOp = { rule: string; failures: number } & (
   | { kind: 'fire'; alert: ActiveAlert; firing: AlertFiring }
   | { kind: 'touch'; alert: ActiveAlert; value: number; peak: number; at: Date }
   | { kind: 'resolve'; at: Date }
-  | { kind: 'notified'; alert: ActiveAlert; at: Date }
+  /** `counted`: a message went to at least one channel (else only the cooldown's start is kept). */
+  | { kind: 'notified'; alert: ActiveAlert; at: Date; counted: boolean }
 );
 
 export class AlertManager {
@@ -228,17 +232,23 @@ export class AlertManager {
         this.enqueue({ kind: 'touch', rule, alert: a, value: a.value, peak: a.peak, at, failures: 0 });
         if (e.type === 'resolved') this.enqueue({ kind: 'resolve', rule, at, failures: 0 });
       }
-      if (e.type === 'fired' || e.type === 'repeat')
-        this.enqueue({ kind: 'notified', rule, alert: a, at, failures: 0 });
       // a rule whose earlier write failed waits for the retry at the next evaluation
-      if (!this.pending.some((p) => p.rule === rule && p.failures > 0)) await this.flush(rule);
+      const flush = () =>
+        this.pending.some((p) => p.rule === rule && p.failures > 0) ? null : this.flush(rule);
+      await flush();
       if (e.type === 'updated') continue;
       this.events[e.type]++;
       const fields = { rule, severity: a.rule.severity, value: a.value, peak: a.peak };
       if (e.type === 'resolved') this.opts.logger.info(fields, n.subject);
       else if (a.rule.severity === 'critical') this.opts.logger.error(fields, n.subject);
       else this.opts.logger.warn(fields, n.subject);
-      this.opts.notify({ ...n, alertId: a.alertId });
+      // the message (fired, repeat or resolved) after the write that gave the alert its id; counted in the
+      // alert's `notifications` only when a channel carries it
+      const channels = this.opts.notify({ ...n, alertId: a.alertId });
+      if (e.type === 'fired' || e.type === 'repeat' || channels > 0) {
+        this.enqueue({ kind: 'notified', rule, alert: a, at, counted: channels > 0, failures: 0 });
+        await flush();
+      }
     }
   }
 
@@ -295,7 +305,7 @@ export class AlertManager {
         await resolveAlert(db, op.rule, op.at, this.opts.instance);
         return;
       case 'notified':
-        if (op.alert.alertId !== null) await markAlertNotified(db, op.alert.alertId, [], op.at);
+        if (op.alert.alertId !== null) await markAlertNotified(db, op.alert.alertId, [], op.at, op.counted);
         return;
     }
   }

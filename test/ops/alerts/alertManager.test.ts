@@ -41,7 +41,10 @@ function harness(
       rules: r,
       intervalMs: 15_000,
       cooldownMs: 30 * 60_000,
-      notify: (n) => sent.push(n),
+      notify: (n) => {
+        sent.push(n);
+        return 2; // email and Slack
+      },
       instance: 'test-host:8080',
       logger: { info: log('info'), warn: log('warn'), error: log('error') },
       now: () => now,
@@ -93,12 +96,35 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       expect(await listAlerts(t().db, { state: 'firing' })).toEqual([]);
       const [resolved] = await listAlerts(t().db, { state: 'resolved' });
       expect(resolved.id).toBe(firing.id);
+      expect(resolved.notifications).toBe(2); // the firing and the resolution message (it stayed 1)
       expect(resolved.resolvedAt?.getTime()).toBe(h.at());
       expect(resolved.value).toBe(20);
       expect(resolved.peakValue).toBe(95);
       expect(h.logs.filter((l) => l.level === 'warn').map((l) => l.msg)).toContain(
         'Options Engine Alert: system.cpu_usage',
       );
+      await m.stop();
+    });
+
+    it('counts no notification when no channel is configured (it read 1), yet keeps the cooldown start', async () => {
+      const h = harness(() => t().db);
+      const m = h.make(rules(), {
+        notify: (n) => {
+          h.sent.push(n);
+          return 0;
+        },
+      });
+      await m.start(false);
+      h.set({ memory_usage: 97 });
+      await m.tick();
+      expect(h.sent.map((n) => n.subject)).toEqual(['Options Engine Alert: system.memory_usage']);
+      const [firing] = await listAlerts(t().db, { state: 'firing' });
+      expect(firing.notifications).toBe(0);
+      expect(firing.lastNotifiedAt?.getTime()).toBe(h.at());
+      h.set({ memory_usage: 40 });
+      await m.tick();
+      const resolved = (await listAlerts(t().db, { state: 'resolved' })).find((x) => x.id === firing.id);
+      expect(resolved?.notifications).toBe(0);
       await m.stop();
     });
 

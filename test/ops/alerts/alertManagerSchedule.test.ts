@@ -32,7 +32,7 @@ function harness() {
     rules,
     intervalMs: 1000,
     cooldownMs: 0,
-    notify: () => {},
+    notify: () => 0,
     instance: 'test-host:8080',
     logger: { info() {}, warn: (_: object, msg?: string) => warnings.push(msg ?? ''), error() {} },
   });

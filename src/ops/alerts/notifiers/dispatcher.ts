@@ -100,19 +100,20 @@ export class NotificationDispatcher {
   }
 
   /**
-   * Starts delivering `n` on every channel and returns at once. Never throws: failures are
-   * retried, then logged and reported through `onFailed`.
+   * Starts delivering `n` on every channel and returns at once with the number of channels (0: none
+   * configured, or closed). Never throws: failures are retried, then logged and reported through `onFailed`.
    */
-  dispatch(n: AlertNotification): void {
+  dispatch(n: AlertNotification): number {
     if (this.#closed) {
       this.#logger.warn({ rule: n.rule }, 'alert notification dropped: the dispatcher is closed');
-      return;
+      return 0;
     }
     for (const notifier of this.#notifiers) {
       const stats = this.#statsFor(notifier.channel);
       stats.pending++;
       void this.#track(notifier, (signal) => this.#deliver(notifier, n, signal, stats));
     }
+    return this.#notifiers.length;
   }
 
   /**
