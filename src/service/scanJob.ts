@@ -4,7 +4,9 @@
  * the option chains it used — in ONE transaction (store/saveScan), so that a stop or a crash leaves
  * either the whole scan or nothing of it. A scan stopped by shutdown or the timeout is recorded as
  * `cancelled` / `timeout` with no trades; a scan that throws, or that could read not one ticker ("no market
- * data": its "do not execute" would otherwise read as "no trade"), is recorded as `failed`.
+ * data": its "do not execute" would otherwise read as "no trade"), is recorded as `failed`. So is a scan whose
+ * save fails: nothing of it is stored, so it is not `completed` (its failure is stored when the database takes
+ * that). A scan's duration runs from its start to the end of its save.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Settings } from '../config/schema.js';
@@ -214,17 +216,18 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     message = result.message;
     record = completedScanRecord(meta(), result);
   }
-  const completed = status === 'completed' && result !== null;
-  const trades = completed ? tradeRecords(result!) : [];
+  const computed = status === 'completed' && result !== null;
+  const trades = computed ? tradeRecords(result!) : [];
 
   let saved = false;
+  let saveFailed = false;
   run.onStage?.('saving');
   try {
     await saveScan(
       deps.db,
       record,
       trades,
-      completed && collector.chains.length > 0
+      computed && collector.chains.length > 0
         ? {
             source: [...collector.sources].sort().join(','),
             chains: snapshotChains(collector.chains, result!, settings),
@@ -233,13 +236,29 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     );
     saved = true;
   } catch (e) {
-    log.error(
-      { scanId: run.id, err: e instanceof Error ? e.message : String(e) },
-      'scan could not be saved to the database',
-    );
+    const err = e instanceof Error ? e.message : String(e);
+    log.error({ scanId: run.id, err }, 'scan could not be saved to the database');
+    if (status === 'completed') {
+      saveFailed = true;
+      // Nothing of it is stored (GET /api/scans/<id> would answer 404): the scan failed — in its status, the
+      // scans counters and engine.scan_failures. Its failure is stored instead when the database takes that.
+      status = 'failed';
+      message = `scan could not be saved to the database: ${err}`;
+      try {
+        await saveScan(deps.db, unfinishedScanRecord(meta(), 'failed', 'saving', message), []);
+        saved = true;
+      } catch (e2) {
+        log.error(
+          { scanId: run.id, err: e2 instanceof Error ? e2.message : String(e2) },
+          'scan failure could not be saved to the database either',
+        );
+      }
+    }
   }
+  const completed = computed && status === 'completed';
 
-  const finishedAt = record.finishedAt?.getTime() ?? now();
+  // The scan's wall time includes its save (trades and chain snapshots can take longer than the pipeline).
+  const finishedAt = now();
   const outcome: ScanOutcome = {
     id: run.id,
     trigger: run.trigger,
@@ -247,7 +266,7 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     startedAt,
     finishedAt,
     durationMs: finishedAt - startedAt,
-    tradeCount: trades.length,
+    tradeCount: completed ? trades.length : 0,
     result: completed ? result!.status : null,
     message,
     saved,
@@ -279,7 +298,7 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
   };
   if (status === 'completed') log.info(fields, 'scan finished');
   else if (status === 'cancelled') log.warn({ ...fields, stage }, `scan cancelled: ${message}`);
-  else log.error({ ...fields, stage }, `scan ${status}: ${message}`);
+  else log.error({ ...fields, stage: saveFailed ? 'saving' : stage }, `scan ${status}: ${message}`);
   if (completed && outcome.durationMs > timeoutMs / 2) {
     log.warn(
       { scanId: run.id, ms: Math.round(outcome.durationMs) },

@@ -12,6 +12,7 @@
  * - `cache_hit_rate`: cache hits / (hits + misses) since start, percent.
  * - `active_connections`: TCP connections open to the HTTP server now.
  * The window is settings `monitoring.metrics_window_seconds` (300 s by default).
+ * The HTTP answers there are all but the health probes' (/health, /health/live, /health/ready: see recordHttp).
  */
 import { freemem, totalmem } from 'node:os';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,7 +25,8 @@ import { LatencyReservoir, type LatencySummary, quantileSorted } from './latency
 import { type AlertsView, type PromMetrics, registerPromMetrics } from './promMetrics.js';
 import { RollingWindow } from './rollingWindow.js';
 
-/** Outcomes of a provider call that are not failures. */
+/** The health probe routes (routes/health.ts), not counted in the HTTP window (see recordHttp). */
+const HEALTH_ROUTES: ReadonlySet<string> = new Set(['/health', '/health/live', '/health/ready']);
 
 /** The timings of one finished scan, as telemetry keeps them. */
 export interface ScanTimingRecord {
@@ -138,9 +140,14 @@ export class Telemetry {
     );
   }
 
-  /** One HTTP answer. `route` is the route pattern (`/api/scans/:id`), never the raw URL. */
+  /**
+   * One HTTP answer. `route` is the route pattern (`/api/scans/:id`), never the raw URL. The health probes
+   * are left out of the window (`avg_response_time`, `error_rate`, `http`): their 503 is a verdict on the
+   * service, not a failed request, and load balancers polling them would drown the requests served in
+   * cheap answers from memory. The Prometheus histogram keeps them, with their status.
+   */
   recordHttp(method: string, route: string, status: number, ms: number): void {
-    this.httpWindow.record(ms, status >= 500);
+    if (!HEALTH_ROUTES.has(route)) this.httpWindow.record(ms, status >= 500);
     this.prom.http.observe(method, route, status, ms / 1000);
   }
 

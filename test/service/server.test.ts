@@ -142,9 +142,12 @@ describe('buildServer', () => {
   });
 
   it('is not ready before a completed scan, while /health still answers 200 (warn)', async () => {
+    const before = telemetry.snapshot().http;
     const ready = await app.inject({ url: '/health/ready' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ status: 'fail', output: 'no completed scan yet' });
+    // a probe's 503 is a verdict, not a failed request: not in error_rate (it drove application.error_rate)
+    expect(telemetry.snapshot().http).toEqual(before);
     const h = await app.inject({ url: '/health' });
     expect(h.statusCode).toBe(200);
     expect(h.json().checks['scheduler:lastScanAge'][0].status).toBe('warn');

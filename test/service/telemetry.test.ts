@@ -64,8 +64,8 @@ describe('Telemetry', () => {
   it("computes the guide's KPIs as defined: window averages, error rate over HTTP + provider calls", () => {
     const t = new Telemetry({ windowSeconds: 300, version: '9.9.9', defaultMetrics: false });
     t.watchCache(() => cache);
-    t.recordHttp('GET', '/health', 200, 2);
-    t.recordHttp('GET', '/health', 200, 4);
+    t.recordHttp('GET', '/status', 200, 2);
+    t.recordHttp('GET', '/api/trades/latest', 200, 4);
     t.recordHttp('GET', '/api/scans', 500, 12);
     t.recordProviderCall('tradier', 'markets/quotes', 100, 'ok');
     t.recordProviderCall('tradier', 'markets/quotes', 300, 'timeout');
@@ -86,6 +86,28 @@ describe('Telemetry', () => {
       p99_ms: 300,
     });
     expect(s.api_response_times.tradier['markets/options/chains'].errors).toBe(0);
+    t.close();
+  });
+
+  it('leaves the health probes out of error_rate and avg_response_time; Prometheus keeps them', async () => {
+    // A 503 from /health is a verdict (a critical alert firing, a failing check), not a failed request:
+    // polled by a load balancer or the daily checks it drove application.error_rate to 66 %.
+    const t = new Telemetry({ windowSeconds: 300, version: '9.9.9', defaultMetrics: false });
+    for (let i = 0; i < 4; i++) {
+      t.recordHttp('GET', '/health', 503, 1);
+      t.recordHttp('GET', '/health/ready', 503, 1);
+      t.recordHttp('GET', '/health/live', 200, 1);
+    }
+    t.recordHttp('GET', '/status', 200, 20);
+    t.recordHttp('POST', '/api/scans', 500, 40);
+    const s = t.snapshot();
+    expect(s.error_rate).toBe(50);
+    expect(s.avg_response_time).toBe(30);
+    expect(s.http).toEqual({ requests: 2, errors_5xx: 1, avg_response_time_ms: 30 });
+    expect(t.sampleRow()).toMatchObject({ error_rate: 50, http_errors: 1, response_time: 0.03 });
+    expect(await t.prometheus()).toContain(
+      'options_engine_http_request_duration_seconds_count{method="GET",route="/health",status_code="503"} 4',
+    );
     t.close();
   });
 
@@ -137,6 +159,7 @@ describe('Telemetry', () => {
     const t = new Telemetry({ windowSeconds: 300, version: '9.9.9', defaultMetrics: false });
     t.watchCache(() => cache);
     t.recordHttp('GET', '/health', 200, 2);
+    t.recordHttp('GET', '/metrics', 200, 2);
     t.recordDbQuery('query', 3, true);
     t.recordDbQuery('query', 5, false); // a statement the server refused
     t.recordDbQuery('transaction', 7, false, true); // a call that could not reach the database

@@ -222,8 +222,10 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (beforeId !== undefined && before === undefined)
         throw new FieldError('querystring', 'before_id', 'needs before (the startedAt of that scan)');
       const at = before ? new Date(parseInstant('querystring', 'before', before)) : null;
-      const scans = await scansBefore(db, at, limit, beforeId ?? null);
-      const last = scans.length === limit ? scans[scans.length - 1] : null;
+      // one more than the page: a next page exists only when that one does (a full last page has none)
+      const rows = await scansBefore(db, at, limit + 1, beforeId ?? null);
+      const scans = rows.slice(0, limit);
+      const last = rows.length > limit ? scans[scans.length - 1] : null;
       reply.type(json).send(
         JSON.stringify({
           scans: scans.map(scanSummary),

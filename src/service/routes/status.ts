@@ -57,6 +57,22 @@ function scanView(o: ScanOutcome | null) {
   };
 }
 
+/**
+ * The cache: `entries` are those of the active cache — the memory LRU's count when memory serves; null when
+ * Redis serves, as the engine does not count its keys there (only a SCAN of the whole keyspace could, and the
+ * database may be shared): `redisKeys` is their pattern, to count with `redis-cli --scan --pattern`. It read
+ * the memory LRU's 0 while Redis held the entries. `memoryEntries`: the LRU (fills while Redis is down).
+ */
+function cacheView(c: CacheStats, st: Settings) {
+  return {
+    configured: c.configured,
+    active: c.active,
+    entries: c.active === 'memory' ? c.memoryEntries : null,
+    memoryEntries: c.memoryEntries,
+    redisKeys: c.configured === 'redis' ? `${st.cache.key_prefix}*` : null,
+  };
+}
+
 /** The /status document (pure). Secrets are masked: only whether a token/key is set is shown. */
 export function statusDocument(s: StatusInput) {
   const st = s.settings;
@@ -109,7 +125,7 @@ export function statusDocument(s: StatusInput) {
       migration: s.database.migration,
       embeddedServer: s.database.embeddedUrl,
     },
-    cache: { configured: s.cache.configured, active: s.cache.active, entries: s.cache.memoryEntries },
+    cache: cacheView(s.cache, st),
     config: {
       files: s.files,
       trading: {
