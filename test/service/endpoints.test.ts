@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
 import { type ServiceProcess, sh, startServiceProcess, TEST_TOKEN } from './helpers/serviceProcess.js';
 
 let svc: ServiceProcess;
@@ -153,6 +154,17 @@ describe('/status', () => {
     expect(s.config.secrets.apiToken).toBe('set');
     expect(s.config.trading.watchlist).toEqual(['SPY', 'AAPL', 'MSFT']);
     expect(s.database.engine).toBe('pglite');
+  });
+
+  it('db status beside the running service joins its socket and still names the database PGlite', async () => {
+    const r = await cli(['db', 'status', '--json'], {
+      OPTIONS_ENGINE_CONFIG_DIR: svc.configDir,
+      DATA_DIR: svc.dataDir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { engine: string; location: string };
+    expect(doc.engine).toBe('pglite (served by the running service)'); // it read "postgres"
+    expect(doc.location).toMatch(/^postgres:\/\/127\.0\.0\.1:\d+\/postgres$/);
   });
 });
 
