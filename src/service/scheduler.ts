@@ -47,7 +47,7 @@ export interface SchedulerState {
   lastSkipped: ScanOutcome | null;
   /** When the next scheduled scan is due, epoch ms; null while one runs or after stop. */
   nextRunAt: number | null;
-  /** The last completed scan of this process, epoch ms of its end. */
+  /** The last completed live scan of this process (not a replay with a fixed as_of), epoch ms of its end. */
   lastCompletedAt: number | null;
   stopped: boolean;
 }
@@ -188,7 +188,9 @@ export class Scheduler {
       .then((outcome) => {
         if (outcome.status === 'skipped') this.lastSkipped = outcome;
         else this.last = outcome;
-        if (outcome.status === 'completed') this.lastCompletedAt = outcome.finishedAt;
+        // a replay (a fixed as_of) is not fresh data: it must not keep /health/ready and missed_scans green
+        if (outcome.status === 'completed' && params?.asOf === undefined)
+          this.lastCompletedAt = outcome.finishedAt;
         try {
           this.opts.onOutcome?.(outcome);
         } catch (e) {

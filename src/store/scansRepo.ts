@@ -167,10 +167,10 @@ export async function scansBefore(
   return r.rows.map(fromRow);
 }
 
-/** When the newest completed scan finished (any instance), or null. */
+/** When the newest completed live scan finished (any instance; a replay with a fixed as_of is not one), or null. */
 export async function lastCompletedScanAt(q: Queryable): Promise<Date | null> {
   const r = await q.query<{ at: Date | null }>(
-    `SELECT max(finished_at) AS at FROM scans WHERE status = 'completed'`,
+    `SELECT max(finished_at) AS at FROM scans WHERE status = 'completed' AND as_of IS NULL`,
   );
   return r.rows[0]?.at ?? null;
 }

@@ -68,6 +68,22 @@ afterEach(() => {
 });
 
 describe('Scheduler', () => {
+  it('a replay (fixed as_of) is not a fresh scan: lastCompletedAt stays with the live scans', async () => {
+    const job = fakeJob(() => MIN);
+    const s = scheduler({}, job);
+    s.start(true);
+    await vi.advanceTimersByTimeAsync(MIN);
+    const live = s.state().lastCompletedAt;
+    expect(live).toBe(Date.parse('2026-11-25T15:01:00Z'));
+    s.trigger({ asOf: Date.parse('2026-11-20T15:00:00Z') });
+    await vi.advanceTimersByTimeAsync(MIN);
+    expect(s.state().last?.status).toBe('completed');
+    expect(s.state().lastCompletedAt).toBe(live); // it moved to the replay's end, keeping readiness green
+    s.trigger({ tickers: ['SPY'] }); // a live ad-hoc scan is fresh data
+    await vi.advanceTimersByTimeAsync(MIN);
+    expect(s.state().lastCompletedAt).toBe(Date.parse('2026-11-25T15:03:00Z'));
+    await s.stop();
+  });
   it('scans at once, then every interval from the last start', async () => {
     const job = fakeJob(() => 2 * MIN);
     const s = scheduler({}, job);

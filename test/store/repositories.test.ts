@@ -13,7 +13,7 @@ import { applyRetention, databaseInfo, tableStats, vacuumAnalyze } from '../../s
 import { barsBetween, latestQuote, upsertBars, upsertQuotes } from '../../src/store/marketDataRepo.js';
 import { insertMetricsSample, metricsSamplesBetween } from '../../src/store/metricsSamplesRepo.js';
 import { saveScan } from '../../src/store/saveScan.js';
-import { listScans, upsertScan } from '../../src/store/scansRepo.js';
+import { lastCompletedScanAt, listScans, upsertScan } from '../../src/store/scansRepo.js';
 import { recentTrades } from '../../src/store/tradesRepo.js';
 import { makeScan, makeTrades } from './helpers/fixtures.js';
 import { ENGINES, engineUnavailable, useTestDatabase } from './helpers/testDatabase.js';
@@ -33,6 +33,13 @@ describe.each(ENGINES)('repositories on %s', (engine) => {
       expect((await listScans(t().db)).map((s) => s.id)).toEqual([neu.id, mid.id, old.id]);
       expect((await listScans(t().db, { status: 'failed' })).map((s) => s.id)).toEqual([old.id]);
       expect((await listScans(t().db, { since: at(-120), limit: 1 })).map((s) => s.id)).toEqual([neu.id]);
+    });
+
+    it('give the newest completed live scan: a replay (fixed as_of) is no fresh data', async () => {
+      const live = makeScan({ startedAt: at(-30), finishedAt: at(-29), asOf: null });
+      const replay = makeScan({ startedAt: at(-5), finishedAt: at(-4), asOf: at(-7 * 24 * 60) });
+      for (const s of [live, replay]) await upsertScan(t().db, s);
+      expect(await lastCompletedScanAt(t().db)).toEqual(at(-29)); // it was the replay's end: ready, fresh
     });
 
     it('find recent trades by ticker', async () => {
