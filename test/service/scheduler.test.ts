@@ -82,7 +82,7 @@ describe('Scheduler', () => {
     s.trigger({ tickers: ['SPY'] }); // a live ad-hoc scan is fresh data
     await vi.advanceTimersByTimeAsync(MIN);
     expect(s.state().lastCompletedAt).toBe(Date.parse('2026-11-25T15:03:00Z'));
-    await s.stop();
+    await s.stop(1000);
   });
   it('scans at once, then every interval from the last start', async () => {
     const job = fakeJob(() => 2 * MIN);
