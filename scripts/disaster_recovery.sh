@@ -4,6 +4,7 @@
 #   disaster_recovery.sh restore full|database|config <stamp|latest> --yes
 # Restores go through `ops restore`: pg_restore of the custom-format dump in one transaction (or
 # the embedded data dir), previous state kept aside, every table checked against the manifest.
+# A backup of the embedded database stops a running service for its duration (ops_backup, lib/common.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -12,7 +13,7 @@ APP_DIR=${APP_DIR:-/opt/options_engine}
 case "${1:-}" in
   backup)
     header "Comprehensive Backup"
-    check "database + config" oe ops backup --dir "$BACKUP_DIR"
+    check "database + config" ops_backup
     stamp=$(date -u +%Y%m%d_%H%M%S)
     if [ -d "$APP_DIR" ]; then
       check "app tarball" tar -czf "$BACKUP_DIR/app_backup_$stamp.tar.gz" -C "$APP_DIR" .

@@ -3,7 +3,8 @@
 #   scheduled_maintenance.sh --yes [--upgrade-packages]
 # Stops the service, so it asks for --yes. Differences from the guide: the cache is cleared of
 # THIS application's keys only (the guide's FLUSHALL empties every database of the Redis server);
-# health is polled instead of `sleep 30`; package upgrades only with --upgrade-packages.
+# health is polled instead of `sleep 30`; package upgrades only with --upgrade-packages. On the
+# embedded database (no DATABASE_URL) the service is stopped before the backup, which needs its files.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -27,14 +28,29 @@ step "1. Pre-maintenance System Check:"
 service_status
 show_json "$HEALTH_URL" || true
 
-step "2. Creating Maintenance Backup:"
-if ! oe ops backup --dir "$BACKUP_DIR"; then
-  echo "Backup failed: maintenance aborted before anything was stopped." >&2
-  exit 1
-fi
+if [ -z "${DATABASE_URL:-}" ] && embedded_db_owner; then
+  # The embedded database's files are read only with the service stopped (it owns them): stop it first.
+  step "2. Stopping Services (first: the embedded database is backed up with the service stopped):"
+  if ! service_stop; then
+    echo "Could not stop $SERVICE_UNIT: maintenance aborted, nothing was backed up." >&2
+    exit 1
+  fi
+  step "3. Creating Maintenance Backup:"
+  if ! oe ops backup --dir "$BACKUP_DIR"; then
+    echo "Backup failed: maintenance aborted; starting $SERVICE_UNIT again." >&2
+    service_start || true
+    exit 1
+  fi
+else
+  step "2. Creating Maintenance Backup:"
+  if ! oe ops backup --dir "$BACKUP_DIR"; then
+    echo "Backup failed: maintenance aborted before anything was stopped." >&2
+    exit 1
+  fi
 
-step "3. Stopping Services:"
-check "stop" service_stop
+  step "3. Stopping Services:"
+  check "stop" service_stop
+fi
 
 step "4. Performing Maintenance:"
 if [ "$upgrade" = yes ]; then

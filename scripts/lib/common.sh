@@ -7,7 +7,10 @@
 #   SERVICE_UNIT            systemd unit (default: options-engine)
 #   OPTIONS_ENGINE_PID_FILE pid file of a service run without systemd (stop/start fallback)
 #   LOG_DIR, BACKUP_DIR     as the service uses them (defaults: the guide's /var/log, /var/backups paths)
-#   DATABASE_URL, REDIS_URL when set, psql / redis-cli steps run against them; otherwise they say why not.
+#   DATABASE_URL, REDIS_URL when set, psql / redis-cli steps run against them; otherwise they say why not
+#                           (without DATABASE_URL psql reaches the embedded database through the port the
+#                           running service serves it on, read from <data dir>/pglite.lock).
+#   DATA_DIR                the embedded database's data dir (default: the configured database.data_dir)
 #                           A password in them reaches psql / redis-cli in PGPASSWORD / REDISCLI_AUTH, never
 #                           on the command line (where `ps` shows it to every user of the host).
 #   PORT / HEALTH_URL / METRICS_URL  the service's endpoints (default http://127.0.0.1:8080/…)
@@ -189,15 +192,79 @@ with_pg_password() {
   )
 }
 
-# psql against DATABASE_URL; says why not when there is none (embedded PGlite) or psql is missing.
+# The embedded database's data dir: DATA_DIR, else database.data_dir as the CLI reads the configuration
+# (asked once; relative to the current directory, as for the CLI).
+embedded_data_dir() {
+  if [ -z "${EMBEDDED_DATA_DIR:-}" ]; then
+    EMBEDDED_DATA_DIR=${DATA_DIR:-}
+    if [ -z "$EMBEDDED_DATA_DIR" ]; then
+      EMBEDDED_DATA_DIR=$(oe config check --json 2>/dev/null | sed -n 's/^ *"data_dir": "\(.*\)",\{0,1\}$/\1/p') || true
+    fi
+  fi
+  [ -n "$EMBEDDED_DATA_DIR" ]
+}
+
+# Whether a live process of this host (the running service) owns the embedded database, per the lock file
+# of its data dir: sets EMBEDDED_PID, and EMBEDDED_URL to the loopback URL it serves the database on
+# (postgres://postgres@127.0.0.1:<database.embedded_socket_port>/postgres; empty when it serves none).
+embedded_db_owner() {
+  local rec host
+  EMBEDDED_PID='' EMBEDDED_URL=''
+  embedded_data_dir && [ -f "$EMBEDDED_DATA_DIR/pglite.lock" ] || return 1
+  rec=$(cat "$EMBEDDED_DATA_DIR/pglite.lock" 2>/dev/null) || return 1
+  [[ $rec =~ \"host\":\"([^\"]*)\",\"since\" ]] && [ "${BASH_REMATCH[1]}" = "$(uname -n)" ] || return 1
+  [[ $rec =~ \"pid\":([0-9]+) ]] || return 1
+  kill -0 "${BASH_REMATCH[1]}" 2>/dev/null || [ -d "/proc/${BASH_REMATCH[1]}" ] || return 1
+  EMBEDDED_PID=${BASH_REMATCH[1]}
+  if [[ $rec =~ \"socket\":\{\"host\":\"([^\"]+)\",\"port\":([0-9]+)\} ]]; then
+    host=${BASH_REMATCH[1]}
+    if [[ $host == *:* ]]; then host="[$host]"; fi
+    EMBEDDED_URL="postgres://postgres@$host:${BASH_REMATCH[2]}/postgres"
+  fi
+}
+
+# psql against DATABASE_URL, else against the embedded database the running service serves on loopback;
+# says why not when neither is there (embedded PGlite, service stopped) or psql is missing.
 db_psql() {
+  have psql || { echo "(psql is not installed)"; return 0; }
   if [ -z "${DATABASE_URL:-}" ]; then
+    if embedded_db_owner && [ -n "$EMBEDDED_URL" ]; then
+      psql "$EMBEDDED_URL" -X -q -v ON_ERROR_STOP=1 "$@"
+      return
+    fi
     echo "(no DATABASE_URL: the embedded PGlite database is reached through options-engine ops only)"
     return 0
   fi
-  have psql || { echo "(psql is not installed)"; return 0; }
   pg_connection
   with_pg_password psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
+# `ops backup --dir $BACKUP_DIR` (database + configuration). Without DATABASE_URL a running service owns
+# the embedded database's files, which are read only with it stopped: under systemd the service is stopped
+# for the backup and started again (and polled until healthy); without systemd this runbook could not start
+# it again, so only the configuration is backed up and the step fails saying what to do.
+ops_backup() {
+  if [ -n "${DATABASE_URL:-}" ] || ! embedded_db_owner; then
+    oe ops backup --dir "$BACKUP_DIR"
+    return
+  fi
+  local rc=0 why='without systemd this runbook could not start it again'
+  if systemd_usable; then
+    echo "The embedded database is owned by the running service: stopping $SERVICE_UNIT for the backup."
+    service_stop && why='' || why="$SERVICE_UNIT did not stop"
+  fi
+  if [ -n "$why" ]; then
+    echo "The embedded database is owned by the running service (pid $EMBEDDED_PID) and is backed up only" \
+      "with the service stopped ($why): backing up the configuration only. Stop the service, run" \
+      "\`options-engine ops backup\`, start it again (or run scheduled_maintenance.sh --yes)." >&2
+    oe ops backup --dir "$BACKUP_DIR" --only config || true
+    return 1
+  fi
+  oe ops backup --dir "$BACKUP_DIR" || rc=$?
+  echo "Starting $SERVICE_UNIT again."
+  service_start || rc=1
+  wait_healthy 60 || rc=1
+  return "$rc"
 }
 
 # Splits REDIS_URL as redis-cli -u reads it (user info up to the first '@': "user:password", or the password

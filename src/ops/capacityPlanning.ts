@@ -2,13 +2,20 @@
  * `ops capacity-planning`: the guide's monthly `du -sh` of the log/data/backup directories and the
  * table-size query, plus the growth trend of those sizes from `metrics_samples` and the days until
  * the disk alert threshold. `record` stores today's reading as a sample, so that monthly runs
- * build the trend even without the service's per-minute samples.
+ * build the trend even without the service's per-minute samples. Trends need history as in the
+ * resource report (`minTrendSpanDays`), and the exit rule is the same: a metric at or projected to
+ * reach its threshold within `warnDays` (default 30) is at risk.
  */
 import type { Database } from '../store/db.js';
 import { databaseInfo, tableStats } from '../store/maintenance.js';
 import { insertMetricsSample } from '../store/metricsSamplesRepo.js';
 import { type ResourceDirs, type ResourceSample, resourceSample } from './resourceSample.js';
-import { type ResourceTrend, resourceUtilizationReport } from './resourceUtilizationReport.js';
+import {
+  type ResourceTrend,
+  resourceUtilizationReport,
+  shortHistoryNote,
+  trendsAtRisk,
+} from './resourceUtilizationReport.js';
 import { fmtBytes, fmtNum, section, textTable } from './text.js';
 
 export interface CapacityReport {
@@ -18,12 +25,22 @@ export interface CapacityReport {
   tables: { table: string; rows: number; bytes: number }[];
   now: ResourceSample;
   trends: ResourceTrend[];
+  /** The span of samples a trend needs (`minTrendSpanDays`). */
+  minSpanDays: number;
+  /** `metric@instance` at or projected to reach the disk threshold within `warnDays`. */
+  atRisk: string[];
   recorded: boolean;
 }
 
 export async function capacityPlanning(
   db: Database,
-  o: ResourceDirs & { days?: number; diskThreshold?: number; record?: boolean; now?: number },
+  o: ResourceDirs & {
+    days?: number;
+    diskThreshold?: number;
+    warnDays?: number;
+    record?: boolean;
+    now?: number;
+  },
 ): Promise<CapacityReport> {
   const now = o.now ?? Date.now();
   const info = await databaseInfo(db);
@@ -39,6 +56,7 @@ export async function capacityPlanning(
     thresholds: o.diskThreshold === undefined ? {} : { disk_usage: o.diskThreshold },
     now: now + 1,
   });
+  const trends = trend.metrics.filter((m) => m.metric.endsWith('_bytes') || m.metric === 'disk_usage');
   return {
     measuredAt: new Date(now).toISOString(),
     dirs: [
@@ -49,7 +67,9 @@ export async function capacityPlanning(
     database: { engine: info.engine, sizeBytes: info.sizeBytes },
     tables,
     now: sample,
-    trends: trend.metrics.filter((m) => m.metric.endsWith('_bytes') || m.metric === 'disk_usage'),
+    trends,
+    minSpanDays: trend.minSpanDays,
+    atRisk: trendsAtRisk(trends, o.warnDays ?? 30),
     recorded: o.record ?? false,
   };
 }
@@ -77,7 +97,7 @@ export function renderCapacity(r: CapacityReport): string {
     section(
       'Growth',
       r.trends.length
-        ? textTable(
+        ? `${textTable(
             ['Metric', 'Instance', 'Samples', 'Last', 'Growth/day', 'Days to threshold'],
             r.trends.map((t) => [
               t.metric,
@@ -87,7 +107,7 @@ export function renderCapacity(r: CapacityReport): string {
               t.metric.endsWith('_bytes') ? fmtBytes(t.growthPerDay) : fmtNum(t.growthPerDay),
               t.daysToThreshold === null ? '-' : fmtNum(t.daysToThreshold, 1),
             ]),
-          )
+          )}\n${shortHistoryNote(r.trends, r.minSpanDays)}${r.atRisk.length ? `At risk: ${r.atRisk.join(', ')}\n` : ''}`
         : '(no samples yet: run with --record monthly, or let the service sample)',
     ),
     r.recorded ? 'Recorded this reading in metrics_samples.\n' : '',

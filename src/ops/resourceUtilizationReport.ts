@@ -5,6 +5,12 @@
  * trend reaches it. Each instance (`host:port` of a service, `ops` for readings stored by
  * `ops capacity-planning --record`) is fitted and reported on its own: hosts sharing a database
  * have their own disks and loads, and one trend across them is no host's trend.
+ *
+ * A trend is fitted only from samples spanning at least `minTrendSpanDays` (a tenth of the window,
+ * and at least a day): a few minutes of per-minute samples turned 22.2 → 22.3 % disk into "+30 %
+ * a day, 2 days left". With less history the growth and the days left are unknown (`-`) and
+ * nothing is flagged at risk, not even a reading already beyond its threshold (one CPU reading of
+ * 100 % is no trend; the alerts and health-check watch the present).
  */
 import type { Queryable } from '../store/db.js';
 import { metricsSamplesBetween } from '../store/metricsSamplesRepo.js';
@@ -21,13 +27,18 @@ export interface ResourceTrend {
   avg: number | null;
   max: number | null;
   last: number | null;
-  /** Change per day (least squares); null with fewer than two samples. */
+  /** Days between the first and the last sample. */
+  spanDays: number;
+  /** Change per day (least squares); null with fewer than two samples or a span below `minSpanDays`. */
   growthPerDay: number | null;
   /** The alert threshold the trend reaches first (of the enabled rules on this metric). */
   threshold: number | null;
   /** The rule of that threshold (`system.disk_usage`), or null for a bare threshold. */
   rule: string | null;
-  /** Days until the trend reaches the threshold; 0 when already beyond; null when not heading there. */
+  /**
+   * Days until the trend reaches the threshold; 0 when already beyond; null when not heading there or
+   * with too little history (`minSpanDays`).
+   */
   daysToThreshold: number | null;
 }
 
@@ -47,8 +58,22 @@ export interface ResourceReport {
   instances: string[];
   /** Per instance (in name order), per metric. */
   metrics: ResourceTrend[];
-  /** `metric@instance` projected to cross its threshold within `warnDays`. */
+  /** The span of samples a trend needs (`minTrendSpanDays`). */
+  minSpanDays: number;
+  /** `metric@instance` projected to cross its threshold within `warnDays` (or already beyond it). */
   atRisk: string[];
+}
+
+/** The history a growth trend needs: a tenth of the `days` window, and at least one day. */
+export function minTrendSpanDays(days: number): number {
+  return Math.max(1, days / 10);
+}
+
+/** `metric@instance` of the trends at or projected to reach their threshold within `warnDays`. */
+export function trendsAtRisk(trends: readonly ResourceTrend[], warnDays: number): string[] {
+  return trends
+    .filter((m) => m.daysToThreshold !== null && m.daysToThreshold <= warnDays)
+    .map((m) => `${m.metric}@${m.instance}`);
 }
 
 /** Days until `last + growth·d` reaches `threshold` (from below; `below`: from above). */
@@ -79,6 +104,7 @@ export async function resourceUtilizationReport(
 ): Promise<ResourceReport> {
   const to = new Date(opts.now ?? Date.now());
   const from = new Date(to.getTime() - opts.days * DAY_MS);
+  const minSpanDays = minTrendSpanDays(opts.days);
   const samples = await metricsSamplesBetween(q, from, to);
   const rules: ThresholdRule[] = [
     ...Object.entries(opts.thresholds ?? {}).map(([metric, threshold]) => ({
@@ -108,12 +134,17 @@ export async function resourceUtilizationReport(
         .filter((p): p is { x: number; y: number } => typeof p.y === 'number' && Number.isFinite(p.y));
       if (pts.length === 0) continue;
       const sum = summarize(pts.map((p) => p.y));
-      const growth = slope(pts);
+      const spanDays = pts[pts.length - 1].x - pts[0].x;
+      const enough = spanDays >= minSpanDays;
+      const growth = enough ? slope(pts) : null;
       const last = pts[pts.length - 1].y;
       // Of the rules on this metric, the one the trend reaches first (the first alert to fire).
       const first = rules
         .filter((r) => r.metric === metric)
-        .map((rule) => ({ rule, days: daysUntil(last, growth, rule.threshold, rule.comparison) }))
+        .map((rule) => ({
+          rule,
+          days: enough ? daysUntil(last, growth, rule.threshold, rule.comparison) : null,
+        }))
         .sort(
           (a, b) =>
             (a.days ?? Number.POSITIVE_INFINITY) - (b.days ?? Number.POSITIVE_INFINITY) ||
@@ -123,6 +154,7 @@ export async function resourceUtilizationReport(
         instance,
         metric,
         samples: pts.length,
+        spanDays,
         min: sum.min,
         avg: sum.avg,
         max: sum.max,
@@ -141,9 +173,8 @@ export async function resourceUtilizationReport(
     samples: samples.length,
     instances,
     metrics,
-    atRisk: metrics
-      .filter((m) => m.daysToThreshold !== null && m.daysToThreshold <= warnDays)
-      .map((m) => `${m.metric}@${m.instance}`),
+    minSpanDays,
+    atRisk: trendsAtRisk(metrics, warnDays),
   };
 }
 
@@ -170,5 +201,14 @@ export function renderResourceReport(r: ResourceReport): string {
   const risk = r.atRisk.length
     ? `At risk: ${r.atRisk.join(', ')}`
     : 'No metric projected to reach its threshold soon';
-  return `Resource utilization ${r.from.slice(0, 10)} .. ${r.to.slice(0, 10)} (${r.samples} samples, ${r.instances.length} instance(s), each fitted on its own)\n${table}\n${risk}\n`;
+  return `Resource utilization ${r.from.slice(0, 10)} .. ${r.to.slice(0, 10)} (${r.samples} samples, ${r.instances.length} instance(s), each fitted on its own)\n${table}\n${shortHistoryNote(r.metrics, r.minSpanDays)}${risk}\n`;
+}
+
+/** Says why a growth is `-`: its samples span less than the history a trend needs. */
+export function shortHistoryNote(trends: readonly ResourceTrend[], minSpanDays: number): string {
+  const short = trends.filter((m) => m.growthPerDay === null);
+  if (short.length === 0) return '';
+  const longest = Math.max(...short.map((m) => m.spanDays));
+  const span = longest < 1 ? `${fmtNum(longest * 24, 1)} h` : `${fmtNum(longest, 1)} days`;
+  return `Growth/day -: not enough history (samples span ${span}; a trend needs ${fmtNum(minSpanDays, 1)} day(s))\n`;
 }

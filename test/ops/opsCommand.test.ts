@@ -49,7 +49,14 @@ describe('options-engine ops', () => {
     const neg = await cli(['ops', 'log-analysis', '--hours', '0', '--log-dir', tmp.dir]);
     expect(neg.code).toBe(2);
     expect(neg.stderr).toContain('--hours');
-    const huge = await cli(['ops', 'business-metrics', '--days', '1e9', '--data-dir', join(tmp.dir, 'db')]);
+    const huge = await cli([
+      'ops',
+      'business-metrics',
+      '--days',
+      '1000000000',
+      '--data-dir',
+      join(tmp.dir, 'db'),
+    ]);
     expect(huge.code).toBe(2);
     expect(huge.stderr).toContain('--days: expected a whole number from 1 to 1000000, got 1000000000');
     const kind = await cli(['ops', 'restore', 'everything', 'latest']);
@@ -154,10 +161,29 @@ describe('options-engine ops', () => {
     logging.logger.child({ component: 'api' }).error('API request failed: yahoo 500');
     await logging.close();
     const r = await cli(['ops', 'log-analysis', '--json', '--log-dir', logDir]);
-    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).errors[0]).toMatchObject({ count: 1, component: 'options_engine.api' });
+    // errors found: exit 1 as the docs say (it exited 0 whatever it found)
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('log-analysis: 1 error(s) in the last 24 h');
     const a = await cli(['ops', 'security-audit', '--log-dir', logDir]);
     expect(a.stdout).toContain('secrets_in_logs');
+  });
+
+  it('log-analysis exits 0 on a clean log, 1 without app.log (as health-check warns) or with errors', async () => {
+    const clean = join(tmp.dir, 'clean-logs');
+    const logging = createLogging({ level: 'info', dir: clean, jsonStdout: false, secrets: [] });
+    logging.logger.child({ component: 'scan' }).info('scan completed');
+    logging.logger.child({ component: 'api' }).warn('slow provider response');
+    await logging.close();
+    const ok = await cli(['ops', 'log-analysis', '--log-dir', clean]);
+    expect(ok.stdout).toContain('Entries by level');
+    expect(ok.code, ok.stderr).toBe(0);
+    const empty = join(tmp.dir, 'no-logs');
+    mkdirSync(empty, { recursive: true });
+    const none = await cli(['ops', 'log-analysis', '--log-dir', empty]);
+    expect(none.stdout).toContain('No log files in');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`log-analysis: no app.log in ${empty}`);
   });
 });
 

@@ -2,6 +2,7 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -16,6 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogging } from '../../src/service/logging.js';
+import { migrate } from '../../src/store/migrate.js';
+import { openDatabase } from '../../src/store/openDatabase.js';
+import { serveEmbeddedDatabase } from '../../src/store/pgliteSocket.js';
 import { tempDir } from '../helpers/tmp.js';
 import { adminQuery } from '../store/helpers/testDatabase.js';
 
@@ -39,12 +43,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function sh(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+function sh(
+  args: string[],
+  env: Record<string, string>,
+  timeout = 60_000,
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(
       'bash',
       args,
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 },
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
       },
@@ -326,12 +334,151 @@ describe('runbook scripts', () => {
     const logs = await sh([join(SCRIPTS, 'log_analysis.sh'), '24'], env);
     expect(logs.out).toContain('Error summary');
     expect(logs.out).toMatch(/1\s+\S+ \S+\s+options_engine\.api\s+API request failed/);
-    expect(logs.code).toBe(0);
+    // an error found is a finding: ops log-analysis exits 1 (it always exited 0)
+    expect(logs.out).toContain('log-analysis: 1 error(s) in the last 24 h');
+    expect(logs.code).toBe(1);
     const audit = await sh([join(SCRIPTS, 'security_audit.sh')], env);
     expect(audit.out).toContain('failed_api_auth');
     expect(audit.out).toContain('(no certificate at');
     expect(audit.out).toMatch(/=== Security Audit: (all checks passed|\d+ check\(s\) need attention)/);
   });
+});
+
+/** psql on this host, or null (the embedded database is then reached through the CLI only). */
+const PSQL = spawnSync('bash', ['-c', 'command -v psql'], { encoding: 'utf8' }).status === 0;
+const SYSTEMD = existsSync('/run/systemd/system');
+
+/** What the service does on the embedded database: owns the data dir and serves it on a loopback port. */
+async function serveEmbedded(dataDir: string) {
+  const db = await openDatabase({
+    url: null,
+    data_dir: dataDir,
+    pool_size: 2,
+    pool_overflow: 1,
+    statement_timeout_ms: 30_000,
+    connect_retries: 0,
+  });
+  await migrate(db);
+  const server = await serveEmbeddedDatabase(db, { port: 0 });
+  return {
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+describe('runbooks beside a running service on the embedded database (no DATABASE_URL)', () => {
+  const COMMON = join(SCRIPTS, 'lib/common.sh');
+
+  it.runIf(PSQL)(
+    'db_psql reaches it through the port the service serves (pg_stat_user_tables, table sizes were skipped); says why not once it stops',
+    async () => {
+      const tmp = tempDir('oe-runbook-emb-');
+      const dataDir = join(tmp.dir, 'data');
+      const served = await serveEmbedded(dataDir);
+      const env = { COMMON, DATA_DIR: dataDir };
+      const q =
+        '. "$COMMON"; db_psql -tA -c "SELECT count(*) > 0 FROM pg_stat_user_tables WHERE relname = \'scans\'"';
+      try {
+        const r = await sh(['-c', q], env);
+        expect(r.out.trim()).toBe('t');
+        expect(r.code).toBe(0);
+      } finally {
+        await served.stop();
+      }
+      const stopped = await sh(['-c', q], env);
+      expect(stopped.out.trim()).toBe(
+        '(no DATABASE_URL: the embedded PGlite database is reached through options-engine ops only)',
+      );
+      expect(stopped.code).toBe(0);
+    },
+  );
+
+  it('scheduled_maintenance.sh --yes stops the service before backing up its embedded database (it aborted at the backup)', async () => {
+    const tmp = tempDir('oe-runbook-maint-');
+    const dataDir = join(tmp.dir, 'data');
+    const pidFile = join(tmp.dir, 'service.pid');
+    const backups = join(tmp.dir, 'backups');
+    const service = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/ops/fixtures/embeddedService.ts'), pidFile],
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((r) => service.once('exit', (code) => r(code)));
+    // the health endpoint the runbook polls after the window (the CLI's own health-check is not served)
+    const health = createServer((_req, res) => res.writeHead(200).end('{"status":"pass"}'));
+    await new Promise<void>((r) => health.listen(0, '127.0.0.1', () => r()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        service.stdout?.on('data', (d: Buffer) => {
+          if (d.toString().includes('serving on')) resolve();
+        });
+        service.once('exit', () => reject(new Error('the stand-in service exited before serving')));
+      });
+      const pid = readFileSync(pidFile, 'utf8').trim();
+      const r = await sh(
+        [join(SCRIPTS, 'scheduled_maintenance.sh'), '--yes'],
+        {
+          OPTIONS_ENGINE_BIN: OE,
+          DATA_DIR: dataDir,
+          OPTIONS_ENGINE_PID_FILE: pidFile,
+          BACKUP_DIR: backups,
+          LOG_DIR: join(tmp.dir, 'logs'),
+          PORT: String(await freePort()),
+          HEALTH_URL: `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`,
+        },
+        180_000,
+      );
+      expect(r.out).not.toContain('Backup failed');
+      expect(r.out).toContain(
+        '2. Stopping Services (first: the embedded database is backed up with the service stopped)',
+      );
+      expect(r.out.indexOf(`stopped pid ${pid}`)).toBeLessThan(
+        r.out.indexOf('3. Creating Maintenance Backup'),
+      );
+      expect(r.out).toContain('Verification: OK');
+      expect(
+        readdirSync(backups).filter((n) => /^db_backup_\d{8}_\d{6}\.pglite\.tar\.gz$/.test(n)),
+      ).toHaveLength(1);
+      expect(await exited).toBe(0);
+      // no systemd here: the runbook cannot start the service again, and says so (exit 1)
+      if (!SYSTEMD) expect(r.out).toContain('  - start (exit 1)');
+    } finally {
+      if (service.exitCode === null) service.kill('SIGTERM');
+      await new Promise<void>((r) => health.close(() => r()));
+    }
+  }, 200_000);
+
+  it.skipIf(SYSTEMD)(
+    'backup_management.sh without systemd: the configuration is backed up, the database step fails saying why (nothing was backed up)',
+    async () => {
+      const tmp = tempDir('oe-runbook-bm-');
+      const dataDir = join(tmp.dir, 'data');
+      const configDir = join(tmp.dir, 'config');
+      mkdirSync(configDir);
+      writeFileSync(join(configDir, 'settings.yaml'), 'backup: {retention_days: 30}\n', { mode: 0o600 });
+      const backups = join(tmp.dir, 'backups');
+      const served = await serveEmbedded(dataDir);
+      try {
+        const r = await sh([join(SCRIPTS, 'backup_management.sh')], {
+          OPTIONS_ENGINE_BIN: OE,
+          OPTIONS_ENGINE_CONFIG_DIR: configDir,
+          DATA_DIR: dataDir,
+          BACKUP_DIR: backups,
+          LOG_DIR: join(tmp.dir, 'logs'),
+        });
+        expect(r.out).toContain(`owned by the running service (pid ${process.pid}) and is backed up only`);
+        expect(r.out).toContain('Verification: OK');
+        expect(readdirSync(backups).filter((n) => n.startsWith('config_backup_'))).toHaveLength(1);
+        expect(readdirSync(backups).filter((n) => n.startsWith('db_backup_'))).toEqual([]);
+        expect(r.out).toContain('  - ops backup (exit 1)');
+        expect(r.code).toBe(1);
+      } finally {
+        await served.stop();
+      }
+    },
+  );
 });
 
 const DATABASE_URL = process.env.DATABASE_URL ?? null;

@@ -356,17 +356,19 @@ export function opsCommand(io: CliIo): Command {
       .action(
         act(async (opts, { settings }) => {
           const dir = typeof opts.dir === 'string' ? opts.dir : settings.backup.dir;
+          const only = opts.only as 'database' | 'config' | undefined;
           const r = await withDatabase(settings, async (db) => {
-            if (isServedEmbedded(settings, db))
+            // only the database needs its files: the configuration is backed up beside a running service
+            if (only !== 'config' && isServedEmbedded(settings, db))
               throw new OpsFindingsError(
-                'backup: the embedded database is owned by the running service; stop it (systemctl stop options-engine) and run the backup again',
+                'backup: the embedded database is owned by the running service; stop it (systemctl stop options-engine) and run the backup again (--only config needs no stop)',
               );
             return backup(db, {
               dir,
               url: settings.database.url,
               configDir: siteConfigDir(opts, io),
               retentionDays: settings.backup.retention_days,
-              only: opts.only as 'database' | 'config' | undefined,
+              only,
             });
           });
           emit(io, opts, r, renderBackup);
@@ -453,8 +455,17 @@ export function opsCommand(io: CliIo): Command {
       .option('--hours <n>', 'hours to cover', parseInteger, 24)
       .action(
         act(async (opts, { settings }) => {
-          const r = await logAnalysis(settings.logging.dir, { hours: positive('hours', opts.hours, 24) });
+          const hours = positive('hours', opts.hours, 24);
+          const r = await logAnalysis(settings.logging.dir, { hours });
           emit(io, opts, r, renderLogAnalysis);
+          // as health-check's recent_errors: no app.log is a warning, so is any ERROR/CRITICAL entry
+          const errors = r.errors.reduce((a, g) => a + g.count, 0);
+          verdict(
+            r.files.length > 0 && errors === 0,
+            r.files.length === 0
+              ? `log-analysis: no app.log in ${r.dir}`
+              : `log-analysis: ${errors} error(s) in the last ${hours} h`,
+          );
         }),
       ),
   );
@@ -486,21 +497,32 @@ export function opsCommand(io: CliIo): Command {
   ops.addCommand(
     leaf('capacity-planning', 'sizes of log/data/backup dirs and of every table, growth trend')
       .option('--days <n>', 'days of samples for the trend', parseInteger, 90)
+      .option(
+        '--warn-days <n>',
+        'flag sizes projected to reach the disk threshold within this many days',
+        parseInteger,
+        30,
+      )
       .option('--record', "store today's sizes in metrics_samples (run monthly to build the trend)")
       .action(
         act(async (opts, cfg) => {
           const s = cfg.settings;
+          const days = positive('days', opts.days, 90);
+          const warnDays = positive('warn-days', opts.warnDays, 30);
           const r = await withDatabase(s, (db) =>
             capacityPlanning(db, {
               logDir: s.logging.dir,
               dataDir: s.database.data_dir,
               backupDir: s.backup.dir,
-              days: positive('days', opts.days, 90),
+              days,
               diskThreshold: diskThreshold(cfg),
+              warnDays,
               record: opts.record === true,
             }),
           );
           emit(io, opts, r, renderCapacity);
+          // the rule of resource-utilization-report: exit 1 when a metric is at risk
+          verdict(r.atRisk.length === 0, `capacity-planning: at risk: ${r.atRisk.join(', ')}`);
         }),
       ),
   );
