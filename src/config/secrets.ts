@@ -10,10 +10,12 @@ const SECRET_KEYS = new Set(['api_key', 'token', 'smtp_password', 'webhook_url',
 export const isSecretKey = (key: string): boolean => SECRET_KEYS.has(key);
 
 /**
- * Query parameters of a connection URL that carry a password: pg-connection-string takes `password` and
- * `sslpassword`, ioredis any option, `password` and `sentinelPassword` among them. (`passfile` names a file.)
+ * Query parameters of a URL that carry a secret: pg-connection-string takes `password` and `sslpassword`,
+ * ioredis any option, `password` and `sentinelPassword` among them (`passfile` names a file); a provider base
+ * URL may carry its key (`?api_key=`, `apikey`, `token`, `access_token`, `client_secret`), which showed in
+ * `config check` and `/status`.
  */
-const SECRET_PARAM = /password$/i;
+const SECRET_PARAM = /(password|secret|token|api[_-]?key)$/i;
 /** `scheme://`: a URL with an authority. */
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** How a mistyped URL may start: `postgres//`, `postgres:/`, `redis:///`. */

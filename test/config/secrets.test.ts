@@ -79,6 +79,16 @@ describe('maskUrlPassword', () => {
       'redis://cache:6379?sentinelPassword=sentPw42&db=1',
       'redis://cache:6379?sentinelPassword=****&db=1',
     ],
+    [
+      "a provider base URL's key (it showed in config check and /status)",
+      'https://api.example.com/fred?api_key=fredKEY42&file_type=json',
+      'https://api.example.com/fred?api_key=****&file_type=json',
+    ],
+    [
+      'apikey, access_token and client_secret',
+      'https://x.example/v1?apikey=k1SECRET&access_token=t1SECRET&client_secret=s1SECRET&region=us',
+      'https://x.example/v1?apikey=****&access_token=****&client_secret=****&region=us',
+    ],
   ])('masks %s', (_name, url, masked) => {
     expect(maskUrlPassword(url)).toBe(masked);
   });
