@@ -3,7 +3,7 @@
  * shipped `config/*.yaml` < `$OPTIONS_ENGINE_CONFIG_DIR/*.yaml` < environment variables < CLI flags.
  * Every leaf remembers which of these supplied it, so an error names the file, env var or flag.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -149,6 +149,25 @@ function readLayer(dir: string, name: string, env: Record<string, string | undef
   return interpolate(readYaml(file), env, file) as Tree;
 }
 
+/** The names the config dir is read for; a near miss is refused (see refuseMisnamed). */
+const CONFIG_FILES = ['settings.yaml', 'monitoring.yaml'];
+
+/**
+ * An override file under a name that is not read (`settings.yml`, `Settings.yaml`, `MONITORING.YML`) is an
+ * error naming it: ignored, it left the operator's settings silently without effect.
+ */
+function refuseMisnamed(dir: string): void {
+  for (const entry of readdirSync(dir)) {
+    const m = /^(settings|monitoring)\.ya?ml$/i.exec(entry);
+    if (!m || CONFIG_FILES.includes(entry)) continue;
+    throw new ConfigError(
+      join(dir, entry),
+      '',
+      `this file is not read: override files are named ${m[1].toLowerCase()}.yaml (rename it)`,
+    );
+  }
+}
+
 /** Loads, merges and validates settings.yaml and monitoring.yaml. Throws ConfigError / ConfigErrors. */
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
@@ -161,6 +180,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       `${configDir} is not a directory`,
     );
   }
+  if (configDir !== undefined) refuseMisnamed(configDir);
   const dirs = [defaultsDir, ...(configDir !== undefined ? [configDir] : [])];
   const files: string[] = [];
   const settingsSources: Record<string, string> = {};

@@ -121,6 +121,27 @@ describe('loadConfig', () => {
     expect(settings.logging.dir).toBe('/tmp/fb');
   });
 
+  it.each(['settings.yml', 'Settings.yaml', 'MONITORING.YML'])(
+    'refuses an override file named %s, naming it (it was ignored without a word)',
+    (name) => {
+      const dir = join(tmp.dir, `c${n++}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, name), 'trading:\n  nav: 250000\n');
+      const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+      expect(e.source).toBe(join(dir, name));
+      expect(e.reason).toMatch(
+        /^this file is not read: override files are named (settings|monitoring)\.yaml/,
+      );
+    },
+  );
+
+  it('reads a config dir with other files beside the two it reads', () => {
+    const dir = overrideDir('trading:\n  nav: 250000\n');
+    writeFileSync(join(dir, 'settings.yaml.bak'), 'trading: [broken\n');
+    writeFileSync(join(dir, 'README'), 'notes');
+    expect(loadConfig({ env: {}, configDir: dir }).settings.trading.nav).toBe(250000);
+  });
+
   it('rejects ${VAR} of an unset variable, naming file, key and variable', () => {
     const dir = overrideDir('providers:\n  fred:\n    api_key: ${NOT_SET_ANYWHERE}\n');
     const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
