@@ -4,24 +4,13 @@
  */
 
 import { bsGreeksBatch, bsPriceBatch } from '../../src/quant/bsBatch.js';
-import { bsGreeks, type GreeksArrays } from '../../src/quant/bsGreeks.js';
+import { bsGreeks, type GreeksArrays, greeksArrays } from '../../src/quant/bsGreeks.js';
 import { bsPrice } from '../../src/quant/bsPrice.js';
 import { normCdf, normInv } from '../../src/quant/normal.js';
 import { formatRate, measure, mulberry32 } from '../harness.js';
 
 const N = 100_000;
 const CHAIN = 100; // strikes per expiry
-
-function greeksArrays(n: number): GreeksArrays {
-  return {
-    price: new Float64Array(n),
-    delta: new Float64Array(n),
-    gamma: new Float64Array(n),
-    theta: new Float64Array(n),
-    vega: new Float64Array(n),
-    rho: new Float64Array(n),
-  };
-}
 
 export default function run(): void {
   const rnd = mulberry32(20261125);

@@ -12,6 +12,18 @@ export interface GreeksArrays {
   rho: Float64Array;
 }
 
+/** Output arrays for `n` options of `bsGreeksBatch` / `bsGreeksInto` (zero-filled). */
+export function greeksArrays(n: number): GreeksArrays {
+  return {
+    price: new Float64Array(n),
+    delta: new Float64Array(n),
+    gamma: new Float64Array(n),
+    theta: new Float64Array(n),
+    vega: new Float64Array(n),
+    rho: new Float64Array(n),
+  };
+}
+
 const INV_SQRT_2PI = 0.3989422804014327;
 const SPLIT = 0.46875; // Cody's erf/erfcx boundary on u = d/√2
 

@@ -23,7 +23,7 @@ export { type AmericanImpliedVolOptions, americanImpliedVol } from './americanIm
 export { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
 // Black-Scholes-Merton (Merton 1973) with continuous dividend yield.
 export { type BatchInput, type BatchRights, bsGreeksBatch, bsPriceBatch } from './bsBatch.js';
-export { bsGreeks, bsGreeksInto, type GreeksArrays } from './bsGreeks.js';
+export { bsGreeks, bsGreeksInto, type GreeksArrays, greeksArrays } from './bsGreeks.js';
 export { bsPrice, bsPriceDiscounted } from './bsPrice.js';
 export { expectedMove } from './expectedMove.js';
 // Implied volatility (Jäckel, "Let's Be Rational", 2015).

@@ -1,32 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ConfigErrors } from '../../src/config/ConfigError.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { errorOf, overrideDirs } from './helpers.js';
 
 const tmp = tempDir();
 let n = 0;
-/** A config dir holding one settings.yaml override. */
-function overrideDir(settingsYaml: string, monitoringYaml?: string): string {
-  const dir = join(tmp.dir, `c${n++}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'settings.yaml'), settingsYaml);
-  if (monitoringYaml !== undefined) writeFileSync(join(dir, 'monitoring.yaml'), monitoringYaml);
-  return dir;
-}
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    if (e instanceof ConfigErrors) return e.errors[0];
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+const overrideDir = overrideDirs('oe-config-');
 
 describe('loadConfig', () => {
   it('accepts the shipped defaults with the values the guide and issues prescribe', () => {

@@ -8,43 +8,24 @@ import { createLogging } from '../../src/service/logging.js';
 import { statusDocument } from '../../src/service/routes/status.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { IDLE_MEMORY_CACHE } from '../service/helpers/healthSources.js';
+import { idleStatusInput } from '../service/helpers/statusInput.js';
 
 const tmp = tempDir('oe-secrets-');
 
 /** The /status document of a service started with these settings (the rest of its state idle). */
 function statusOf(env: Record<string, string>) {
   const { settings } = loadConfig({ env });
-  return statusDocument({
-    version: '0.0.0',
-    instance: 'test:8080',
-    pid: 1,
-    startedAt: 0,
-    now: 1000,
-    settings,
-    files: [],
-    scheduler: {
-      running: null,
-      last: null,
-      lastSkipped: null,
-      nextRunAt: null,
-      lastCompletedAt: null,
-      stopped: true,
-    },
-    gateShared: true,
-    database: {
-      engine: 'postgres',
-      location: 'postgres://127.0.0.1:5432/qa_ops',
-      migration: 1,
-      embeddedUrl: null,
-    },
-    cache: IDLE_MEMORY_CACHE,
-    providers: {
-      choice: { primary: 'simulated', fallback: null, macro: null, flowNeutral: true, notes: [] },
-      circuits: {},
-    },
-    reload: null,
-  });
+  return statusDocument(
+    idleStatusInput(settings, {
+      gateShared: true,
+      database: {
+        engine: 'postgres',
+        location: 'postgres://127.0.0.1:5432/qa_ops',
+        migration: 1,
+        embeddedUrl: null,
+      },
+    }),
+  );
 }
 
 describe('maskUrlPassword', () => {

@@ -1,33 +1,11 @@
 /** Input validation of the configuration layer: bounds, env var syntax, messages, YAML edge cases. */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ConfigErrors } from '../../src/config/ConfigError.js';
 import { DEFAULT_CONFIG_DIR, loadConfig } from '../../src/config/loadConfig.js';
 import { cli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/tmp.js';
+import { errorOf, overrideDirs } from './helpers.js';
 
-const tmp = tempDir('oe-validation-');
-let n = 0;
-/** A config dir holding a settings.yaml and, optionally, a monitoring.yaml override. */
-function overrideDir(settingsYaml: string, monitoringYaml?: string): string {
-  const dir = join(tmp.dir, `c${n++}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'settings.yaml'), settingsYaml);
-  if (monitoringYaml !== undefined) writeFileSync(join(dir, 'monitoring.yaml'), monitoringYaml);
-  return dir;
-}
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    if (e instanceof ConfigErrors) return e.errors[0];
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+const overrideDir = overrideDirs('oe-validation-');
 
 const settingsError = (yaml: string, env: Record<string, string> = {}) =>
   errorOf(() => loadConfig({ env, configDir: overrideDir(yaml) }));

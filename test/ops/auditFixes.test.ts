@@ -7,44 +7,29 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/store/db.js';
 import { insertMetricsSample } from '../../src/store/metricsSamplesRepo.js';
 import { migrate } from '../../src/store/migrate.js';
-import { type DatabaseSettings, openDatabase } from '../../src/store/openDatabase.js';
-import { type EmbeddedServer, serveEmbeddedDatabase } from '../../src/store/pgliteSocket.js';
+import { openDatabase } from '../../src/store/openDatabase.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { embeddedDbSettings, serveEmbedded } from './helpers/embeddedDatabase.js';
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
 const tmp = tempDir('oe-ops-audit-');
 
-const dbSettings = (dataDir: string): DatabaseSettings => ({
-  url: null,
-  data_dir: dataDir,
-  pool_size: 2,
-  pool_overflow: 1,
-  statement_timeout_ms: 30_000,
-  connect_retries: 0,
-});
-
 describe('ops backup beside a running service on the embedded database', () => {
   const dataDir = join(tmp.dir, 'served-data');
   const configDir = join(tmp.dir, 'site-config');
   const backups = join(tmp.dir, 'served-backups');
-  let db: Database;
-  let server: EmbeddedServer;
+  let served: Awaited<ReturnType<typeof serveEmbedded>> | undefined;
   beforeAll(async () => {
     mkdirSync(configDir, { recursive: true });
     writeFileSync(join(configDir, 'settings.yaml'), 'backup: {retention_days: 30}\n', { mode: 0o600 });
-    // what the service does: owns the data dir and serves it on loopback
-    db = await openDatabase(dbSettings(dataDir));
-    await migrate(db);
-    server = await serveEmbeddedDatabase(db, { port: 0 });
+    served = await serveEmbedded(dataDir); // what the service does: owns the data dir and serves it on loopback
   });
   afterAll(async () => {
-    await server?.stop();
-    await db?.close();
+    await served?.stop();
   });
   const env = { DATA_DIR: dataDir, LOG_DIR: join(tmp.dir, 'served-logs') };
 
@@ -72,7 +57,7 @@ describe('resource trends need history; resource-utilization-report and capacity
   const dataDir = join(tmp.dir, 'trend-data');
   const env = { DATA_DIR: dataDir, LOG_DIR: join(tmp.dir, 'trend-logs'), BACKUP_DIR: join(tmp.dir, 'tb') };
   const samples = async (instance: string, list: { at: number; disk: number }[]) => {
-    const db = await openDatabase(dbSettings(dataDir));
+    const db = await openDatabase(embeddedDbSettings(dataDir));
     try {
       await migrate(db);
       for (const s of list)

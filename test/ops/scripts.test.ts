@@ -17,11 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogging } from '../../src/service/logging.js';
-import { migrate } from '../../src/store/migrate.js';
-import { openDatabase } from '../../src/store/openDatabase.js';
-import { serveEmbeddedDatabase } from '../../src/store/pgliteSocket.js';
 import { tempDir } from '../helpers/tmp.js';
 import { adminQuery } from '../store/helpers/testDatabase.js';
+import { serveEmbedded } from './helpers/embeddedDatabase.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SCRIPTS = join(ROOT, 'scripts');
@@ -347,26 +345,6 @@ describe('runbook scripts', () => {
 /** psql on this host, or null (the embedded database is then reached through the CLI only). */
 const PSQL = spawnSync('bash', ['-c', 'command -v psql'], { encoding: 'utf8' }).status === 0;
 const SYSTEMD = existsSync('/run/systemd/system');
-
-/** What the service does on the embedded database: owns the data dir and serves it on a loopback port. */
-async function serveEmbedded(dataDir: string) {
-  const db = await openDatabase({
-    url: null,
-    data_dir: dataDir,
-    pool_size: 2,
-    pool_overflow: 1,
-    statement_timeout_ms: 30_000,
-    connect_retries: 0,
-  });
-  await migrate(db);
-  const server = await serveEmbeddedDatabase(db, { port: 0 });
-  return {
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
-}
 
 describe('runbooks beside a running service on the embedded database (no DATABASE_URL)', () => {
   const COMMON = join(SCRIPTS, 'lib/common.sh');

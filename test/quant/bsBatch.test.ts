@@ -1,17 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bsGreeksBatch, bsPriceBatch } from '../../src/quant/bsBatch.js';
-import { bsGreeks, type GreeksArrays } from '../../src/quant/bsGreeks.js';
+import { bsGreeks, greeksArrays } from '../../src/quant/bsGreeks.js';
 import { bsPrice } from '../../src/quant/bsPrice.js';
-
-const greeksArrays = (n: number): GreeksArrays => ({
-  price: new Float64Array(n),
-  delta: new Float64Array(n),
-  gamma: new Float64Array(n),
-  theta: new Float64Array(n),
-  vega: new Float64Array(n),
-  rho: new Float64Array(n),
-});
 
 const row = fc.record({
   call: fc.boolean(),

@@ -8,7 +8,7 @@ import {
   bsGreeksBatch,
   bsPrice,
   bsPriceBatch,
-  type GreeksArrays,
+  greeksArrays,
   impliedVol,
   impliedVolBatch,
   pop,
@@ -39,15 +39,6 @@ const near = (scaled: number, base: number, unit: number, tol: number): void => 
 };
 
 const f64 = (x: number): Float64Array => Float64Array.of(x);
-
-const greeksArrays = (n: number): GreeksArrays => ({
-  price: new Float64Array(n),
-  delta: new Float64Array(n),
-  gamma: new Float64Array(n),
-  theta: new Float64Array(n),
-  vega: new Float64Array(n),
-  rho: new Float64Array(n),
-});
 
 const european = fc.record({
   call: fc.boolean(),

@@ -6,48 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { type StatusInput, statusDocument } from '../../src/service/routes/status.js';
 import type { CacheStats } from '../../src/store/cache.js';
+import { IDLE_MEMORY_CACHE } from './helpers/healthSources.js';
+import { idleStatusInput } from './helpers/statusInput.js';
 
 const { settings } = loadConfig({ env: {} });
 
-function input(cache: Partial<CacheStats>): StatusInput {
-  const now = Date.UTC(2026, 10, 25, 15, 0);
-  return {
-    version: '0.0.0-test',
-    instance: 'test',
-    pid: 1,
-    startedAt: now - 60_000,
-    now,
-    settings,
-    files: [],
-    scheduler: {
-      running: null,
-      last: null,
-      lastSkipped: null,
-      nextRunAt: null,
-      lastCompletedAt: null,
-      stopped: false,
-    },
-    gateShared: false,
-    database: { engine: 'pglite', location: 'pglite:memory', migration: 1, embeddedUrl: null },
-    cache: {
-      configured: 'memory',
-      active: 'memory',
-      hits: 0,
-      misses: 0,
-      sets: 0,
-      errors: 0,
-      fallbacks: 0,
-      hitRate: null,
-      memoryEntries: 0,
-      ...cache,
-    },
-    providers: {
-      choice: { primary: 'simulated', fallback: null, macro: null, flowNeutral: true, notes: [] },
-      circuits: {},
-    },
-    reload: null,
-  } as StatusInput;
-}
+const input = (cache: Partial<CacheStats>): StatusInput =>
+  idleStatusInput(settings, { cache: { ...IDLE_MEMORY_CACHE, ...cache } });
 
 describe('/status cache', () => {
   const prefix = settings.cache.key_prefix;
