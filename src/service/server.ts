@@ -29,6 +29,7 @@ import { FieldError, fieldOfIssue, reasonOfIssue } from './routes/fieldError.js'
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { type StatusInput, statusRoutes } from './routes/status.js';
+import { bodyTypeError, queryTypeError } from './strictTypes.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Largest request body accepted, bytes (POST /api/scans bodies are a few hundred bytes). */
@@ -67,6 +68,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 5000,
     requestTimeout: 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+
+  // JSON types before ajv's coercion (see strictTypes.ts): `"min_pop": true` is no 1, `?limit=0x10` no 16
+  app.addHook('preValidation', async (req) => {
+    const schema = req.routeOptions.schema as { body?: object; querystring?: object } | undefined;
+    if (!schema) return;
+    const e =
+      (schema.querystring ? queryTypeError(schema.querystring, req.query) : null) ??
+      (schema.body && req.body !== undefined && req.body !== null
+        ? bodyTypeError(schema.body, req.body)
+        : null);
+    if (e) throw e;
   });
 
   // The API speaks JSON only: without fastify's default text/plain parser a body of any other type gets

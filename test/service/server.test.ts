@@ -86,6 +86,30 @@ describe('buildServer', () => {
     expect(params.settings.trading.nav).toBe(base.trading.nav);
   });
 
+  it.each([
+    [{ tickers: ['SPY'], min_pop: true }, 'min_pop', 'must be a number, got true'], // it became 1: POP 100 %
+    [{ tickers: ['SPY'], max_trades: '0x3' }, 'max_trades', 'must be an integer, got "0x3"'],
+    [{ tickers: ['SPY'], max_trades: null }, 'max_trades', 'must be an integer, got null'], // "must be >= 1"
+    [{ tickers: ['SPY'], max_trades: [4] }, 'max_trades', 'must be an integer, got [4]'],
+    [{ tickers: 'SPY' }, 'tickers', 'must be an array, got "SPY"'],
+    [{ tickers: ['SPY', 7] }, 'tickers[1]', 'must be a string, got 7'],
+    [{ nav: '100000' }, 'nav', 'must be a number, got "100000"'],
+  ])('refuses a body value of the wrong JSON type, not coercing it: %j', async (payload, field, reason) => {
+    const n = triggered.length;
+    const r = await app.inject({ method: 'POST', url: '/api/scans', headers: auth, payload });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ field, in: 'body', message: `${field}: ${reason}` });
+    expect(triggered).toHaveLength(n);
+  });
+
+  it('refuses query numbers that are not plain decimals (?limit=0x10 listed 16 scans)', async () => {
+    for (const q of ['limit=0x10', 'limit=0b11', 'limit=1e1']) {
+      const r = await app.inject({ method: 'GET', url: `/api/scans?${q}`, headers: auth });
+      expect(r.statusCode, q).toBe(400);
+      expect(r.json(), q).toMatchObject({ field: 'limit', in: 'querystring' });
+    }
+  });
+
   it('refuses a body that is not JSON with 415, naming the accepted type', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
       const r = await app.inject({
