@@ -86,3 +86,6 @@ export interface ScanResult {
 export type ScanProgress =
   | { stage: ScanStage; phase: 'start' | 'end'; elapsedMs: number }
   | { stage: 'collect'; phase: 'ticker'; done: number; total: number; symbol: string };
+
+/** How far ahead of the clock a replay's as-of may lie (clock skew between hosts), ms: beyond, it is refused. */
+export const AS_OF_FUTURE_SLACK_MS = 60_000;

@@ -52,28 +52,34 @@ interface OptionRow {
 const num = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
 /**
- * The latest stored snapshot of `underlying`'s chain (optionally one expiration `YYYY-MM-DD`),
- * strikes ascending; null when none is stored.
+ * The latest stored live snapshot of `underlying`'s chain (optionally one expiration `YYYY-MM-DD`), strikes
+ * ascending; null when none is stored. One copy, that of the newest scan that stored it: a chain served from the
+ * cache keeps its snapshot time, so every scan within its lifetime stores it again (each contract came back once
+ * per scan). A replay's chain (a scan with a fixed as_of) is not live: one dated 2099 hid the live chains.
  */
 export async function latestChain(
   q: Queryable,
   underlying: string,
   expiration: string | null,
 ): Promise<StoredChain | null> {
-  const latest = await q.query<{ at: Date | null }>(
-    `SELECT max(snapshot_at) AS at FROM options
-      WHERE underlying = $1 AND ($2::date IS NULL OR expiration = $2::date)`,
+  const latest = await q.query<{ at: Date; scan_id: string | null }>(
+    `SELECT o.snapshot_at AS at, o.scan_id
+       FROM options o LEFT JOIN scans s ON s.id = o.scan_id
+      WHERE o.underlying = $1 AND ($2::date IS NULL OR o.expiration = $2::date) AND s.as_of IS NULL
+      ORDER BY o.snapshot_at DESC, s.started_at DESC NULLS LAST, o.scan_id
+      LIMIT 1`,
     [underlying, expiration],
   );
-  const at = latest.rows[0]?.at ?? null;
-  if (at === null) return null;
+  const pick = latest.rows[0];
+  if (!pick) return null;
   const r = await q.query<OptionRow>(
     `SELECT snapshot_at, scan_id, symbol, option_type, expiration, strike, bid, ask, last, volume,
             open_interest, iv, delta, gamma, theta, vega, quote_time, source
        FROM options
-      WHERE underlying = $1 AND snapshot_at = $2 AND ($3::date IS NULL OR expiration = $3::date)
+      WHERE underlying = $1 AND snapshot_at = $2 AND scan_id IS NOT DISTINCT FROM $4::uuid
+        AND ($3::date IS NULL OR expiration = $3::date)
       ORDER BY expiration, strike, option_type`,
-    [underlying, at, expiration],
+    [underlying, pick.at, expiration, pick.scan_id],
   );
   if (r.rows.length === 0) return null;
   const byExpiration = new Map<

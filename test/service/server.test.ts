@@ -102,6 +102,20 @@ describe('buildServer', () => {
     expect(triggered).toHaveLength(n);
   });
 
+  it('refuses an as_of in the future (a replay dated 2099 made up trades expiring in 2099)', async () => {
+    const n = triggered.length;
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/scans',
+      headers: auth,
+      payload: { tickers: ['SPY'], as_of: '2099-01-01T00:00:00Z' },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ field: 'as_of', in: 'body' });
+    expect(r.json().message).toMatch(/^as_of: must not be in the future/);
+    expect(triggered).toHaveLength(n);
+  });
+
   it('refuses query numbers that are not plain decimals (?limit=0x10 listed 16 scans)', async () => {
     for (const q of ['limit=0x10', 'limit=0b11', 'limit=1e1']) {
       const r = await app.inject({ method: 'GET', url: `/api/scans?${q}`, headers: auth });

@@ -9,7 +9,7 @@ import { insufficientMessage, renderTable } from '../../report/renderTable.js';
 import { resolveTickers } from '../../scan/resolveTickers.js';
 import { runScan } from '../../scan/runScan.js';
 import { noMarketData, skipReasons } from '../../scan/skippedTickers.js';
-import type { ScanResult } from '../../scan/types.js';
+import { AS_OF_FUTURE_SLACK_MS, type ScanResult } from '../../scan/types.js';
 import { createLogging } from '../../service/logging.js';
 import { completedScanRecord, type ScanMeta, tradeRecords } from '../../service/scanRecords.js';
 import { migrate } from '../../store/migrate.js';
@@ -39,6 +39,10 @@ export function parseAsOf(text: unknown, now: number): number {
       `--as-of: expected an ISO 8601 time with its zone, like 2026-11-20T15:30:00Z or 2026-11-20T10:30:00-05:00, got ${JSON.stringify(text)}`,
     );
   }
+  if (t > now + AS_OF_FUTURE_SLACK_MS)
+    throw new UsageError(
+      `--as-of: must not be in the future (a replay of a time to come), got ${String(text)}`,
+    );
   return t;
 }
 

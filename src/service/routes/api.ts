@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { MAX_DOLLARS, type Settings, STRATEGY_NAMES, settingsSchema } from '../../config/schema.js';
+import { AS_OF_FUTURE_SLACK_MS } from '../../scan/types.js';
 import type { Database } from '../../store/db.js';
 import { latestChain } from '../../store/latestChain.js';
 import { getScan, listScans, type StoredScan, scansBefore } from '../../store/scansRepo.js';
@@ -92,7 +93,7 @@ export const scanRequestSchema = {
 } as const;
 
 /** Settings with the request's overrides, validated by the settings schema (cross-field rules too). */
-export function applyScanRequest(settings: Settings, body: ScanRequestBody): ScanParams {
+export function applyScanRequest(settings: Settings, body: ScanRequestBody, now = Date.now()): ScanParams {
   const tree = structuredClone(settings) as unknown as Record<string, Record<string, unknown>>;
   for (const [field, [section, key]] of Object.entries(OVERRIDES)) {
     const v = body[field as keyof typeof OVERRIDES];
@@ -108,7 +109,12 @@ export function applyScanRequest(settings: Settings, body: ScanRequestBody): Sca
   }
   const params: ScanParams = { settings: parsed.data };
   if (body.tickers) params.tickers = body.tickers.map((t) => t.toUpperCase());
-  if (body.as_of !== undefined) params.asOf = parseInstant('body', 'as_of', body.as_of);
+  if (body.as_of !== undefined) {
+    params.asOf = parseInstant('body', 'as_of', body.as_of);
+    // a replay of a time to come: the simulated market made up trades expiring in 2099, a live one has no data
+    if (params.asOf > now + AS_OF_FUTURE_SLACK_MS)
+      throw new FieldError('body', 'as_of', `must not be in the future, got ${body.as_of}`);
+  }
   return params;
 }
 

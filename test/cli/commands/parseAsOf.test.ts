@@ -7,11 +7,20 @@ describe('parseAsOf (--as-of)', () => {
     expect(parseAsOf(undefined, 1234)).toBe(1234);
   });
 
+  const NOW = Date.UTC(2030, 0, 1);
+
   it('reads ISO 8601 times with Z or an offset as epoch ms', () => {
-    expect(parseAsOf('2026-11-20T15:30:00Z', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
-    expect(parseAsOf('2026-11-20T10:30:00-05:00', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
-    expect(parseAsOf('2026-11-20T15:30Z', 0)).toBe(Date.UTC(2026, 10, 20, 15, 30));
-    expect(parseAsOf('2028-02-29T00:00:00.5+00:00', 0)).toBe(Date.UTC(2028, 1, 29, 0, 0, 0, 500));
+    expect(parseAsOf('2026-11-20T15:30:00Z', NOW)).toBe(Date.UTC(2026, 10, 20, 15, 30));
+    expect(parseAsOf('2026-11-20T10:30:00-05:00', NOW)).toBe(Date.UTC(2026, 10, 20, 15, 30));
+    expect(parseAsOf('2026-11-20T15:30Z', NOW)).toBe(Date.UTC(2026, 10, 20, 15, 30));
+    expect(parseAsOf('2028-02-29T00:00:00.5+00:00', NOW)).toBe(Date.UTC(2028, 1, 29, 0, 0, 0, 500));
+  });
+
+  it('refuses a time to come (a replay of 9999 made up trades or failed as "no market data", exit 1)', () => {
+    const now = Date.UTC(2026, 11, 7, 12);
+    expect(() => parseAsOf('9999-12-31T23:59:59Z', now)).toThrow(/^--as-of: must not be in the future/);
+    expect(() => parseAsOf('2026-12-07T12:02:00Z', now)).toThrow(UsageError);
+    expect(parseAsOf('2026-12-07T12:00:30Z', now)).toBe(now + 30_000); // clock skew between hosts
   });
 
   it.each([
