@@ -4,6 +4,7 @@
  */
 import type { TickerMarketData } from '../market/collector.js';
 import { yearsToExpiry } from '../market/expiry.js';
+import { MAX_IV, MIN_IV } from '../market/quality.js';
 import type { ExpiryChain } from '../market/types.js';
 import { findUniverseMember } from '../market/universe.js';
 import { constantMaturityIv, ivRank } from '../quant/stats.js';
@@ -32,8 +33,9 @@ function atmIv(e: ExpiryChain, spot: number): number {
   if (best < 0) return Number.NaN;
   const c = e.calls.iv[best];
   const p = e.puts.iv[best];
-  const okC = c > 0 && Number.isFinite(c);
-  const okP = p > 0 && Number.isFinite(p);
+  // a placeholder IV (Yahoo's 0.00001 before the open) is none: it made IV30 0.39 % and IV rank 0
+  const okC = c >= MIN_IV && c < MAX_IV;
+  const okP = p >= MIN_IV && p < MAX_IV;
   return okC && okP ? (c + p) / 2 : okC ? c : okP ? p : Number.NaN;
 }
 

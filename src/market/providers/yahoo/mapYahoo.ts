@@ -7,6 +7,7 @@
 import { bsGreeks } from '../../../quant/bsGreeks.js';
 import { newYorkDate } from '../../exchangeCalendar.js';
 import { yearsToExpiry } from '../../expiry.js';
+import { MAX_IV, MIN_IV } from '../../quality.js';
 import type { DailyBar, Fundamentals, OptionQuote, UnderlyingQuote } from '../../types.js';
 
 /** Yahoo (Morningstar) sector name → GICS sector name. */
@@ -99,10 +100,17 @@ export interface PricingInputs {
 
 /**
  * One contract, with BSM greeks computed from Yahoo's own implied vol (Yahoo sends none), in market
- * units: theta per calendar day, vega per vol point. No IV (or ≤ 0) → NaN greeks.
+ * units: theta per calendar day, vega per vol point. Outside hours Yahoo sends bid 0 / ask 0 with an IV its
+ * solver never converged on (0.00001, 1/128, 1/64…): 0/0 is no quote (NaN, as for the underlying), and an IV
+ * outside MIN_IV…MAX_IV is none, with NaN greeks — they had read the AAPL at-the-money IV as 0.39 % and its IV
+ * rank as 0.
  */
 export function toOptionQuote(c: YahooContractLike, type: 'call' | 'put', p: PricingInputs): OptionQuote {
-  const iv = num(c.impliedVolatility);
+  const raw = num(c.impliedVolatility);
+  const iv = raw >= MIN_IV && raw < MAX_IV ? raw : Number.NaN;
+  const bid = num(c.bid);
+  const ask = num(c.ask);
+  const quoted = bid > 0 || ask > 0;
   const T = yearsToExpiry(p.expiryTime, p.asOf);
   const g =
     iv > 0 && T > 0 && p.spot > 0 ? bsGreeks(type, p.spot, c.strike, T, p.rate, p.dividendYield, iv) : null;
@@ -112,12 +120,12 @@ export function toOptionQuote(c: YahooContractLike, type: 'call' | 'put', p: Pri
     type,
     strike: c.strike,
     expiration: p.expiration,
-    bid: num(c.bid),
-    ask: num(c.ask),
+    bid: quoted ? bid : Number.NaN,
+    ask: quoted ? ask : Number.NaN,
     last: c.lastPrice !== undefined && c.lastPrice > 0 ? c.lastPrice : Number.NaN,
     volume: orNull(c.volume) ?? 0,
     openInterest: orNull(c.openInterest) ?? 0,
-    iv: iv > 0 ? iv : Number.NaN,
+    iv,
     delta: g ? g.delta : Number.NaN,
     gamma: g ? g.gamma : Number.NaN,
     theta: g ? g.theta / 365 : Number.NaN,

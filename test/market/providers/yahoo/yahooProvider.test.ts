@@ -90,6 +90,28 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
     expect(zeroVolume).toBeGreaterThanOrEqual(4);
   });
 
+  it("takes Yahoo's pre-market 0/0 quotes as no quote and its placeholder IVs as none (NaN, not 0 and 0.00001)", async () => {
+    const chain = await yahoo().getChain('AAPL', ['2025-02-28'], ctx);
+    const e = chain.expirations[0];
+    const i = e.strikes.indexOf(245); // bid 0, ask 0, impliedVolatility 0.00001 in the fixture
+    for (const side of [e.calls, e.puts]) {
+      expect(side.bid[i]).toBeNaN();
+      expect(side.ask[i]).toBeNaN();
+      expect(side.iv[i]).toBeNaN();
+      expect(side.delta[i]).toBeNaN();
+    }
+    let zeroZero = 0;
+    let placeholderIv = 0;
+    for (const side of [e.calls, e.puts]) {
+      for (let k = 0; k < e.strikes.length; k++) {
+        if (side.bid[k] === 0 && side.ask[k] === 0) zeroZero++;
+        if (side.iv[k] < 0.01) placeholderIv++;
+      }
+    }
+    expect(zeroZero).toBe(0); // 101 of 102 were kept as numeric 0/0 quotes
+    expect(placeholderIv).toBe(0); // 44 IVs below 1 %
+  });
+
   it('leaves out an expired or unrecorded expiry', async () => {
     const chain = await yahoo().getChain('AAPL', ['2022-03-01', '2025-03-07', '2025-02-28'], ctx);
     expect(chain.expirations.map((x) => x.expiration)).toEqual(['2025-02-28']);
