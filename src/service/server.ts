@@ -103,6 +103,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     done();
   });
 
+  // Every route's path pattern and methods, so that a path served under other methods answers 405 with Allow
+  // (RFC 9110 §15.5.6) rather than 404, which read as "no such resource" (DELETE /api/scans).
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (r) => {
+    const source = r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
+    routes.push({ pattern: new RegExp(`^${source}/?$`), methods: [r.method].flat() });
+  });
+  const allowedMethods = (path: string): string[] => [
+    ...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods)),
+  ];
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -168,11 +179,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       .send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; see error.log' });
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({
-      statusCode: 404,
-      error: 'Not Found',
-      message: `no route ${req.method} ${req.url.split('?')[0]}`,
-    });
+    const path = req.url.split('?')[0];
+    const allowed = allowedMethods(path).sort();
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      if (req.method === 'OPTIONS') {
+        reply.code(204).send();
+        return;
+      }
+      reply.code(405).send({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+      });
+      return;
+    }
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${path}` });
   });
 
   // The token guard runs as a route's preParsing hook, after the rate limit's onRequest hook: as an onRequest

@@ -116,6 +116,25 @@ describe('buildServer', () => {
     expect(triggered).toHaveLength(n);
   });
 
+  it('answers 405 with Allow for a method a path does not serve (it was 404, "no such resource")', async () => {
+    const id = '00000000-0000-4000-8000-000000000001';
+    for (const [method, url, allow] of [
+      ['DELETE', '/api/scans', 'GET, HEAD, POST'],
+      ['PUT', `/api/scans/${id}`, 'GET, HEAD'],
+      ['POST', '/health', 'GET, HEAD'],
+    ] as const) {
+      const r = await app.inject({ method, url, headers: auth });
+      expect(r.statusCode, `${method} ${url}`).toBe(405);
+      expect(r.headers.allow).toBe(allow);
+      expect(r.json().message).toContain(`${method} is not allowed on ${url.split('?')[0]}`);
+    }
+    const options = await app.inject({ method: 'OPTIONS', url: '/api/scans' });
+    expect(options.statusCode).toBe(204);
+    expect(options.headers.allow).toBe('GET, HEAD, POST');
+    expect((await app.inject({ method: 'GET', url: '/api/nope' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: '/api/nope' })).statusCode).toBe(404);
+  });
+
   it('refuses query numbers that are not plain decimals (?limit=0x10 listed 16 scans)', async () => {
     for (const q of ['limit=0x10', 'limit=0b11', 'limit=1e1']) {
       const r = await app.inject({ method: 'GET', url: `/api/scans?${q}`, headers: auth });
