@@ -94,13 +94,17 @@ describe('buildServer', () => {
     [{ tickers: 'SPY' }, 'tickers', 'must be an array, got "SPY"'],
     [{ tickers: ['SPY', 7] }, 'tickers[1]', 'must be a string, got 7'],
     [{ nav: '100000' }, 'nav', 'must be a number, got "100000"'],
-  ])('refuses a body value of the wrong JSON type, not coercing it: %j', async (payload, field, reason) => {
-    const n = triggered.length;
-    const r = await app.inject({ method: 'POST', url: '/api/scans', headers: auth, payload });
-    expect(r.statusCode).toBe(400);
-    expect(r.json()).toMatchObject({ field, in: 'body', message: `${field}: ${reason}` });
-    expect(triggered).toHaveLength(n);
-  });
+    [{ tickers: ['SPY', 'spy'] }, 'tickers[1]', 'duplicates SPY'], // was taken as ["SPY"]; ["SPY", "SPY"] is a 400
+  ])(
+    'refuses a body value of the wrong JSON type (not coercing it), or a repeated ticker: %j',
+    async (payload, field, reason) => {
+      const n = triggered.length;
+      const r = await app.inject({ method: 'POST', url: '/api/scans', headers: auth, payload });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ field, in: 'body', message: `${field}: ${reason}` });
+      expect(triggered).toHaveLength(n);
+    },
+  );
 
   it('refuses an as_of in the future (a replay dated 2099 made up trades expiring in 2099)', async () => {
     const n = triggered.length;

@@ -108,7 +108,12 @@ export function applyScanRequest(settings: Settings, body: ScanRequestBody, now 
     throw new FieldError('body', field, issue.message);
   }
   const params: ScanParams = { settings: parsed.data };
-  if (body.tickers) params.tickers = body.tickers.map((t) => t.toUpperCase());
+  if (body.tickers) {
+    params.tickers = body.tickers.map((t) => t.toUpperCase());
+    // the schema's uniqueItems refuses ["SPY", "SPY"]; ["SPY", "spy"] is the same list once upper-cased
+    const i = params.tickers.findIndex((t, k) => params.tickers?.indexOf(t) !== k);
+    if (i >= 0) throw new FieldError('body', `tickers[${i}]`, `duplicates ${params.tickers[i]}`);
+  }
   if (body.as_of !== undefined) {
     params.asOf = parseInstant('body', 'as_of', body.as_of);
     // a replay of a time to come: the simulated market made up trades expiring in 2099, a live one has no data
