@@ -43,7 +43,7 @@ import { NotificationDispatcher } from '../ops/alerts/notifiers/dispatcher.js';
 import { alertRules } from '../ops/alerts/rules.js';
 import { dirSize } from '../ops/resourceSample.js';
 import { markAlertNotified } from '../store/alertsRepo.js';
-import type { CacheStats } from '../store/cache.js';
+import { type CacheStats, idleCacheStats } from '../store/cache.js';
 import type { Database } from '../store/db.js';
 import { openDatabase } from '../store/openDatabase.js';
 import { PgDatabase } from '../store/pgDatabase.js';
@@ -162,18 +162,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     });
     closers.push(() => engine.close(ENGINE_CLOSE_MS));
     const info = engine.info;
-    const currentCache = (): CacheStats =>
-      cacheStats ?? {
-        configured: info.cacheConfigured,
-        active: info.cacheConfigured,
-        hits: 0,
-        misses: 0,
-        sets: 0,
-        errors: 0,
-        fallbacks: 0,
-        hitRate: null,
-        memoryEntries: 0,
-      };
+    const currentCache = (): CacheStats => cacheStats ?? idleCacheStats(info.cacheConfigured);
     telemetry.watchCache(currentCache);
 
     const dbLog = child('db');

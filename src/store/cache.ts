@@ -32,6 +32,21 @@ export interface CacheStats {
   memoryEntries: number;
 }
 
+/** The stats of a cache on `backend` that has served nothing yet. */
+export function idleCacheStats(backend: CacheBackend): CacheStats {
+  return {
+    configured: backend,
+    active: backend,
+    hits: 0,
+    misses: 0,
+    sets: 0,
+    errors: 0,
+    fallbacks: 0,
+    hitRate: null,
+    memoryEntries: 0,
+  };
+}
+
 /** A string cache with TTL. `set` without a TTL uses the configured default. */
 export interface EngineCache extends MarketCache {
   get(key: string): Promise<string | null>;

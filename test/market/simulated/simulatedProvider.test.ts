@@ -3,6 +3,7 @@ import { encodeChain } from '../../../src/market/chainCodec.js';
 import { dayNumber, isTradingDay, newYorkDate } from '../../../src/market/exchangeCalendar.js';
 import { daysToExpiry, isMonthlyExpiration, yearsToExpiry } from '../../../src/market/expiry.js';
 import { MarketInputError } from '../../../src/market/inputError.js';
+import { PROVIDER_METHODS } from '../../../src/market/provider.js';
 import {
   ALL_DATA_KINDS,
   SimulatedProvider,
@@ -42,16 +43,7 @@ describe('simulated provider: interface and determinism', () => {
   it('serves every data kind', () => {
     expect(p.name).toBe('simulated');
     expect([...p.capabilities].sort()).toEqual([...ALL_DATA_KINDS].sort());
-    for (const m of [
-      'getQuotes',
-      'getExpirations',
-      'getChain',
-      'getHistory',
-      'getFundamentals',
-      'getMacro',
-      'getFlow',
-      'getIvHistory',
-    ] as const) {
+    for (const m of PROVIDER_METHODS) {
       expect(typeof p[m]).toBe('function');
     }
   });

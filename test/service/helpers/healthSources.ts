@@ -1,21 +1,11 @@
 /** Health-check sources for tests that build the server or a HealthMonitor in-process: an idle memory cache. */
 
 import type { HealthSources } from '../../../src/service/healthChecks.js';
-import type { CacheStats } from '../../../src/store/cache.js';
+import { type CacheStats, idleCacheStats } from '../../../src/store/cache.js';
 import type { Database } from '../../../src/store/db.js';
 
 /** The stats of an in-memory cache that has served nothing yet. */
-export const IDLE_MEMORY_CACHE: CacheStats = {
-  configured: 'memory',
-  active: 'memory',
-  hits: 0,
-  misses: 0,
-  sets: 0,
-  errors: 0,
-  fallbacks: 0,
-  hitRate: null,
-  memoryEntries: 0,
-};
+export const IDLE_MEMORY_CACHE: CacheStats = idleCacheStats('memory');
 
 /** Sources of a healthy test service on `db` (scans expected, none yet), with `over` replacing any of them. */
 export function testHealthSources(db: Database, over: Partial<HealthSources> = {}): HealthSources {
