@@ -86,8 +86,10 @@ export const DEFAULT_GREEKS_TOLERANCE: Readonly<GreeksTolerance> = Object.freeze
 export interface QualityOptions {
   /** The scan's now, epoch ms. */
   asOf: number;
-  /** Quotes older than this are `stale` (settings `constraints.max_quote_age_seconds`). */
+  /** Quotes older than this at `quotesJudgedAt` are `stale` (settings `constraints.max_quote_age_seconds`). */
   maxQuoteAgeSeconds: number;
+  /** The instant quote ages are measured at, epoch ms (default `asOf`; a live scan passes the end of its collection). */
+  quotesJudgedAt?: number;
   /**
    * Quotes dated after this (epoch ms) are `stale` too: a clock or unit error, or — in an `--as-of` replay
    * against a live provider — a quote from after the scan's "now" (look-ahead). Default: no bound.
@@ -250,7 +252,7 @@ export function assessExpiry(
     dq: Math.exp(-q * T),
     dr: Math.exp(-r * T),
     sqrtT: Math.sqrt(Math.max(T, 0)),
-    oldest: options.asOf - options.maxQuoteAgeSeconds * 1000,
+    oldest: (options.quotesJudgedAt ?? options.asOf) - options.maxQuoteAgeSeconds * 1000,
     latest: options.latestQuoteTime ?? Number.POSITIVE_INFINITY,
     maxSpread: options.maxSpreadPct,
     checkGreeks: options.checkGreeks !== false && spot > 0,

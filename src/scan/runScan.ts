@@ -58,6 +58,12 @@ export interface ScanDeps {
   signal?: AbortSignal;
   /** Called once with what the collector gathered (each ticker's chain and where it came from, cache included). */
   onCollected?: (collected: CollectResult) => void;
+  /**
+   * The wall clock (epoch ms) of a live scan: its quotes are judged for age when the collection has ended, so a
+   * quote fetched at the start of a 30-minute rate-limited collection is 30 minutes old, not fresh. Absent for a
+   * replay (an as-of in the past), whose quotes are judged at the as-of.
+   */
+  clock?: () => number;
 }
 
 /** The last expiration to collect: the DTE window, stretched for the back months of calendars. */
@@ -131,6 +137,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   // universe takes ~30 minutes) plus some clock skew, not more: later means a clock or unit error, or a live
   // provider queried for a past --as-of (look-ahead).
   const latestQuoteTime = asOf + timings.collect + QUOTE_CLOCK_SKEW_MS;
+  const quotesJudgedAt = deps.clock ? Math.max(asOf, deps.clock()) : asOf;
   begin('quality');
   const qualityCounts = emptyCounts();
   let checked = 0;
@@ -138,6 +145,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   const masks: ChainMask[] = collected.tickers.map((d) => {
     const q = assessChain(d.chain, {
       asOf,
+      quotesJudgedAt,
       maxQuoteAgeSeconds: constraints.max_quote_age_seconds,
       latestQuoteTime,
       maxSpreadPct: constraints.max_bid_ask_pct,
@@ -162,6 +170,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       d.chain,
       {
         asOf,
+        quotesJudgedAt,
         riskFreeRate: r,
         dividendYield: dividendYieldOf(d),
         underlying: { bid: d.quote.bid, ask: d.quote.ask, time: d.quote.time },

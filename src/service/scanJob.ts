@@ -171,6 +171,8 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
         fallback: providers.fallback,
         cache: asOf === null ? deps.cache : null,
         signal,
+        // a live scan judges quote ages when its collection ends; a replay at its as-of
+        clock: asOf === null ? now : undefined,
         // chains the cache served never pass the providers' sink: without this a scan from the cache stored none
         onCollected: (c) => {
           for (const d of c.tickers)

@@ -80,7 +80,7 @@ function sideView(
   const n = strikes.length;
   const { code, absDelta } = scratchFor(slot, n);
   const { S, r, q, limits } = scan;
-  const asOf = scan.ctx.asOf;
+  const judgedAt = scan.ctx.quotesJudgedAt ?? scan.ctx.asOf;
   const dq = Math.exp(-q * T);
   const sqrtT = Math.sqrt(T);
   const { bid, ask, openInterest, volume, quoteTime, delta, iv } = cols;
@@ -91,7 +91,7 @@ function sideView(
       absDelta[i] = Number.NaN;
       continue;
     }
-    code[i] = legRuleCode(bid[i], ask[i], openInterest[i], volume[i], quoteTime[i], asOf, limits);
+    code[i] = legRuleCode(bid[i], ask[i], openInterest[i], volume[i], quoteTime[i], judgedAt, limits);
     let d = delta[i];
     if (Number.isNaN(d)) {
       // no delta from the source: BSM N(d1) from the contract's IV

@@ -29,7 +29,8 @@ export function scanCoveredCalls(
   if (!(stockAsk > 0)) return;
   const owned = params.assumeStockOwned;
   const basis = owned ? 0.5 * ((stockBid > 0 ? stockBid : stockAsk) + stockAsk) : stockAsk;
-  const stockCode = scan.ctx.asOf - stockTime <= limits.maxQuoteAgeMs ? 0 : R_QUOTE_AGE;
+  const stockCode =
+    (scan.ctx.quotesJudgedAt ?? scan.ctx.asOf) - stockTime <= limits.maxQuoteAgeMs ? 0 : R_QUOTE_AGE;
   const mult = 100 * sink.contracts;
   const counts = sink.counts;
   let evaluated = 0;

@@ -124,6 +124,7 @@ const DOLLAR_SLACK = 1e-6; // of a $ amount (max loss, capital)
 /**
  * Liquidity and freshness of one option leg: quote age, open interest, volume, bid-ask width.
  * NaN open interest / volume count as 0; a NaN bid counts as 0 (no bid); a NaN quote time fails.
+ * `judgedAt` (epoch ms) is the instant the quote's age is measured at.
  */
 export function legRuleCode(
   bid: number,
@@ -131,10 +132,10 @@ export function legRuleCode(
   openInterest: number,
   volume: number,
   quoteTime: number,
-  asOf: number,
+  judgedAt: number,
   limits: HardLimits,
 ): number {
-  if (!(asOf - quoteTime <= limits.maxQuoteAgeMs)) return R_QUOTE_AGE;
+  if (!(judgedAt - quoteTime <= limits.maxQuoteAgeMs)) return R_QUOTE_AGE;
   if (!((openInterest || 0) >= limits.minOpenInterest)) return R_OPEN_INTEREST;
   if (!((volume || 0) >= limits.minVolume)) return R_VOLUME;
   const b = Math.max(bid || 0, 0); // NaN = no bid

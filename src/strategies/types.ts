@@ -127,6 +127,8 @@ export type ChainMask = readonly (ExpiryMask | undefined)[];
 export interface GenerationContext {
   /** The scan's now, epoch ms. */
   asOf: number;
+  /** The instant quote ages are measured at, epoch ms (default `asOf`; a live scan passes the end of its collection). */
+  quotesJudgedAt?: number;
   /** Risk-free rate r, continuously compounded per year. */
   riskFreeRate: number;
   /** Dividend yield q, continuous per year. */

@@ -202,6 +202,49 @@ describe('quotes from after the scan', () => {
   });
 });
 
+describe('quote age in a live scan', () => {
+  const run = (settings: Settings, clock?: () => number) =>
+    runScan(
+      {
+        scanId: 'test',
+        asOf: AS_OF,
+        tickers: ['SPY', 'QQQ'],
+        settings,
+        labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+      },
+      { primary: createSimulatedProvider({ seed: 42 }), clock },
+    );
+
+  it('measures quote ages when the collection has ended, not when the scan began', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const replay = await run(settings);
+    // a clock that did not move while collecting: the same scan as a replay at the as-of
+    expect(stable(await run(settings, () => AS_OF))).toEqual(stable(replay));
+    // an 11-minute collection (a rate-limited Tradier universe scan takes ~30): every quote is past 10 minutes
+    const slow = await run(settings, () => AS_OF + 11 * 60_000);
+    expect(slow.stats.contracts.checked).toBe(replay.stats.contracts.checked);
+    expect(slow.stats.contracts.accepted).toBe(0);
+    const x = replay.stats.contracts.rejections;
+    expect(slow.stats.contracts.rejections.stale).toBe(
+      replay.stats.contracts.checked - x.missingStrike - x.expired - x.missingQuote - x.crossed - x.zeroBid,
+    );
+    expect(slow.trades).toHaveLength(0);
+    expect(replay.trades.length).toBeGreaterThan(0);
+  });
+
+  it('holds the 10-minute rule at the judging instant: after an 8-minute collection, quotes over 2 minutes old at the as-of fail', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const replay = await run(settings);
+    const judgedAt = AS_OF + 8 * 60_000;
+    const later = await run(settings, () => judgedAt);
+    // the simulated quotes are seconds to minutes old at the as-of: the older ones fail, the rest still trade
+    expect(later.stats.contracts.rejections.stale).toBeGreaterThan(replay.stats.contracts.rejections.stale);
+    expect(later.stats.contracts.accepted).toBeGreaterThan(0);
+    for (const leg of later.trades.flatMap((t) => t.legs))
+      expect(judgedAt - leg.quoteTime).toBeLessThanOrEqual(600_000);
+  });
+});
+
 describe('cache lifetimes', () => {
   it('caches chains for cache.default_timeout and quotes at most that long (the setting had no effect)', async () => {
     const { settings } = loadConfig({ env: {} });
