@@ -24,6 +24,23 @@ export function expirationLabel(type: string | null | undefined): string {
   return type === 'weeklys' ? 'weekly' : type;
 }
 
+/**
+ * The contracts on the underlying's standard deliverable (100 shares). After a corporate action Tradier's chain
+ * also carries adjusted contracts — root `XYZ1`, a deliverable of other than 100 plain shares, sometimes a
+ * `contract_size` other than 100 — at the same strikes; priced as standard contracts they are wrong prices, so they
+ * are left out. An index can list a second root for the same date (SPX beside SPXW, AM- and PM-settled): where
+ * both quote a type and strike, the underlying's own root is kept.
+ */
+export function standardContracts(options: readonly TradierOption[], symbol: string): TradierOption[] {
+  const own = (o: TradierOption) => !o.root_symbol || o.root_symbol === symbol;
+  const adjustedRoot = (root: string) => root.startsWith(symbol) && /^\d+$/.test(root.slice(symbol.length));
+  const adjusted = (o: TradierOption) =>
+    (o.contract_size != null && o.contract_size !== 100) || (!!o.root_symbol && adjustedRoot(o.root_symbol));
+  const kept = options.filter((o) => !adjusted(o));
+  const ownKeys = new Set(kept.filter(own).map((o) => `${o.option_type} ${o.strike}`));
+  return kept.filter((o) => own(o) || !ownKeys.has(`${o.option_type} ${o.strike}`));
+}
+
 export function toOptionQuote(o: TradierOption): OptionQuote {
   const g = o.greeks ?? null;
   const midIv = g?.mid_iv;

@@ -37,6 +37,8 @@ export const optionSchema = z.object({
   symbol: z.string().min(1),
   underlying: z.string().min(1),
   root_symbol: z.string().nullish(),
+  /** Shares per contract: 100 for the standard deliverable. */
+  contract_size: z.number().positive().nullish(),
   option_type: z.enum(['call', 'put']),
   strike: z.number().positive(),
   expiration_date: date,

@@ -19,7 +19,13 @@ import type {
   OptionQuote,
   UnderlyingQuote,
 } from '../../types.js';
-import { expirationLabel, toDailyBar, toOptionQuote, toUnderlyingQuote } from './mapTradier.js';
+import {
+  expirationLabel,
+  standardContracts,
+  toDailyBar,
+  toOptionQuote,
+  toUnderlyingQuote,
+} from './mapTradier.js';
 import {
   calendarResponse,
   chainResponse,
@@ -152,7 +158,7 @@ export class TradierProvider implements MarketDataProvider {
       }
     });
     return {
-      quotes: options.map(toOptionQuote),
+      quotes: standardContracts(options, symbol.toUpperCase()).map(toOptionQuote),
       expirationType: expirationLabel(options[0]?.expiration_type),
     };
   }

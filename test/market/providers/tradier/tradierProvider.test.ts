@@ -208,6 +208,37 @@ describe('TradierProvider against recorded Tradier responses', () => {
       }
     });
 
+    it('leaves out adjusted contracts (root PLTR1, contract_size ≠ 100) and keeps the own root over a second one', async () => {
+      const rows = pltrSnapshot().chains.PLTR['2025-11-07'];
+      const [a, b, c] = rows;
+      const later = (o: typeof a) => ({
+        ...o,
+        bid_date: (o.bid_date as number) + 60_000,
+        ask_date: (o.ask_date as number) + 60_000,
+      });
+      const occ = (root: string, o: typeof a) => o.symbol.replace(/^PLTR/, root);
+      const extra = [
+        // an adjusted contract after a corporate action: same strike, fresher quote, another deliverable
+        { ...later(a), symbol: occ('PLTR1', a), root_symbol: 'PLTR1', bid: a.bid + 5, ask: a.ask + 5 },
+        // a non-standard contract size under the own root
+        { ...later(b), symbol: `${b.symbol}M`, contract_size: 10, bid: b.bid / 10, ask: b.ask / 10 },
+        // a second root of the same date (as SPXW beside SPX): it must not replace the own root's quote
+        { ...later(c), symbol: occ('PLTRW', c), root_symbol: 'PLTRW', bid: c.bid + 1, ask: c.ask + 1 },
+        // …but is kept where the own root has no contract of that type and strike
+        { ...later(c), symbol: occ('PLTRW', c), root_symbol: 'PLTRW', strike: 12345 },
+      ];
+      server.handle((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ options: { option: [...rows, ...extra] } }));
+      });
+      const { quotes } = await provider().getExpiryQuotes('PLTR', '2025-11-07', ctx);
+      expect(quotes).toHaveLength(rows.length + 1);
+      const bySymbol = new Map(quotes.map((q) => [q.symbol, q]));
+      for (const o of [a, b, c]) expect(bySymbol.get(o.symbol)?.bid).toBe(o.bid);
+      expect([...bySymbol.keys()].filter((k) => !k.startsWith('PLTR2'))).toEqual([occ('PLTRW', c)]);
+      expect(bySymbol.get(occ('PLTRW', c))?.strike).toBe(12345);
+    });
+
     it('rejects contracts of another expiration than the one asked for', async () => {
       const err = await provider()
         .getExpiryQuotes('ONE', '2025-11-14', ctx)
