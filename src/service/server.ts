@@ -178,25 +178,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       .code(500)
       .send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; see error.log' });
   });
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    const allowed = allowedMethods(path).sort();
-    if (allowed.length > 0) {
-      reply.header('allow', allowed.join(', '));
-      if (req.method === 'OPTIONS') {
-        reply.code(204).send();
-        return;
-      }
-      reply.code(405).send({
-        statusCode: 405,
-        error: 'Method Not Allowed',
-        message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
-      });
-      return;
-    }
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${path}` });
-  });
-
   // The token guard runs as a route's preParsing hook, after the rate limit's onRequest hook: as an onRequest
   // hook it ran first (@fastify/rate-limit appends its hook after a route's own), and a request it answered
   // with 401 was never counted — token guesses were unlimited. Still before the body is parsed (401, not 415).
@@ -238,6 +219,28 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       }),
     });
     await scope.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    // Unknown paths and methods are answered inside this scope: with its security headers and counted by its rate
+    // limit (outside it a scanner's 404s were unlimited and bare).
+    scope.setNotFoundHandler({ preHandler: scope.rateLimit() }, (req, reply) => {
+      const path = req.url.split('?')[0];
+      const allowed = allowedMethods(path).sort();
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        if (req.method === 'OPTIONS') {
+          reply.code(204).send();
+          return;
+        }
+        reply.code(405).send({
+          statusCode: 405,
+          error: 'Method Not Allowed',
+          message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+        });
+        return;
+      }
+      reply
+        .code(404)
+        .send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${path}` });
+    });
     statusRoutes(scope, deps.status, readGuard);
     apiRoutes(scope, { ...deps.api, settings: deps.settings, readGuard, writeGuard });
     alertRoutes(scope, {

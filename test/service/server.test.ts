@@ -246,4 +246,19 @@ describe('buildServer', () => {
       expect(r.statusCode).toBe(200);
     }
   });
+
+  it("answers unknown paths with the security headers and within the rate limit (a scanner's 404s were unlimited)", async () => {
+    const first = await app.inject({ url: '/wp-login.php' });
+    expect(first.statusCode).toBe(404);
+    expect(first.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(first.headers['content-security-policy']).toBeDefined();
+    expect(first.headers['x-ratelimit-limit']).toBe('300');
+    let last = 0;
+    for (let i = 0; i < 310 && last !== 429; i++)
+      last = (await app.inject({ url: `/probe-${i}` })).statusCode;
+    expect(last).toBe(429);
+    // a wrong method on a probe path is answered in the same scope; the probes themselves stay unlimited
+    expect((await app.inject({ method: 'POST', url: '/health' })).statusCode).toBe(429);
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+  });
 });
