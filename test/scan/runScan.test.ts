@@ -4,7 +4,7 @@ import type { Settings } from '../../src/config/schema.js';
 import type { MarketCache, MarketDataProvider } from '../../src/market/provider.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { scanJson } from '../../src/report/renderJson.js';
-import { runScan } from '../../src/scan/runScan.js';
+import { runScan, type ScanDeps } from '../../src/scan/runScan.js';
 import type { ScanResult } from '../../src/scan/types.js';
 
 const AS_OF = Date.parse('2026-11-20T15:30:00Z');
@@ -44,6 +44,26 @@ function stable(r: ScanResult): unknown {
   const doc = scanJson(r) as { stats: { timingsMs?: unknown } };
   delete doc.stats.timingsMs;
   return doc;
+}
+
+/** SPY and QQQ at AS_OF on the given provider (default: the simulated market, seed 42). */
+function runTwo(settings: Settings, deps: Partial<ScanDeps> = {}): Promise<ScanResult> {
+  return runScan(
+    {
+      scanId: 'test',
+      asOf: AS_OF,
+      tickers: ['SPY', 'QQQ'],
+      settings,
+      labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+    },
+    { primary: createSimulatedProvider({ seed: 42 }), ...deps },
+  );
+}
+
+/** Contracts of a scan that got as far as the age check (the checks before it see the same quotes). */
+function reachingAgeCheck(r: ScanResult): number {
+  const x = r.stats.contracts.rejections;
+  return r.stats.contracts.checked - x.missingStrike - x.expired - x.missingQuote - x.crossed - x.zeroBid;
 }
 
 describe('runScan on the simulated market', () => {
@@ -177,43 +197,18 @@ describe('quotes from after the scan', () => {
           for (let i = 0; i < side.quoteTime.length; i++) side.quoteTime[i] += 86_400_000;
       return c;
     };
-    const run = (primary: MarketDataProvider) =>
-      runScan(
-        {
-          scanId: 'test',
-          asOf: AS_OF,
-          tickers: ['SPY', 'QQQ'],
-          settings,
-          labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
-        },
-        { primary },
-      );
-    const fresh = await run(sim);
+    const fresh = await runTwo(settings, { primary: sim });
     expect(fresh.stats.contracts.accepted).toBeGreaterThan(100);
-    const r = await run(later);
+    const r = await runTwo(settings, { primary: later });
     expect(r.stats.contracts.checked).toBe(fresh.stats.contracts.checked);
     expect(r.stats.contracts.accepted).toBe(0);
-    const x = fresh.stats.contracts.rejections;
-    // every contract that got as far as the age check (the earlier checks see the same quotes)
-    expect(r.stats.contracts.rejections.stale).toBe(
-      fresh.stats.contracts.checked - x.missingStrike - x.expired - x.missingQuote - x.crossed - x.zeroBid,
-    );
+    expect(r.stats.contracts.rejections.stale).toBe(reachingAgeCheck(fresh));
     expect(r.trades).toHaveLength(0);
   });
 });
 
 describe('quote age in a live scan', () => {
-  const run = (settings: Settings, clock?: () => number) =>
-    runScan(
-      {
-        scanId: 'test',
-        asOf: AS_OF,
-        tickers: ['SPY', 'QQQ'],
-        settings,
-        labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
-      },
-      { primary: createSimulatedProvider({ seed: 42 }), clock },
-    );
+  const run = (settings: Settings, clock?: () => number) => runTwo(settings, { clock });
 
   it('measures quote ages when the collection has ended, not when the scan began', async () => {
     const { settings } = loadConfig({ env: {} });
@@ -224,10 +219,7 @@ describe('quote age in a live scan', () => {
     const slow = await run(settings, () => AS_OF + 11 * 60_000);
     expect(slow.stats.contracts.checked).toBe(replay.stats.contracts.checked);
     expect(slow.stats.contracts.accepted).toBe(0);
-    const x = replay.stats.contracts.rejections;
-    expect(slow.stats.contracts.rejections.stale).toBe(
-      replay.stats.contracts.checked - x.missingStrike - x.expired - x.missingQuote - x.crossed - x.zeroBid,
-    );
+    expect(slow.stats.contracts.rejections.stale).toBe(reachingAgeCheck(replay));
     expect(slow.trades).toHaveLength(0);
     expect(replay.trades.length).toBeGreaterThan(0);
   });
