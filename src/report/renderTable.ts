@@ -11,6 +11,8 @@ export interface TableTrade {
   /** Upper-snake strategy label, e.g. `PUT_CREDIT_SPREAD`. */
   strategy: string;
   legs: LegLike[];
+  /** Contract sets to trade (sizing): the legs show each leg's count when it is not 1. Default 1. */
+  contracts?: number;
   thesis: string;
   /** Probability of profit, fraction. */
   pop: number;
@@ -68,7 +70,7 @@ export function renderTable(trades: TableTrade[], opts: TableOptions = {}): stri
   const rows = trades.map((t) => [
     [ascii(t.ticker)],
     [strategyLabel(ascii(t.strategy))],
-    wrapPieces(legPieces(t.legs).map(ascii), ' / ', legsWidth),
+    wrapPieces(legPieces(t.legs, t.contracts ?? 1).map(ascii), ' / ', legsWidth),
     wrapText(ascii(t.thesis), thesisWidth),
     [popPercent(t.pop)],
   ]);

@@ -89,6 +89,22 @@ describe('formatLegs', () => {
       ]),
     ).toBe('-C 232.5 2026-12-18 / +100 sh');
   });
+
+  it('shows the contract count a sized trade asks for (a Kelly-sized 31-lot read as one spread)', () => {
+    expect(formatLegs(spread.legs, 31)).toBe('-31P 440 / +31P 435 2026-12-18');
+    expect(
+      formatLegs(
+        [
+          { action: 'BUY', type: 'stock', strike: 0, expiration: '', quantity: 1 },
+          { action: 'SELL', type: 'call', strike: 232.5, expiration: '2026-12-18', quantity: 1 },
+        ],
+        3,
+      ),
+    ).toBe('-3C 232.5 2026-12-18 / +300 sh');
+    const table = renderTable([{ ...spread, contracts: 31 }]);
+    expect(table).toContain('-31P 440 / +31P 435 2026-12-18');
+    expect(renderTable([{ ...spread, contracts: 1 }])).toContain('| -P 440 / +P 435 2026-12-18 |');
+  });
 });
 
 describe('wrapText', () => {
