@@ -35,6 +35,12 @@ export interface CollectOptions {
   /** DTE window (calendar days from the as-of's New York date), inclusive; minDte defaults to 0. */
   minDte?: number;
   maxDte: number;
+  /**
+   * A DTE the signals measure at (the 30-day constant-maturity IV): the expirations nearest to it on both sides are
+   * collected too when the window lacks them, so the IV is interpolated between its true neighbours, not
+   * extrapolated from the window's edge. The strategies still trade only inside the window.
+   */
+  bracketDte?: number;
   /** Tickers collected at once (default 8). */
   concurrency?: number;
   /** Optional items to collect (default all four). */

@@ -106,6 +106,10 @@ export async function collectMarket(
         skip(symbol, 'noExpirationsInWindow', `no expiration within ${minDte}–${options.maxDte} DTE`);
         return null;
       }
+      if (options.bracketDte !== undefined) {
+        wanted.push(...bracketing(exp.value, wanted, options.bracketDte, options.asOf));
+        wanted.sort();
+      }
       const chain = await c.item<OptionChain>(
         'chain',
         `chain:${symbol}`,
@@ -198,4 +202,21 @@ function fetchOptional(
     case 'ivHistory':
       return c.item<IvPoint[]>('ivHistory', `ivHistory:${symbol}`, (p) => p.getIvHistory!(symbol, c.ctx));
   }
+}
+
+/**
+ * The expirations nearest to `dte` days that `wanted` lacks: the latest one before it, any on it and the earliest
+ * one after it (so that whatever the time of day, the interpolation at `dte` finds its two neighbours; never one
+ * expiring today or before), ascending.
+ */
+export function bracketing(all: readonly string[], wanted: readonly string[], dte: number, asOf: number): string[] {
+  const live = all.filter((d) => daysToExpiry(d, asOf) >= 1).sort();
+  const below = live.filter((d) => daysToExpiry(d, asOf) < dte);
+  const near = [
+    ...below.slice(-1),
+    ...live.filter((d) => daysToExpiry(d, asOf) === dte),
+    ...live.filter((d) => daysToExpiry(d, asOf) > dte).slice(0, 1),
+  ];
+  const has = new Set(wanted);
+  return near.filter((d) => !has.has(d));
 }

@@ -8,6 +8,7 @@ import { type CollectResult, collectMarket, DEFAULT_TTL_SECONDS } from '../marke
 import type { MarketCache, MarketDataProvider } from '../market/provider.js';
 import { addCounts, assessChain, emptyCounts } from '../market/quality.js';
 import type { DataKind } from '../market/types.js';
+import { CONSTANT_MATURITY_T } from '../quant/stats.js';
 import { emptyRejections, hardLimits } from '../selection/constraints.js';
 import { basketGreeks, basketRules } from '../selection/portfolio.js';
 import { type ScoredTrade, scoreTrade } from '../selection/scoring.js';
@@ -114,6 +115,8 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     minDte: constraints.min_dte,
     // Calendars need back months past the DTE window: front ≤ max_dte, back ≤ front + calendar_back_dte_max.
     maxDte: collectMaxDte(settings),
+    // the 30-day constant-maturity IV (IV rank) interpolates between expirations on both sides of 30 days
+    bracketDte: Math.round(CONSTANT_MATURITY_T * 365),
     quoteBatchSize: settings.api.batch_size,
     ttlSeconds: settings.cache ? cacheTtls(settings.cache.default_timeout) : undefined,
     signal: deps.signal,

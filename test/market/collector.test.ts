@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeChain } from '../../src/market/chainCodec.js';
-import { type CollectOptions, collectMarket, errorReason } from '../../src/market/collector.js';
+import { bracketing, type CollectOptions, collectMarket, errorReason } from '../../src/market/collector.js';
 import { daysToExpiry } from '../../src/market/expiry.js';
 import { MarketInputError } from '../../src/market/inputError.js';
 import type { MarketCache, MarketDataProvider, RequestContext } from '../../src/market/provider.js';
@@ -145,6 +145,38 @@ describe('collector', () => {
     }
     expect(r.stats.contracts).toBeGreaterThan(300);
     expect(r.stats.expirations).toBe(r.tickers.reduce((n, t) => n + t.chain.expirations.length, 0));
+  });
+
+  it('adds the expirations nearest to 30 days when the window lacks them (the 30-day IV interpolates between them)', async () => {
+    const primary = new FaultyProvider('p', 42);
+    const r = await collectMarket(
+      ['AAPL'],
+      base(primary, { minDte: 50, maxDte: 90, bracketDte: 30, optional: [] }),
+    );
+    const days = r.tickers[0].chain.expirations.map((e) => daysToExpiry(e.expiration, AS_OF));
+    const all = (await primary.getExpirations('AAPL', { asOf: AS_OF })).map((d) => daysToExpiry(d, AS_OF));
+    const below = Math.max(...all.filter((d) => d >= 1 && d < 30));
+    const above = Math.min(...all.filter((d) => d > 30));
+    expect(days).toEqual([
+      ...new Set([below, ...all.filter((d) => d === 30), above, ...all.filter((d) => d >= 50 && d <= 90)]),
+    ]);
+  });
+
+  it('brackets a DTE with its nearest expirations, only those the window lacks, never an expired one', () => {
+    const asOf = Date.parse('2026-11-20T15:30:00Z'); // Friday; 2026-12-20 is 30 days on
+    const all = [
+      '2026-11-20',
+      '2026-11-27',
+      '2026-12-11',
+      '2026-12-20',
+      '2026-12-24',
+      '2027-01-15',
+      '2027-02-19',
+    ];
+    expect(bracketing(all, ['2027-01-15'], 30, asOf)).toEqual(['2026-12-11', '2026-12-20', '2026-12-24']);
+    expect(bracketing(all, ['2026-12-11', '2026-12-20', '2026-12-24'], 30, asOf)).toEqual([]);
+    expect(bracketing(all, ['2027-02-19'], 3, asOf)).toEqual(['2026-11-27']); // nothing live before 3 days
+    expect(bracketing(all, [], 400, asOf)).toEqual(['2027-02-19']); // nothing after
   });
 
   it('batches underlying quotes', async () => {

@@ -237,6 +237,41 @@ describe('quote age in a live scan', () => {
   });
 });
 
+describe('IV rank and the DTE window', () => {
+  it('reads the same IV rank whatever the DTE window (it was extrapolated from the window edge: AAPL 79.5 / 78.7)', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const tickers = ['SPY', 'IWM', 'QQQ', 'XLK', 'AAPL', 'MSFT', 'NVDA', 'JPM'];
+    const run = (minDte: number, maxDte: number) =>
+      runScan(
+        {
+          scanId: 'test',
+          asOf: AS_OF,
+          tickers,
+          settings: {
+            ...settings,
+            trading: {
+              ...settings.trading,
+              max_trades: 8,
+              strategies: ['put_credit_spread', 'call_credit_spread', 'iron_condor'],
+            },
+            constraints: { ...settings.constraints, min_pop: 0.3, min_dte: minDte, max_dte: maxDte },
+          },
+          labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+        },
+        { primary: createSimulatedProvider({ seed: 42 }) },
+      );
+    const near = await run(15, 45);
+    const far = await run(50, 90);
+    const rank = (r: ScanResult) => new Map(r.trades.map((t) => [t.ticker, t.ivRank]));
+    const a = rank(near);
+    const common = [...rank(far)].filter(([ticker]) => a.has(ticker));
+    expect(common.length).toBeGreaterThan(0);
+    for (const [ticker, ivr] of common) expect(ivr, ticker).toBe(a.get(ticker));
+    // the extra expirations only feed the signals: every trade stays inside its window
+    for (const t of far.trades) expect(t.dte).toBeGreaterThanOrEqual(50);
+  });
+});
+
 describe('cache lifetimes', () => {
   it('caches chains for cache.default_timeout and quotes at most that long (the setting had no effect)', async () => {
     const { settings } = loadConfig({ env: {} });
