@@ -209,7 +209,12 @@ function fetchOptional(
  * one after it (so that whatever the time of day, the interpolation at `dte` finds its two neighbours; never one
  * expiring today or before), ascending.
  */
-export function bracketing(all: readonly string[], wanted: readonly string[], dte: number, asOf: number): string[] {
+export function bracketing(
+  all: readonly string[],
+  wanted: readonly string[],
+  dte: number,
+  asOf: number,
+): string[] {
   const live = all.filter((d) => daysToExpiry(d, asOf) >= 1).sort();
   const below = live.filter((d) => daysToExpiry(d, asOf) < dte);
   const near = [
