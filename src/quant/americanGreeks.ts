@@ -1,6 +1,7 @@
 import { aloDiscretisation } from './american/alo.js';
 import { BINOMIAL_DEFAULT_STEPS, binomialSpotGreeks } from './american/binomial.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
+import { americanMethod, optionType } from './arguments.js';
 import { priceScale } from './priceScale.js';
 import type { AmericanMethod, Greeks, OptionType } from './types.js';
 
@@ -43,6 +44,8 @@ export function americanGreeks(
   method: AmericanMethod = 'alo',
   opts?: AmericanPriceOptions,
 ): Greeks {
+  optionType(type);
+  americanMethod(method);
   const scale = priceScale(K);
   if (scale !== 1) {
     const g = americanGreeks(type, S / scale, K / scale, T, r, q, vol, method, opts);

@@ -1,6 +1,7 @@
 import { bawPrice } from './american/baw.js';
 import { americanZeroVolPrice } from './american/zeroVol.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
+import { americanMethod, optionType } from './arguments.js';
 import { impliedVol } from './impliedVol.js';
 import { normPdf } from './normal.js';
 import type { AmericanMethod, OptionType } from './types.js';
@@ -110,6 +111,8 @@ export function americanImpliedVol(
   method: AmericanMethod = 'alo',
   opts?: AmericanImpliedVolOptions,
 ): number {
+  optionType(type);
+  americanMethod(method);
   if (!(price >= 0 && S > 0 && K > 0 && T > 0) || r !== r || q !== q) return Number.NaN;
   const ftol = opts?.priceTolerance ?? 1e-12 * K;
   const maxEval = opts?.maxEvaluations ?? 100;

@@ -2,6 +2,7 @@ import { type AloOptions, aloPrice } from './american/alo.js';
 import { bawPrice } from './american/baw.js';
 import { BINOMIAL_DEFAULT_STEPS, type BinomialSmoothing, binomialPrice } from './american/binomial.js';
 import { bjerksundStensland2002Price } from './american/bjerksund2002.js';
+import { americanMethod, optionType } from './arguments.js';
 import type { AmericanMethod, OptionType } from './types.js';
 
 /** Options of `americanPrice`: lattice steps/smoothing for 'binomial', discretisation for 'alo'. */
@@ -21,7 +22,8 @@ export interface AmericanPriceOptions extends AloOptions {
  * S, K price units; T years; r, q continuously compounded per year; vol per √year. All methods return the
  * intrinsic value at T = 0, the exact deterministic value at vol = 0, the European price where early exercise is
  * never optimal (put with r ≤ 0 and q ≥ r, call with q ≤ 0 and r ≥ q) and use the lattice in the
- * double-boundary case (put with q < r < 0); NaN for NaN or negative S, K, T, vol.
+ * double-boundary case (put with q < r < 0); NaN for NaN or negative S, K, T, vol and for vol = ∞. A `type` other
+ * than 'call' / 'put' throws a TypeError, an unknown `method` a RangeError (a typo priced everything NaN).
  */
 export function americanPrice(
   type: OptionType,
@@ -34,6 +36,10 @@ export function americanPrice(
   method: AmericanMethod,
   opts?: AmericanPriceOptions,
 ): number {
+  optionType(type);
+  americanMethod(method);
+  // σ = ∞ has no price: BAW, Bjerksund and the lattice gave NaN, ALO its European limit K·e^(−rT)
+  if (vol === Number.POSITIVE_INFINITY) return Number.NaN;
   switch (method) {
     case 'baw':
       return bawPrice(type, S, K, T, r, q, vol);
@@ -53,7 +59,5 @@ export function americanPrice(
         opts?.steps ?? BINOMIAL_DEFAULT_STEPS,
         opts?.smoothing ?? 'none',
       );
-    default:
-      return Number.NaN;
   }
 }

@@ -1,12 +1,17 @@
+import { isCallType } from './arguments.js';
 import { bsGreeksInto, type GreeksArrays } from './bsGreeks.js';
 import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
+import type { OptionType } from './types.js';
 
 /** A batch input: one value per element (Float64Array) or one value shared by every element (number). */
 export type BatchInput = Float64Array | number;
 
-/** Option rights of a batch: per element (1/true = call, 0/false = put) or one right for every element. */
-export type BatchRights = ArrayLike<number | boolean> | boolean;
+/**
+ * Option rights of a batch: per element (1/true = call, 0/false = put) or one right for every element (`true` /
+ * `'call'`, `false` / `'put'`). Any other single value throws a TypeError (`'put'` was read as a call).
+ */
+export type BatchRights = ArrayLike<number | boolean> | boolean | OptionType;
 
 // The kernels below are the scalar `bsPriceDiscounted` / `bsGreeksInto` (the readable reference, tested
 // bit-for-bit equal) cut into passes over blocks of BLOCK options: moneyness (one log each), Gaussian factor
@@ -49,16 +54,17 @@ function arr(x: BatchInput, scratch: Float64Array, n: number, name: string): Flo
 }
 
 function rights(x: BatchRights, n: number): ArrayLike<number | boolean> {
-  if (typeof x === 'boolean') {
-    sC[0] = x ? 1 : 0;
+  if (typeof x === 'boolean' || typeof x === 'string') {
+    sC[0] = (typeof x === 'boolean' ? x : isCallType(x, 'isCall')) ? 1 : 0;
     return sC;
   }
+  if (x === null || typeof x !== 'object' || typeof x.length !== 'number') isCallType(x, 'isCall'); // throws
   if (x.length < n) throw new RangeError(`isCall: length ${x.length} < output length ${n}`);
   return x;
 }
 
 const mask = (x: BatchRights | BatchInput): number =>
-  typeof x === 'number' || typeof x === 'boolean' ? 0 : -1;
+  typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string' ? 0 : -1;
 
 /** Per-batch view of the inputs: arrays (scalars wrapped) and their index masks. */
 interface Inputs {

@@ -1,3 +1,4 @@
+import { isCallType } from './arguments.js';
 import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
 import type { Greeks, OptionType } from './types.js';
@@ -36,7 +37,7 @@ const SPLIT = 0.46875; // Cody's erf/erfcx boundary on u = d/√2
  * b = sd/2, with N(±d) from Cody's erf/erfcx on the side where N is small (see `bsPriceDiscounted`).
  * At sd = 0 (T = 0 or vol = 0) the limits are used: N(d) becomes a step (½ at the forward), gamma 0, vega
  * fs·√T/√(2π) at the forward and 0 elsewhere, and theta drops the diffusion term (finite, no NaN).
- * Negative or NaN S, K, T, vol give NaN everywhere.
+ * Negative or NaN S, K, T, vol and NaN r, q (a NaN discount factor) give NaN everywhere.
  */
 export function bsGreeksInto(
   isCall: boolean,
@@ -104,7 +105,7 @@ export function bsGreeksInto(
       out.price[i] = -diff;
       out.delta[i] = -dq * n1;
     }
-  } else if (S >= 0 && K >= 0 && T >= 0 && vol >= 0) {
+  } else if (S >= 0 && K >= 0 && T >= 0 && vol >= 0 && fs === fs && fk === fk) {
     // σ√T = 0, S = 0 or K = 0: N(±d) is a step at the forward, ½ exactly at it.
     const n = fs === fk ? 0.5 : fs > fk === isCall ? 1 : 0;
     p1 = fs * n;
@@ -151,7 +152,7 @@ export function bsGreeks(
   q: number,
   vol: number,
 ): Greeks {
-  bsGreeksInto(type === 'call', S, K, T, r, q, vol, exp(-q * T), exp(-r * T), Math.sqrt(T), one, 0);
+  bsGreeksInto(isCallType(type), S, K, T, r, q, vol, exp(-q * T), exp(-r * T), Math.sqrt(T), one, 0);
   return {
     price: one.price[0],
     delta: one.delta[0],

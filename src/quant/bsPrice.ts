@@ -1,3 +1,4 @@
+import { isCallType } from './arguments.js';
 import { erf, erfcx, exp, log } from './normal.js';
 import { normalisedBlackOtm } from './normalisedBlack.js';
 import { sqrtProduct } from './sqrtProduct.js';
@@ -90,5 +91,5 @@ export function bsPrice(
   vol: number,
 ): number {
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0)) return Number.NaN;
-  return bsPriceDiscounted(type === 'call', S * exp(-q * T), K * exp(-r * T), vol * Math.sqrt(T));
+  return bsPriceDiscounted(isCallType(type), S * exp(-q * T), K * exp(-r * T), vol * Math.sqrt(T));
 }

@@ -1,3 +1,4 @@
+import { isCallType } from './arguments.js';
 import { erf, erfcx, exp, log, normCdf } from './normal.js';
 import { NB_IO, normalisedBlackOtmOrComplementIO } from './normalisedBlack.js';
 import {
@@ -455,7 +456,7 @@ export function impliedVol(
   r: number,
   q: number,
 ): number {
-  return impliedVolDiscounted(type === 'call', price, S * exp(-q * T), K * exp(-r * T), Math.sqrt(T));
+  return impliedVolDiscounted(isCallType(type), price, S * exp(-q * T), K * exp(-r * T), Math.sqrt(T));
 }
 
 const IV_S = new Float64Array(1);
@@ -474,11 +475,12 @@ function column(x: number | Float64Array, scratch: Float64Array): Float64Array {
 /**
  * Batch implied volatility (per √year) into `out` (allocated when omitted), element i from price[i]. Every
  * other argument is either one number shared by all elements or a Float64Array read at i; `type` is
- * 'call' | 'put' for all or a Uint8Array with 1 = call, 0 = put. When S, T, r and q are shared numbers (one
+ * 'call' | 'put' (or true | false) for all, or per element a Uint8Array with 1 = call, 0 = put (or an array of
+ * booleans, as `bsPriceBatch` takes) — `true` was read as a put. When S, T, r and q are shared numbers (one
  * expiry of a chain) the discount factors and √T are computed once. Same conventions as impliedVol.
  */
 export function impliedVolBatch(
-  type: OptionType | Uint8Array,
+  type: OptionType | boolean | Uint8Array | ArrayLike<boolean>,
   price: Float64Array,
   S: number | Float64Array,
   K: number | Float64Array,
@@ -488,13 +490,19 @@ export function impliedVolBatch(
   out: Float64Array = new Float64Array(price.length),
 ): Float64Array {
   const n = price.length;
-  for (const a of [type, S, K, T, r, q, out]) {
-    if (typeof a !== 'string' && typeof a !== 'number' && a.length < n) {
+  let allCall = false;
+  let types: Uint8Array | null = null;
+  if (typeof type === 'boolean') allCall = type;
+  else if (typeof type === 'string') allCall = isCallType(type);
+  else if (type instanceof Uint8Array) types = type;
+  else if (type !== null && typeof type === 'object' && typeof type.length === 'number')
+    types = Uint8Array.from(type, (b) => (b ? 1 : 0));
+  else isCallType(type); // throws
+  for (const a of [types, S, K, T, r, q, out]) {
+    if (a !== null && typeof a !== 'number' && a.length < n) {
       throw new RangeError(`impliedVolBatch: an array argument has length ${a.length} < price.length ${n}`);
     }
   }
-  const allCall = type === 'call';
-  const types = typeof type === 'string' ? null : type;
   // Scalars are read through 1-element arrays with index mask 0 (arrays: mask −1), so every element is a
   // float64 load: a `typeof X === 'number' ? X : X[i]` merge would box each element read into a heap number.
   const kv = column(K, IV_K);

@@ -1,5 +1,5 @@
 import { bsPrice } from './bsPrice.js';
-import { legValueAt, type PayoffLeg, payoffAt, payoffRange } from './pop.js';
+import { legValueAt, type PayoffLeg, payoffAt, payoffRange, validPosition } from './pop.js';
 import { Rng } from './random.js';
 
 /**
@@ -139,12 +139,31 @@ function runPath(
  */
 export function monteCarlo(input: MonteCarloInput): MonteCarloResult {
   const { legs, S, T, vol, r, q } = input;
-  if (!(S > 0 && T > 0 && vol >= 0) || !Number.isFinite(r) || !Number.isFinite(q)) {
-    throw new RangeError('monteCarlo: need S > 0, T > 0, vol ≥ 0 and finite r, q');
+  if (!(S > 0 && T > 0 && vol >= 0) || ![S, T, vol, r, q].every(Number.isFinite)) {
+    throw new RangeError('monteCarlo: need finite S > 0, T > 0, vol ≥ 0, r and q');
   }
   const drift = input.drift ?? r - q;
-  const pairs = Math.max(1, Math.ceil((input.paths ?? 10_000) / 2));
+  const paths = input.paths ?? 10_000;
   const stepsPerYear = input.stepsPerYear ?? 252;
+  // a NaN here made every path NaN (or none): POP 1 with standard error 0, a confident wrong answer
+  if (!Number.isFinite(drift))
+    throw new RangeError(`monteCarlo: drift must be a finite number, got ${drift}`);
+  if (!(paths >= 1 && Number.isFinite(paths)))
+    throw new RangeError(`monteCarlo: paths must be ≥ 1, got ${paths}`);
+  if (!(stepsPerYear > 0 && Number.isFinite(stepsPerYear))) {
+    throw new RangeError(`monteCarlo: stepsPerYear must be a finite number > 0, got ${stepsPerYear}`);
+  }
+  if (!validPosition(legs, input.netCash ?? 0)) {
+    throw new RangeError(
+      'monteCarlo: legs need finite quantities and premiums and option strikes > 0; netCash finite',
+    );
+  }
+  legs.forEach((leg, i) => {
+    if (leg.vol !== undefined && !(leg.vol >= 0 && Number.isFinite(leg.vol))) {
+      throw new RangeError(`monteCarlo: legs[${i}].vol must be a finite number ≥ 0, got ${leg.vol}`);
+    }
+  });
+  const pairs = Math.ceil(paths / 2);
   const steps = Math.max(1, Math.round(T * stepsPerYear));
   const dt = T / steps;
   const muDt = (drift - 0.5 * vol * vol) * dt;

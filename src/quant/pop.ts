@@ -110,8 +110,24 @@ function root(a: number, va: number, b: number, vb: number): number {
   return x < a ? a : x > b ? b : x;
 }
 
-/** Finite quantities, premiums and cash, and a positive finite strike on every option leg. */
-function validPosition(legs: readonly PayoffLeg[], netCash: number): boolean {
+/** A TypeError naming the leg whose type is not 'call', 'put' or 'stock' ('Call' was valued as stock). */
+export function checkLegTypes(legs: readonly PayoffLeg[]): void {
+  legs.forEach((leg, i) => {
+    const t: unknown = leg.type;
+    if (t !== 'call' && t !== 'put' && t !== 'stock') {
+      throw new TypeError(
+        `legs[${i}].type must be 'call', 'put' or 'stock', got ${typeof t === 'string' ? `'${t}'` : String(t)}`,
+      );
+    }
+  });
+}
+
+/**
+ * Finite quantities, premiums and cash, and a positive finite strike on every option leg (false otherwise); a
+ * TypeError for a leg type that is none of 'call', 'put', 'stock'.
+ */
+export function validPosition(legs: readonly PayoffLeg[], netCash: number): boolean {
+  checkLegTypes(legs);
   if (!Number.isFinite(netCash)) return false;
   for (const leg of legs) {
     if (!Number.isFinite(leg.quantity) || !Number.isFinite(leg.premium)) return false;

@@ -37,7 +37,10 @@ function badInputs(S: number, L: number, T: number, vol: number, drift: number):
   return !(S > 0 && T >= 0 && vol >= 0 && L >= 0) || Number.isNaN(drift);
 }
 
-/** P(S_T > level), a probability in [0, 1], under drift m = `drift` (r − q risk-neutral or μ − q real-world). */
+/**
+ * P(S_T > level), a probability in [0, 1], under drift m = `drift` per year (r − q risk-neutral or μ − q
+ * real-world); S, level price units, T years, vol per √year.
+ */
 export function probAbove(S: number, level: number, T: number, vol: number, drift: number): number {
   if (badInputs(S, level, T, vol, drift)) return Number.NaN;
   if (level === 0) return 1;
@@ -46,7 +49,10 @@ export function probAbove(S: number, level: number, T: number, vol: number, drif
   return normCdf(d2(S, level, T, sd, drift));
 }
 
-/** P(S_T < level), a probability in [0, 1], under drift m = `drift` (r − q risk-neutral or μ − q real-world). */
+/**
+ * P(S_T < level), a probability in [0, 1], under drift m = `drift` per year (r − q risk-neutral or μ − q
+ * real-world); S, level price units, T years, vol per √year.
+ */
 export function probBelow(S: number, level: number, T: number, vol: number, drift: number): number {
   if (badInputs(S, level, T, vol, drift)) return Number.NaN;
   if (level === 0) return 0;
@@ -56,8 +62,9 @@ export function probBelow(S: number, level: number, T: number, vol: number, drif
 }
 
 /**
- * P(lower < S_T < upper), a probability in [0, 1], under drift m = `drift` (r − q risk-neutral or
- * μ − q real-world); 0 when lower ≥ upper. `upper` may be +Infinity, `lower` may be 0.
+ * P(lower < S_T < upper), a probability in [0, 1], under drift m = `drift` per year (r − q risk-neutral or
+ * μ − q real-world); S, levels price units, T years, vol per √year; 0 when lower ≥ upper. `upper` may be
+ * +Infinity, `lower` may be 0.
  */
 export function probBetween(
   S: number,

@@ -119,6 +119,7 @@ export function constantMaturityIv(
   ivs: ArrayLike<number>,
   targetT = CONSTANT_MATURITY_T,
 ): number {
+  if (!(targetT > 0 && Number.isFinite(targetT))) return Number.NaN; // NaN returned the nearest expiry's vol
   const n = Math.min(expiries.length, ivs.length);
   // nearest usable expiry at or below the target, nearest above it
   let tLo = Number.NEGATIVE_INFINITY;

@@ -22,6 +22,16 @@ function checkPeriod(name: string, period: number): void {
     throw new RangeError(`${name} must be an integer ≥ 1, got ${period}`);
 }
 
+/** The common length of parallel series (high, low, close, volume); a RangeError naming the odd one out. */
+function sameLength(series: Record<string, Series>): number {
+  const entries = Object.entries(series);
+  const n = entries[0][1].length;
+  for (const [name, s] of entries) {
+    if (s.length !== n) throw new RangeError(`${name} has ${s.length} values, ${entries[0][0]} has ${n}`);
+  }
+  return n;
+}
+
 function nanArray(n: number): Float64Array {
   return new Float64Array(n).fill(Number.NaN);
 }
@@ -205,9 +215,12 @@ export function bollinger(close: Series, period = 20, mult = 2): Bollinger {
   return { middle, upper, lower, percentB, bandwidth };
 }
 
-/** True range (price units): max(high − low, |high − prev close|, |low − prev close|); bar 0 is high − low. */
+/**
+ * True range (price units): max(high − low, |high − prev close|, |low − prev close|); bar 0 is high − low.
+ * RangeError when the series differ in length.
+ */
 export function trueRange(high: Series, low: Series, close: Series): Float64Array {
-  const n = Math.min(high.length, low.length, close.length);
+  const n = sameLength({ high, low, close });
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let tr = high[i] - low[i];
@@ -259,11 +272,12 @@ export function historicalVolatility(
 /**
  * Volume-weighted average price of the typical price (high + low + close)/3 (price units).
  * `window = 0` (default) accumulates from the first bar (a session VWAP); `window > 0` is a rolling
- * VWAP over the last `window` bars, NaN for the first window − 1 bars. NaN where volume sums to 0.
+ * VWAP over the last `window` bars, NaN for the first window − 1 bars. NaN where volume sums to 0. RangeError
+ * when the series differ in length.
  */
 export function vwap(high: Series, low: Series, close: Series, volume: Series, window = 0): Float64Array {
   if (window !== 0) checkPeriod('window', window);
-  const n = Math.min(high.length, low.length, close.length, volume.length);
+  const n = sameLength({ high, low, close, volume });
   const out = nanArray(n);
   let pv = 0;
   let v = 0;

@@ -23,7 +23,8 @@ function logNormCdfLower(x: number): number {
 
 /**
  * P(S_t reaches `barrier` for some t ≤ T), in [0, 1], continuous monitoring; the barrier may lie above
- * or below the spot (1 when S is already at it). `drift` = r − q (risk-neutral) or μ − q (real-world).
+ * or below the spot (1 when S is already at it). S, barrier price units; T years; vol per √year; `drift` per
+ * year = r − q (risk-neutral) or μ − q (real-world).
  */
 export function probTouch(S: number, barrier: number, T: number, vol: number, drift: number): number {
   if (!(S > 0 && barrier >= 0 && T >= 0 && vol >= 0) || Number.isNaN(drift)) return Number.NaN;
@@ -50,7 +51,8 @@ export const BGK_BETA = 0.5825971579390108;
 /**
  * P(touch) when the price is only observed every `dt` years (e.g. daily closes, dt = 1/252): the
  * continuous formula with the barrier shifted away from the spot by exp(0.5826·σ·√dt) (Broadie,
- * Glasserman & Kou, "A continuity correction for discrete barrier options", Math. Finance 1997).
+ * Glasserman & Kou, "A continuity correction for discrete barrier options", Math. Finance 1997). Units as
+ * `probTouch`, `dt` in years; 1 when S is already at the barrier (observed now), as `probTouch`.
  */
 export function probTouchDiscrete(
   S: number,
@@ -60,6 +62,7 @@ export function probTouchDiscrete(
   drift: number,
   dt: number,
 ): number {
+  if (barrier === S && S > 0) return 1; // the shift would move a barrier at the spot away from it (0.976)
   const shift = Math.exp(BGK_BETA * vol * Math.sqrt(dt));
   const shifted = barrier > S ? barrier * shift : barrier / shift;
   return probTouch(S, shifted, T, vol, drift);

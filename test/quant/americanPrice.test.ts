@@ -46,7 +46,7 @@ describe('americanPrice', () => {
     expect(americanPrice(...a, 'binomial', { steps: 300, smoothing: 'bbsr' })).toBe(
       binomialPrice(...a, 300, 'bbsr'),
     );
-    expect(americanPrice(...a, 'nope' as AmericanMethod)).toBeNaN();
+    expect(() => americanPrice(...a, 'nope' as AmericanMethod)).toThrow(RangeError);
   });
 
   it.each(ANALYTIC)('%s: intrinsic ≤ price, European ≤ price ≤ S (call) or K (put) (property)', (method) => {

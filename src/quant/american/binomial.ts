@@ -1,3 +1,4 @@
+import { isCallType, wholeCount } from '../arguments.js';
 /**
  * American option on a binomial lattice: the oracle the closed-form and integral methods are checked against.
  *
@@ -130,6 +131,17 @@ function lattice(
   return v[0];
 }
 
+const SMOOTHINGS: readonly unknown[] = ['none', 'bbs', 'bbsr'];
+
+/** A TypeError / RangeError for a bad right, step count (0, 0.4, NaN and ∞ ran as 1 step or crashed) or smoothing. */
+function latticeArguments(type: unknown, steps: number, smoothing: unknown): void {
+  isCallType(type);
+  wholeCount(steps, 'steps');
+  if (!SMOOTHINGS.includes(smoothing)) {
+    throw new RangeError(`smoothing must be 'none', 'bbs' or 'bbsr', got ${String(smoothing)}`);
+  }
+}
+
 /**
  * American option price on a binomial lattice, price units (CRR 1979; smoothing per Broadie & Detemple 1996).
  * S, K price units; T years; r, q continuous per year; vol per √year; `steps` ≥ 1 time steps (default 801).
@@ -146,11 +158,12 @@ export function binomialPrice(
   steps: number = BINOMIAL_DEFAULT_STEPS,
   smoothing: BinomialSmoothing = 'none',
 ): number {
+  latticeArguments(type, steps, smoothing);
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0) || r !== r || q !== q) return Number.NaN;
   const intrinsic = Math.max(type === 'call' ? S - K : K - S, 0);
   if (T === 0) return intrinsic;
   if (vol === 0) return Math.max(intrinsic, americanZeroVolPrice(type, S, K, T, r, q));
-  const n = Math.max(1, Math.round(steps));
+  const n = steps;
   // an extreme spread (σ√(nT) ≳ 300) overflows call payoffs: price the symmetric put C(S,K,r,q) = P(K,S,q,r)
   if (type === 'call' && vol * Math.sqrt(n * T) > 300)
     return binomialPrice('put', K, S, T, q, r, vol, n, smoothing);
@@ -200,8 +213,9 @@ export function binomialSpotGreeks(
   steps: number = BINOMIAL_DEFAULT_STEPS,
   smoothing: BinomialSmoothing = 'none',
 ): LatticeSpotGreeks | undefined {
+  latticeArguments(type, steps, smoothing);
   if (!(S > 0 && K >= 0 && T > 0 && vol > 0) || r !== r || q !== q) return undefined;
-  const n = Math.max(1, Math.round(steps));
+  const n = steps;
   if (type === 'call' && vol * Math.sqrt(n * T) > 300) return undefined;
   const x: SpotNodes = { sDown: 0, sMid: 0, sUp: 0, vDown: 0, vMid: 0, vUp: 0 };
   if (smoothing !== 'bbsr') {

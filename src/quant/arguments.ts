@@ -1,0 +1,34 @@
+/**
+ * Checks of the public API's non-numeric arguments. Numbers out of their domain give NaN (the library's
+ * convention for prices and probabilities); a wrong option right, method or count is a caller's mistake and
+ * throws, naming the argument — a JavaScript caller's `'CALL'` was priced as a put by one function and as a call
+ * by another.
+ */
+import type { AmericanMethod, OptionType } from './types.js';
+
+const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+
+/** true for 'call', false for 'put'; a TypeError naming `name` otherwise. */
+export function isCallType(type: unknown, name = 'type'): boolean {
+  if (type === 'call') return true;
+  if (type === 'put') return false;
+  throw new TypeError(`${name} must be 'call' or 'put', got ${show(type)}`);
+}
+
+const METHODS: readonly AmericanMethod[] = ['baw', 'bjerksund', 'alo', 'binomial'];
+
+/** `method` itself when it is one of `americanPrice`'s methods; a RangeError otherwise. */
+export function americanMethod(method: unknown): AmericanMethod {
+  if (METHODS.includes(method as AmericanMethod)) return method as AmericanMethod;
+  throw new RangeError(`method must be one of ${METHODS.map(show).join(', ')}, got ${show(method)}`);
+}
+
+/** `n` when it is a whole number ≥ `min` (and finite); a RangeError naming `name` otherwise. */
+export function wholeCount(n: number, name: string, min = 1): number {
+  if (Number.isInteger(n) && n >= min) return n;
+  throw new RangeError(`${name} must be a whole number ≥ ${min}, got ${show(n)}`);
+}
+
+/** Narrows a checked right back to its type, for signatures typed `OptionType`. */
+export const optionType = (type: unknown, name = 'type'): OptionType =>
+  isCallType(type, name) ? 'call' : 'put';

@@ -1,0 +1,162 @@
+/**
+ * The public API's arguments (src/quant/arguments.ts and the checks that use it): a wrong option right, method,
+ * step count or Monte Carlo setting is an error naming the argument, never a confident number — before these
+ * checks 'CALL' priced a put in bsPrice and a call in BAW, bsPriceBatch('put', …) returned call prices, and a
+ * NaN drift gave a Monte Carlo POP of 1 with standard error 0.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  americanGreeks,
+  americanImpliedVol,
+  americanPrice,
+  bsGreeks,
+  bsPrice,
+  bsPriceBatch,
+  constantMaturityIv,
+  impliedVol,
+  impliedVolBatch,
+  monteCarlo,
+  pop,
+  probTouch,
+  probTouchDiscrete,
+  trueRange,
+  vwap,
+} from '../../src/quant/index.js';
+import type { AmericanMethod, OptionType } from '../../src/quant/types.js';
+
+const bad = 'CALL' as unknown as OptionType;
+
+describe('option rights', () => {
+  it('refuses a right other than call or put in every scalar entry point, naming it', () => {
+    const calls: [string, () => unknown][] = [
+      ['bsPrice', () => bsPrice(bad, 100, 100, 1, 0.05, 0, 0.2)],
+      ['bsGreeks', () => bsGreeks(bad, 100, 100, 1, 0.05, 0, 0.2)],
+      ['impliedVol', () => impliedVol(bad, 10, 100, 100, 1, 0.05, 0)],
+      ...(['baw', 'bjerksund', 'alo', 'binomial'] as const).map(
+        (m) =>
+          [`americanPrice ${m}`, () => americanPrice(bad, 100, 100, 1, 0.05, 0, 0.2, m)] as [
+            string,
+            () => unknown,
+          ],
+      ),
+      ['americanGreeks', () => americanGreeks(bad, 100, 100, 1, 0.05, 0, 0.2, 'baw')],
+      ['americanImpliedVol', () => americanImpliedVol(bad, 10, 100, 100, 1, 0.05, 0, 'baw')],
+    ];
+    for (const [name, f] of calls) expect(f, name).toThrow(/type must be 'call' or 'put', got 'CALL'/);
+  });
+
+  it("takes 'call' / 'put' and booleans alike in both batch APIs (a string 'put' priced calls; true was a put)", () => {
+    const out = new Float64Array(4);
+    const put = bsPrice('put', 100, 100, 0.5, 0.05, 0, 0.2);
+    const call = bsPrice('call', 100, 100, 0.5, 0.05, 0, 0.2);
+    expect([...bsPriceBatch('put', 100, 100, 0.5, 0.05, 0, 0.2, out)]).toEqual([put, put, put, put]);
+    expect([...bsPriceBatch('call', 100, 100, 0.5, 0.05, 0, 0.2, out)]).toEqual([call, call, call, call]);
+    expect(() => bsPriceBatch('Put' as OptionType, 100, 100, 0.5, 0.05, 0, 0.2, out)).toThrow(
+      /isCall must be/,
+    );
+    const prices = bsPriceBatch(true, 100, 100, 0.5, 0.05, 0, 0.2, new Float64Array(2));
+    for (const right of [true, 'call', [true, true], new Uint8Array([1, 1])] as const) {
+      const iv = impliedVolBatch(right, prices, 100, 100, 0.5, 0.05, 0);
+      for (const v of iv) expect(v).toBeCloseTo(0.2, 12);
+    }
+    const mixed = impliedVolBatch([true, false], new Float64Array([call, put]), 100, 100, 0.5, 0.05, 0);
+    for (const v of mixed) expect(v).toBeCloseTo(0.2, 12);
+  });
+
+  it('refuses a payoff leg type other than call, put or stock (a "Call" leg counted as stock: POP 1)', () => {
+    const legs = [{ type: 'Call' as 'call', strike: 100, quantity: 1, premium: 2 }];
+    expect(() => pop(legs, 0, 100, 0.5, 0.2, 0)).toThrow(
+      /legs\[0\]\.type must be 'call', 'put' or 'stock', got 'Call'/,
+    );
+    expect(() => monteCarlo({ legs, S: 100, T: 0.5, vol: 0.2, r: 0.05, q: 0, paths: 1000 })).toThrow(
+      /legs\[0\]\.type/,
+    );
+  });
+});
+
+describe('American methods and lattice steps', () => {
+  it('refuses an unknown method (a typo priced everything NaN)', () => {
+    for (const m of ['crr', 'BAW']) {
+      const method = m as unknown as AmericanMethod;
+      expect(() => americanPrice('put', 100, 100, 1, 0.05, 0, 0.2, method)).toThrow(/method must be one of/);
+      expect(() => americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, method)).toThrow(
+        /method must be one of/,
+      );
+    }
+    expect(() => americanGreeks('put', 100, 100, 1, 0.05, 0, 0.2, 'crr' as AmericanMethod)).toThrow(/method/);
+  });
+
+  it('refuses lattice steps that are not a whole number ≥ 1 and unknown smoothings (0, 0.4, NaN ran as one step)', () => {
+    for (const steps of [0, -3, 0.4, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(
+        () => americanPrice('put', 100, 100, 1, 0.05, 0, 0.2, 'binomial', { steps }),
+        String(steps),
+      ).toThrow(/steps must be a whole number ≥ 1/);
+    }
+    const smoothing = 'richardson' as 'bbsr';
+    expect(() => americanPrice('put', 100, 100, 1, 0.05, 0, 0.2, 'binomial', { smoothing })).toThrow(
+      /smoothing/,
+    );
+    expect(americanPrice('put', 100, 100, 1, 0.05, 0, 0.2, 'binomial', { steps: 1 })).toBeCloseTo(7.2852, 4);
+  });
+
+  it('prices no option at an infinite vol, whatever the method (ALO returned its European limit)', () => {
+    for (const m of ['baw', 'bjerksund', 'alo', 'binomial'] as const) {
+      expect(americanPrice('put', 100, 100, 1, 0.05, 0, Number.POSITIVE_INFINITY, m), m).toBeNaN();
+    }
+  });
+});
+
+describe('Monte Carlo settings', () => {
+  const legs = [{ type: 'put' as const, strike: 95, quantity: -1, premium: 2 }];
+  const base = { legs, S: 100, T: 30 / 365, vol: 0.25, r: 0.04, q: 0, paths: 2000 };
+
+  it('refuses a NaN drift, path count or monitoring rate (they gave POP 1 with standard error 0)', () => {
+    expect(() => monteCarlo({ ...base, drift: Number.NaN })).toThrow(/drift must be a finite number/);
+    for (const paths of [Number.NaN, 0, -100, Number.POSITIVE_INFINITY]) {
+      expect(() => monteCarlo({ ...base, paths }), String(paths)).toThrow(/paths must be ≥ 1/);
+    }
+    for (const stepsPerYear of [Number.NaN, 0, Number.POSITIVE_INFINITY]) {
+      expect(() => monteCarlo({ ...base, stepsPerYear })).toThrow(/stepsPerYear must be/);
+    }
+  });
+
+  it('refuses a leg that pop() calls invalid, and a NaN leg vol (it dropped every monitoring date)', () => {
+    expect(pop([{ ...legs[0], strike: -5 }], 2, 100, 30 / 365, 0.25, 0.04)).toBeNaN();
+    expect(() => monteCarlo({ ...base, legs: [{ ...legs[0], strike: -5 }] })).toThrow(/strikes > 0/);
+    expect(() => monteCarlo({ ...base, legs: [{ ...legs[0], vol: Number.NaN }] })).toThrow(/legs\[0\]\.vol/);
+    const ok = monteCarlo({ ...base, legs: [{ ...legs[0], vol: 0.3 }] });
+    expect(ok.pop.value).toBeGreaterThan(0.5);
+    expect(ok.pop.stdError).toBeGreaterThan(0);
+  });
+});
+
+describe('edges of the closed forms', () => {
+  it('gives NaN greeks everywhere for a NaN rate or yield (delta, gamma, vega read 0)', () => {
+    for (const [r, q] of [
+      [Number.NaN, 0],
+      [0.05, Number.NaN],
+    ]) {
+      const g = bsGreeks('call', 100, 100, 1, r, q, 0.2);
+      for (const [k, v] of Object.entries(g)) expect(v, `${k} r=${r} q=${q}`).toBeNaN();
+    }
+  });
+
+  it('counts a barrier at the spot as touched under discrete monitoring too (it read 0.976)', () => {
+    expect(probTouch(100, 100, 1, 0.3, 0)).toBe(1);
+    expect(probTouchDiscrete(100, 100, 1, 0.3, 0, 1 / 252)).toBe(1);
+    expect(probTouchDiscrete(100, 101, 1, 0.3, 0, 1 / 252)).toBeLessThan(probTouch(100, 101, 1, 0.3, 0));
+  });
+
+  it('refuses parallel series of different lengths (vwap returned 2 values for 3 bars)', () => {
+    const three = [1, 2, 3];
+    expect(() => vwap(three, [1, 2], three, three)).toThrow(/low has 2 values, high has 3/);
+    expect(() => trueRange(three, three, [1, 2])).toThrow(/close has 2 values/);
+    expect(vwap(three, three, three, three)).toHaveLength(3);
+  });
+
+  it('has no 30-day IV at a NaN tenor (it returned the nearest expiry)', () => {
+    expect(constantMaturityIv([0.05, 0.1], [0.2, 0.25], Number.NaN)).toBeNaN();
+    expect(constantMaturityIv([0.05, 0.1], [0.2, 0.25])).toBeGreaterThan(0.2);
+  });
+});
