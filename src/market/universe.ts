@@ -52,9 +52,9 @@ export function builtInUniverse(): readonly UniverseMember[] {
   return members;
 }
 
-/** Canonical form of a ticker: upper case, share class with `.` (`brk-b` → `BRK.B`). */
+/** Canonical form of a ticker: upper case, share class with `.` (`brk-b` → `BRK.B`), an index without Yahoo's `^`. */
 export function normalizeSymbol(symbol: string): string {
-  return symbol.trim().toUpperCase().replace(/-/g, '.');
+  return symbol.trim().toUpperCase().replace(/-/g, '.').replace(/^\^/, '');
 }
 
 /** The member for a ticker (any case; `BRK-B` and `BRK.B` alike), or undefined when not in the universe. */

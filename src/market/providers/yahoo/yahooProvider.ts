@@ -54,12 +54,17 @@ export interface YahooProviderOptions {
   http?: ProviderHttpOptions;
 }
 
+/** Cboe index option roots, written bare as Tradier does (`SPX`), which Yahoo knows with a caret (`^SPX`). */
+const YAHOO_INDICES = new Set(['SPX', 'XSP', 'NDX', 'RUT', 'VIX', 'DJX', 'OEX']);
+
 /**
  * Yahoo's symbol for a ticker: share classes take a hyphen (`BRK-B`), since a dot names an exchange there
- * (`VOD.L`); the engine writes them with a dot as Tradier does (`normalizeSymbol`), and gets them back so.
+ * (`VOD.L`), and the option indices a caret (Yahoo lists the S&P 500 index as `^SPX`); the engine writes them
+ * as Tradier does (`BRK.B`, `SPX`; see `normalizeSymbol`), and gets them back so.
  */
 export function toYahooSymbol(symbol: string): string {
-  return symbol.trim().toUpperCase().replace(/\./g, '-');
+  const s = symbol.trim().toUpperCase().replace(/\./g, '-');
+  return YAHOO_INDICES.has(s) ? `^${s}` : s;
 }
 
 /** `/options/0/calls/3/strike` (a JSON pointer of the library's schema errors) → `options[0].calls[3].strike`. */

@@ -9,7 +9,7 @@ import {
   ResponseValidationError,
 } from '../../../../src/market/http/errors.js';
 import { gicsSector } from '../../../../src/market/providers/yahoo/mapYahoo.js';
-import { YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
+import { toYahooSymbol, YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
 import { bsGreeks } from '../../../../src/quant/bsGreeks.js';
 import { type LocalServer, sendJson, startServer } from '../../http/localServer.js';
 import { fixture } from '../fixtureFiles.js';
@@ -238,6 +238,30 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
     expect(paths.some((p) => p.endsWith('/v8/finance/chart/BRK-B'))).toBe(true);
     expect(paths.some((p) => p.endsWith('/v10/finance/quoteSummary/BRK-B'))).toBe(true);
     expect(paths.some((p) => p.includes('BRK.B'))).toBe(false);
+  });
+
+  it('asks Yahoo for an option index with its caret (^SPX) and answers with the bare ticker (SPX)', async () => {
+    const base = yahooHandler();
+    server.handle((req, res, url, hit) => {
+      if (url.pathname.endsWith('/v7/finance/quote') && url.searchParams.get('symbols') === '^SPX') {
+        // AAPL's recorded quote under the index's Yahoo symbol (CONSTRUCTED)
+        sendJson(
+          res,
+          200,
+          JSON.parse(fixture('yahoo', 'v7_finance_quote_AAPL.json').replaceAll('"AAPL"', '"^SPX"')),
+        );
+        return;
+      }
+      return base(req, res, url, hit);
+    });
+    const y = yahoo();
+    const [q] = await y.getQuotes(['spx'], ctx);
+    expect(q).toMatchObject({ symbol: 'SPX', last: 244.6 });
+    await y.getExpirations('SPX', ctx).catch(() => undefined);
+    const paths = server.hits.map((h) => decodeURIComponent(h.path));
+    expect(paths).toContain('/query2.finance.yahoo.com/v7/finance/options/^SPX');
+    expect(toYahooSymbol('BRK.B')).toBe('BRK-B');
+    expect(toYahooSymbol('SPXW')).toBe('SPXW');
   });
 
   it("names the field of a payload yahoo-finance2's schema refuses (it said only 'Failed Yahoo Schema validation')", async () => {
