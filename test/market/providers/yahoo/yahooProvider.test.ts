@@ -9,7 +9,7 @@ import {
   ResponseValidationError,
 } from '../../../../src/market/http/errors.js';
 import { gicsSector } from '../../../../src/market/providers/yahoo/mapYahoo.js';
-import { toYahooSymbol, YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
+import { YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
 import { bsGreeks } from '../../../../src/quant/bsGreeks.js';
 import { type LocalServer, sendJson, startServer } from '../../http/localServer.js';
 import { fixture } from '../fixtureFiles.js';
@@ -211,58 +211,42 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
     expect(q.dividendYield).toBe(0.00409887);
   });
 
-  it('asks Yahoo for share classes with a hyphen (BRK-B) and answers with the dotted ticker (BRK.B)', async () => {
-    // Yahoo's BRK.B would be an exchange suffix: it answered nothing and the ticker was always skipped
+  /** Serves AAPL's recorded quote under another Yahoo symbol (CONSTRUCTED); the rest as recorded. */
+  const serveQuoteAs = (yahooSymbol: string) => {
     const base = yahooHandler();
     server.handle((req, res, url, hit) => {
-      if (url.pathname.endsWith('/v7/finance/quote') && url.searchParams.get('symbols') === 'BRK-B') {
-        // AAPL's recorded quote under Berkshire's Yahoo symbol (CONSTRUCTED)
-        sendJson(
-          res,
-          200,
-          JSON.parse(fixture('yahoo', 'v7_finance_quote_AAPL.json').replaceAll('"AAPL"', '"BRK-B"')),
-        );
+      if (url.pathname.endsWith('/v7/finance/quote') && url.searchParams.get('symbols') === yahooSymbol) {
+        const body = fixture('yahoo', 'v7_finance_quote_AAPL.json').replaceAll('"AAPL"', `"${yahooSymbol}"`);
+        sendJson(res, 200, JSON.parse(body));
         return;
       }
       return base(req, res, url, hit);
     });
-    const y = yahoo();
-    const [q] = await y.getQuotes(['brk.b'], ctx);
-    expect(q).toMatchObject({ symbol: 'BRK.B', last: 244.6 });
-    await y.getExpirations('BRK.B', ctx).catch(() => undefined);
-    await y.getHistory('BRK.B', '2020-01-01', '2020-01-03', ctx).catch(() => undefined);
-    await y.getFundamentals('BRK.B', ctx).catch(() => undefined);
-    const paths = server.hits.map((h) => h.path);
-    expect(server.hits.some((h) => h.query.get('symbols') === 'BRK-B')).toBe(true);
-    expect(paths).toContain('/query2.finance.yahoo.com/v7/finance/options/BRK-B');
-    expect(paths.some((p) => p.endsWith('/v8/finance/chart/BRK-B'))).toBe(true);
-    expect(paths.some((p) => p.endsWith('/v10/finance/quoteSummary/BRK-B'))).toBe(true);
-    expect(paths.some((p) => p.includes('BRK.B'))).toBe(false);
-  });
+  };
 
-  it('asks Yahoo for an option index with its caret (^SPX) and answers with the bare ticker (SPX)', async () => {
-    const base = yahooHandler();
-    server.handle((req, res, url, hit) => {
-      if (url.pathname.endsWith('/v7/finance/quote') && url.searchParams.get('symbols') === '^SPX') {
-        // AAPL's recorded quote under the index's Yahoo symbol (CONSTRUCTED)
-        sendJson(
-          res,
-          200,
-          JSON.parse(fixture('yahoo', 'v7_finance_quote_AAPL.json').replaceAll('"AAPL"', '"^SPX"')),
-        );
-        return;
-      }
-      return base(req, res, url, hit);
-    });
-    const y = yahoo();
-    const [q] = await y.getQuotes(['spx'], ctx);
-    expect(q).toMatchObject({ symbol: 'SPX', last: 244.6 });
-    await y.getExpirations('SPX', ctx).catch(() => undefined);
-    const paths = server.hits.map((h) => decodeURIComponent(h.path));
-    expect(paths).toContain('/query2.finance.yahoo.com/v7/finance/options/^SPX');
-    expect(toYahooSymbol('BRK.B')).toBe('BRK-B');
-    expect(toYahooSymbol('SPXW')).toBe('SPXW');
-  });
+  it.each([
+    // Yahoo's BRK.B would be an exchange suffix: it answered nothing and the ticker was always skipped
+    ['a share class with a hyphen', 'brk.b', 'BRK-B', 'BRK.B'],
+    // Yahoo lists the index as ^SPX
+    ['an option index with its caret', 'spx', '^SPX', 'SPX'],
+  ])(
+    'asks Yahoo for %s (%s → %s) and answers with the ticker as Tradier writes it (%s)',
+    async (_, asked, yahooSymbol, ticker) => {
+      serveQuoteAs(yahooSymbol);
+      const y = yahoo();
+      const [q] = await y.getQuotes([asked], ctx);
+      expect(q).toMatchObject({ symbol: ticker, last: 244.6 });
+      await y.getExpirations(ticker, ctx).catch(() => undefined);
+      await y.getHistory(ticker, '2020-01-01', '2020-01-03', ctx).catch(() => undefined);
+      await y.getFundamentals(ticker, ctx).catch(() => undefined);
+      const paths = server.hits.map((h) => decodeURIComponent(h.path));
+      expect(server.hits.some((h) => h.query.get('symbols') === yahooSymbol)).toBe(true);
+      expect(paths).toContain(`/query2.finance.yahoo.com/v7/finance/options/${yahooSymbol}`);
+      expect(paths.some((p) => p.endsWith(`/v8/finance/chart/${yahooSymbol}`))).toBe(true);
+      expect(paths.some((p) => p.endsWith(`/v10/finance/quoteSummary/${yahooSymbol}`))).toBe(true);
+      expect(paths.some((p) => p.includes(`/${ticker}`))).toBe(false);
+    },
+  );
 
   it("names the field of a payload yahoo-finance2's schema refuses (it said only 'Failed Yahoo Schema validation')", async () => {
     const y = yahoo();
