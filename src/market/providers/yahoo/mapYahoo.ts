@@ -4,6 +4,7 @@
  * chart rows may be all-null; sectors use Yahoo's names, not GICS's; ETFs have no sector.
  */
 
+import { americanImpliedVol } from '../../../quant/americanImpliedVol.js';
 import { bsGreeks } from '../../../quant/bsGreeks.js';
 import { newYorkDate } from '../../exchangeCalendar.js';
 import { yearsToExpiry } from '../../expiry.js';
@@ -99,19 +100,27 @@ export interface PricingInputs {
 }
 
 /**
- * One contract, with BSM greeks computed from Yahoo's own implied vol (Yahoo sends none), in market
- * units: theta per calendar day, vega per vol point. Outside hours Yahoo sends bid 0 / ask 0 with an IV its
- * solver never converged on (0.00001, 1/128, 1/64…): 0/0 is no quote (NaN, as for the underlying), and an IV
- * outside MIN_IV…MAX_IV is none, with NaN greeks — they had read the AAPL at-the-money IV as 0.39 % and its IV
- * rank as 0.
+ * One contract, with its implied vol solved from the quote's mid and BSM greeks from that vol (Yahoo sends none),
+ * in market units: theta per calendar day, vega per vol point. The vol is the American one (Barone-Adesi-Whaley:
+ * US equity options are American) at the engine's rate, yield and time to expiry, so that POP, expected value
+ * and the deltas agree with the prices traded. Yahoo's own `impliedVolatility` did not: it is computed when Yahoo
+ * answers, on its own clock to expiry (SPY 2020-08-21 340 call on 2020-08-18: 12.2 % where its 1.16 / 1.17 quote
+ * implies 14.0 %; on a Sunday it read above the Friday quotes' vols), and without a two-sided quote it is a
+ * placeholder its solver never converged on (0.00001, 1/128, 1/64, 1/32…, which had made AAPL's at-the-money IV
+ * 0.39 % and its IV rank 0). So a contract without a two-sided quote has no IV and NaN greeks, and 0/0 is no quote
+ * at all (NaN, as for the underlying).
  */
 export function toOptionQuote(c: YahooContractLike, type: 'call' | 'put', p: PricingInputs): OptionQuote {
-  const raw = num(c.impliedVolatility);
-  const iv = raw >= MIN_IV && raw < MAX_IV ? raw : Number.NaN;
   const bid = num(c.bid);
   const ask = num(c.ask);
   const quoted = bid > 0 || ask > 0;
   const T = yearsToExpiry(p.expiryTime, p.asOf);
+  const mid = bid > 0 && ask >= bid ? 0.5 * (bid + ask) : Number.NaN;
+  const solved =
+    mid > 0 && T > 0 && p.spot > 0
+      ? americanImpliedVol(type, mid, p.spot, c.strike, T, p.rate, p.dividendYield, 'baw')
+      : Number.NaN;
+  const iv = solved >= MIN_IV && solved < MAX_IV ? solved : Number.NaN;
   const g =
     iv > 0 && T > 0 && p.spot > 0 ? bsGreeks(type, p.spot, c.strike, T, p.rate, p.dividendYield, iv) : null;
   return {

@@ -8,8 +8,9 @@ import {
   ProviderError,
   ResponseValidationError,
 } from '../../../../src/market/http/errors.js';
-import { gicsSector } from '../../../../src/market/providers/yahoo/mapYahoo.js';
+import { gicsSector, toOptionQuote } from '../../../../src/market/providers/yahoo/mapYahoo.js';
 import { YahooProvider } from '../../../../src/market/providers/yahoo/yahooProvider.js';
+import { americanPrice } from '../../../../src/quant/americanPrice.js';
 import { bsGreeks } from '../../../../src/quant/bsGreeks.js';
 import { type LocalServer, sendJson, startServer } from '../../http/localServer.js';
 import { fixture } from '../fixtureFiles.js';
@@ -65,18 +66,21 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
     expect(options.headers.cookie).toContain('A3=');
   });
 
-  it('builds the nearest AAPL expiry with greeks computed from Yahoo IVs (Yahoo sends none)', async () => {
+  it('builds the nearest AAPL expiry with greeks computed from the IV of each two-sided quote (Yahoo sends none)', async () => {
     const chain = await yahoo().getChain('AAPL', ['2025-02-28'], ctx);
     expect(chain).toMatchObject({ underlying: 'AAPL', spot: 245.55, asOf: ctx.asOf });
     const e = chain.expirations[0];
     expect(contractCount(e)).toBe(102);
     expect(e.expirationType).toBe('weekly'); // 2025-02-28 is not a third Friday
-    // Yahoo's pre-market IVs are often junk (the 245 call shows 0.00001): take the first sane one above spot.
-    const i = Array.from(e.strikes).findIndex((k, j) => k >= 245 && e.calls.iv[j] > 0.1 && e.calls.iv[j] < 1);
-    expect(i).toBeGreaterThan(0);
+    // Pre-market, one contract has a two-sided quote (the 110 call, 135.90 / 136.65): the only one with an IV
+    const withIv = [...e.calls.iv, ...e.puts.iv].filter((v) => !Number.isNaN(v));
+    expect(withIv).toHaveLength(1);
+    const i = e.strikes.indexOf(110);
     const T = yearsToExpiry(expiryTime('2025-02-28'), ctx.asOf);
     const iv = e.calls.iv[i];
-    const g = bsGreeks('call', 245.55, e.strikes[i], T, 0.043, 0.0040271734, iv);
+    const args = [245.55, 110, T, 0.043, 0.0040271734] as const;
+    expect(americanPrice('call', ...args, iv, 'baw')).toBeCloseTo((135.9 + 136.65) / 2, 9); // Yahoo said 3.586
+    const g = bsGreeks('call', ...args, iv);
     expect(e.calls.delta[i]).toBeCloseTo(g.delta, 12);
     expect(e.calls.theta[i]).toBeCloseTo(g.theta / 365, 12); // per calendar day
     expect(e.calls.vega[i]).toBeCloseTo(g.vega / 100, 12); // per vol point
@@ -110,6 +114,59 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
     }
     expect(zeroZero).toBe(0); // 101 of 102 were kept as numeric 0/0 quotes
     expect(placeholderIv).toBe(0); // 44 IVs below 1 %
+  });
+
+  it("solves each IV from the quote's mid at the engine's time to expiry (Yahoo's SPY 340 call IV was 12.2 %, its quote's 14.0 %)", () => {
+    // Real rows of Yahoo's SPY chain of 2020-08-18 ~12:53 EDT (data/options/SPY_yahoo_chain_2020-08-18_25exp.csv):
+    // contract, bid, ask, Yahoo's impliedVolatility; spot 338.70 from put-call parity (CONSTRUCTED), r 0.1 %
+    const p = {
+      underlying: 'SPY',
+      expiration: '2020-08-21',
+      expiryTime: expiryTime('2020-08-21'),
+      spot: 338.7,
+      asOf: Date.parse('2020-08-18T16:55:00Z'),
+      rate: 0.001,
+      dividendYield: 0.0171,
+      quoteTime: Date.parse('2020-08-18T16:53:00Z'),
+    };
+    const T = yearsToExpiry(p.expiryTime, p.asOf);
+    const rows = [
+      ['SPY200821C00340000', 'call', 340, 1.16, 1.17, 0.1217, true],
+      ['SPY200821P00325000', 'put', 325, 0.11, 0.12, 0.2236, true],
+      ['SPY200821P00345000', 'put', 345, 6.4, 6.46, 0.1323, false],
+    ] as const;
+    for (const [contractSymbol, type, strike, bid, ask, yahooIv, outsideSpread] of rows) {
+      const q = toOptionQuote({ contractSymbol, strike, bid, ask, impliedVolatility: yahooIv }, type, p);
+      const mid = (bid + ask) / 2;
+      expect(
+        americanPrice(type, p.spot, strike, T, p.rate, p.dividendYield, q.iv, 'baw'),
+        contractSymbol,
+      ).toBeCloseTo(mid, 9);
+      // Yahoo's own vol misprices the near-the-money quotes by more than their whole spread
+      const yahooPrice = americanPrice(type, p.spot, strike, T, p.rate, p.dividendYield, yahooIv, 'baw');
+      expect(Math.abs(yahooPrice - mid) > ask - bid, contractSymbol).toBe(outsideSpread);
+      const g = bsGreeks(type, p.spot, strike, T, p.rate, p.dividendYield, q.iv);
+      expect(q.delta).toBeCloseTo(g.delta, 12);
+    }
+    const call = toOptionQuote(
+      { contractSymbol: 'c', strike: 340, bid: 1.16, ask: 1.17, impliedVolatility: 0.1217 },
+      'call',
+      p,
+    );
+    expect(call.iv).toBeCloseTo(0.14, 2);
+    // no two-sided quote, no IV: Yahoo's 1/32 and its last-trade vols are not the market's
+    for (const [bid, ask] of [
+      [0, 0],
+      [0, 1.2],
+    ]) {
+      const q = toOptionQuote(
+        { contractSymbol: 'c', strike: 340, bid, ask, impliedVolatility: 0.03125 },
+        'call',
+        p,
+      );
+      expect(q.iv).toBeNaN();
+      expect(q.delta).toBeNaN();
+    }
   });
 
   it('leaves out an expired or unrecorded expiry', async () => {
