@@ -147,7 +147,7 @@ export function scoreTrade(trade: Trade, signals: TickerSignals, params: Scoring
     ...trade,
     sector: signals.sector,
     ivRank: signals.ivRank,
-    momentumZ: Number.isFinite(signals.momentumZ) ? signals.momentumZ : 0,
+    momentumZ: signals.momentumZ, // NaN (JSON null, thesis "n/a") without enough history, not a neutral 0
     flowZ: Number.isFinite(signals.flowZ) ? signals.flowZ : 0,
     score: modelScore(components),
     scoreComponents: components,
@@ -162,11 +162,16 @@ export interface Rankable {
   flowZ: number;
 }
 
-/** Ranking order: score descending, ties broken by momentum z then flow z (both descending), then id. */
+const orZero = (x: number) => (Number.isFinite(x) ? x : 0);
+
+/**
+ * Ranking order: score descending, ties broken by momentum z then flow z (both descending; an unknown one as 0),
+ * then id.
+ */
 export function compareScored(a: Rankable, b: Rankable): number {
   return (
     b.score - a.score ||
-    b.momentumZ - a.momentumZ ||
+    orZero(b.momentumZ) - orZero(a.momentumZ) ||
     b.flowZ - a.flowZ ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );

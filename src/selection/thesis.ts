@@ -78,7 +78,7 @@ export function thesis(t: ThesisInput): string {
   const bias = tradeBias(t);
   const lean = bias.charAt(0).toUpperCase() + bias.slice(1);
   const ivr = Number.isFinite(t.ivRank) ? `IV rank ${Math.round(t.ivRank)}` : 'IV rank n/a';
-  const mom = `momentum z ${signed(Number.isFinite(t.momentumZ) ? t.momentumZ : 0)}`;
+  const mom = Number.isFinite(t.momentumZ) ? `momentum z ${signed(t.momentumZ)}` : 'momentum z n/a';
   const days = `${t.dte} day${t.dte === 1 ? '' : 's'}`;
   const full = `${lean} ${NAMES[t.strategy]}: ${ivr}, ${mom}. ${where(t)} over ${days}.`;
   if (wordCount(full) <= THESIS_MAX_WORDS) return full;

@@ -53,6 +53,10 @@ describe('scoreTrade', () => {
         0.1 * c.liquidity);
     expect(s.score).toBeCloseTo(expected, 10);
     expect(s).toMatchObject({ sector: 'Industrials', ivRank: 60, momentumZ: 1, flowZ: -0.5 });
+    // without history the momentum is unknown, not neutral: NaN (JSON null), the score taking the neutral part
+    const unknown = scoreTrade(spread, { ...signals, momentumZ: Number.NaN }, params);
+    expect(unknown.momentumZ).toBeNaN();
+    expect(Number.isFinite(unknown.score)).toBe(true);
   });
 
   it('uses the regime weights when realized vol is in the high or low percentiles', () => {
@@ -99,5 +103,8 @@ describe('compareScored', () => {
     });
     const list = [t('a', 50, 0, 0), t('b', 60, -1, 0), t('c', 50, 1, -1), t('d', 50, 1, 2)];
     expect(list.sort(compareScored).map((x) => x.id)).toEqual(['b', 'd', 'c', 'a']);
+    // an unknown momentum (NaN, shown as null / n/a) ranks as 0: between +1 and −1, consistently
+    const withNaN = [t('n', 50, Number.NaN, 0), t('p', 50, 1, 0), t('m', 50, -1, 0), t('z', 50, 0, 1)];
+    expect(withNaN.sort(compareScored).map((x) => x.id)).toEqual(['p', 'z', 'n', 'm']);
   });
 });

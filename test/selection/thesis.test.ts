@@ -14,6 +14,13 @@ describe('thesis', () => {
     );
   });
 
+  it('says n/a for an unknown IV rank or momentum, not a neutral +0.0', () => {
+    const t = withShorts(candidates('put_credit_spread'), 95);
+    expect(thesis({ ...t, ivRank: Number.NaN, momentumZ: Number.NaN })).toMatch(
+      /^Bullish put credit spread: IV rank n\/a, momentum z n\/a\. /,
+    );
+  });
+
   it('a condor names both breakevens; a call spread profits below; a covered call names its cap', () => {
     const ic = withShorts(candidates('iron_condor'), 95, 105);
     expect(thesis({ ...ic, ivRank: 70, momentumZ: -0.1 })).toMatch(
