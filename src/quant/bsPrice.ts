@@ -43,7 +43,9 @@ export function bsPriceDiscounted(isCall: boolean, fs: number, fk: number, sd: n
     // Both near the centre (short-dated at-the-money): keep the ½(fs − fk) part apart, else σ√T ≪ 1 cancels.
     diff = 0.5 * (fs - fk) + 0.5 * (fs * r1 - fk * r2);
   } else {
-    const g = 0.5 * sqrtProduct(fs, fk) * exp(-0.5 * (a * a + b * b)); // ½·fs·e^(−d1²/2) = ½·fk·e^(−d2²/2)
+    // ½·fs·e^(−d1²/2) = ½·fk·e^(−d2²/2); halved last, as the batch and greeks kernels do: with subnormal fs, fk
+    // (S < 1e-300) halving first rounds differently, and the batch then differed from this reference.
+    const g = 0.5 * (sqrtProduct(fs, fk) * exp(-0.5 * (a * a + b * b)));
     const p1 = c1 ? fs * (0.5 + 0.5 * r1) : u1 < 0 ? g * r1 : fs - g * r1;
     const p2 = c2 ? fk * (0.5 + 0.5 * r2) : u2 < 0 ? g * r2 : fk - g * r2;
     diff = p1 - p2;

@@ -59,6 +59,18 @@ describe('bsPriceBatch', () => {
     );
   });
 
+  it('equals the scalar bsPrice at subnormal spot and strike (where halving first rounds)', () => {
+    // fast-check's counterexample from a CI run: the scalar kernel halved √(fs·fk) before the exponential.
+    const S = 5e-323;
+    const K = S * Math.exp(-0.7985076962177717);
+    const args = [1.213297002811753, 0, 0, 1.9999999999999967] as const;
+    const expected = bsPrice('put', S, K, ...args);
+    expect(bsPriceBatch('put', S, new Float64Array([K]), ...args, new Float64Array(1))[0]).toBe(expected);
+    const arrays = [S, K, ...args].map((v) => new Float64Array([v]));
+    const [aS, aK, aT, ar, aq, av] = arrays;
+    expect(bsPriceBatch('put', aS, aK, aT, ar, aq, av, new Float64Array(1))[0]).toBe(expected);
+  });
+
   it('accepts a scalar right and scalar vol, and returns its out array', () => {
     const K = new Float64Array([80, 100, 120]);
     const out = new Float64Array(3);
