@@ -23,6 +23,7 @@ import { dateOfDay, newYorkClock } from './exchangeCalendar.js';
 import { daysToExpiry } from './expiry.js';
 import { MarketInputError } from './inputError.js';
 import { bump, errorReason, ItemFetcher, ItemUnavailable, mapLimit, message } from './itemSources.js';
+import { FALLBACK_RISK_FREE_RATE } from './riskFreeRate.js';
 import type { DailyBar, FlowSignals, Fundamentals, IvPoint, MacroSnapshot, OptionChain } from './types.js';
 import { normalizeSymbol } from './universe.js';
 
@@ -76,6 +77,7 @@ export async function collectMarket(
   } catch (err) {
     macroError = options.signal?.aborted ? 'aborted' : errorReason(err);
   }
+  c.ctx.riskFreeRate = macro?.riskFreeRate ?? FALLBACK_RISK_FREE_RATE;
 
   const quotes = await c.quotes(symbols);
   const today = newYorkClock(options.asOf).day;

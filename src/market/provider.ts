@@ -15,6 +15,12 @@ export interface RequestContext {
   /** The scan's notion of now, epoch ms. */
   asOf: number;
   signal?: AbortSignal;
+  /**
+   * The scan's risk-free rate (continuously compounded, per year): the macro source's, else
+   * FALLBACK_RISK_FREE_RATE. The collector sets it once the macro snapshot is in; a provider that solves
+   * vols from quotes uses it, so that vols and POP rest on one rate.
+   */
+  riskFreeRate?: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Settings } from '../config/schema.js';
 import { type CollectResult, collectMarket, DEFAULT_TTL_SECONDS } from '../market/collector.js';
 import type { MarketCache, MarketDataProvider } from '../market/provider.js';
 import { addCounts, assessChain, emptyCounts } from '../market/quality.js';
+import { FALLBACK_RISK_FREE_RATE } from '../market/riskFreeRate.js';
 import type { DataKind } from '../market/types.js';
 import { CONSTANT_MATURITY_T } from '../quant/stats.js';
 import { emptyRejections, hardLimits } from '../selection/constraints.js';
@@ -21,8 +22,7 @@ import { dividendYieldOf } from './dividendYield.js';
 import { analyzeTicker } from './tickerSignals.js';
 import type { RankedTrade, ScanParams, ScanProgress, ScanResult, ScanStage, ScanStats } from './types.js';
 
-/** Rate used when no macro source answers (and said so in `params.riskFreeSource`). */
-export const FALLBACK_RISK_FREE_RATE = 0.042;
+export { FALLBACK_RISK_FREE_RATE };
 
 export interface ScanRequest {
   scanId: string;

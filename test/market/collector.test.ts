@@ -5,6 +5,7 @@ import { daysToExpiry } from '../../src/market/expiry.js';
 import { MarketInputError } from '../../src/market/inputError.js';
 import type { MarketCache, MarketDataProvider, RequestContext } from '../../src/market/provider.js';
 import { SimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
+import { FALLBACK_RISK_FREE_RATE } from '../../src/market/riskFreeRate.js';
 import type { DataKind, OptionChain } from '../../src/market/types.js';
 
 const AS_OF = Date.parse('2026-11-24T15:30:00Z');
@@ -42,12 +43,16 @@ interface Faults {
   /** every call fails (with `downWith`, default a TimeoutError) */
   down?: boolean;
   downWith?: Error;
+  /** the macro snapshot's risk-free rate instead of the simulated one */
+  macroRate?: number;
 }
 
 /** A real simulated provider behind a recorder that can inject faults, under another name. */
 class FaultyProvider implements MarketDataProvider {
   readonly capabilities: ReadonlySet<DataKind>;
   readonly calls: { kind: DataKind; symbol: string; args: unknown }[] = [];
+  /** The `riskFreeRate` each chain request carried. */
+  readonly chainRates: (number | undefined)[] = [];
   private readonly inner: SimulatedProvider;
 
   constructor(
@@ -79,6 +84,7 @@ class FaultyProvider implements MarketDataProvider {
   }
   async getChain(symbol: string, expirations: string[], ctx: RequestContext): Promise<OptionChain> {
     this.check('chain', symbol, expirations);
+    this.chainRates.push(ctx.riskFreeRate);
     if (this.faults.emptyChain?.includes(symbol))
       return { underlying: symbol, spot: 1, asOf: ctx.asOf, expirations: [] };
     return this.inner.getChain(symbol, expirations, ctx);
@@ -93,7 +99,8 @@ class FaultyProvider implements MarketDataProvider {
   }
   async getMacro(ctx: RequestContext) {
     this.check('macro', '');
-    return this.inner.getMacro(ctx);
+    const m = await this.inner.getMacro(ctx);
+    return this.faults.macroRate === undefined ? m : { ...m, riskFreeRate: this.faults.macroRate };
   }
   async getFlow(symbol: string, ctx: RequestContext) {
     this.check('flow', symbol);
@@ -267,6 +274,16 @@ describe('collector', () => {
     expect(r.skipCounts).toEqual({ 'quote:TimeoutError': 2 });
     expect(r.macro).toBeNull();
     expect(r.macroError).toBe('macro:TimeoutError');
+  });
+
+  it("passes the macro source's rate to every chain request (Yahoo solves vols at it), else the fallback rate", async () => {
+    const fed = new FaultyProvider('p', 42, { macroRate: 0.031 });
+    await collectMarket(['AAPL', 'MSFT'], base(fed));
+    expect(fed.chainRates).toEqual([0.031, 0.031]);
+    const none = new FaultyProvider('p', 42, { without: ['macro'] });
+    const r = await collectMarket(['AAPL'], base(none));
+    expect(r.macro).toBeNull();
+    expect(none.chainRates).toEqual([FALLBACK_RISK_FREE_RATE]);
   });
 
   it('counts an item no provider serves as unsupported', async () => {

@@ -18,6 +18,7 @@ import {
 import { HttpClient } from '../../http/httpClient.js';
 import { httpKnobs, type ProviderHttpOptions } from '../../http/providerHttp.js';
 import type { MarketDataProvider, RequestContext } from '../../provider.js';
+import { FALLBACK_RISK_FREE_RATE } from '../../riskFreeRate.js';
 import type {
   DailyBar,
   DataKind,
@@ -47,7 +48,10 @@ export interface YahooProviderOptions {
   rateLimitBurst?: number;
   /** Symbols per quote request. */
   batchSize?: number;
-  /** Rate for the greeks computed from Yahoo's IVs (continuous fraction); default 4 %. */
+  /**
+   * Rate (continuous fraction) for the vols and greeks solved from Yahoo's quotes when the request carries no
+   * `riskFreeRate` (a scan's does); default FALLBACK_RISK_FREE_RATE.
+   */
   riskFreeRate?: number;
   /** Receives the library's warnings (default: dropped). */
   onWarning?: (message: string) => void;
@@ -115,7 +119,7 @@ export class YahooProvider implements MarketDataProvider {
 
   constructor(opts: YahooProviderOptions = {}) {
     this.batchSize = Math.max(1, opts.batchSize ?? 100);
-    this.rate = opts.riskFreeRate ?? 0.04;
+    this.rate = opts.riskFreeRate ?? FALLBACK_RISK_FREE_RATE;
     this.http = new HttpClient({
       provider: 'yahoo',
       baseUrl: 'https://query2.finance.yahoo.com/',
@@ -203,9 +207,10 @@ export class YahooProvider implements MarketDataProvider {
   }
 
   /**
-   * The chain for the given expirations (one request each). Yahoo has no greeks: they are computed
-   * from each contract's IV (BSM, `riskFreeRate`, the quote's trailing dividend yield). An
-   * expiration Yahoo returns empty (expired, unknown) is left out.
+   * The chain for the given expirations (one request each). Yahoo has no greeks: each contract's vol is
+   * solved from its mid and the greeks computed from it (`toOptionQuote`), at the request's `riskFreeRate`
+   * (else the provider's) and the quote's trailing dividend yield. An expiration Yahoo returns empty
+   * (expired, unknown) is left out.
    */
   async getChain(symbol: string, expirations: string[], ctx: RequestContext): Promise<OptionChain> {
     const sym = normalizeSymbol(symbol);
@@ -246,7 +251,7 @@ export class YahooProvider implements MarketDataProvider {
         expiryTime: expiryTime(exp),
         spot: q.regularMarketPrice ?? Number.NaN,
         asOf: ctx.asOf,
-        rate: this.rate,
+        rate: ctx.riskFreeRate ?? this.rate,
         dividendYield: q.trailingAnnualDividendYield ?? 0,
         // no time is no time (stale), not "now": Friday's close read on Monday morning would pass as fresh
         quoteTime: q.regularMarketTime?.getTime() ?? Number.NaN,

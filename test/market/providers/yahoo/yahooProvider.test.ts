@@ -94,6 +94,16 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
     expect(zeroVolume).toBeGreaterThanOrEqual(4);
   });
 
+  it("solves the vols at the request's risk-free rate (the scan's) when it carries one", async () => {
+    const at = (riskFreeRate?: number) => yahoo().getChain('AAPL', ['2025-02-28'], { ...ctx, riskFreeRate });
+    const e = (await at(0.01)).expirations[0];
+    const i = e.strikes.indexOf(110);
+    const T = yearsToExpiry(expiryTime('2025-02-28'), ctx.asOf);
+    const iv = e.calls.iv[i];
+    expect(americanPrice('call', 245.55, 110, T, 0.01, 0.0040271734, iv, 'baw')).toBeCloseTo(136.275, 9);
+    expect(Math.abs(iv - (await at(undefined)).expirations[0].calls.iv[i])).toBeGreaterThan(0.01);
+  });
+
   it("takes Yahoo's pre-market 0/0 quotes as no quote and its placeholder IVs as none (NaN, not 0 and 0.00001)", async () => {
     const chain = await yahoo().getChain('AAPL', ['2025-02-28'], ctx);
     const e = chain.expirations[0];
