@@ -238,21 +238,33 @@ export function encodeOptionSnapshots(snapshots: OptionSnapshots, scanId: string
 }
 
 /**
+ * Creates the day partitions of `days` (`YYYY-MM-DD`) that are missing, each in its own statement, and returns
+ * their names. Why before the write's transaction: attaching a partition locks `options` (SHARE UPDATE
+ * EXCLUSIVE) until commit, which would otherwise last the whole COPY. An empty partition left by a save that
+ * then fails holds no data (retention drops it with its day).
+ */
+export async function ensureOptionPartitions(q: Queryable, days: readonly string[]): Promise<string[]> {
+  const partitions: string[] = [];
+  for (const day of days) {
+    const r = await q.query<{ p: string }>('SELECT options_ensure_partition($1::date) AS p', [day]);
+    partitions.push(r.rows[0].p);
+  }
+  return partitions;
+}
+
+/**
  * Writes snapshots inside the caller's transaction `tx` (saveScan uses this). Creates missing day
- * partitions, removes the rows an earlier run of the same snapshot wrote, then COPYs.
+ * partitions (none are missing when the caller ran `ensureOptionPartitions` first), removes the rows an
+ * earlier run of the same snapshot wrote, then COPYs. `enc` is the snapshots already encoded.
  */
 export async function writeOptionSnapshots(
   tx: Queryable,
   snapshots: OptionSnapshots,
   scanId: string | null,
+  enc: EncodedSnapshots = encodeOptionSnapshots(snapshots, scanId),
 ): Promise<IngestResult> {
   // Encode first (it validates and collects the days), then touch the database.
-  const enc = encodeOptionSnapshots(snapshots, scanId);
-  const partitions: string[] = [];
-  for (const day of enc.days) {
-    const r = await tx.query<{ p: string }>('SELECT options_ensure_partition($1::date) AS p', [day]);
-    partitions.push(r.rows[0].p);
-  }
+  const partitions = await ensureOptionPartitions(tx, enc.days);
   // Serialise loads of the same snapshot, so that two concurrent re-runs cannot both insert.
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`options_ingest:${scanId ?? 'no-scan'}`]);
   let replaced = 0;
@@ -272,12 +284,15 @@ export async function writeOptionSnapshots(
 }
 
 /** Stores snapshots in their own transaction (all or nothing). */
-export function ingestOptionSnapshots(
+export async function ingestOptionSnapshots(
   db: Database,
   snapshots: OptionSnapshots,
   opts: { scanId?: string | null } = {},
 ): Promise<IngestResult> {
-  return db.transaction((tx) => writeOptionSnapshots(tx, snapshots, opts.scanId ?? null));
+  const scanId = opts.scanId ?? null;
+  const enc = encodeOptionSnapshots(snapshots, scanId);
+  await ensureOptionPartitions(db, enc.days);
+  return db.transaction((tx) => writeOptionSnapshots(tx, snapshots, scanId, enc));
 }
 
 export interface OptionPartition {

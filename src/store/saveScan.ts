@@ -1,10 +1,16 @@
 /**
  * Stores a finished (or failed) scan: the scan row, its trades and optionally the option
- * snapshots it used, in ONE transaction — a failure at any point leaves nothing of it behind.
+ * snapshots it used, in ONE transaction — a failure at any point leaves nothing of it behind (at most an empty
+ * day partition of `options`, created before the transaction).
  * Re-saving the same scan id replaces the earlier copy (no duplicate trades or snapshots).
  */
 import type { Database } from './db.js';
-import { type OptionSnapshots, writeOptionSnapshots } from './optionsRepo.js';
+import {
+  encodeOptionSnapshots,
+  ensureOptionPartitions,
+  type OptionSnapshots,
+  writeOptionSnapshots,
+} from './optionsRepo.js';
 import { type ScanRecord, upsertScan, validateScan } from './scansRepo.js';
 import { deleteTradesOfScan, insertTrades, type TradeRecord, validateTrades } from './tradesRepo.js';
 
@@ -25,12 +31,15 @@ export async function saveScan(
   // Check everything before opening the transaction: bad input never reaches the database.
   validateScan(scan);
   validateTrades(trades);
+  const enc = optionSnapshots ? encodeOptionSnapshots(optionSnapshots, scan.id) : null;
+  // The day partitions first, outside the transaction: attaching one locks `options` until commit.
+  if (enc) await ensureOptionPartitions(db, enc.days);
   return db.transaction(async (tx) => {
     await upsertScan(tx, scan, trades.length);
     await deleteTradesOfScan(tx, scan.id);
     const n = await insertTrades(tx, scan.id, trades);
     const ingest = optionSnapshots
-      ? await writeOptionSnapshots(tx, optionSnapshots, scan.id)
+      ? await writeOptionSnapshots(tx, optionSnapshots, scan.id, enc ?? undefined)
       : { rows: 0, partitions: [] as string[] };
     return { scanId: scan.id, trades: n, optionRows: ingest.rows, partitions: ingest.partitions };
   });

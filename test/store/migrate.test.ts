@@ -56,7 +56,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
         'SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()',
       );
       const names = idx.rows.map((x) => x.indexname);
-      for (const want of ['idx_market_data_symbol', 'idx_options_expiration', 'idx_trades_timestamp']) {
+      for (const want of ['idx_market_data_symbol', 'idx_options_latest', 'idx_trades_timestamp']) {
         expect(names).toContain(want);
       }
       const s = await migrationStatus(t().db);
