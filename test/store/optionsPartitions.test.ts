@@ -56,31 +56,37 @@ describe.each(ENGINES)('option partitions and the latest-chain index on %s', (en
   });
 });
 
-describe.skipIf(engineUnavailable('postgres'))('saving a new day on postgres while a reader holds options', () => {
-  const t = useTestDatabase('postgres');
+describe.skipIf(engineUnavailable('postgres'))(
+  'saving a new day on postgres while a reader holds options',
+  () => {
+    const t = useTestDatabase('postgres');
 
-  it('saves the scan (the first save of a day used to queue behind the reader, then time out)', async () => {
-    const reader = new pg.Client({ connectionString: DATABASE_URL! });
-    await reader.connect();
-    try {
-      await reader.query(`SET search_path TO ${t().schema}`);
-      await reader.query('BEGIN');
-      await reader.query('SELECT count(*) FROM options'); // ACCESS SHARE until the reader commits, as pg_dump
-      const scan = makeScan();
-      const save = saveScan(t().db, scan, makeTrades(2), {
-        source: 'simulated',
-        chains: [makeChain('NEWD', T0 + 30 * DAY)],
-      }).then(
-        () => 'saved',
-        (e: unknown) => `failed: ${e}`,
-      );
-      // a liveness bound, not a timing: the old save waited until the reader ended
-      const outcome = await Promise.race([save, new Promise((r) => setTimeout(() => r('still waiting'), 20_000))]);
-      await reader.query('COMMIT');
-      expect(outcome).toBe('saved');
-      expect(await countOptionSnapshots(t().db, scan.id)).toBe(20);
-    } finally {
-      await reader.end();
-    }
-  });
-});
+    it('saves the scan (the first save of a day used to queue behind the reader, then time out)', async () => {
+      const reader = new pg.Client({ connectionString: DATABASE_URL! });
+      await reader.connect();
+      try {
+        await reader.query(`SET search_path TO ${t().schema}`);
+        await reader.query('BEGIN');
+        await reader.query('SELECT count(*) FROM options'); // ACCESS SHARE until the reader commits, as pg_dump
+        const scan = makeScan();
+        const save = saveScan(t().db, scan, makeTrades(2), {
+          source: 'simulated',
+          chains: [makeChain('NEWD', T0 + 30 * DAY)],
+        }).then(
+          () => 'saved',
+          (e: unknown) => `failed: ${e}`,
+        );
+        // a liveness bound, not a timing: the old save waited until the reader ended
+        const outcome = await Promise.race([
+          save,
+          new Promise((r) => setTimeout(() => r('still waiting'), 20_000)),
+        ]);
+        await reader.query('COMMIT');
+        expect(outcome).toBe('saved');
+        expect(await countOptionSnapshots(t().db, scan.id)).toBe(20);
+      } finally {
+        await reader.end();
+      }
+    });
+  },
+);
