@@ -236,6 +236,8 @@ export const settingsSchema = z
       connect_retries: nonNegInt,
       embedded_socket_port: port,
       options_retention_days: posInt,
+      /** Days of provider-call and metrics-sample rows kept (`ops db-maintenance` deletes older ones). */
+      telemetry_retention_days: posInt,
       /** Option chains stored with each scan: `traded` tickers only, or `all` collected. */
       snapshot_scope: z.enum(['traded', 'all']),
     }),

@@ -1,12 +1,9 @@
 /**
  * What a DBA runs on a schedule, for ops/ to call: table statistics (the guide's
- * pg_stat_user_tables and size queries), ANALYZE / VACUUM, and retention.
+ * pg_stat_user_tables and size queries) and ANALYZE / VACUUM (retention: ops/dataRetention.ts).
  */
 
-import { deleteApiCallsBefore } from './apiCallsRepo.js';
 import type { Database, DatabaseEngine, Queryable } from './db.js';
-import { deleteMetricsSamplesBefore } from './metricsSamplesRepo.js';
-import { dropExpiredOptionPartitions } from './optionsRepo.js';
 
 export interface DatabaseInfo {
   engine: DatabaseEngine;
@@ -86,34 +83,4 @@ export async function tableStats(q: Queryable): Promise<TableStats[]> {
 /** `VACUUM (ANALYZE)` of the whole database (outside any transaction). */
 export async function vacuumAnalyze(q: Queryable): Promise<void> {
   await q.exec('VACUUM (ANALYZE)');
-}
-
-export interface RetentionSettings {
-  /** Days of option snapshots kept (settings `database.options_retention_days`). */
-  optionsRetentionDays: number;
-  /** Days of api_calls and metrics_samples kept; null keeps them forever. */
-  telemetryRetentionDays?: number | null;
-}
-
-export interface RetentionResult {
-  droppedPartitions: string[];
-  apiCallsDeleted: number;
-  metricsSamplesDeleted: number;
-}
-
-/** Applies retention: drops old `options` partitions and (optionally) old telemetry rows. */
-export async function applyRetention(
-  q: Queryable,
-  settings: RetentionSettings,
-  now: number = Date.now(),
-): Promise<RetentionResult> {
-  const droppedPartitions = await dropExpiredOptionPartitions(q, settings.optionsRetentionDays, now);
-  let apiCallsDeleted = 0;
-  let metricsSamplesDeleted = 0;
-  if (settings.telemetryRetentionDays) {
-    const cutoff = new Date(now - settings.telemetryRetentionDays * 86_400_000);
-    apiCallsDeleted = await deleteApiCallsBefore(q, cutoff);
-    metricsSamplesDeleted = await deleteMetricsSamplesBefore(q, cutoff);
-  }
-  return { droppedPartitions, apiCallsDeleted, metricsSamplesDeleted };
 }

@@ -9,7 +9,7 @@ import {
 } from '../../src/store/alertsRepo.js';
 import { apiCallSummary, recordApiCalls } from '../../src/store/apiCallsRepo.js';
 import { baselineHistory, latestBaselines, saveBaseline } from '../../src/store/baselinesRepo.js';
-import { applyRetention, databaseInfo, tableStats, vacuumAnalyze } from '../../src/store/maintenance.js';
+import { databaseInfo, tableStats, vacuumAnalyze } from '../../src/store/maintenance.js';
 import { barsBetween, latestQuote, upsertBars, upsertQuotes } from '../../src/store/marketDataRepo.js';
 import { insertMetricsSample, metricsSamplesBetween } from '../../src/store/metricsSamplesRepo.js';
 import { saveScan } from '../../src/store/saveScan.js';
@@ -170,7 +170,7 @@ describe.each(ENGINES)('repositories on %s', (engine) => {
       expect(hist.map((a) => a.resolvedAt)).toEqual([null, at(2)]);
     });
 
-    it('describe the database, report table statistics, vacuum, and apply retention', async () => {
+    it('describe the database, report table statistics and vacuum', async () => {
       const info = await databaseInfo(t().db);
       expect(info).toMatchObject({
         engine: t().db.engine,
@@ -184,12 +184,6 @@ describe.each(ENGINES)('repositories on %s', (engine) => {
       const names = stats.map((s) => s.table);
       for (const n of ['scans', 'trades', 'market_data', 'api_calls']) expect(names).toContain(n);
       expect(stats.find((s) => s.table === 'scans')?.totalBytes).toBeGreaterThan(0);
-      const r = await applyRetention(
-        t().db,
-        { optionsRetentionDays: 30, telemetryRetentionDays: 1 },
-        T0 + 3 * 86_400_000,
-      );
-      expect(r).toMatchObject({ apiCallsDeleted: 4, metricsSamplesDeleted: 2 });
     });
 
     it('let one holder at a time take a named lock, and the next one after release', async () => {

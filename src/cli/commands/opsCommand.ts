@@ -424,6 +424,7 @@ export function opsCommand(io: CliIo): Command {
           const r = await withDatabase(settings, async (db) => {
             const retention = await dataRetention(db, {
               optionsRetentionDays: settings.database.options_retention_days,
+              telemetryRetentionDays: settings.database.telemetry_retention_days,
             });
             return { retention, ...(await dbMaintenance(db, { steps })) };
           });
