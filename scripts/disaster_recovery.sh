@@ -2,7 +2,7 @@
 # Disaster recovery (operations guide, Disaster Recovery §1–2).
 #   disaster_recovery.sh backup                              database + config (ops backup), app and logs tarballs
 #   disaster_recovery.sh restore full|database|config <stamp|latest> --yes
-# Restores go through `ops restore`: pg_restore of the custom-format dump in one transaction (or
+# Restores go through `ops restore`: our schema replaced from the custom-format dump in one transaction (or
 # the embedded data dir), previous state kept aside, every table checked against the manifest.
 # A backup of the embedded database stops a running service for its duration (ops_backup, lib/common.sh).
 set -euo pipefail

@@ -35,7 +35,10 @@ export interface BackupOptions {
   dir: string;
   /** PostgreSQL URL of `db` (settings `database.url`); null on embedded PGlite. */
   url: string | null;
-  /** Server only: dump this schema alone (`pg_dump -n`). */
+  /**
+   * Server only: the schema dumped (`pg_dump -n`); default the connection's current schema, where the engine's
+   * tables are. The whole database was dumped before, and a restore then rewound other applications' schemas.
+   */
   schema?: string | null;
   /** Configuration directory to archive; null skips it. */
   configDir: string | null;
@@ -62,16 +65,15 @@ export interface BackupReport {
   deleted: string[];
 }
 
-async function dumpPostgres(
-  url: string,
-  schema: string | null | undefined,
-  file: string,
-  snapshot: string,
-): Promise<void> {
+/** The connection's current schema (where the engine's tables live). */
+export async function currentSchema(q: Queryable): Promise<string> {
+  return (await q.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
+}
+
+async function dumpPostgres(url: string, schema: string, file: string, snapshot: string): Promise<void> {
   const c = pgConnection(url);
   const args = ['-Fc', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`, '-f', file];
-  if (schema) args.push('-n', schema);
-  args.push('--dbname', c.url);
+  args.push('-n', schema, '--dbname', c.url);
   createPrivateFile(file);
   await runTool('pg_dump', args, { env: c.env, secrets: c.secrets });
   chmodSync(file, 0o600);
@@ -174,10 +176,12 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
       const url = opts.url;
       if (!url) throw new Error('backup: database.url is required to dump a PostgreSQL server');
       const name = `db_backup_${stamp}.dump`;
+      const schema = opts.schema ?? (await currentSchema(db));
+      manifest.schema = schema;
       await step('snapshot', () =>
         inExportedSnapshot(db, async (tx, snapshot) => {
           manifest.tables = await checksums(tx);
-          await step('database dump', () => dumpPostgres(url, opts.schema, join(dir, name), snapshot));
+          await step('database dump', () => dumpPostgres(url, schema, join(dir, name), snapshot));
         }),
       );
       manifest.database = describeFile(dir, name);

@@ -43,6 +43,8 @@ export interface BackupManifest {
    * made before they were pinned, whose checksums of timestamp columns follow the server's TimeZone.
    */
   checksumSettings?: string;
+  /** Server backups: the schema dumped (ours, the connection's current schema); absent in older whole-database dumps. */
+  schema?: string;
 }
 
 export const manifestName = (stamp: string) => `backup_${stamp}.manifest.json`;

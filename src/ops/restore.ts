@@ -5,9 +5,9 @@
  * old one beside it (`pglite.before-restore-<now>`). After a database restore every table's row
  * count and checksum is compared with the backup's manifest.
  *
- * The guide's `psql options_engine < db_backup.sql` becomes `pg_restore --clean --if-exists
- * --single-transaction` of the custom-format dump: one transaction, so a failed restore leaves the
- * database as it was.
+ * The guide's `psql options_engine < db_backup.sql` becomes a restore of the engine's schema alone from the
+ * custom-format dump (restoreSchema.ts): its objects dropped and the dump's loaded in one transaction, so a
+ * failed restore leaves the database as it was and other schemas are never touched.
  *
  * The configuration is replaced, not overlaid: the archive is extracted into a staging directory
  * first, then the target is emptied and the staged files moved in — a file created after the backup
@@ -22,6 +22,7 @@ import { acquireDataDirLock } from '../store/dataDirLock.js';
 import type { Queryable } from '../store/db.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { pgliteDir } from '../store/openDatabase.js';
+import { currentSchema } from './backup.js';
 import {
   archiveDir,
   type BackupFile,
@@ -32,7 +33,8 @@ import {
   STAMP_RE,
 } from './backupFiles.js';
 import { opsStep } from './opsContext.js';
-import { pgConnection, runTool } from './processRunner.js';
+import { runTool } from './processRunner.js';
+import { restoreSchema } from './restoreSchema.js';
 import { checksumDifferences, tableChecksums } from './tableChecksums.js';
 
 export type RestoreKind = 'full' | 'database' | 'config';
@@ -49,6 +51,7 @@ export interface RestoreOptions {
   yes: boolean;
   /** Server URL (settings `database.url`); null = embedded PGlite under `dataDir`. */
   url: string | null;
+  /** Server: the schema replaced; default the backup's (`manifest.schema`), else the connection's current one. */
   schema?: string | null;
   dataDir: string;
   /** Where the configuration goes back to. */
@@ -89,20 +92,11 @@ export function findBackup(dir: string, stamp: string, kind: RestoreKind): Backu
   return m;
 }
 
-async function restorePostgres(file: string, o: RestoreOptions): Promise<void> {
-  if (!o.url) throw new Error('restore: database.url is required to restore a PostgreSQL server');
-  const c = pgConnection(o.url);
-  const args = [
-    '--clean',
-    '--if-exists',
-    '--no-owner',
-    '--no-privileges',
-    '--single-transaction',
-    '--exit-on-error',
-  ];
-  if (o.schema) args.push('-n', o.schema);
-  args.push('--dbname', c.url, file);
-  await runTool('pg_restore', args, { env: c.env, secrets: c.secrets });
+/** The schema a server restore replaces: the backup's, else (older backups) the target connection's current one. */
+async function restoreTarget(m: BackupManifest, o: RestoreOptions): Promise<string> {
+  if (o.schema) return o.schema;
+  if (m.schema) return m.schema;
+  return o.verify ? o.verify(currentSchema) : 'public';
 }
 
 /**
@@ -223,7 +217,9 @@ export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<Res
     } else {
       if (!o.url)
         throw new RestoreRefusedError('this backup is of a PostgreSQL server; database.url is not set');
-      await restorePostgres(file, o);
+      const url = o.url;
+      const schema = await restoreTarget(m, o);
+      await opsStep('restore', `schema ${schema}`, () => restoreSchema(file, url, schema, dir));
     }
     report.restored.push(m.database.name);
     if (o.verify) {

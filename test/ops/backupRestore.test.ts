@@ -166,4 +166,42 @@ describe.skipIf(!DATABASE_URL)('backup and restore on PostgreSQL (pg_dump -Fc / 
     const { stdout } = await runTool('pg_restore', ['--list', file]);
     expect(stdout).toMatch(/TABLE DATA public trades/);
   });
+
+  it("restores the engine's schema alone: another schema keeps its changes, a table added after the backup goes", async () => {
+    const url = new URL(DATABASE_URL as string);
+    url.pathname = `/${name}`;
+    const s = settingsFor(url.toString(), '/nonexistent');
+    // another application's schema in the same database, there before the backup
+    await withDb(s, (q) =>
+      q.exec(
+        'CREATE SCHEMA otherapp; CREATE TABLE otherapp.orders (id int PRIMARY KEY, qty int);' +
+          'INSERT INTO otherapp.orders VALUES (1, 10);',
+      ),
+    );
+    const { dir, before, opts } = await roundTrip(s, (db) => db.exec('DELETE FROM trades'));
+    const manifest = listManifests(dir).at(-1)!;
+    expect(manifest.schema).toBe('public');
+    const { stdout } = await runTool('pg_restore', ['--list', join(dir, manifest.database!.name)]);
+    expect(stdout).not.toMatch(/otherapp/); // the dump holds our schema only
+    // after the backup: the other application changes its row; a later migration adds a table with a foreign key
+    await withDb(s, (q) =>
+      q.exec(
+        'UPDATE otherapp.orders SET qty = 99 WHERE id = 1;' +
+          'CREATE TABLE public.added_later (scan_id uuid REFERENCES scans (id), note text);' +
+          "DELETE FROM trades; UPDATE scans SET status = 'failed';",
+      ),
+    );
+    const r = await restore('database', { ...opts, stamp: 'latest', yes: true });
+    expect(r).toMatchObject({ verified: true, differences: [] });
+    const after = await withDb(s, async (q) => ({
+      sums: await tableChecksums(q),
+      qty: (await q.query<{ qty: number }>('SELECT qty FROM otherapp.orders WHERE id = 1')).rows[0].qty,
+      added: (await q.query<{ t: string | null }>("SELECT to_regclass('public.added_later')::text AS t"))
+        .rows[0].t,
+    }));
+    expect(after.sums).toEqual(before);
+    expect(after.qty).toBe(99); // was rewound to 10 when the whole database was dumped and restored
+    expect(after.added).toBeNull(); // was left behind (or, with its foreign key, failed the restore)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.sql'))).toEqual([]); // the intermediate SQL is gone
+  });
 });
