@@ -89,3 +89,9 @@ export type ScanProgress =
 
 /** How far ahead of the clock a replay's as-of may lie (clock skew between hosts), ms: beyond, it is refused. */
 export const AS_OF_FUTURE_SLACK_MS = 60_000;
+
+/**
+ * The earliest as-of a replay may ask for (1970-01-01T00:00:00Z, epoch ms 0). Listed options began in 1973, and
+ * a year-0000 as-of was scanned and then lost: PostgreSQL refused to store the scan or its failure record.
+ */
+export const EARLIEST_AS_OF_MS = 0;

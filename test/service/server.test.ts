@@ -120,6 +120,17 @@ describe('buildServer', () => {
     expect(triggered).toHaveLength(n);
   });
 
+  it('refuses an as_of before 1970 (a year-0000 scan was accepted, run, and lost when PostgreSQL refused it)', async () => {
+    const n = triggered.length;
+    for (const as_of of ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00+01:00', '1969-12-31T23:59:59Z']) {
+      const r = await app.inject({ method: 'POST', url: '/api/scans', headers: auth, payload: { as_of } });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ field: 'as_of', in: 'body' });
+      expect(r.json().message).toMatch(/^as_of: must be 1970-01-01T00:00:00Z or later/);
+    }
+    expect(triggered).toHaveLength(n);
+  });
+
   it('answers 405 with Allow for a method a path does not serve (it was 404, "no such resource")', async () => {
     const id = '00000000-0000-4000-8000-000000000001';
     for (const [method, url, allow] of [

@@ -9,7 +9,7 @@ import { insufficientMessage, renderTable } from '../../report/renderTable.js';
 import { resolveTickers } from '../../scan/resolveTickers.js';
 import { runScan } from '../../scan/runScan.js';
 import { noMarketData, skipReasons } from '../../scan/skippedTickers.js';
-import { AS_OF_FUTURE_SLACK_MS, type ScanResult } from '../../scan/types.js';
+import { AS_OF_FUTURE_SLACK_MS, EARLIEST_AS_OF_MS, type ScanResult } from '../../scan/types.js';
 import { createLogging } from '../../service/logging.js';
 import { completedScanRecord, type ScanMeta, tradeRecords } from '../../service/scanRecords.js';
 import { migrate } from '../../store/migrate.js';
@@ -43,6 +43,8 @@ export function parseAsOf(text: unknown, now: number): number {
     throw new UsageError(
       `--as-of: must not be in the future (a replay of a time to come), got ${String(text)}`,
     );
+  if (t < EARLIEST_AS_OF_MS)
+    throw new UsageError(`--as-of: must be 1970-01-01T00:00:00Z or later, got ${String(text)}`);
   return t;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { MAX_DOLLARS, type Settings, STRATEGY_NAMES, settingsSchema } from '../../config/schema.js';
-import { AS_OF_FUTURE_SLACK_MS } from '../../scan/types.js';
+import { AS_OF_FUTURE_SLACK_MS, EARLIEST_AS_OF_MS } from '../../scan/types.js';
 import type { Database } from '../../store/db.js';
 import { latestChain } from '../../store/latestChain.js';
 import { getScan, listScans, type StoredScan, scansBefore } from '../../store/scansRepo.js';
@@ -119,6 +119,8 @@ export function applyScanRequest(settings: Settings, body: ScanRequestBody, now 
     // a replay of a time to come: the simulated market made up trades expiring in 2099, a live one has no data
     if (params.asOf > now + AS_OF_FUTURE_SLACK_MS)
       throw new FieldError('body', 'as_of', `must not be in the future, got ${body.as_of}`);
+    if (params.asOf < EARLIEST_AS_OF_MS)
+      throw new FieldError('body', 'as_of', `must be 1970-01-01T00:00:00Z or later, got ${body.as_of}`);
   }
   return params;
 }

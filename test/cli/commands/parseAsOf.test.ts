@@ -23,6 +23,14 @@ describe('parseAsOf (--as-of)', () => {
     expect(parseAsOf('2026-12-07T12:00:30Z', now)).toBe(now + 30_000); // clock skew between hosts
   });
 
+  it('refuses an as-of before 1970 (a year-0000 scan ran, then PostgreSQL refused to store it: exit 1, scan lost)', () => {
+    expect(() => parseAsOf('0000-01-01T00:00:00Z', NOW)).toThrow(
+      /^--as-of: must be 1970-01-01T00:00:00Z or later/,
+    );
+    expect(() => parseAsOf('1969-12-31T23:59:59Z', NOW)).toThrow(UsageError);
+    expect(parseAsOf('1970-01-01T00:00:00Z', NOW)).toBe(0);
+  });
+
   it.each([
     'yesterday',
     '2026-02-30T00:00:00Z', // Date.parse rolls it over to March 2
