@@ -37,8 +37,15 @@ function jsonTypeOk(type: string, v: unknown): boolean {
   }
 }
 
+/** The value as JSON, cut at 40 characters. A value nested thousands deep (14 KB fit the body limit) overflows
+ * JSON.stringify's stack: it is described by its type, not answered with a 500. */
 function show(v: unknown): string {
-  const s = JSON.stringify(v);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    return Array.isArray(v) ? 'a deeply nested array' : 'a deeply nested object';
+  }
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 

@@ -120,6 +120,21 @@ describe('buildServer', () => {
     expect(triggered).toHaveLength(n);
   });
 
+  it('refuses a value nested thousands deep with a 400 naming it (it overflowed the stack: a 500)', async () => {
+    const payload = `{"nav":${'['.repeat(7000)}1${']'.repeat(7000)}}`; // ~14 KB, under the body limit
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/scans',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload,
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({
+      field: 'nav',
+      message: 'nav: must be a number, got a deeply nested array',
+    });
+  });
+
   it('refuses an as_of before 1970 (a year-0000 scan was accepted, run, and lost when PostgreSQL refused it)', async () => {
     const n = triggered.length;
     for (const as_of of ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00+01:00', '1969-12-31T23:59:59Z']) {
