@@ -40,9 +40,30 @@ export function readYaml(file: string): Record<string, unknown> {
     // an alias of no anchor (`*nope`), or so many aliases that the expansion could exhaust memory
     throw new ConfigError(file, '', `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
+  const loop = cyclePath(value, [], new Set());
+  if (loop !== null)
+    throw new ConfigError(file, loop, 'invalid YAML: a recursive alias (the value contains itself)');
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value) || value instanceof PlainReference) {
     throw new ConfigError(file, '', 'invalid YAML: the top level must be a mapping of keys');
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * The dotted path of the first value that contains itself (`a: &a [*a]` becomes a cyclic object, on which
+ * interpolation and validation recursed until the stack overflowed), or null.
+ */
+function cyclePath(v: unknown, path: string[], open: Set<object>): string | null {
+  if (v === null || typeof v !== 'object' || v instanceof PlainReference) return null;
+  if (open.has(v)) return path.join('.');
+  open.add(v);
+  const entries: [string, unknown][] =
+    v instanceof Map ? [...v.entries()].map(([k, x]) => [String(k), x]) : Object.entries(v);
+  for (const [k, x] of entries) {
+    const found = cyclePath(x, [...path, k], open);
+    if (found !== null) return found;
+  }
+  open.delete(v);
+  return null;
 }

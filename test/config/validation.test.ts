@@ -181,6 +181,20 @@ describe('YAML that fails while it is converted', () => {
     expect(e.reason).toMatch(reason);
   });
 
+  it.each([
+    ['a: &a [*a]\n', 'a.0'],
+    ['trading: &t\n  nav: 100000\n  self: *t\n', 'trading.self'],
+  ])(
+    'rejects a recursive alias %j naming the file and the key (the stack overflowed: exit 1)',
+    (yaml, key) => {
+      const dir = overrideDir(yaml);
+      const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+      expect(e.source).toBe(join(dir, 'settings.yaml'));
+      expect(e.keyPath).toBe(key);
+      expect(e.reason).toBe('invalid YAML: a recursive alias (the value contains itself)');
+    },
+  );
+
   it('config check exits 2 naming the file of an unresolved alias (it exited 1 with a generic error)', async () => {
     const dir = overrideDir('trading:\n  nav: *nope\n');
     const r = await cli(['config', 'check'], { OPTIONS_ENGINE_CONFIG_DIR: dir });
