@@ -15,7 +15,7 @@ import { interpolate } from './interpolate.js';
 import { type MonitoringConfig, monitoringSchema } from './monitoringSchema.js';
 import { readYaml } from './readYaml.js';
 import { type Settings, settingsSchema } from './schema.js';
-import { maskValue } from './secrets.js';
+import { maskValue, scrubText, treeSecretValues } from './secrets.js';
 
 /** The shipped defaults: `<package root>/config`. */
 export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
@@ -117,6 +117,7 @@ function validate<S extends z.ZodType>(
   sources: Record<string, string>,
   order: string[],
   fallback: string,
+  secrets: readonly string[],
 ): z.output<S> {
   const result = schema.safeParse(tree, { reportInput: true });
   if (result.success) return result.data;
@@ -137,7 +138,8 @@ function validate<S extends z.ZodType>(
         'input' in issue
           ? { ...issue, input: maskValue(String(issue.path.at(-1) ?? ''), issue.input) }
           : issue;
-      return new ConfigError(source, p, describeIssue(shown as z.core.$ZodIssue));
+      // … nor a secret interpolated into another key (`level: ${TRADIER_API_KEY}`)
+      return new ConfigError(source, p, scrubText(describeIssue(shown as z.core.$ZodIssue), secrets));
     });
   });
   throw errors.length === 1 ? errors[0] : new ConfigErrors(errors);
@@ -217,12 +219,14 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     ...ENV_BINDINGS.map((b) => `environment ${b.env}`),
     ...(opts.overrides ?? []).map((o) => o.source),
   ];
+  const secrets = treeSecretValues(settingsTree);
   const settings = validate(
     settingsSchema,
     settingsTree,
     settingsSources,
     order,
     join(defaultsDir, 'settings.yaml'),
+    secrets,
   );
   const monitoring = validate(
     monitoringSchema,
@@ -230,6 +234,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     monitoringSources,
     order,
     join(defaultsDir, 'monitoring.yaml'),
+    secrets,
   );
   const sources = { ...settingsSources };
   for (const [path, source] of Object.entries(monitoringSources))

@@ -131,3 +131,24 @@ export function secretValues(s: Settings): string[] {
     (a, b) => b.length - a.length,
   );
 }
+
+/**
+ * The raw secret strings of a config tree before validation (values under secret keys, URL passwords), longest
+ * first. Why: a secret interpolated into another key (`level: ${TRADIER_API_KEY}`) showed in that key's error.
+ */
+export function treeSecretValues(tree: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, key: string): void => {
+    if (typeof v === 'string') {
+      if (SECRET_KEYS.has(key)) out.push(v);
+      for (const p of passwordSpans(v)) out.push(v.slice(p.start, p.end), p.decoded);
+    } else if (Array.isArray(v)) for (const x of v) walk(x, key);
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(tree, '');
+  return [...new Set(out.filter((x) => x.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every one of `secrets` replaced by `****`. */
+export const scrubText = (text: string, secrets: readonly string[]): string =>
+  secrets.reduce((acc, x) => acc.split(x).join(MASK), text);

@@ -9,6 +9,7 @@ import { statusDocument } from '../../src/service/routes/status.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { idleStatusInput } from '../service/helpers/statusInput.js';
+import { errorOf, overrideDirs } from './helpers.js';
 
 const tmp = tempDir('oe-secrets-');
 
@@ -155,5 +156,24 @@ describe('query-string passwords in what is shown', () => {
     const doc = parse(r.stdout) as { settings: { database: { url: string }; cache: { redis_url: string } } };
     expect(doc.settings.database.url).toBe('postgres://postgres@127.0.0.1:5432/qa_ops?password=****');
     expect(doc.settings.cache.redis_url).toBe('rediss://cache:6380/0?password=****');
+  });
+});
+
+describe('a secret interpolated into another key', () => {
+  const overrideDir = overrideDirs('oe-secret-interp-');
+
+  it.each([
+    ['logging:\n  level: ${TRADIER_API_KEY}\n', 'logging.level'],
+    ['alerts:\n  email:\n    from: ${SMTP_PASSWORD_X}\n', 'alerts.email.from'],
+  ])("is masked in that key's error %j (the error printed it)", (yaml, key) => {
+    const env = {
+      TRADIER_API_KEY: 'sk-fake-SECRET123',
+      ALERT_SMTP_PASSWORD: 'smtp-PLANTED-pw',
+      SMTP_PASSWORD_X: 'smtp-PLANTED-pw',
+    };
+    const e = errorOf(() => loadConfig({ env, configDir: overrideDir(yaml) }));
+    expect(e.keyPath).toBe(key);
+    expect(e.message).not.toMatch(/SECRET123|PLANTED/);
+    expect(e.message).toContain('****');
   });
 });
