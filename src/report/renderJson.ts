@@ -79,6 +79,7 @@ export function scanJson(result: ScanResult): Record<string, unknown> {
     trades: result.trades.map(tradeJson),
     portfolio: result.portfolio,
     stats: result.stats,
+    skipped: result.skipped,
   }) as Record<string, unknown>;
 }
 

@@ -285,5 +285,6 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       timingsMs: timings,
       sources,
     },
+    skipped: collected.skipped,
   };
 }

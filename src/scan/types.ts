@@ -1,4 +1,5 @@
 /** What a scan takes and what it returns (the JSON document of `scan --format json`). */
+import type { SkippedTicker } from '../market/collectTypes.js';
 import type { QualityCounts } from '../market/quality.js';
 import type { RejectionCounts } from '../selection/constraints.js';
 import type { PortfolioLimits } from '../selection/portfolio.js';
@@ -80,6 +81,11 @@ export interface ScanResult {
   trades: RankedTrade[];
   portfolio: PortfolioView;
   stats: ScanStats;
+  /**
+   * Each ticker the collection skipped, with its reason and the error's message (which names the field of a
+   * provider payload that failed validation): `stats.tickers.skipReasons` only counts them.
+   */
+  skipped: SkippedTicker[];
 }
 
 /** Progress events of a running scan (the CLI draws a bar from them on a TTY). */

@@ -7,6 +7,7 @@ import { scanJson } from '../report/renderJson.js';
 import type { ScanResult } from '../scan/types.js';
 import type { JsonObject, JsonValue } from '../store/db.js';
 import type { ScanRecord, ScanStatus } from '../store/scansRepo.js';
+import { scrubSecrets } from '../store/scrubSecrets.js';
 import type { TradeRecord } from '../store/tradesRepo.js';
 
 /** What started a scan: the scheduler (and the first scan at start-up), `POST /api/scans`, or `options-engine scan`. */
@@ -47,7 +48,12 @@ export function completedScanRecord(meta: ScanMeta, result: ScanResult): ScanRec
     params: { ...doc.params, requestedTickers: [...meta.tickers] },
     timings,
     counts: { ...counts, result: result.status, message: result.message },
-    errors: [],
+    // the tickers the collection skipped, each with its reason and the error (a provider payload's bad field)
+    errors: result.skipped.map((s) => ({
+      stage: 'collect',
+      ticker: s.symbol,
+      message: scrubSecrets(`${s.reason}: ${s.detail}`),
+    })),
   };
 }
 

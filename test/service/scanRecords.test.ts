@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
+import { ResponseValidationError } from '../../src/market/http/errors.js';
+import type { RequestContext } from '../../src/market/provider.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
+import { scanJson } from '../../src/report/renderJson.js';
 import { runScan } from '../../src/scan/runScan.js';
 import type { ScanResult } from '../../src/scan/types.js';
 import {
@@ -78,5 +81,54 @@ describe('scan records', () => {
       timings: { total: 1234 },
       errors: [{ stage: 'collect', message: 'stopped by service shutdown' }],
     });
+  });
+});
+
+describe('a ticker the collection skipped', () => {
+  it('is in the result, its JSON and the scan row with the field a provider payload got wrong (only counted before)', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const inner = createSimulatedProvider({ seed: 42 });
+    const primary = Object.assign(Object.create(inner), {
+      getChain: (symbol: string, expirations: string[], ctx: RequestContext) =>
+        symbol === 'XOM'
+          ? Promise.reject(
+              new ResponseValidationError(
+                { provider: 'tradier', endpoint: 'markets/options/chains' },
+                'options.option[3].strike',
+                'must be > 0, got -5',
+              ),
+            )
+          : inner.getChain(symbol, expirations, ctx),
+    });
+    const r = await runScan(
+      {
+        scanId: meta.id,
+        asOf: AS_OF,
+        tickers: ['SPY', 'XOM'],
+        settings,
+        labels: { provider: 'tradier', fallback: null, seed: null, universe: 'request' },
+      },
+      { primary },
+    );
+    expect(r.stats.tickers.skipReasons).toEqual({ 'chain:ResponseValidationError': 1 });
+    expect(r.skipped).toEqual([
+      {
+        symbol: 'XOM',
+        reason: 'chain:ResponseValidationError',
+        detail: expect.stringContaining('options.option[3].strike'),
+      },
+    ]);
+    expect(scanJson(r).skipped).toEqual(r.skipped);
+    const row = completedScanRecord(meta, r);
+    expect(() => validateScan(row)).not.toThrow();
+    expect(row.errors).toEqual([
+      {
+        stage: 'collect',
+        ticker: 'XOM',
+        message: expect.stringMatching(
+          /^chain:ResponseValidationError: .*options\.option\[3\]\.strike: must be > 0, got -5/,
+        ),
+      },
+    ]);
   });
 });

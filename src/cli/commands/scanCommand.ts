@@ -140,6 +140,8 @@ export async function scanAction(
     const t = result.stats.tickers;
     const none = noMarketData(t);
     if (none !== null) throw new Error(none);
+    for (const s of result.skipped)
+      log.warn({ ticker: s.symbol, reason: s.reason, detail: s.detail }, 'ticker skipped');
     if (t.skipped > 0)
       io.stderr(
         `options-engine: warning: ${t.skipped} of ${t.requested} tickers skipped (${skipReasons(t)})\n`,
