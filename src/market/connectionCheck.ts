@@ -45,6 +45,11 @@ export interface ConnectionReport {
   reachable: boolean | null;
   /** Whether the key was accepted; null when it could not be told (unreachable, no key needed). */
   authOk: boolean | null;
+  /**
+   * Whether the check request got a valid answer; false for an error status (a 503), a body that is not JSON or
+   * not the expected shape: reachable, but not serving. null when not checked.
+   */
+  working: boolean | null;
   latencyMs: number | null;
   /** HTTP status of the check request, null when none arrived. */
   status: number | null;
@@ -78,6 +83,7 @@ async function timed(
     return {
       reachable: true,
       authOk: true,
+      working: true,
       latencyMs: Math.round(performance.now() - t0),
       status: p.status,
       rateLimit: p.rateLimit,
@@ -89,6 +95,7 @@ async function timed(
       return {
         reachable: false,
         authOk: null,
+        working: false,
         latencyMs,
         status: null,
         rateLimit: null,
@@ -99,6 +106,7 @@ async function timed(
     return {
       reachable: !unreachable,
       authOk: e.kind === 'auth' ? false : null,
+      working: false,
       latencyMs: unreachable ? null : latencyMs,
       status: e.status,
       rateLimit: null,
@@ -162,6 +170,7 @@ export async function checkConnections(
           configured,
           reachable: null,
           authOk: null,
+          working: null,
           latencyMs: null,
           status: null,
           rateLimit: null,
@@ -257,6 +266,7 @@ export async function checkConnections(
       configured: true,
       reachable: true,
       authOk: null,
+      working: true,
       latencyMs: 0,
       status: null,
       rateLimit: null,
@@ -275,7 +285,7 @@ export function connectionsHealthy(reports: readonly ConnectionReport[]): boolea
   return reports.every((r) => {
     if (r.roles.length === 0) return true;
     if (!r.configured) return r.roles.every((role) => role === 'flow');
-    return r.reachable === true && r.authOk !== false;
+    return r.reachable === true && r.authOk !== false && r.working !== false;
   });
 }
 
@@ -289,7 +299,9 @@ export function formatConnectionReport(reports: readonly ConnectionReport[]): st
         ? 'UNREACHABLE'
         : r.authOk === false
           ? 'AUTH FAILED'
-          : 'ok';
+          : r.working === false
+            ? 'FAILING'
+            : 'ok';
     const latency = r.latencyMs === null ? '-' : `${r.latencyMs} ms`;
     const rl = r.rateLimit;
     const per = rl

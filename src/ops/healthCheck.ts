@@ -185,12 +185,12 @@ export async function healthCheck(o: HealthCheckOptions): Promise<HealthReport> 
           .filter((p) => p.roles.length > 0)
           .map(
             (p) =>
-              `${p.provider} ${p.reachable === false ? 'unreachable' : p.authOk === false ? 'auth failed' : p.configured ? 'ok' : 'not configured'}`,
+              `${p.provider} ${p.reachable === false ? 'unreachable' : p.authOk === false ? 'auth failed' : !p.configured ? 'not configured' : p.working === false ? 'failing' : 'ok'}`,
           )
           .join(', ');
         const status: CheckStatus = r.healthy
           ? 'pass'
-          : primary?.reachable && primary.authOk !== false
+          : primary?.reachable && primary.authOk !== false && primary.working !== false
             ? 'warn'
             : 'fail';
         return { status, detail: summary };

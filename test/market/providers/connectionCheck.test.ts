@@ -98,6 +98,31 @@ describe('checkConnections (ops test-api-connections)', () => {
     expect(connectionsHealthy(rs)).toBe(false);
   });
 
+  it('reports a provider that answers 503 or an HTML page as FAILING and unhealthy (it read "ok")', async () => {
+    const broken = await startServer((_req, res, url) => {
+      if (url.pathname.startsWith('/v1/')) {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end('{"fault":"unavailable"}');
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>maintenance</html>');
+      }
+    });
+    try {
+      const p = configured({ tradier: TRADIER_TEST_KEY, fred: FRED_TEST_KEY }, broken.origin);
+      p.fallback = 'none';
+      const rs = await check(p);
+      expect(by(rs, 'tradier')).toMatchObject({ reachable: true, working: false, status: 503 });
+      expect(by(rs, 'fred')).toMatchObject({ reachable: true, working: false });
+      const lines = formatConnectionReport(rs).split('\n');
+      expect(lines.find((l) => l.startsWith('tradier'))).toContain('FAILING');
+      expect(lines.find((l) => l.startsWith('fred'))).toContain('FAILING');
+      expect(connectionsHealthy(rs)).toBe(false);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('reports a provider nobody answers for as unreachable, quickly', async () => {
     const rs = await check(configured({ tradier: TRADIER_TEST_KEY }, 'http://127.0.0.1:1'));
     expect(by(rs, 'tradier')).toMatchObject({
