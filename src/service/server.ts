@@ -20,6 +20,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/schema.js';
+import { isConnectionError } from '../store/connectionError.js';
 import { StoreInputError } from '../store/errors.js';
 import { authorize } from './auth.js';
 import type { HealthMonitor } from './healthChecks.js';
@@ -171,6 +172,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       reply
         .code(status)
         .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Bad Request', message: err.message });
+      return;
+    }
+    if (isConnectionError(err)) {
+      // the database is down, not the request wrong: 503 says "retry", and /health says why
+      log.warn(
+        { err, method: req.method, route: req.routeOptions.url },
+        'request failed: database unreachable',
+      );
+      reply.code(503).header('retry-after', '30').send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'database unreachable; retry later (see /health)',
+      });
       return;
     }
     log.error({ err, method: req.method, route: req.routeOptions.url }, 'request failed');

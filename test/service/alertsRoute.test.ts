@@ -1,8 +1,11 @@
 /** GET /api/alerts over the real alerts table (PGlite, migrated), in process (app.inject). */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActiveAlert } from '../../src/ops/alerts/evaluator.js';
+import type { AlertRuleDef } from '../../src/ops/alerts/rules.js';
 import { alertRoutes } from '../../src/service/routes/alerts.js';
 import { fireAlert, resolveAlert } from '../../src/store/alertsRepo.js';
+import type { Queryable } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PgliteDatabase } from '../../src/store/pgliteDatabase.js';
 
@@ -55,5 +58,77 @@ describe('GET /api/alerts', () => {
       'system.cpu_usage',
       'database.query_time',
     ]);
+  });
+});
+
+describe('GET /api/alerts while the database is unreachable', () => {
+  it("lists this instance's firing alerts from its evaluator, saying so (it was a 500)", async () => {
+    const down = {
+      query: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      },
+    } as unknown as Queryable;
+    const rule = {
+      name: 'database.connection_errors',
+      group: 'database',
+      metric: 'connection_errors',
+      kind: 'count',
+      threshold: 5,
+      comparison: 'above',
+      durationMs: 300_000,
+      severity: 'critical',
+      unit: 'count',
+      description: 'connection errors',
+    } as AlertRuleDef;
+    const since = Date.parse('2026-12-07T09:00:00Z');
+    const active: ActiveAlert[] = [
+      {
+        rule,
+        state: 'firing',
+        since,
+        firedAt: since + 300_000,
+        value: 12,
+        peak: 12,
+        lastNotifiedAt: null,
+        alertId: 7,
+      },
+      {
+        rule: { ...rule, name: 'system.cpu_usage' },
+        state: 'pending',
+        since,
+        firedAt: null,
+        value: 1,
+        peak: 1,
+        lastNotifiedAt: null,
+        alertId: null,
+      },
+    ];
+    const a = Fastify();
+    alertRoutes(a, {
+      db: down,
+      active: () => active,
+      instance: 'h:8080',
+      readGuard: async (_r, _p, payload) => payload,
+    });
+    await a.ready();
+    try {
+      const r = await a.inject({ method: 'GET', url: '/api/alerts' });
+      expect(r.statusCode).toBe(200);
+      const body = r.json() as { degraded: string; alerts: Record<string, unknown>[] };
+      expect(body.degraded).toMatch(/^database unreachable/);
+      expect(body.alerts).toEqual([
+        expect.objectContaining({
+          id: 7,
+          rule: 'database.connection_errors',
+          state: 'firing',
+          value: 12,
+          fired_at: '2026-12-07T09:05:00.000Z',
+          instance: 'h:8080',
+        }),
+      ]);
+      expect((await a.inject({ method: 'GET', url: '/api/alerts?state=resolved' })).statusCode).toBe(500);
+    } finally {
+      await a.close();
+    }
   });
 });

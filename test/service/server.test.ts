@@ -22,6 +22,8 @@ const db = {
   async query(sql: string) {
     if (/FROM scans\s+WHERE \(\$1::timestamptz/.test(sql))
       throw new Error('relation "scans" is broken: internal detail');
+    if (/FROM alerts/.test(sql))
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     return { rows: [{ at: null }], rowCount: 1 };
   },
 } as unknown as Database;
@@ -132,6 +134,23 @@ describe('buildServer', () => {
     expect(r.json()).toMatchObject({
       field: 'nav',
       message: 'nav: must be a number, got a deeply nested array',
+    });
+  });
+
+  it('answers 503 with Retry-After when the database is unreachable (it was a 500, "see error.log")', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/alerts?state=resolved', headers: auth });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers['retry-after']).toBe('30');
+    expect(r.json()).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'database unreachable; retry later (see /health)',
+    });
+    const firing = await app.inject({ method: 'GET', url: '/api/alerts', headers: auth });
+    expect(firing.statusCode).toBe(200); // from the evaluator, said so
+    expect(firing.json()).toMatchObject({
+      state: 'firing',
+      degraded: expect.stringMatching(/^database unreachable/),
     });
   });
 

@@ -7,6 +7,7 @@ import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import type { ActiveAlert } from '../../ops/alerts/evaluator.js';
 import { formatDuration } from '../../ops/alerts/message.js';
 import { listAlerts, type StoredAlert } from '../../store/alertsRepo.js';
+import { isConnectionError } from '../../store/connectionError.js';
 import type { Queryable } from '../../store/db.js';
 import { parseInstant } from './fieldError.js';
 
@@ -46,21 +47,23 @@ function storedView(a: StoredAlert, live: ReadonlyMap<string, ActiveAlert>) {
   };
 }
 
-function pendingView(a: ActiveAlert, instance: string) {
+/** A pending alert of the evaluator, or (database unreachable) a firing one as this instance holds it. */
+function liveView(a: ActiveAlert, instance: string) {
+  const cmp = `${a.rule.metric} ${a.rule.comparison === 'above' ? '≥' : '≤'} ${a.rule.threshold} since ${iso(a.since)}`;
   return {
-    id: null,
+    id: a.alertId,
     rule: a.rule.name,
     instance,
-    state: 'pending',
+    state: a.state,
     severity: a.rule.severity,
     value: a.value,
     peak: a.peak,
     threshold: a.rule.threshold,
     unit: a.rule.unit,
     metric: a.rule.metric,
-    message: `${a.rule.metric} ${a.rule.comparison === 'above' ? '≥' : '≤'} ${a.rule.threshold} since ${iso(a.since)}; fires after ${formatDuration(a.rule.durationMs)}`,
+    message: a.state === 'pending' ? `${cmp}; fires after ${formatDuration(a.rule.durationMs)}` : cmp,
     started_at: iso(a.since),
-    fired_at: null,
+    fired_at: iso(a.firedAt),
     resolved_at: null,
     last_seen_at: null,
     notifications: 0,
@@ -99,25 +102,37 @@ export function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): void {
         state === 'pending' || state === 'all'
           ? active
               .filter((a) => a.state === 'pending' && (!since || a.since >= since.getTime()))
-              .map((a) => pendingView(a, deps.instance ?? ''))
+              .map((a) => liveView(a, deps.instance ?? ''))
           : [];
-      const stored =
-        state === 'pending'
-          ? []
-          : // resolved alerts by their resolution time (an alert fired in November and resolved yesterday was
-            // resolved since yesterday; as `ops alerts` lists them), the others by their fire time
-            (
-              await listAlerts(deps.db, {
-                state: state === 'all' ? 'all' : state,
-                since,
-                limit,
-                by: state === 'resolved' ? 'resolved_at' : 'fired_at',
-              })
-            ).map((a) => storedView(a, live));
+      let stored: object[] = [];
+      let degraded: string | undefined;
+      try {
+        stored =
+          state === 'pending'
+            ? []
+            : // resolved alerts by their resolution time (an alert fired in November and resolved yesterday was
+              // resolved since yesterday; as `ops alerts` lists them), the others by their fire time
+              (
+                await listAlerts(deps.db, {
+                  state: state === 'all' ? 'all' : state,
+                  since,
+                  limit,
+                  by: state === 'resolved' ? 'resolved_at' : 'fired_at',
+                })
+              ).map((a) => storedView(a, live));
+      } catch (e) {
+        // "What fires now" is the first question of a database outage: answer it from this instance's evaluator
+        // (it was a 500); resolved alerts live only in the database (503 from the error handler)
+        if (!isConnectionError(e) || state === 'resolved') throw e;
+        degraded = "database unreachable: firing alerts from this instance's evaluator only";
+        stored = active
+          .filter((a) => a.state === 'firing' && (!since || (a.firedAt ?? a.since) >= since.getTime()))
+          .map((a) => liveView(a, deps.instance ?? ''));
+      }
       const alerts = [...pending, ...stored];
       reply
         .type('application/json; charset=utf-8')
-        .send(JSON.stringify({ state, count: alerts.length, alerts }));
+        .send(JSON.stringify({ state, count: alerts.length, ...(degraded ? { degraded } : {}), alerts }));
       return reply;
     },
   );
