@@ -114,6 +114,9 @@ describe('deploy/', () => {
     expect(conf).toContain('ssl_certificate     /etc/ssl/certs/options-engine.pem;');
     expect(conf).toMatch(/location \/metrics \{[^}]*deny all;/);
     expect(conf).toContain('proxy_set_header X-Forwarded-For');
+    // HTTP/2 in the form nginx 1.22 (Debian 12) reads: `http2 on;` is an unknown directive before 1.25.1
+    expect(conf).toMatch(/^\s*listen 443 ssl http2;/m);
+    expect(conf).not.toMatch(/^\s*http2 on;/m);
     expect(existsSync(join(DEPLOY, 'README.md'))).toBe(true);
   });
 });
