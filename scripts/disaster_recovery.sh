@@ -15,6 +15,7 @@ case "${1:-}" in
     header "Comprehensive Backup"
     check "database + config" ops_backup
     stamp=$(date -u +%Y%m%d_%H%M%S)
+    umask 077 # the tarballs are private like the rest of the backup directory (the config may hold secrets)
     if [ -d "$APP_DIR" ]; then
       check "app tarball" tar -czf "$BACKUP_DIR/app_backup_$stamp.tar.gz" -C "$APP_DIR" .
     else

@@ -14,9 +14,12 @@ import { runTool } from './processRunner.js';
 import type { TableSum } from './tableChecksums.js';
 
 export const STAMP_RE = /^\d{8}_\d{6}$/;
-/** Every file name a backup run may create. */
+/**
+ * Every file name a backup run may create, `scripts/disaster_recovery.sh backup`'s application and log tarballs
+ * included (retention kept those for ever).
+ */
 export const BACKUP_FILE_RE =
-  /^(?:db_backup|config_backup|backup|config_before_restore)_(\d{8}_\d{6})\.(?:dump|pglite\.tar\.gz|tar\.gz|manifest\.json)$/;
+  /^(?:db_backup|config_backup|backup|config_before_restore|app_backup|log_backup)_(\d{8}_\d{6})\.(?:dump|pglite\.tar\.gz|tar\.gz|manifest\.json)$/;
 
 export function backupStamp(ms: number): string {
   const d = new Date(ms).toISOString();

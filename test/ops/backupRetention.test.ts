@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyBackupRetention } from '../../src/ops/backup.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir('oe-backup-retention-');
+const DAY = 86_400_000;
+
+describe('backup retention', () => {
+  it("deletes this tool's files older than the retention — disaster_recovery.sh's app and log tarballs too — and nothing else", () => {
+    const dir = join(tmp.dir, 'b');
+    mkdirSync(dir);
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    const files: [string, number][] = [
+      ['app_backup_20250101_000000.tar.gz', 400],
+      ['log_backup_20250101_000000.tar.gz', 400],
+      ['db_backup_20250101_000000.dump', 400],
+      ['backup_20250101_000000.manifest.json', 400],
+      ['app_backup_20261206_000000.tar.gz', 1],
+      ['notes_20250101_000000.tar.gz', 400], // not ours
+      ['app_backup.tar.gz', 400], // not ours: no stamp
+    ];
+    for (const [name, age] of files) {
+      writeFileSync(join(dir, name), 'x');
+      const t = new Date(now - age * DAY);
+      utimesSync(join(dir, name), t, t);
+    }
+    expect(applyBackupRetention(dir, 30, now)).toEqual([
+      'app_backup_20250101_000000.tar.gz',
+      'backup_20250101_000000.manifest.json',
+      'db_backup_20250101_000000.dump',
+      'log_backup_20250101_000000.tar.gz',
+    ]);
+    for (const name of [
+      'app_backup_20261206_000000.tar.gz',
+      'notes_20250101_000000.tar.gz',
+      'app_backup.tar.gz',
+    ])
+      expect(existsSync(join(dir, name))).toBe(true);
+  });
+});
