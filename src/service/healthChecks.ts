@@ -63,8 +63,11 @@ export interface HealthSources {
   circuits: () => Record<string, CircuitStateName>;
   /** The directory whose filesystem `disk:utilization` reports (the data or log dir). */
   diskPath: () => string;
-  /** Thresholds, percent (monitoring.yaml `alerts.system.*`), and the slow threshold, ms. */
-  limits: () => { diskPercent: number; memoryPercent: number; slowMs: number };
+  /**
+   * Warning levels, percent (the lowest threshold of the enabled monitoring.yaml rules on disk_usage /
+   * memory_usage; null: no rule, no warning), and the slow threshold, ms.
+   */
+  limits: () => { diskPercent: number | null; memoryPercent: number | null; slowMs: number };
   /**
    * Whether scans are expected now, and how old a completed scan may be before it is stale, ms. The age
    * counts from the latest of the last completed scan, the moment scans became expected (the session
@@ -296,15 +299,16 @@ export class HealthMonitor {
       const s = await statfs(src.diskPath());
       const used = s.blocks - s.bfree;
       const pct = used + s.bavail > 0 ? (100 * used) / (used + s.bavail) : 0;
+      const diskOver = limits.diskPercent !== null && pct >= limits.diskPercent;
       checks['disk:utilization'] = [
         {
           componentId: src.diskPath(),
           componentType: 'system',
           observedValue: r1(pct),
           observedUnit: '%',
-          status: pct >= 98 ? 'fail' : pct >= limits.diskPercent ? 'warn' : 'pass',
+          status: pct >= 98 ? 'fail' : diskOver ? 'warn' : 'pass',
           time,
-          output: pct >= limits.diskPercent ? `above ${limits.diskPercent} %` : '',
+          output: diskOver ? `above ${limits.diskPercent} %` : '',
         },
       ];
     } catch (e) {
@@ -313,14 +317,15 @@ export class HealthMonitor {
       ];
     }
     const memPct = (100 * (totalmem() - freemem())) / totalmem();
+    const memOver = limits.memoryPercent !== null && memPct >= limits.memoryPercent;
     checks['memory:utilization'] = [
       {
         componentType: 'system',
         observedValue: r1(memPct),
         observedUnit: '%',
-        status: memPct >= limits.memoryPercent ? 'warn' : 'pass',
+        status: memOver ? 'warn' : 'pass',
         time,
-        output: memPct >= limits.memoryPercent ? `above ${limits.memoryPercent} %` : '',
+        output: memOver ? `above ${limits.memoryPercent} %` : '',
       },
     ];
     checks.uptime = [

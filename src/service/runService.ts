@@ -40,7 +40,7 @@ import { AlertManager } from '../ops/alerts/alertManager.js';
 import { configuredChannels } from '../ops/alerts/alertsReport.js';
 import { buildNotifiers } from '../ops/alerts/notifiers/buildNotifiers.js';
 import { NotificationDispatcher } from '../ops/alerts/notifiers/dispatcher.js';
-import { alertRules } from '../ops/alerts/rules.js';
+import { alertRules, lowestThreshold } from '../ops/alerts/rules.js';
 import { dirSize } from '../ops/resourceSample.js';
 import { markAlertNotified } from '../store/alertsRepo.js';
 import { type CacheStats, idleCacheStats } from '../store/cache.js';
@@ -202,8 +202,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       busy: () => (scheduler?.state().running?.stage === 'saving' ? 'a scan is being saved' : null),
       diskPath: () => resolve(settings.database.url ? settings.logging.dir : settings.database.data_dir),
       limits: () => ({
-        diskPercent: monitoring.alerts.system?.disk_usage?.threshold ?? 85,
-        memoryPercent: monitoring.alerts.system?.memory_usage?.threshold ?? 90,
+        diskPercent: lowestThreshold(alertRules(monitoring), 'disk_usage'),
+        memoryPercent: lowestThreshold(alertRules(monitoring), 'memory_usage'),
         slowMs: settings.logging.slow_threshold_ms,
       }),
       freshness: (now) => {

@@ -56,3 +56,16 @@ export function breaches(rule: AlertRuleDef, value: number): boolean {
 export function worse(rule: AlertRuleDef, a: number, b: number): number {
   return rule.comparison === 'above' ? Math.max(a, b) : Math.min(a, b);
 }
+
+/**
+ * The lowest threshold of the enabled `above` rules watching `metric` (the level at which it first alerts), or
+ * null when no enabled rule watches it. `/health` warns from it: it read `alerts.system.<metric>.threshold`
+ * directly, so a rule switched off (`enabled: false`) or a second rule on the metric (`metric:`) was ignored.
+ */
+export function lowestThreshold(rules: readonly AlertRuleDef[], metric: AlertMetric): number | null {
+  let low: number | null = null;
+  for (const r of rules)
+    if (r.metric === metric && r.comparison === 'above' && (low === null || r.threshold < low))
+      low = r.threshold;
+  return low;
+}
