@@ -19,6 +19,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } fro
 import { basename, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { acquireDataDirLock } from '../store/dataDirLock.js';
+import { giveBackToOwner } from '../store/dataDirOwner.js';
 import type { Queryable } from '../store/db.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { pgliteDir } from '../store/openDatabase.js';
@@ -123,6 +124,7 @@ async function restorePglite(file: string, o: RestoreOptions, suffix: string): P
     const kept = `${dir}.before-restore-${suffix}`;
     if (existsSync(dir)) renameSync(dir, kept);
     renameSync(staging, dir);
+    giveBackToOwner(o.dataDir); // a root restore: the service (its own user) must be able to open it
     return existsSync(kept) ? kept : '';
   } finally {
     lock.release();

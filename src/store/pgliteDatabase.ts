@@ -4,8 +4,10 @@
  * PGlite offers (single-row INSERTs are ~50× slower). `statement_timeout` does not apply: the
  * WASM backend runs on this thread and cannot be interrupted.
  */
+import { dirname, resolve } from 'node:path';
 import { type ParserOptions, PGlite, type Transaction } from '@electric-sql/pglite';
 import type { DataDirLock } from './dataDirLock.js';
+import { giveBackToOwner } from './dataDirOwner.js';
 import {
   type AdvisoryLock,
   type CopyFormat,
@@ -77,7 +79,7 @@ export class PgliteDatabase implements Database {
   private constructor(
     /** The PGlite instance; store-internal (pgliteSocket.ts serves it). */
     readonly pglite: PGlite,
-    dir: string | null,
+    private readonly dir: string | null,
     readonly lock: DataDirLock | undefined,
   ) {
     this.location = `pglite:${dir ?? 'memory'}`;
@@ -147,6 +149,8 @@ export class PgliteDatabase implements Database {
       if (!this.pglite.closed) await this.pglite.close();
     } finally {
       this.lock?.release();
+      // run as root on the service's data dir: hand what it wrote back to the data dir's owner
+      if (this.dir !== null) giveBackToOwner(dirname(resolve(this.dir)));
     }
   }
 }
