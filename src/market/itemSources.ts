@@ -6,6 +6,7 @@
 import { type CacheEntry, decodeEntry, encodeEntry } from './cacheEntry.js';
 import type { CollectOptions, CollectStats, ItemSource } from './collectTypes.js';
 import { DEFAULT_TTL_SECONDS } from './collectTypes.js';
+import { ProviderError } from './http/errors.js';
 import { MarketInputError } from './inputError.js';
 import type { MarketDataProvider, RequestContext } from './provider.js';
 import type { DataKind, UnderlyingQuote } from './types.js';
@@ -25,6 +26,8 @@ export class ItemUnavailable extends Error {
 export function errorReason(err: unknown): string {
   if (err instanceof ItemUnavailable) return err.reason;
   if (err instanceof MarketInputError) return err.field === 'symbol' ? 'invalidSymbol' : 'invalidInput';
+  // a refused key (401/403, FRED's 400) reads AuthError, not HttpStatusError like a 503: an expired key, not an outage
+  if (err instanceof ProviderError && err.kind === 'auth') return 'AuthError';
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     if (err.name === 'AbortError') return 'aborted';

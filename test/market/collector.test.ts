@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeChain } from '../../src/market/chainCodec.js';
 import { bracketing, type CollectOptions, collectMarket, errorReason } from '../../src/market/collector.js';
 import { daysToExpiry } from '../../src/market/expiry.js';
+import { HttpStatusError as ProviderHttpStatusError } from '../../src/market/http/errors.js';
 import { MarketInputError } from '../../src/market/inputError.js';
 import type { MarketCache, MarketDataProvider, RequestContext } from '../../src/market/provider.js';
 import { SimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
@@ -215,20 +216,23 @@ describe('collector', () => {
   });
 
   it("names the primary's failure first when the fallback fails too (an expired key, not the fallback's outage)", async () => {
-    class AuthError extends Error {
-      override name = 'AuthError';
-    }
-    const primary = new FaultyProvider('tradier', 42, { down: true, downWith: new AuthError('HTTP 401') });
+    // a real 401 of our HTTP client (it read HttpStatusError, like a 503)
+    const expired = () =>
+      new ProviderHttpStatusError(
+        { provider: 'tradier', endpoint: 'markets/quotes', status: 401 },
+        'Invalid Access Token',
+      );
+    const primary = new FaultyProvider('tradier', 42, { down: true, downWith: expired() });
     const fallback = new FaultyProvider('yahoo', 42, { down: true });
     const r = await collectMarket(['AAPL', 'MSFT'], base(primary, { fallback }));
     expect(r.tickers).toEqual([]);
     expect(r.skipCounts).toEqual({ 'quote:AuthError (fallback quote:TimeoutError)': 2 });
     expect(r.skipped.find((x) => x.symbol === 'AAPL')?.detail).toBe(
-      'tradier: HTTP 401; yahoo: yahoo timed out',
+      `tradier: ${expired().message}; yahoo: yahoo timed out`,
     );
     // one item (not the batched quotes): the same rule
     const quotesOk = new FaultyProvider('tradier', 42, {
-      throws: { AAPL: { expirations: new AuthError('HTTP 401') } },
+      throws: { AAPL: { expirations: expired() } },
     });
     const fb = new FaultyProvider('yahoo', 42, {
       throws: { AAPL: { expirations: new TimeoutError('slow') } },
