@@ -286,8 +286,13 @@ export class PgDatabase implements Database {
       release();
       return null;
     }
-    const lost = () => {
+    // a session lost while held: the lock is gone, and the dead client must still go back (destroyed), or the
+    // pool kept it checked out for ever and, at its size limit, the next query never returned
+    let lostWith: unknown = null;
+    let returned = false;
+    const lost = (e: unknown) => {
       held = false;
+      lostWith = e ?? new Error('advisory lock session lost');
     };
     client.on('error', lost);
     return {
@@ -296,9 +301,14 @@ export class PgDatabase implements Database {
         return held;
       },
       async release() {
-        if (!held) return;
+        if (returned) return;
+        returned = true;
         held = false;
         client.removeListener('error', lost);
+        if (lostWith !== null) {
+          release(lostWith);
+          return;
+        }
         try {
           await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
           release();

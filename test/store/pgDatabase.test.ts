@@ -124,6 +124,39 @@ describe.skipIf(engineUnavailable('postgres'))('PostgreSQL pool on the real serv
     }
   });
 
+  it("gives an advisory lock's connection back to the pool when its session was killed (it leaked: the pool hung)", async () => {
+    const app = `oe-lock-${process.pid}`;
+    const db = await PgDatabase.open({
+      ...base,
+      poolSize: 1,
+      poolOverflow: 0,
+      url: DATABASE_URL!,
+      connectRetries: 0,
+      applicationName: app,
+    });
+    const admin = await PgDatabase.open({ ...base, url: DATABASE_URL!, connectRetries: 0 });
+    try {
+      const lock = await db.tryAdvisoryLock(`lost-${process.pid}`);
+      expect(lock?.held).toBe(true);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [app],
+      );
+      for (let i = 0; i < 200 && lock?.held; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(lock?.held).toBe(false);
+      await lock?.release();
+      // the pool's only connection is free again: this query would wait for ever
+      const r = await Promise.race([
+        db.query<{ ok: number }>('SELECT 1 AS ok').then((x) => x.rows),
+        new Promise((res) => setTimeout(() => res('pool exhausted'), 10_000)),
+      ]);
+      expect(r).toEqual([{ ok: 1 }]);
+    } finally {
+      await admin.close();
+      await db.close();
+    }
+  });
+
   it('survives a connection killed by the server and keeps serving', async () => {
     const db = await PgDatabase.open({
       ...base,
