@@ -27,7 +27,7 @@ import {
 } from './backupFiles.js';
 import { opsStep } from './opsContext.js';
 import { pgConnection, runTool } from './processRunner.js';
-import { CHECKSUM_SETTINGS_ID, tableChecksums } from './tableChecksums.js';
+import { CHECKSUM_METHOD, CHECKSUM_SETTINGS_ID, tableChecksums } from './tableChecksums.js';
 import { fmtBytes, textTable } from './text.js';
 
 export interface BackupOptions {
@@ -190,6 +190,7 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
       );
     }
     manifest.checksumSettings = CHECKSUM_SETTINGS_ID;
+    manifest.checksumMethod = CHECKSUM_METHOD;
   }
 
   if (opts.only !== 'database' && opts.configDir) {

@@ -7,11 +7,12 @@
  * `<stamp>` is `YYYYMMDD_HHMMSS` in UTC, so names sort by time. Every file is mode 0600: the
  * configuration tarball can hold secrets, and the dump holds everything.
  */
+
 import { createHash } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTool } from './processRunner.js';
-import type { TableSum } from './tableChecksums.js';
+import type { ChecksumMethod, TableSum } from './tableChecksums.js';
 
 export const STAMP_RE = /^\d{8}_\d{6}$/;
 /**
@@ -46,6 +47,8 @@ export interface BackupManifest {
    * made before they were pinned, whose checksums of timestamp columns follow the server's TimeZone.
    */
   checksumSettings?: string;
+  /** How `tables` checksums were computed (tableChecksums.ts); absent = `sorted-md5`, the method before it. */
+  checksumMethod?: ChecksumMethod;
   /** Server backups: the schema dumped (ours, the connection's current schema); absent in older whole-database dumps. */
   schema?: string;
 }

@@ -227,7 +227,7 @@ export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<Res
     if (o.verify) {
       const verify = o.verify;
       const after = await opsStep('restore', 'verification checksums', () =>
-        verify((q) => tableChecksums(q)),
+        verify((q) => tableChecksums(q, m.checksumMethod ?? 'sorted-md5')),
       );
       report.differences = checksumDifferences(m.tables, after);
       if (report.differences.length && !m.checksumSettings)

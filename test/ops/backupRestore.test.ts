@@ -203,5 +203,16 @@ describe.skipIf(!DATABASE_URL)('backup and restore on PostgreSQL (pg_dump -Fc / 
     expect(after.qty).toBe(99); // was rewound to 10 when the whole database was dumped and restored
     expect(after.added).toBeNull(); // was left behind (or, with its foreign key, failed the restore)
     expect(readdirSync(dir).filter((f) => f.endsWith('.sql'))).toEqual([]); // the intermediate SQL is gone
+
+    // a backup from before checksumMethod (sorted-md5 checksums) is verified with its own method
+    const path = join(dir, `backup_${manifest.stamp}.manifest.json`);
+    const older = JSON.parse(readFileSync(path, 'utf8'));
+    expect(older.checksumMethod).toBe('sum128');
+    older.tables = await withDb(s, (q) => tableChecksums(q, 'sorted-md5'));
+    delete older.checksumMethod;
+    writeFileSync(path, JSON.stringify(older));
+    await withDb(s, (q) => q.exec('DELETE FROM trades'));
+    const again = await restore('database', { ...opts, stamp: 'latest', yes: true });
+    expect(again).toMatchObject({ verified: true, differences: [] });
   });
 });
