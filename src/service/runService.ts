@@ -65,6 +65,9 @@ import { installSignals } from './signals.js';
 import { Telemetry } from './telemetry.js';
 import { timedDatabase } from './timedDatabase.js';
 
+/** Connections of the service process's own pool on a server (pool and overflow each at most this). */
+export const API_POOL_SIZE = 4;
+
 export interface ServiceOptions {
   /** Loads the configuration (files + environment + flags); called again on each reload. */
   load: () => LoadedConfig;
@@ -176,7 +179,16 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           applicationName: 'options-engine-service',
           logger: dbLog,
         })
-      : await openDatabase(settings.database, { logger: dbLog });
+      : // the API's reads are light and the engine process holds the configured pool: two full pools per
+        // instance (2 × (pool_size + pool_overflow) = 100 by default) exhausted the guide's max_connections = 100
+        await openDatabase(
+          {
+            ...settings.database,
+            pool_size: Math.min(API_POOL_SIZE, settings.database.pool_size),
+            pool_overflow: Math.min(API_POOL_SIZE, settings.database.pool_overflow),
+          },
+          { logger: dbLog },
+        );
     closers.push(() => pool.close());
     const db = timedDatabase(
       pool,
