@@ -38,6 +38,8 @@ export interface ResourceRule {
   comparison?: 'above' | 'below';
   /** The rule's name, e.g. `system.disk_usage_critical`. */
   name?: string;
+  /** How long the breach must hold before the rule fires, ms (0 = at once). */
+  durationMs?: number;
 }
 
 /** The rules as a list, each with its metric, comparison and name (a record's key is its metric). */
@@ -57,6 +59,7 @@ export function resourceRuleList(
     metric: r.metric,
     comparison: r.comparison ?? 'above',
     name: r.name ?? r.metric,
+    durationMs: r.durationMs ?? 0,
   }));
 }
 
@@ -80,6 +83,12 @@ export interface HealthCheckOptions {
    * cpu_usage, memory_usage and disk_usage are applied. A record is read as metric → rule.
    */
   resourceRules?: Record<string, ResourceRule> | readonly ResourceRule[];
+  /**
+   * CPU percent averaged over about `windowMs` (the load average of 1, 5 or 15 minutes): a cpu_usage rule is
+   * judged on its own duration, as the service's evaluator fires it. Without it the sample's `cpu_usage`
+   * (1 minute) — which failed the morning check on a momentary peak of a running scan that never alerts.
+   */
+  cpuOver?: (windowMs: number) => number;
   /** Per-probe timeout, ms (default 5000). */
   timeoutMs?: number;
   now?: number;
@@ -218,15 +227,24 @@ export async function healthCheck(o: HealthCheckOptions): Promise<HealthReport> 
     for (const key of ['cpu_usage', 'memory_usage', 'disk_usage'] as const) {
       const v = sample[key];
       const mine = rules.filter((r) => r.metric === key);
-      const hit = v === null ? [] : mine.filter((r) => breached(r, v));
+      const valueFor = (r: Required<ResourceRule>): number | null =>
+        key === 'cpu_usage' && o.cpuOver ? o.cpuOver(r.durationMs) : v;
+      const hit = mine.filter((r) => {
+        const x = valueFor(r);
+        return x !== null && breached(r, x);
+      });
       // The worst severity among the rules it breaches, as the evaluator would fire them.
       const status: CheckStatus = hit.some((r) => r.severity === 'critical')
         ? 'fail'
         : hit.length
           ? 'warn'
           : 'pass';
+      const over = (r: Required<ResourceRule>) =>
+        key === 'cpu_usage' && o.cpuOver
+          ? ` over ${Math.round(r.durationMs / 60_000) || 1} min: ${valueFor(r)} %`
+          : '';
       const limits = mine
-        .map((r) => `${r.comparison === 'below' ? '≤' : '≥'} ${r.threshold} % ${r.severity}`)
+        .map((r) => `${r.comparison === 'below' ? '≤' : '≥'} ${r.threshold} % ${r.severity}${over(r)}`)
         .join(', ');
       checks.push({
         check: key,

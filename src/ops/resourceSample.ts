@@ -80,3 +80,12 @@ export function resourceSample(dirs: ResourceDirs, dbSizeBytes: number | null): 
     backup_dir_bytes: dirSize(dirs.backupDir),
   };
 }
+
+/**
+ * CPU percent averaged over about `windowMs`: the load average (runnable processes) of 1, 5 or 15 minutes —
+ * the shortest that covers the window — over the core count, capped at 100 %, one decimal.
+ */
+export function cpuLoadPercent(windowMs: number): number {
+  const i = windowMs <= 60_000 ? 0 : windowMs <= 300_000 ? 1 : 2;
+  return Math.round(Math.min(100, (100 * loadavg()[i]) / Math.max(1, cpus().length)) * 10) / 10;
+}

@@ -84,6 +84,36 @@ describe('health-check: resource rules as the alert evaluator reads them', () =>
     expect(by.cpu_usage.status).toBe('warn');
     expect(r.status).toBe('fail');
   });
+
+  it('judges a cpu_usage rule on the load over its own duration, as the service fires it (a momentary peak failed the morning check)', async () => {
+    const rule = {
+      name: 'system.cpu_usage',
+      metric: 'cpu_usage',
+      threshold: 80,
+      comparison: 'above' as const,
+      severity: 'warning' as const,
+      durationMs: 300_000,
+    };
+    const windows: number[] = [];
+    // a scan running now: 100 % over the last minute, 35 % over five
+    const cpuOver = (ms: number) => {
+      windows.push(ms);
+      return ms <= 60_000 ? 100 : 35;
+    };
+    const check = (over?: (ms: number) => number) =>
+      healthCheck({
+        serviceUrl: null,
+        resources: () => ({ cpu_usage: 100, memory_usage: 10, disk_usage: 10, ...SAMPLE }),
+        resourceRules: [rule],
+        cpuOver: over,
+      });
+    const r = await check(cpuOver);
+    const cpu = r.checks.find((c) => c.check === 'cpu_usage');
+    expect(cpu?.status).toBe('pass');
+    expect(cpu?.detail).toContain('over 5 min: 35 %');
+    expect(windows).toContain(300_000);
+    expect((await check(() => 90)).checks.find((c) => c.check === 'cpu_usage')?.status).toBe('warn');
+  });
 });
 
 describe('security-audit: what it missed and what it miscounted', () => {

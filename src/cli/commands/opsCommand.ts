@@ -28,7 +28,7 @@ import { healthCheck, renderHealth } from '../../ops/healthCheck.js';
 import { logAnalysis, renderLogAnalysis } from '../../ops/logAnalysis.js';
 import { healthUrl, isServedEmbedded, withDatabase } from '../../ops/opsContext.js';
 import { performanceReport, renderPerformanceReport } from '../../ops/performanceReport.js';
-import { resourceSample } from '../../ops/resourceSample.js';
+import { cpuLoadPercent, resourceSample } from '../../ops/resourceSample.js';
 import { renderResourceReport, resourceUtilizationReport } from '../../ops/resourceUtilizationReport.js';
 import { type RestoreKind, RestoreRefusedError, renderRestore, restore } from '../../ops/restore.js';
 import { renderSecurityAudit, securityAudit } from '../../ops/securityAudit.js';
@@ -575,6 +575,7 @@ export function opsCommand(io: CliIo): Command {
                 null,
               ),
             resourceRules: resourceRules(cfg),
+            cpuOver: cpuLoadPercent,
             timeoutMs: 10_000,
           });
           emit(io, opts, r, renderHealth);
