@@ -74,7 +74,8 @@ const constraints = z.strictObject({
   min_credit_ratio: z.number().nonnegative(),
   max_loss_per_trade: dollars,
   min_dte: nonNegInt,
-  max_dte: posInt,
+  /** Listed options reach about three years (LEAPS); a larger window is a typo, not a strategy. */
+  max_dte: posInt.max(1500),
   max_quote_age_seconds: z.number().positive(),
   min_open_interest: nonNegInt,
   min_volume: nonNegInt,

@@ -34,6 +34,12 @@ describe('durations that feed timers have an upper bound (Node timers overflow p
     expect(statement.reason).toBe('must be <= 86400000, got 3000000000');
   });
 
+  it('bounds constraints.max_dte at 1500 days (LEAPS reach about three years; 100000 was accepted)', () => {
+    const e = settingsError('constraints:\n  max_dte: 100000\n');
+    expect(e.keyPath).toBe('constraints.max_dte');
+    expect(e.reason).toBe('must be <= 1500, got 100000');
+  });
+
   it('accepts exactly one day', () => {
     const dir = overrideDir(
       'execution:\n  scan_timeout_seconds: 86400\nmonitoring:\n  sample_interval_seconds: 86400\n',

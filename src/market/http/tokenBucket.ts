@@ -31,6 +31,9 @@ interface SignalGroup {
   onAbort: () => void;
 }
 
+/** The longest delay setTimeout honours, ms (~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class TokenBucket {
   /** Time to refill one token, ms. */
   readonly emissionMs: number;
@@ -152,6 +155,8 @@ export class TokenBucket {
     const now = this.now();
     this.refill(now);
     const wait = Math.max(this.pausedUntil - now, (1 - this.tokens) * this.emissionMs, 0);
-    this.timer = setTimeout(this.drain, Math.ceil(wait));
+    // setTimeout takes at most 2³¹−1 ms and runs a longer delay after 1 ms (with a warning): a limit of 1e-12 per
+    // minute re-armed a 1 ms timer for ever. The drain re-checks and re-arms, so a capped wait is only longer.
+    this.timer = setTimeout(this.drain, Math.min(Math.ceil(wait), MAX_TIMER_MS));
   }
 }

@@ -56,6 +56,26 @@ describe('rate limiter measured on a local server', () => {
   });
 });
 
+describe('TokenBucket on real timers', () => {
+  it('waits (one long timer, not a 1 ms loop) when the rate is so low that the next token is years away', async () => {
+    const b = new TokenBucket({ limit: 1e-12, intervalMs: 60_000, now: () => Date.now() });
+    await b.acquire(); // the burst token
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const ac = new AbortController();
+      const next = b.acquire(ac.signal).catch(() => 'aborted');
+      await new Promise((r) => setTimeout(r, 50));
+      ac.abort();
+      expect(await next).toBe('aborted');
+      expect(warnings).not.toContain('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('TokenBucket on fake timers', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_000_000 });
