@@ -63,6 +63,8 @@ export interface BackupReport {
   verification: BackupVerification;
   /** Files removed by retention. */
   deleted: string[];
+  /** What `--only` limited the backup to, if anything. */
+  only?: 'database' | 'config';
 }
 
 /** The connection's current schema (where the engine's tables live). */
@@ -218,6 +220,7 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
       problems,
     },
     deleted,
+    ...(opts.only ? { only: opts.only } : {}),
   };
 }
 
@@ -235,7 +238,9 @@ export function renderBackup(r: BackupReport): string {
     '',
     m.config
       ? `Configuration: ${m.config.sourceDir}`
-      : 'Configuration: not backed up (no --config-dir / OPTIONS_ENGINE_CONFIG_DIR: only shipped defaults in use)',
+      : r.only === 'database'
+        ? 'Configuration: not backed up (--only database)'
+        : 'Configuration: not backed up (no --config-dir / OPTIONS_ENGINE_CONFIG_DIR: only shipped defaults in use)',
     `Verification: ${r.verification.ok ? 'OK' : 'FAILED'} (${r.verification.entries} entries)`,
     ...r.verification.problems.map((p) => `  ${p}`),
     `Retention: ${r.deleted.length ? `deleted ${r.deleted.join(', ')}` : 'nothing older to delete'}`,

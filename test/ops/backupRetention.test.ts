@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBackupRetention } from '../../src/ops/backup.js';
+import { applyBackupRetention, renderBackup } from '../../src/ops/backup.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('oe-backup-retention-');
@@ -38,5 +38,28 @@ describe('backup retention', () => {
       'app_backup.tar.gz',
     ])
       expect(existsSync(join(dir, name))).toBe(true);
+  });
+});
+
+describe('the backup report', () => {
+  it('says a --only database backup left the configuration out on purpose (it blamed a missing config dir)', () => {
+    const report = (only?: 'database') => ({
+      stamp: '20261207_120000',
+      dir: '/var/backups/options_engine',
+      manifest: {
+        stamp: '20261207_120000',
+        createdAt: '2026-12-07T12:00:00.000Z',
+        engine: 'pglite' as const,
+        location: 'pglite:/var/lib/options-engine/pglite',
+        database: { name: 'db_backup_20261207_120000.pglite.tar.gz', bytes: 1, sha256: '0'.repeat(64) },
+        config: null,
+        tables: { scans: { rows: 1, md5: '0'.repeat(32) } },
+      },
+      verification: { ok: true, entries: 1, problems: [] },
+      deleted: [],
+      ...(only ? { only } : {}),
+    });
+    expect(renderBackup(report('database'))).toContain('Configuration: not backed up (--only database)');
+    expect(renderBackup(report())).toContain('Configuration: not backed up (no --config-dir');
   });
 });
