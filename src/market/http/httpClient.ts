@@ -210,20 +210,33 @@ export class HttpClient {
     return this.run(req, false);
   }
 
-  /** Like `send`, and parses a 2xx body as JSON inside the retry loop (a truncated body is retried). */
-  requestJson(req: HttpRequest): Promise<JsonResponse> {
-    return this.run(req, true) as Promise<JsonResponse>;
+  /**
+   * Like `send`, and parses a 2xx body as JSON inside the retry loop (a truncated body is retried). `check`
+   * judges the answer before the call is recorded: what it throws (a status error, a body that fails
+   * validation) is the call's outcome in the metrics and api_calls, not 'ok'.
+   */
+  requestJson(req: HttpRequest, check?: (res: JsonResponse) => void): Promise<JsonResponse> {
+    return this.run(
+      req,
+      true,
+      check as ((res: HttpResponse | JsonResponse) => void) | undefined,
+    ) as Promise<JsonResponse>;
   }
 
   /** GET a JSON body and validate it: non-2xx → HttpStatusError, bad shape → ResponseValidationError. */
   async getJson<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<z.output<S>> {
-    const res = await this.requestJson(req);
-    if (res.status < 200 || res.status > 299) throw this.statusError(req.endpoint, res);
-    return validateBody(schema, res.json, {
-      provider: this.provider,
-      endpoint: req.endpoint,
-      status: res.status,
+    let out: z.output<S> | undefined;
+    // checked before the call is recorded: a 200 whose body fails validation is a failed call ('invalid') in
+    // the metrics and the api_calls table, not a success
+    await this.requestJson(req, (res) => {
+      if (res.status < 200 || res.status > 299) throw this.statusError(req.endpoint, res);
+      out = validateBody(schema, res.json, {
+        provider: this.provider,
+        endpoint: req.endpoint,
+        status: res.status,
+      });
     });
+    return out as z.output<S>;
   }
 
   /** The typed error for a non-2xx answer, message from its body (redacted). */
@@ -269,7 +282,12 @@ export class HttpClient {
     return url.href;
   }
 
-  private async run(caller: HttpRequest, json: boolean): Promise<HttpResponse | JsonResponse> {
+  /** `check` judges the final response before the call is recorded; what it throws is the call's outcome. */
+  private async run(
+    caller: HttpRequest,
+    json: boolean,
+    check?: (res: HttpResponse | JsonResponse) => void,
+  ): Promise<HttpResponse | JsonResponse> {
     // The request's own signal, following the caller's: the retry, breaker and timeout policies each add an abort
     // listener per execution to the signal they are given, and a scan runs dozens of requests under one signal
     // (Node then warns of a "possible EventTarget memory leak" past 10). AbortSignal.any adds none to its source;
@@ -286,12 +304,9 @@ export class HttpClient {
     } catch (e) {
       throw new ProviderError('http', init, this.redact(`bad URL: ${(e as Error).message}`));
     }
+    let res: HttpResponse | JsonResponse;
     try {
-      const res = await this.policy.execute(() => this.attempt(req, url, json, state), req.signal);
-      const outcome: ApiCallOutcome =
-        res.status < 400 ? 'ok' : res.status === 401 || res.status === 403 ? 'auth' : 'http';
-      this.observe(req, state, outcome, startedAt, t0);
-      return res;
+      res = await this.policy.execute(() => this.attempt(req, url, json, state), req.signal);
     } catch (e) {
       let err: unknown = e;
       if (e instanceof BrokenCircuitError) err = new CircuitOpenError(init, this.breakerOpenMs);
@@ -299,6 +314,18 @@ export class HttpClient {
       this.observe(req, state, outcome, startedAt, t0);
       throw err;
     }
+    let outcome: ApiCallOutcome =
+      res.status < 400 ? 'ok' : res.status === 401 || res.status === 403 ? 'auth' : 'http';
+    let failure: unknown = null;
+    try {
+      check?.(res);
+    } catch (e) {
+      failure = e;
+      outcome = e instanceof ProviderError ? e.kind : 'invalid';
+    }
+    this.observe(req, state, outcome, startedAt, t0);
+    if (failure !== null) throw failure;
+    return res;
   }
 
   private async attempt(

@@ -78,12 +78,14 @@ describe('HttpClient: success and validation', () => {
 
   it('names the offending field when the JSON has the wrong shape, without retrying', async () => {
     server.handle((_req, res) => sendJson(res, 200, { value: 'forty-two' }));
-    const { http, hits } = client();
+    const { http, hits, calls } = client();
     const err = await http.getJson(get, ok).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResponseValidationError);
     expect((err as ResponseValidationError).field).toBe('value');
     expect((err as Error).message).toMatch(/testprov thing: invalid response: field value: expected number/);
     expect(hits()).toHaveLength(1);
+    // recorded as a failed call, not a success (the error rate and api_calls.ok missed it)
+    expect(calls.map((c) => [c.status, c.outcome])).toEqual([[200, 'invalid']]);
   });
 });
 

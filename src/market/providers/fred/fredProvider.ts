@@ -113,47 +113,58 @@ export class FredProvider implements MarketDataProvider {
   /** Observations of one series, ascending by date; missing values NaN. */
   async getSeries(seriesId: string, q: SeriesQuery, ctx: RequestContext): Promise<MacroObservation[]> {
     const endpoint = 'series/observations';
-    const res = await this.http.requestJson({
-      endpoint,
-      path: endpoint,
-      query: {
-        series_id: seriesId,
-        api_key: this.apiKey,
-        file_type: 'json',
-        observation_start: q.start,
-        observation_end: q.end,
-        sort_order: q.sortOrder,
-        limit: q.limit,
+    let parsed: z.output<typeof observationsResponse> | undefined;
+    await this.http.requestJson(
+      {
+        endpoint,
+        path: endpoint,
+        query: {
+          series_id: seriesId,
+          api_key: this.apiKey,
+          file_type: 'json',
+          observation_start: q.start,
+          observation_end: q.end,
+          sort_order: q.sortOrder,
+          limit: q.limit,
+        },
+        signal: ctx.signal,
       },
-      signal: ctx.signal,
-    });
-    const init = { provider: 'fred', endpoint, status: res.status };
-    if (res.status !== 200) {
-      const message = describeErrorBody(res.body);
-      if (res.status === 400 && /series does not exist/i.test(message)) {
-        throw new NotFoundError(init, `series ${seriesId}: ${message}`);
-      }
-      const kind = res.status === 400 && /api_key/i.test(message) ? 'auth' : undefined;
-      throw new HttpStatusError(
-        { ...init, status: res.status, kind },
-        this.http.redact(`series ${seriesId}: HTTP ${res.status}: ${message}`),
-      );
-    }
-    const body = validateBody(observationsResponse, res.json, init);
+      // judged before the call is recorded: a bad key reads 'auth', an unknown series 'not_found', a body that
+      // fails validation 'invalid' in the metrics and api_calls (all three were recorded as the status's)
+      (res) => {
+        const init = { provider: 'fred', endpoint, status: res.status };
+        if (res.status !== 200) {
+          const message = describeErrorBody(res.body);
+          if (res.status === 400 && /series does not exist/i.test(message)) {
+            throw new NotFoundError(init, `series ${seriesId}: ${message}`);
+          }
+          const kind = res.status === 400 && /api_key/i.test(message) ? 'auth' : undefined;
+          throw new HttpStatusError(
+            { ...init, status: res.status, kind },
+            this.http.redact(`series ${seriesId}: HTTP ${res.status}: ${message}`),
+          );
+        }
+        const b = validateBody(observationsResponse, res.json, init);
+        b.observations.forEach((o, i) => {
+          if (Number.isNaN(parseFredValue(o.value)) && o.value !== '.') {
+            throw new ProviderError(
+              'invalid',
+              init,
+              `invalid response: field observations[${i}].value: "${o.value.slice(0, 20)}" is not a number`,
+            );
+          }
+        });
+        parsed = b;
+      },
+    );
+    const body = parsed as z.output<typeof observationsResponse>;
     const out: MacroObservation[] = [];
-    body.observations.forEach((o, i) => {
+    for (const o of body.observations) {
       const value = parseFredValue(o.value);
-      if (Number.isNaN(value) && o.value !== '.') {
-        throw new ProviderError(
-          'invalid',
-          init,
-          `invalid response: field observations[${i}].value: "${o.value.slice(0, 20)}" is not a number`,
-        );
-      }
       if ((q.start === undefined || o.date >= q.start) && (q.end === undefined || o.date <= q.end)) {
         out.push({ date: o.date, value });
       }
-    });
+    }
     return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }
 

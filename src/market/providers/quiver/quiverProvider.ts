@@ -90,15 +90,18 @@ export class QuiverProvider implements MarketDataProvider {
    */
   async fetchList<S extends z.ZodType>(endpoint: string, path: string, schema: S, ctx: RequestContext) {
     const http = this.http as HttpClient;
-    const res = await http.requestJson({ endpoint, path, signal: ctx.signal });
-    const init = { provider: 'quiver', endpoint, status: res.status };
-    if (typeof res.json === 'string') {
-      if (res.status === 401) throw http.statusError(endpoint, res);
-      return { list: null, why: new NotEntitledError(init, http.redact(res.json.slice(0, 120))).message };
-    }
-    if (res.status === 404) return { list: null, why: `${endpoint}: no data for this ticker` };
-    if (res.status < 200 || res.status > 299) throw http.statusError(endpoint, res);
-    return { list: validateBody(schema, res.json, init) as z.output<S>, why: '' };
+    let result: { list: z.output<S> | null; why: string } = { list: null, why: '' };
+    // judged before the call is recorded, so that a body failing validation counts as a failed call
+    await http.requestJson({ endpoint, path, signal: ctx.signal }, (res) => {
+      const init = { provider: 'quiver', endpoint, status: res.status };
+      if (typeof res.json === 'string') {
+        if (res.status === 401) throw http.statusError(endpoint, res);
+        result = { list: null, why: new NotEntitledError(init, http.redact(res.json.slice(0, 120))).message };
+      } else if (res.status === 404) result = { list: null, why: `${endpoint}: no data for this ticker` };
+      else if (res.status < 200 || res.status > 299) throw http.statusError(endpoint, res);
+      else result = { list: validateBody(schema, res.json, init) as z.output<S>, why: '' };
+    });
+    return result;
   }
 
   async getFlow(symbol: string, ctx: RequestContext): Promise<FlowSignals> {

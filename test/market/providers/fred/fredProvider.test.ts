@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiCall } from '../../../../src/market/http/apiCall.js';
 import {
   HttpStatusError,
   NotFoundError,
@@ -28,12 +29,13 @@ describe('FRED value parsing', () => {
 
 describe('FredProvider against recorded FRED responses', () => {
   let server: LocalServer;
+  const calls: ApiCall[] = [];
   const fred = (apiKey = FRED_TEST_KEY) =>
     new FredProvider({
       apiKey,
       baseUrl: `${server.origin}/fred/`,
       rateLimitPerMinute: 60_000,
-      http: { retries: 0 },
+      http: { retries: 0, onCall: (c) => calls.push(c) },
     });
 
   beforeAll(async () => {
@@ -170,6 +172,25 @@ describe('FredProvider against recorded FRED responses', () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).kind).toBe('invalid');
     expect((err as Error).message).toContain('observations[1].value');
+  });
+
+  it("records each call with the outcome its answer meant: a bad body 'invalid', an unknown series 'not_found', a bad key 'auth' (all were recorded by status: 'ok', 'http', 'http')", async () => {
+    server.handle(fredHandler({ BAD: { observations: [{ date: '2026-02-01', value: 'n/a' }] } }));
+    calls.length = 0;
+    await fred()
+      .getSeries('BAD', {}, ctx)
+      .catch(() => null);
+    await fred()
+      .getSeries('NOPE', {}, ctx)
+      .catch(() => null);
+    await fred('ffffffffffffffffffffffffffffffff')
+      .getSeries('DGS10', {}, ctx)
+      .catch(() => null);
+    expect(calls.map((c) => [c.status, c.outcome])).toEqual([
+      [200, 'invalid'],
+      [400, 'not_found'],
+      [400, 'auth'],
+    ]);
   });
 
   it('fails the snapshot with a typed error when neither rate series has a value', async () => {
