@@ -2,7 +2,7 @@
 # Incident response (operations guide, Incident Response §1–3).
 #   incident_response.sh critical      stop the service, collect evidence, check the database, health
 #   incident_response.sh performance   resources, slow queries, provider latency, cache, restart
-#   incident_response.sh data-quality  integrity, provider data, discrepancies (SYMBOL=SPY)
+#   incident_response.sh data-quality  integrity, provider data (SYMBOLS=SPY), discrepancies (SYMBOL: default the newest stored)
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -65,7 +65,8 @@ case "$kind" in
     step "2. API Data Validation:"
     check "api data" oe ops validate-api-data --symbols "${SYMBOLS:-SPY}"
     step "3. Data Discrepancy Analysis:"
-    check "discrepancies" oe ops analyze-data-discrepancies --symbol "${SYMBOL:-SPY}"
+    # without SYMBOL: the newest stored snapshot's ticker (only traded tickers are stored by default)
+    check "discrepancies" oe ops analyze-data-discrepancies ${SYMBOL:+--symbol "$SYMBOL"}
     step "4. Data Correction:"
     echo "Quarantine what the checks above list; restore from a verified backup if stored data is wrong:"
     echo "  scripts/disaster_recovery.sh restore database <stamp> --yes"

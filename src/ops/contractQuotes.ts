@@ -45,6 +45,17 @@ export function chainContracts(chain: OptionChain): ContractQuote[] {
   return out;
 }
 
+/**
+ * The underlying of the newest stored option snapshot, or null when none is stored. With the default
+ * `snapshot_scope: traded` only traded tickers are stored, so a fixed default (the runbook's SPY) often had none.
+ */
+export async function latestStoredUnderlying(q: Queryable): Promise<string | null> {
+  const r = await q.query<{ underlying: string }>(
+    'SELECT underlying FROM options ORDER BY snapshot_at DESC, underlying LIMIT 1',
+  );
+  return r.rows[0]?.underlying ?? null;
+}
+
 /** The newest stored snapshot of `underlying` (all its contracts), or null when none is stored. */
 export async function latestStoredContracts(
   q: Queryable,

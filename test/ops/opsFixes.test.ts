@@ -395,4 +395,13 @@ describe.skipIf(!DATABASE_URL)('ops fixes end to end on a fresh PostgreSQL datab
     expect(r.stdout).toContain('nothing was compared');
     expect(r.stderr).toContain('nothing was compared');
   });
+
+  it('ops analyze-data-discrepancies without --symbol compares the newest stored snapshot (the runbook fixed SPY, often unstored)', async () => {
+    const r = await cli(['ops', 'analyze-data-discrepancies'], env);
+    expect(r.stdout).toContain('QQQ'); // stored last, by the test above
+    expect(r.stdout).not.toContain('SPY');
+    const p = await cli(['ops', 'analyze-data-discrepancies', '--compare', 'providers'], env);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain('--compare providers: --symbol is required');
+  });
 });

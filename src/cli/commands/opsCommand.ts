@@ -21,7 +21,7 @@ import { backup, renderBackup } from '../../ops/backup.js';
 import { businessMetrics, renderBusinessMetrics } from '../../ops/businessMetrics.js';
 import { cacheMaintenance, renderCacheMaintenance } from '../../ops/cacheMaintenance.js';
 import { capacityPlanning, renderCapacity } from '../../ops/capacityPlanning.js';
-import { chainContracts, latestStoredContracts } from '../../ops/contractQuotes.js';
+import { chainContracts, latestStoredContracts, latestStoredUnderlying } from '../../ops/contractQuotes.js';
 import { dataRetention, renderDataRetention } from '../../ops/dataRetention.js';
 import { dbMaintenance, type MaintenanceStep, renderDbMaintenance } from '../../ops/dbMaintenance.js';
 import { healthCheck, renderHealth } from '../../ops/healthCheck.js';
@@ -264,7 +264,11 @@ export function opsCommand(io: CliIo): Command {
       'analyze-data-discrepancies',
       'compare the same contracts across two sources (stored vs fresh, or primary vs fallback)',
     )
-      .requiredOption('--symbol <ticker>', 'underlying to compare', parseSymbol)
+      .option(
+        '--symbol <ticker>',
+        'underlying to compare (with --compare stored, default: that of the newest stored snapshot)',
+        parseSymbol,
+      )
       .addOption(
         new Option(
           '--compare <sources>',
@@ -275,7 +279,16 @@ export function opsCommand(io: CliIo): Command {
       )
       .action(
         act(async (opts, { settings }) => {
-          const symbol = opts.symbol as string;
+          if (opts.symbol === undefined && opts.compare === 'providers')
+            throw new UsageError('--compare providers: --symbol is required');
+          const symbol =
+            (opts.symbol as string | undefined) ??
+            (await withDatabase(settings, latestStoredUnderlying)) ??
+            (() => {
+              throw new OpsFindingsError(
+                'analyze-data-discrepancies: no option snapshot is stored yet (run a scan first), nothing to compare',
+              );
+            })();
           const set = buildProviders(settings.providers, settings.api);
           try {
             const ctx = { asOf: Date.now() };
