@@ -15,6 +15,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   LogController,
   type preParsingHookHandler,
 } from 'fastify';
@@ -69,6 +70,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 5000,
     requestTimeout: 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // a path that is not a URL (`/api/chains/%zz`) is answered before routing: in the house shape, naming it
+    frameworkErrors: (error, _req, reply) => {
+      const bad = error.code === 'FST_ERR_BAD_URL';
+      (reply as unknown as FastifyReply).code(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: bad ? 'path: not a valid URL (bad percent-encoding)' : error.message,
+        field: bad ? 'path' : null,
+        in: bad ? 'path' : null,
+      });
+    },
   });
 
   // JSON types before ajv's coercion (see strictTypes.ts): `"min_pop": true` is no 1, `?limit=0x10` no 16
@@ -169,9 +181,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      reply
-        .code(status)
-        .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Bad Request', message: err.message });
+      // a 4xx names what was wrong where it can: a body that is not JSON
+      const where =
+        err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? { field: 'body', in: 'body' }
+          : {};
+      reply.code(status).send({
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Bad Request',
+        message: err.message,
+        ...where,
+      });
       return;
     }
     if (isConnectionError(err)) {

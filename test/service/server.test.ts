@@ -122,6 +122,20 @@ describe('buildServer', () => {
     expect(triggered).toHaveLength(n);
   });
 
+  it('names the body when it is not JSON, and the path when it is not a URL (those 400s named nothing)', async () => {
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/scans',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"nav": 1',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ statusCode: 400, field: 'body', in: 'body' });
+    const url = await app.inject({ method: 'GET', url: '/api/chains/%zz', headers: auth });
+    expect(url.statusCode).toBe(400);
+    expect(url.json()).toMatchObject({ statusCode: 400, field: 'path', in: 'path' });
+  });
+
   it('refuses a value nested thousands deep with a 400 naming it (it overflowed the stack: a 500)', async () => {
     const payload = `{"nav":${'['.repeat(7000)}1${']'.repeat(7000)}}`; // ~14 KB, under the body limit
     const r = await app.inject({
