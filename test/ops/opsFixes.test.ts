@@ -85,6 +85,20 @@ describe('health-check: resource rules as the alert evaluator reads them', () =>
     expect(r.status).toBe('fail');
   });
 
+  it('names a refused database connection at once (it waited out the start-up retries: "no answer within 10000 ms")', async () => {
+    const dir = join(tmp.dir, 'hc-refused');
+    const r = await cli(['ops', 'health-check', '--no-service', '--no-providers', '--json'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
+      LOG_DIR: join(dir, 'logs'),
+      DATA_DIR: join(dir, 'data'),
+    });
+    expect(r.code).toBe(2);
+    const db = (
+      JSON.parse(r.stdout) as { checks: { check: string; status: string; detail: string }[] }
+    ).checks.find((c) => c.check === 'database');
+    expect(db).toMatchObject({ status: 'fail', detail: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
   it('judges a cpu_usage rule on the load over its own duration, as the service fires it (a momentary peak failed the morning check)', async () => {
     const rule = {
       name: 'system.cpu_usage',

@@ -559,8 +559,9 @@ export function opsCommand(io: CliIo): Command {
                 : typeof opts.url === 'string'
                   ? healthCheckUrl(opts.url)
                   : healthUrl(s.monitoring),
+            // one attempt: with the start-up retries a refused connection read "no answer within 10000 ms"
             database: () =>
-              withDatabase(s, async (db) => {
+              withDatabase({ database: { ...s.database, connect_retries: 0 } }, async (db) => {
                 const info = await databaseInfo(db);
                 return `${info.serverVersion}, ${db.location}, ${Math.round(info.sizeBytes / 1048576)} MB`;
               }),
