@@ -72,13 +72,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     // a path that is not a URL (`/api/chains/%zz`) is answered before routing: in the house shape, naming it
     frameworkErrors: (error, _req, reply) => {
-      const bad = error.code === 'FST_ERR_BAD_URL';
-      (reply as unknown as FastifyReply).code(400).send({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: bad ? 'path: not a valid URL (bad percent-encoding)' : error.message,
-        field: bad ? 'path' : null,
-        in: bad ? 'path' : null,
+      // never echo the path: it can be thousands of characters of a scanner's probe
+      const [status, message] =
+        error.code === 'FST_ERR_BAD_URL'
+          ? [400, 'path: not a valid URL (bad percent-encoding)']
+          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? [414, 'path: a path segment is longer than 100 characters']
+            : [400, ''];
+      (reply as unknown as FastifyReply).code(status).send({
+        statusCode: status,
+        error: STATUS_CODES[status],
+        message: message || error.message,
+        field: message ? 'path' : null,
+        in: message ? 'path' : null,
       });
     },
   });
