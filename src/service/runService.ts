@@ -213,11 +213,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       circuits,
       busy: () => (scheduler?.state().running?.stage === 'saving' ? 'a scan is being saved' : null),
       diskPath: () => resolve(settings.database.url ? settings.logging.dir : settings.database.data_dir),
-      limits: () => ({
-        diskPercent: lowestThreshold(alertRules(monitoring), 'disk_usage'),
-        memoryPercent: lowestThreshold(alertRules(monitoring), 'memory_usage'),
-        slowMs: settings.logging.slow_threshold_ms,
-      }),
+      limits: () => {
+        const rules = alertRules(monitoring);
+        return {
+          diskPercent: lowestThreshold(rules, 'disk_usage'),
+          memoryPercent: lowestThreshold(rules, 'memory_usage'),
+          slowMs: settings.logging.slow_threshold_ms,
+        };
+      },
       freshness: (now) => {
         const ex = settings.execution;
         return {
