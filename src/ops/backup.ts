@@ -11,8 +11,19 @@
  * runs without the service's statement_timeout (and idle-in-transaction timeout). Every file written
  * is mode 0600 (the configuration tarball may hold secrets). A failure names its step.
  */
-import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Database, Queryable } from '../store/db.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { PgliteDatabase } from '../store/pgliteDatabase.js';
@@ -42,8 +53,13 @@ export interface BackupOptions {
   schema?: string | null;
   /** Configuration directory to archive; null skips it. */
   configDir: string | null;
-  /** Delete backup files older than this many days (settings `backup.retention_days`). */
+  /**
+   * Delete backup files older than this many days (settings `backup.retention_days`), and the data directories
+   * an embedded restore kept under `dataDir`.
+   */
   retentionDays: number;
+  /** Embedded data directory (settings `database.data_dir`) whose `pglite.before-restore-*` copies age out too. */
+  dataDir?: string | null;
   /** Skip the database (config only) or the config (database only). */
   only?: 'database' | 'config';
   now?: number;
@@ -61,7 +77,7 @@ export interface BackupReport {
   dir: string;
   manifest: BackupManifest;
   verification: BackupVerification;
-  /** Files removed by retention. */
+  /** Files removed by retention, and the data directories a restore kept that aged out with them. */
   deleted: string[];
   /** What `--only` limited the backup to, if anything. */
   only?: 'database' | 'config';
@@ -144,6 +160,34 @@ export function applyBackupRetention(dir: string, days: number, now: number = Da
   return deleted.sort();
 }
 
+const KEPT_DATA_DIR_RE = /^pglite\.before-restore-(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/;
+
+/**
+ * Deletes the embedded data directories an `ops restore` kept (`<dataDir>/pglite.before-restore-<stamp>`) whose
+ * stamp is older than `days`, like the backups; returns their names. Each is a whole database, and nothing else
+ * ever removed them. Aged by the stamp in the name: a renamed directory keeps the mtime of its last change.
+ */
+export function pruneKeptDataDirs(dataDir: string, days: number, now: number = Date.now()): string[] {
+  const cutoff = now - days * 86_400_000;
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  const deleted: string[] = [];
+  for (const name of names) {
+    const m = KEPT_DATA_DIR_RE.exec(name);
+    if (!m) continue;
+    const [, y, mo, d, h, mi, se] = m;
+    if (Date.UTC(+y, +mo - 1, +d, +h, +mi, +se) < cutoff) {
+      rmSync(join(dataDir, name), { recursive: true, force: true });
+      deleted.push(name);
+    }
+  }
+  return deleted.sort();
+}
+
 export async function backup(db: Database, opts: BackupOptions): Promise<BackupReport> {
   const now = opts.now ?? Date.now();
   const stamp = backupStamp(now);
@@ -170,9 +214,13 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
       manifest.tables = await checksums(db);
       const name = `db_backup_${stamp}.pglite.tar.gz`;
       const blob = await step('PGlite dumpDataDir', () => db.pglite.dumpDataDir('gzip'));
-      writeFileSync(join(dir, name), Buffer.from(await blob.arrayBuffer()), { mode: 0o600 });
-      chmodSync(join(dir, name), 0o600);
-      manifest.database = describeFile(dir, name);
+      // streamed to the file: a copy of the whole tarball as one Buffer doubled the memory a backup took
+      createPrivateFile(join(dir, name));
+      await pipeline(
+        Readable.fromWeb(blob.stream() as WebReadableStream),
+        createWriteStream(join(dir, name)),
+      );
+      manifest.database = await describeFile(dir, name);
       checks.push(await step('dump verification', () => verifyTarball(join(dir, name), 'PG_VERSION')));
     } else {
       const url = opts.url;
@@ -186,7 +234,7 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
           await step('database dump', () => dumpPostgres(url, schema, join(dir, name), snapshot));
         }),
       );
-      manifest.database = describeFile(dir, name);
+      manifest.database = await describeFile(dir, name);
       checks.push(
         await step('dump verification', () => verifyPostgresDump(join(dir, name), manifest.tables)),
       );
@@ -201,14 +249,17 @@ export async function backup(db: Database, opts: BackupOptions): Promise<BackupR
     const name = `config_backup_${stamp}.tar.gz`;
     // -C dir . : the archive holds paths relative to the config dir, so it restores anywhere.
     await step('configuration archive', () => archiveDir(source, join(dir, name)));
-    manifest.config = { ...describeFile(dir, name), sourceDir: source };
+    manifest.config = { ...(await describeFile(dir, name)), sourceDir: source };
     checks.push(await step('configuration verification', () => verifyTarball(join(dir, name), null)));
   }
 
   const manifestPath = join(dir, manifestName(stamp));
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   chmodSync(manifestPath, 0o600);
-  const deleted = applyBackupRetention(dir, opts.retentionDays, now);
+  const deleted = [
+    ...applyBackupRetention(dir, opts.retentionDays, now),
+    ...(opts.dataDir ? pruneKeptDataDirs(resolve(opts.dataDir), opts.retentionDays, now) : []),
+  ];
   const problems = checks.flatMap((c) => c.problems);
   return {
     stamp,

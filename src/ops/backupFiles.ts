@@ -9,8 +9,9 @@
  */
 
 import { createHash } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { runTool } from './processRunner.js';
 import type { ChecksumMethod, TableSum } from './tableChecksums.js';
 
@@ -55,13 +56,12 @@ export interface BackupManifest {
 
 export const manifestName = (stamp: string) => `backup_${stamp}.manifest.json`;
 
-export function describeFile(dir: string, name: string): BackupFile {
+/** Size and sha256 of a backup file, read as a stream (a dump can be larger than the memory at hand). */
+export async function describeFile(dir: string, name: string): Promise<BackupFile> {
   const path = join(dir, name);
-  return {
-    name,
-    bytes: statSync(path).size,
-    sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
-  };
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return { name, bytes: statSync(path).size, sha256: hash.digest('hex') };
 }
 
 /**

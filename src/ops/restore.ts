@@ -15,7 +15,7 @@
  * The verification checksums run without the service's statement_timeout, with pinned session
  * settings (tableChecksums.ts).
  */
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, openAsBlob, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { acquireDataDirLock } from '../store/dataDirLock.js';
@@ -112,7 +112,8 @@ async function restorePglite(file: string, o: RestoreOptions, suffix: string): P
     const staging = `${dir}.restoring-${suffix}`;
     rmSync(staging, { recursive: true, force: true });
     try {
-      const pg = await PGlite.create(staging, { loadDataDir: new Blob([readFileSync(file)]) });
+      // a Blob backed by the file: no copy of the whole tarball in our memory beside PGlite's
+      const pg = await PGlite.create(staging, { loadDataDir: await openAsBlob(file) });
       await pg.query('SELECT 1');
       await pg.close();
     } catch (e) {
@@ -171,10 +172,10 @@ export class BackupDamagedError extends Error {
 }
 
 /** Checks a backup file against its manifest entry (size and sha256) before anything is overwritten. */
-function checkBackupFile(dir: string, f: BackupFile): void {
+async function checkBackupFile(dir: string, f: BackupFile): Promise<void> {
   if (!existsSync(join(dir, f.name)))
     throw new BackupDamagedError(`backup file ${f.name} is missing from ${dir}; nothing was restored`);
-  const got = describeFile(dir, f.name);
+  const got = await describeFile(dir, f.name);
   if (got.bytes !== f.bytes || got.sha256 !== f.sha256)
     throw new BackupDamagedError(
       `backup file ${f.name} is damaged (${got.bytes} bytes, sha256 ${got.sha256.slice(0, 16)}…; the manifest ` +
@@ -198,8 +199,8 @@ export async function restore(kind: RestoreKind, o: RestoreOptions): Promise<Res
       `restore ${kind} ${m.stamp} would overwrite ${overwrite.join(' and ')}; run again with --yes (stop the service first)`,
     );
   // every file this restore reads must be the one the backup wrote, before anything is overwritten
-  if (kind !== 'config' && m.database) checkBackupFile(dir, m.database);
-  if (kind !== 'database' && m.config && o.configDir) checkBackupFile(dir, m.config);
+  if (kind !== 'config' && m.database) await checkBackupFile(dir, m.database);
+  if (kind !== 'database' && m.config && o.configDir) await checkBackupFile(dir, m.config);
   const report: RestoreReport = {
     kind,
     stamp: m.stamp,

@@ -139,7 +139,7 @@ describe('backup and restore on embedded PGlite', () => {
     writeFileSync(join(dir, name), gzipSync(randomBytes(4096)));
     const manifestPath = join(dir, `backup_${report.stamp}.manifest.json`);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.database = describeFile(dir, name);
+    manifest.database = await describeFile(dir, name);
     writeFileSync(manifestPath, JSON.stringify(manifest));
     await expect(restore('database', { ...opts, stamp: 'latest', yes: true })).rejects.toThrow(
       /did not load .*; the database is unchanged/,

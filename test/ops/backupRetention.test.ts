@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBackupRetention, renderBackup } from '../../src/ops/backup.js';
+import { applyBackupRetention, pruneKeptDataDirs, renderBackup } from '../../src/ops/backup.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('oe-backup-retention-');
@@ -38,6 +38,34 @@ describe('backup retention', () => {
       'app_backup.tar.gz',
     ])
       expect(existsSync(join(dir, name))).toBe(true);
+  });
+});
+
+describe('retention of the data directories a restore kept', () => {
+  it('removes pglite.before-restore-<stamp> copies older than the retention by their stamp, not their mtime', () => {
+    const data = join(tmp.dir, 'data');
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    const names = [
+      'pglite.before-restore-20261001_080000', // 67 days old
+      'pglite.before-restore-20261106_115959', // 31 days old
+      'pglite.before-restore-20261201_000000', // 6 days old
+      'pglite', // the live database
+      'pglite.restoring-20261001_080000', // not a kept copy
+      'pglite.before-restore-2026', // no stamp
+    ];
+    for (const n of names) {
+      mkdirSync(join(data, n, 'base'), { recursive: true });
+      writeFileSync(join(data, n, 'PG_VERSION'), '17');
+      // a rename keeps the directory's mtime: the old copy looks fresh by mtime
+      utimesSync(join(data, n), new Date(now), new Date(now));
+    }
+    expect(pruneKeptDataDirs(data, 30, now)).toEqual([
+      'pglite.before-restore-20261001_080000',
+      'pglite.before-restore-20261106_115959',
+    ]);
+    for (const n of names.slice(2)) expect(existsSync(join(data, n, 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(data, names[0]))).toBe(false);
+    expect(pruneKeptDataDirs(join(tmp.dir, 'missing'), 30, now)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -203,6 +203,7 @@ describe.skipIf(!DATABASE_URL)('ops commands end to end on a fresh PostgreSQL da
       DATABASE_URL: url.toString(),
       BACKUP_DIR: join(tmp.dir, 'backups'),
       LOG_DIR: join(tmp.dir, 'logs'),
+      DATA_DIR: join(tmp.dir, 'data'),
     };
   });
   afterAll(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
@@ -224,9 +225,13 @@ describe.skipIf(!DATABASE_URL)('ops commands end to end on a fresh PostgreSQL da
       if (cmd === 'db-maintenance')
         expect(r.stdout).toMatch(/^Retention \(30 days, keeping \d{4}-\d\d-\d\d on\): /);
     }
+    // an embedded database an old restore kept (before the move to the server) ages out with the backups
+    mkdirSync(join(env.DATA_DIR, 'pglite.before-restore-20200101_000000'), { recursive: true });
     const b = await cli(['ops', 'backup', '--json'], env);
     expect(b.code, b.stderr).toBe(0);
     expect(JSON.parse(b.stdout).verification.ok).toBe(true);
+    expect(JSON.parse(b.stdout).deleted).toEqual(['pglite.before-restore-20200101_000000']);
+    expect(existsSync(join(env.DATA_DIR, 'pglite.before-restore-20200101_000000'))).toBe(false);
     const refused = await cli(['ops', 'restore', 'database', 'latest'], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--yes');

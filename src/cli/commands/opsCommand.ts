@@ -381,6 +381,7 @@ export function opsCommand(io: CliIo): Command {
               url: settings.database.url,
               configDir: siteConfigDir(opts, io),
               retentionDays: settings.backup.retention_days,
+              dataDir: settings.database.data_dir,
               only,
             });
           });
