@@ -93,7 +93,8 @@ function brent(
  * Implied volatility (per √year) of an American option price under the chosen pricing method (default 'alo').
  * price, S, K in price units; T years; r, q continuously compounded per year. The price must lie strictly
  * between the zero-volatility American value (exercise at the best deterministic time; 0 returned at it) and
- * the infinite-volatility limit (S for a call, K for a put); NaN outside, for T ≤ 0 or NaN input.
+ * the infinite-volatility limit (S for a call, K for a put; +∞ returned exactly at it, as `impliedVol` does at its
+ * bound); NaN outside, for T ≤ 0 or NaN input.
  * Root to `priceTolerance` (default 1e-12·K) in price from a starting guess (the European implied vol, or the BAW
  * implied vol for the slower methods): a Newton step with a cheap stand-in slope, secant steps, then Brent's
  * method once bracketed (see solveVol). Costs ~3–4 prices of the method on realistic inputs (mean 4.0 for BAW,
@@ -120,7 +121,7 @@ export function americanImpliedVol(
   if (price < lower - ftol) return Number.NaN;
   if (price <= lower + ftol) return 0;
   const ceiling = type === 'call' ? Math.max(S, S * Math.exp(-q * T)) : Math.max(K, K * Math.exp(-r * T));
-  if (!(price < ceiling)) return Number.NaN;
+  if (!(price < ceiling)) return price === ceiling ? Number.POSITIVE_INFINITY : Number.NaN;
   // ALO: the first price solves its boundary cold, the later ones start from the one before (AloOptions.warmStart:
   // 1–2 Newton sweeps instead of 2–4 as the iterates close in), so the result still depends on the inputs only
   const warmOpts = method === 'alo' ? { ...opts, warmStart: true } : opts;

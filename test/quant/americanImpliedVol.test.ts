@@ -84,12 +84,16 @@ describe('americanImpliedVol', () => {
     ).toBeLessThan(1e-9);
   });
 
-  it('returns NaN outside the bounds and 0 at the zero-volatility value', () => {
+  it('returns NaN outside the bounds, +∞ at the infinite-volatility limit (as impliedVol does) and 0 at the zero-volatility value', () => {
     // below intrinsic (an American put is worth at least K − S)
     expect(americanImpliedVol('put', 9.99, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
-    // at or above the infinite-volatility limit
-    expect(americanImpliedVol('put', 100, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
-    expect(americanImpliedVol('call', 120, 120, 100, 1, 0.05, 0.02, 'baw')).toBeNaN();
+    // exactly the infinite-volatility limit, K for a put and S for a call: the vol is the limit, +∞ (it was NaN,
+    // where the European impliedVol gave +∞ at its bound); above it, NaN
+    expect(americanImpliedVol('put', 100, 90, 100, 1, 0.05, 0, 'baw')).toBe(Number.POSITIVE_INFINITY);
+    expect(americanImpliedVol('call', 120, 120, 100, 1, 0.05, 0.02, 'alo')).toBe(Number.POSITIVE_INFINITY);
+    expect(impliedVol('call', 120 * Math.exp(-0.02), 120, 100, 1, 0.05, 0.02)).toBe(Number.POSITIVE_INFINITY);
+    expect(americanImpliedVol('put', 100.01, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
+    expect(americanImpliedVol('call', 120.01, 120, 100, 1, 0.05, 0.02, 'bjerksund')).toBeNaN();
     // at the floor: deep in-the-money put that is exercised at once
     expect(americanImpliedVol('put', 10, 90, 100, 1, 0.05, 0, 'baw')).toBe(0);
     expect(americanImpliedVol('put', 5, 90, 100, 0, 0.05, 0, 'baw')).toBeNaN();
