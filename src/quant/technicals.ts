@@ -216,15 +216,17 @@ export function bollinger(close: Series, period = 20, mult = 2): Bollinger {
 }
 
 /**
- * True range (price units): max(high − low, |high − prev close|, |low − prev close|); bar 0 is high − low.
- * RangeError when the series differ in length.
+ * True range (price units): max(high − low, |high − prev close|, |low − prev close|); high − low on a bar without
+ * a previous close (bar 0, and the first bar after leading NaNs, as Wilder's first bar). RangeError when the
+ * series differ in length.
  */
 export function trueRange(high: Series, low: Series, close: Series): Float64Array {
   const n = sameLength({ high, low, close });
   const out = new Float64Array(n);
+  const first = firstFinite(close);
   for (let i = 0; i < n; i++) {
     let tr = high[i] - low[i];
-    if (i > 0) {
+    if (i > first) {
       const pc = close[i - 1];
       tr = Math.max(tr, Math.abs(high[i] - pc), Math.abs(low[i] - pc));
     }
@@ -271,9 +273,9 @@ export function historicalVolatility(
 
 /**
  * Volume-weighted average price of the typical price (high + low + close)/3 (price units).
- * `window = 0` (default) accumulates from the first bar (a session VWAP); `window > 0` is a rolling
- * VWAP over the last `window` bars, NaN for the first window − 1 bars. NaN where volume sums to 0. RangeError
- * when the series differ in length.
+ * `window = 0` (default) accumulates from the first bar whose four values are finite (a session VWAP; leading
+ * NaN bars are skipped, a later NaN bar propagates); `window > 0` is a rolling VWAP over the last `window` bars,
+ * NaN for the first window − 1 bars. NaN where volume sums to 0. RangeError when the series differ in length.
  */
 export function vwap(high: Series, low: Series, close: Series, volume: Series, window = 0): Float64Array {
   if (window !== 0) checkPeriod('window', window);
@@ -281,8 +283,11 @@ export function vwap(high: Series, low: Series, close: Series, volume: Series, w
   const out = nanArray(n);
   let pv = 0;
   let v = 0;
+  let started = false;
   for (let i = 0; i < n; i++) {
     if (window === 0) {
+      started ||= Number.isFinite(high[i] + low[i] + close[i] + volume[i]);
+      if (!started) continue;
       pv += ((high[i] + low[i] + close[i]) / 3) * volume[i];
       v += volume[i];
       out[i] = v > 0 ? pv / v : Number.NaN;

@@ -271,6 +271,19 @@ describe('ATR (Wilder)', () => {
     expect(Array.from(trueRange([10, 12], [8, 11], [9, 11.5]))).toEqual([2, 3]);
   });
 
+  it('after leading NaN bars the first real bar is high − low, as bar 0 is, and ATR seeds on it', () => {
+    const N = Number.NaN;
+    const h = [N, 11, 13, 14, 15, 16];
+    const l = [N, 9, 10, 12, 13, 14];
+    const c = [N, 10, 12, 13, 14, 15];
+    // it was NaN (no previous close), so ATR(3) started a bar late on the wrong three ranges
+    expect(Array.from(trueRange(h, l, c))).toEqual([N, 2, 3, 2, 2, 2]);
+    const out = atr(h, l, c, 3);
+    expect(allNaN(out, 3)).toBe(true);
+    expect(out[3]).toBeCloseTo(7 / 3, 12);
+    expect(out[4]).toBeCloseTo((2 * (7 / 3) + 2) / 3, 12);
+  });
+
   it('equals the bar range for bars of constant range without gaps', () => {
     const n = 40;
     const close = ramp(n, 100, 0.1);
@@ -361,6 +374,16 @@ describe('VWAP', () => {
     const p = constant(5, 20);
     expect(vwap(p, p, p, [1, 2, 3, 4, 5])[4]).toBe(20);
     expect(vwap([1], [1], [1], [0])[0]).toBeNaN();
+  });
+
+  it('a session VWAP starts at the first complete bar: leading NaN bars no longer make the whole session NaN', () => {
+    const N = Number.NaN;
+    const out = vwap([N, 11, 13], [N, 9, 10], [N, 10, 12], [N, 100, 200]);
+    expect(out[0]).toBeNaN();
+    expect(out[1]).toBe(10);
+    expect(out[2]).toBeCloseTo((10 * 100 + (35 / 3) * 200) / 300, 12);
+    // a NaN after the start still propagates, as the module states
+    expect(vwap([10, 10, 10], [10, 10, 10], [10, 10, 10], [1, N, 1])[2]).toBeNaN();
   });
 });
 
