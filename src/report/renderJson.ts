@@ -61,6 +61,7 @@ export function tradeJson(t: RankedTrade): Record<string, unknown> {
     capitalRequired: t.capitalRequired,
     greeks: t.greeks,
     ivRank: t.ivRank,
+    ivPercentile: t.ivPercentile,
     momentumZ: t.momentumZ,
     flowZ: t.flowZ,
     score: t.score,

@@ -1,13 +1,14 @@
 /**
  * Per-ticker analysis: the signals scoring and the thesis read (IV rank on a 30-day constant-maturity
- * IV, 20-day momentum z over 252 days, flow z, realized-vol percentile for the regime, GICS sector).
+ * IV, 20-day momentum z over 252 days, flow z, realized-vol percentile for the regime, GICS sector), and the IV
+ * percentile reported beside the IV rank.
  */
 import type { TickerMarketData } from '../market/collector.js';
 import { yearsToExpiry } from '../market/expiry.js';
 import { MAX_IV, MIN_IV } from '../market/quality.js';
 import type { ExpiryChain } from '../market/types.js';
 import { findUniverseMember } from '../market/universe.js';
-import { constantMaturityIv, ivRank } from '../quant/stats.js';
+import { constantMaturityIv, ivPercentile, ivRank } from '../quant/stats.js';
 import { momentumZScore, realizedVolPercentile } from '../quant/technicals.js';
 import type { TickerSignals } from '../selection/scoring.js';
 
@@ -39,6 +40,12 @@ function atmIv(e: ExpiryChain, spot: number): number {
   return okC && okP ? (c + p) / 2 : okC ? c : okP ? p : Number.NaN;
 }
 
+/** The 30-day IVs of the days before `asOf`'s (UTC) day: the IV percentile compares today with the past year. */
+function priorDays(history: readonly { date: string; iv30: number }[], asOf: number): number[] {
+  const today = new Date(asOf).toISOString().slice(0, 10);
+  return history.filter((p) => p.date < today).map((p) => p.iv30);
+}
+
 const last = (a: Float64Array) => (a.length > 0 ? a[a.length - 1] : Number.NaN);
 
 export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnalysis {
@@ -54,6 +61,9 @@ export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnaly
     sector,
     iv30,
     ivRank: Number.isFinite(iv30) && history.length > 0 ? ivRank(iv30, history) : Number.NaN,
+    ivPercentile: Number.isFinite(iv30)
+      ? ivPercentile(iv30, priorDays(data.ivHistory ?? [], asOf))
+      : Number.NaN,
     momentumZ:
       closes.length > MOMENTUM_LOOKBACK ? last(momentumZScore(closes, MOMENTUM_LOOKBACK)) : Number.NaN,
     flowZ: data.flow && !data.flow.neutral ? data.flow.flowZ : 0,

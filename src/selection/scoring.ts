@@ -23,6 +23,11 @@ export interface TickerSignals {
   sector: string;
   /** IV rank 0–100; NaN when unknown. */
   ivRank: number;
+  /**
+   * IV percentile 0–100 (share of the last 252 days' 30-day IVs below today's); reported beside IV rank, which
+   * one spike in the year skews, and not scored. NaN when unknown.
+   */
+  ivPercentile: number;
   /** Momentum z-score (standard deviations); NaN = 0. */
   momentumZ: number;
   /** Flow z-score; 0 when neutral / unknown. */
@@ -50,6 +55,7 @@ export interface ScoreComponents {
 export interface ScoredTrade extends Trade {
   sector: string;
   ivRank: number;
+  ivPercentile: number;
   momentumZ: number;
   flowZ: number;
   /** 0–100. */
@@ -147,6 +153,7 @@ export function scoreTrade(trade: Trade, signals: TickerSignals, params: Scoring
     ...trade,
     sector: signals.sector,
     ivRank: signals.ivRank,
+    ivPercentile: signals.ivPercentile,
     momentumZ: signals.momentumZ, // NaN (JSON null, thesis "n/a") without enough history, not a neutral 0
     flowZ: Number.isFinite(signals.flowZ) ? signals.flowZ : 0,
     score: modelScore(components),

@@ -24,6 +24,7 @@ const params = { scoring, maxBidAskPct: 0.1 };
 const signals: TickerSignals = {
   sector: 'Industrials',
   ivRank: 60,
+  ivPercentile: 40,
   momentumZ: 1,
   flowZ: -0.5,
   rvPercentile: 50,
@@ -52,7 +53,13 @@ describe('scoreTrade', () => {
         0.15 * 0.16 +
         0.1 * c.liquidity);
     expect(s.score).toBeCloseTo(expected, 10);
-    expect(s).toMatchObject({ sector: 'Industrials', ivRank: 60, momentumZ: 1, flowZ: -0.5 });
+    expect(s).toMatchObject({
+      sector: 'Industrials',
+      ivRank: 60,
+      ivPercentile: 40,
+      momentumZ: 1,
+      flowZ: -0.5,
+    });
     // without history the momentum is unknown, not neutral: NaN (JSON null), the score taking the neutral part
     const unknown = scoreTrade(spread, { ...signals, momentumZ: Number.NaN }, params);
     expect(unknown.momentumZ).toBeNaN();
