@@ -1,4 +1,5 @@
 import { isCallType } from './arguments.js';
+import type { BatchRights } from './bsBatch.js';
 import { erf, erfcx, exp, log, normCdf } from './normal.js';
 import { NB_IO, normalisedBlackOtmOrComplementIO } from './normalisedBlack.js';
 import {
@@ -475,12 +476,12 @@ function column(x: number | Float64Array, scratch: Float64Array): Float64Array {
 /**
  * Batch implied volatility (per √year) into `out` (allocated when omitted), element i from price[i]. Every
  * other argument is either one number shared by all elements or a Float64Array read at i; `type` is
- * 'call' | 'put' (or true | false) for all, or per element a Uint8Array with 1 = call, 0 = put (or an array of
- * booleans, as `bsPriceBatch` takes) — `true` was read as a put. When S, T, r and q are shared numbers (one
+ * 'call' | 'put' (or true | false) for all, or per element an array read as `bsPriceBatch` reads it (any non-zero
+ * number or true = call, 0 or false = put) — a Uint8Array's 2 was a call there and a put here. When S, T, r and q are shared numbers (one
  * expiry of a chain) the discount factors and √T are computed once. Same conventions as impliedVol.
  */
 export function impliedVolBatch(
-  type: OptionType | boolean | Uint8Array | ArrayLike<boolean>,
+  type: BatchRights,
   price: Float64Array,
   S: number | Float64Array,
   K: number | Float64Array,
@@ -512,7 +513,7 @@ export function impliedVolBatch(
     const dr = exp(-r * T);
     const sqrtT = Math.sqrt(T);
     for (let i = 0; i < n; i++) {
-      const isCall = types === null ? allCall : types[i] === 1;
+      const isCall = types === null ? allCall : types[i] !== 0;
       out[i] = impliedVolDiscounted(isCall, price[i], fs, kv[i & mK] * dr, sqrtT);
     }
     return out;
@@ -526,7 +527,7 @@ export function impliedVolBatch(
   const mR = typeof r === 'number' ? 0 : -1;
   const mQ = typeof q === 'number' ? 0 : -1;
   for (let i = 0; i < n; i++) {
-    const isCall = types === null ? allCall : types[i] === 1;
+    const isCall = types === null ? allCall : types[i] !== 0;
     const t = tv[i & mT];
     const fs = sv[i & mS] * exp(-qv[i & mQ] * t);
     const fk = kv[i & mK] * exp(-rv[i & mR] * t);

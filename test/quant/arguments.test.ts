@@ -63,6 +63,19 @@ describe('option rights', () => {
     for (const v of mixed) expect(v).toBeCloseTo(0.2, 12);
   });
 
+  it('reads per-element rights in impliedVolBatch as bsPriceBatch does: any non-zero number is a call', () => {
+    // a Uint8Array's 2 was a call to bsPriceBatch and a put to impliedVolBatch; numbers did not type-check
+    for (const rights of [new Uint8Array([2, 0, 7]), new Float64Array([1, 0, 0.5]), [2, 0, -1]]) {
+      const prices = bsPriceBatch(rights, 100, 100, 0.5, 0.05, 0, 0.2, new Float64Array(3));
+      expect(prices[0]).toBe(bsPrice('call', 100, 100, 0.5, 0.05, 0, 0.2));
+      expect(prices[1]).toBe(bsPrice('put', 100, 100, 0.5, 0.05, 0, 0.2));
+      for (const v of impliedVolBatch(rights, prices, 100, 100, 0.5, 0.05, 0)) expect(v).toBeCloseTo(0.2, 12);
+      const perElement = new Float64Array(3).fill(100);
+      for (const v of impliedVolBatch(rights, prices, perElement, 100, 0.5, 0.05, 0))
+        expect(v).toBeCloseTo(0.2, 12);
+    }
+  });
+
   it('refuses a payoff leg type other than call, put or stock (a "Call" leg counted as stock: POP 1)', () => {
     const legs = [{ type: 'Call' as 'call', strike: 100, quantity: 1, premium: 2 }];
     expect(() => pop(legs, 0, 100, 0.5, 0.2, 0)).toThrow(
