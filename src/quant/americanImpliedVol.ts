@@ -8,14 +8,22 @@ import type { AmericanMethod, OptionType } from './types.js';
 
 /** Options of `americanImpliedVol`: those of the pricing method plus the root-finder controls. */
 export interface AmericanImpliedVolOptions extends AmericanPriceOptions {
-  /** Absolute price tolerance of the root, price units (default 1e-12·K: 1e-10 at K = 100, relative so that a
-   * price of any magnitude is solved alike). */
+  /** Absolute price tolerance of the root, price units (default the smaller of 1e-12·K — 1e-10 at K = 100,
+   * relative so that a price of any magnitude is solved alike — and 1e-10 of the time value, so that a tiny
+   * out-of-the-money price is solved in vol too). */
   priceTolerance?: number;
   /** Maximum number of price evaluations (default 100). */
   maxEvaluations?: number;
 }
 
-const MAX_VOL = 100; // 10 000 % per √year: beyond this the American value is its upper limit to double precision
+/**
+ * Highest vol searched, per √year. The American value nears its infinite-volatility limit only like 1/σ
+ * (Bjerksund-Stensland: K − price ≈ 0.7 at σ = 100, 7e-5 at 1e6, for a 6-month put), so a bound of 100 left prices
+ * just below the limit without a vol (NaN); a price above the method's value at this vol is reported as +∞.
+ */
+const MAX_VOL = 1e6;
+/** Relative slack below which a price counts as the zero-volatility value, as `impliedVol`'s (4 ulp). */
+const ZERO_VOL_SLACK = 4 * Number.EPSILON;
 
 /**
  * Brent-Dekker root of f on [a, b] with f(a)·f(b) ≤ 0 (Brent, "Algorithms for Minimization without
@@ -94,7 +102,7 @@ function brent(
  * price, S, K in price units; T years; r, q continuously compounded per year. The price must lie strictly
  * between the zero-volatility American value (exercise at the best deterministic time; 0 returned at it) and
  * the infinite-volatility limit (S for a call, K for a put; +∞ returned exactly at it, as `impliedVol` does at its
- * bound); NaN outside, for T ≤ 0 or NaN input.
+ * bound, and above the method's value at σ = 1e6); NaN outside, for T ≤ 0 or NaN input.
  * Root to `priceTolerance` (default 1e-12·K) in price from a starting guess (the European implied vol, or the BAW
  * implied vol for the slower methods): a Newton step with a cheap stand-in slope, secant steps, then Brent's
  * method once bracketed (see solveVol). Costs ~3–4 prices of the method on realistic inputs (mean 4.0 for BAW,
@@ -115,11 +123,14 @@ export function americanImpliedVol(
   optionType(type);
   americanMethod(method);
   if (!(price >= 0 && S > 0 && K > 0 && T > 0) || r !== r || q !== q) return Number.NaN;
-  const ftol = opts?.priceTolerance ?? 1e-12 * K;
+  // relative to the time value too: a deep out-of-the-money price of 5e-11 (K = 100) met 1e-12·K at any vol
+  // that priced below 1.5e-10, and was returned as vol 0
   const maxEval = opts?.maxEvaluations ?? 100;
   const lower = Math.max(americanZeroVolPrice(type, S, K, T, r, q), type === 'call' ? S - K : K - S);
-  if (price < lower - ftol) return Number.NaN;
-  if (price <= lower + ftol) return 0;
+  const ptol = opts?.priceTolerance ?? 1e-12 * K;
+  if (price < lower - ptol) return Number.NaN;
+  if (price <= lower + ZERO_VOL_SLACK * Math.max(S, K)) return 0;
+  const ftol = opts?.priceTolerance ?? Math.min(ptol, 1e-10 * (price - lower));
   const ceiling = type === 'call' ? Math.max(S, S * Math.exp(-q * T)) : Math.max(K, K * Math.exp(-r * T));
   if (!(price < ceiling)) return price === ceiling ? Number.POSITIVE_INFINITY : Number.NaN;
   // ALO: the first price solves its boundary cold, the later ones start from the one before (AloOptions.warmStart:
@@ -209,7 +220,7 @@ function solveVol(
         fhi = fx;
         break;
       }
-      if (x === MAX_VOL) return Number.NaN;
+      if (x === MAX_VOL) return Number.POSITIVE_INFINITY; // above the value at σ = MAX_VOL, below the limit
       lo = x;
       flo = fx;
       step *= 2;

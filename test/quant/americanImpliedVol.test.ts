@@ -84,6 +84,27 @@ describe('americanImpliedVol', () => {
     ).toBeLessThan(1e-9);
   });
 
+  it('solves a tiny out-of-the-money price in vol, not to 0 (an absolute 1e-12·K tolerance returned σ = 0 below 1e-10)', () => {
+    // r = 0, q = 0: no early exercise, so the American vol is the European one
+    const european = impliedVol('put', 5e-11, 150, 100, 0.05, 0, 0);
+    expect(european).toBeCloseTo(0.2796, 4);
+    for (const m of ['baw', 'bjerksund', 'alo'] as const)
+      expect(americanImpliedVol('put', 5e-11, 150, 100, 0.05, 0, 0, m), m).toBeCloseTo(european, 8);
+    const call = americanImpliedVol('call', 2e-11, 100, 200, 0.05, 0, 0, 'baw');
+    expect(call).toBeCloseTo(impliedVol('call', 2e-11, 100, 200, 0.05, 0, 0), 8);
+  });
+
+  it('finds the vol of a price just below the infinite-volatility limit (the search stopped at σ = 100: NaN)', () => {
+    // K − price falls only like 1/σ: Bjerksund-Stensland's 6-month put is still 0.7 below K at σ = 100
+    for (const m of ['baw', 'bjerksund', 'alo'] as const) {
+      for (const price of [99.5, 99.99]) {
+        const v = americanImpliedVol('put', price, 100, 100, 0.5, 0.05, 0.02, m);
+        expect(Number.isFinite(v), `${m} ${price}`).toBe(true);
+        expect(Math.abs(americanPrice('put', 100, 100, 0.5, 0.05, 0.02, v, m) - price)).toBeLessThan(1e-10);
+      }
+    }
+  });
+
   it('returns NaN outside the bounds, +∞ at the infinite-volatility limit (as impliedVol does) and 0 at the zero-volatility value', () => {
     // below intrinsic (an American put is worth at least K − S)
     expect(americanImpliedVol('put', 9.99, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
