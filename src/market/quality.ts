@@ -6,7 +6,9 @@
  * (`expired`), no bid or ask (`missingQuote`), bid above ask (`crossed`), bid of zero (`zeroBid`),
  * quote older than the allowed age, dated after `latestQuoteTime` or without a time (`stale`), spread wider than the allowed share of
  * mid (`wideSpread`), no usable IV (none, or outside MIN_IV … MAX_IV) or greeks (`missingGreeks`), greeks inconsistent with the quote's
- * own IV (`greeksInconsistent`). Counts by reason sum to the rejected slots.
+ * own IV (`greeksInconsistent`); then, among the contracts still usable, pairs of strikes whose quotes are an
+ * arbitrage against each other (`strikeArbitrage`, both contracts; see strikeArbitrage). Counts by reason sum to the
+ * rejected slots.
  *
  * The greeks check recomputes Black-Scholes-Merton greeks (European, continuous dividend yield q)
  * from the contract's IV, the chain's spot and the given rate, converts them to market units
@@ -42,6 +44,7 @@ export const QUALITY_REASONS = [
   'wideSpread',
   'missingGreeks',
   'greeksInconsistent',
+  'strikeArbitrage',
 ] as const;
 export type QualityReason = (typeof QUALITY_REASONS)[number];
 
@@ -157,6 +160,41 @@ const STALE = reasonCode('stale');
 const WIDE_SPREAD = reasonCode('wideSpread');
 const MISSING_GREEKS = reasonCode('missingGreeks');
 const INCONSISTENT = reasonCode('greeksInconsistent');
+const STRIKE_ARBITRAGE = reasonCode('strikeArbitrage');
+/** Cents are binary fractions: a violation has to exceed this, price units. */
+const ARBITRAGE_SLACK = 1e-9;
+
+/**
+ * Marks `strikeArbitrage` on usable contracts (code 0) of one side whose executable quotes contradict another
+ * strike's: a put (call) bid above the ask of a higher-strike put (lower-strike call) — the price must rise
+ * (fall) with the strike — or a vertical whose bid-side leg exceeds its ask-side leg by more than the strike
+ * width, the most any vertical can pay (American exercise included). Each is money for nothing, so one of the two
+ * quotes is wrong, and a spread built on either is priced off it: a simulated 1-wide SPY put credit spread paid
+ * 0.75 (mid 0.975) where its neighbour's bid sat above its long leg's ask. Both contracts are marked, as there is no
+ * telling which quote is the bad one. O(n): running extremes over the lower strikes.
+ */
+function markStrikeArbitrage(cols: OptionColumns, isCall: boolean, K: Float64Array, codes: Uint8Array): void {
+  let best = -1; // puts: the highest bid below; calls: the lowest ask below
+  let edge = -1; // puts: the lowest ask − K below; calls: the highest bid + K below
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] !== 0 && codes[i] !== STRIKE_ARBITRAGE) continue;
+    const bid = cols.bid[i];
+    const ask = cols.ask[i];
+    if (isCall) {
+      if (best >= 0 && bid > cols.ask[best] + ARBITRAGE_SLACK) codes[i] = codes[best] = STRIKE_ARBITRAGE;
+      if (edge >= 0 && cols.bid[edge] + K[edge] > ask + K[i] + ARBITRAGE_SLACK)
+        codes[i] = codes[edge] = STRIKE_ARBITRAGE;
+      if (best < 0 || ask < cols.ask[best]) best = i;
+      if (edge < 0 || bid + K[i] > cols.bid[edge] + K[edge]) edge = i;
+    } else {
+      if (best >= 0 && cols.bid[best] > ask + ARBITRAGE_SLACK) codes[i] = codes[best] = STRIKE_ARBITRAGE;
+      if (edge >= 0 && bid - K[i] > cols.ask[edge] - K[edge] + ARBITRAGE_SLACK)
+        codes[i] = codes[edge] = STRIKE_ARBITRAGE;
+      if (best < 0 || bid > cols.bid[best]) best = i;
+      if (edge < 0 || ask - K[i] < cols.ask[edge] - K[edge]) edge = i;
+    }
+  }
+}
 
 interface SideContext {
   S: number;
@@ -262,6 +300,8 @@ export function assessExpiry(
   const puts = new Uint8Array(n);
   assessSide(expiry.calls, true, ctx, calls);
   assessSide(expiry.puts, false, ctx, puts);
+  markStrikeArbitrage(expiry.calls, true, expiry.strikes, calls);
+  markStrikeArbitrage(expiry.puts, false, expiry.strikes, puts);
   for (const codes of [calls, puts]) {
     for (let i = 0; i < n; i++) {
       const code = codes[i];

@@ -85,6 +85,67 @@ describe('data quality', () => {
     expect([...e.puts].map(reasonOf)).toEqual(['missingStrike', null, 'missingGreeks']);
   });
 
+  it('marks both contracts of a pair of strikes whose quotes are an arbitrage against each other', () => {
+    // a 1-wide put credit spread on the simulated SPY chain was built on such a pair: 842P bid 13.90 above
+    // 843P ask 13.80 (a put must not be worth less at a higher strike); none of the single-contract checks saw it
+    const strikes = [90, 95, 100, 105, 110, 115];
+    const clean = strikes.flatMap((k) => [fair('call', k), fair('put', k)]);
+    const base = assessChain(chainOf(clean), OPTIONS);
+    // fair quotes are free of it (the far 90 put and 115 call are too cheap for a 4-cent spread: wideSpread)
+    expect(base.counts).toMatchObject({ wideSpread: 2, strikeArbitrage: 0 });
+    expect(base.rejected).toBe(2);
+    const put100 = fair('put', 100);
+    const call105 = fair('call', 105);
+    const put115 = fair('put', 115);
+    const c = chainOf(
+      clean.map((x) => {
+        // 95 put bid above the 100 put ask: sell 95P, buy 100P for a credit, and the spread cannot lose
+        if (x.type === 'put' && x.strike === 95)
+          return { ...x, bid: put100.ask + 0.05, ask: put100.ask + 0.09 };
+        // 110 call bid above the 105 call ask: the same on the call side
+        if (x.type === 'call' && x.strike === 110)
+          return { ...x, bid: call105.ask + 0.01, ask: call105.ask + 0.05 };
+        // the 110/115 put vertical bid 5.10 over a 5-wide strike gap: more than the spread can ever pay
+        if (x.type === 'put' && x.strike === 110)
+          return { ...x, bid: put115.bid - 5.1, ask: put115.bid - 5.06 };
+        return x;
+      }),
+    );
+    const q = assessChain(c, OPTIONS);
+    const e = q.expirations[0];
+    expect([...e.puts].map(reasonOf)).toEqual([
+      'wideSpread',
+      'strikeArbitrage',
+      'strikeArbitrage',
+      null,
+      'strikeArbitrage',
+      'strikeArbitrage',
+    ]);
+    expect([...e.calls].map(reasonOf)).toEqual([
+      null,
+      null,
+      null,
+      'strikeArbitrage',
+      'strikeArbitrage',
+      'wideSpread',
+    ]);
+    expect(q.counts.strikeArbitrage).toBe(6);
+    // a contract already rejected for its own quote takes no part in the comparison
+    const crossedOnly = chainOf(
+      clean.map((x) =>
+        x.type === 'put' && x.strike === 95 ? { ...x, bid: put100.ask + 0.2, ask: put100.ask + 0.1 } : x,
+      ),
+    );
+    expect([...assessChain(crossedOnly, OPTIONS).expirations[0].puts].map(reasonOf)).toEqual([
+      'wideSpread',
+      'crossed',
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+
   it('rejects each fault with its own reason and counts every rejection', () => {
     const c = chainOf([
       fair('call', 80),
@@ -113,6 +174,7 @@ describe('data quality', () => {
       wideSpread: 1,
       missingGreeks: 2,
       greeksInconsistent: 3,
+      strikeArbitrage: 0,
     });
     expect(q.checked).toBe(14);
     expect(q.accepted).toBe(2);
