@@ -4,12 +4,12 @@ import { expectedMove } from '../../src/quant/expectedMove.js';
 
 describe('expected move', () => {
   it("follows Natenberg's rule of sixteen: 100 at 20% vol moves 1.25 a day (T = 1/256)", () => {
-    expect(expectedMove(100, 0.2, 1 / 256)).toBeCloseTo(1.25, 14);
+    expect(expectedMove(100, 1 / 256, 0.2)).toBeCloseTo(1.25, 14);
   });
 
   it('is S·σ·√T: 100 at 20% over 30 calendar days is 5.7338 (hand-computed), two sigma twice that', () => {
-    expect(Math.abs(expectedMove(100, 0.2, 30 / 365) - 5.7338)).toBeLessThanOrEqual(5e-5);
-    expect(expectedMove(100, 0.2, 30 / 365, 2)).toBeCloseTo(2 * expectedMove(100, 0.2, 30 / 365), 14);
+    expect(Math.abs(expectedMove(100, 30 / 365, 0.2) - 5.7338)).toBeLessThanOrEqual(5e-5);
+    expect(expectedMove(100, 30 / 365, 0.2, 2)).toBeCloseTo(2 * expectedMove(100, 30 / 365, 0.2), 14);
   });
 
   it('scales linearly in S and σ and with √T (property)', () => {
@@ -19,17 +19,22 @@ describe('expected move', () => {
         fc.double({ min: 0.01, max: 2, noNaN: true }),
         fc.double({ min: 0.001, max: 3, noNaN: true }),
         (S, v, T) => {
-          const m = expectedMove(S, v, T);
-          expect(expectedMove(2 * S, v, T)).toBeCloseTo(2 * m, 10);
-          expect(expectedMove(S, 3 * v, T)).toBeCloseTo(3 * m, 10);
-          expect(expectedMove(S, v, 4 * T)).toBeCloseTo(2 * m, 10);
+          const m = expectedMove(S, T, v);
+          expect(expectedMove(2 * S, T, v)).toBeCloseTo(2 * m, 10);
+          expect(expectedMove(S, T, 3 * v)).toBeCloseTo(3 * m, 10);
+          expect(expectedMove(S, 4 * T, v)).toBeCloseTo(2 * m, 10);
         },
       ),
     );
   });
 
   it('is NaN for negative inputs and 0 at T = 0', () => {
-    expect(expectedMove(-1, 0.2, 1)).toBeNaN();
-    expect(expectedMove(100, 0.2, 0)).toBe(0);
+    expect(expectedMove(-1, 1, 0.2)).toBeNaN();
+    expect(expectedMove(100, 0, 0.2)).toBe(0);
+  });
+
+  it('takes T before vol, as bsPrice, probAbove and probTouch do (it took vol first)', () => {
+    expect(expectedMove(100, 0.25, 0.5)).toBeCloseTo(25, 12); // T = 0.25, σ = 50 %
+    expect(expectedMove(100, -0.25, 0.5)).toBeNaN(); // a negative T
   });
 });
