@@ -135,19 +135,17 @@ function runPath(
 /**
  * Monte Carlo POP, expected P&L and P50 of a position (see module doc), each with its standard error.
  * At least 10,000 paths are advised; cost ≈ paths × steps × legs BSM evaluations while a target is
- * monitored. Throws RangeError on invalid inputs.
+ * monitored. Numbers outside their domain (S ≤ 0, T < 0, vol < 0, non-finite S, T, vol, r or q) give NaN
+ * estimates, as `pop` and `bsPrice` do; at T = 0 the position is at expiry (exact, standard error 0). A caller's
+ * mistake in the rest (legs, paths, steps, a given drift) throws RangeError.
  */
 export function monteCarlo(input: MonteCarloInput): MonteCarloResult {
   const { legs, S, T, vol, r, q } = input;
-  if (!(S > 0 && T > 0 && vol >= 0) || ![S, T, vol, r, q].every(Number.isFinite)) {
-    throw new RangeError('monteCarlo: need finite S > 0, T > 0, vol ≥ 0, r and q');
-  }
-  const drift = input.drift ?? r - q;
   const paths = input.paths ?? 10_000;
   const stepsPerYear = input.stepsPerYear ?? 252;
   // a NaN here made every path NaN (or none): POP 1 with standard error 0, a confident wrong answer
-  if (!Number.isFinite(drift))
-    throw new RangeError(`monteCarlo: drift must be a finite number, got ${drift}`);
+  if (input.drift !== undefined && !Number.isFinite(input.drift))
+    throw new RangeError(`monteCarlo: drift must be a finite number, got ${input.drift}`);
   if (!(paths >= 1 && Number.isFinite(paths)))
     throw new RangeError(`monteCarlo: paths must be ≥ 1, got ${paths}`);
   if (!(stepsPerYear > 0 && Number.isFinite(stepsPerYear))) {
@@ -163,15 +161,33 @@ export function monteCarlo(input: MonteCarloInput): MonteCarloResult {
       throw new RangeError(`monteCarlo: legs[${i}].vol must be a finite number ≥ 0, got ${leg.vol}`);
     }
   });
+  const range = payoffRange(legs, input.netCash ?? 0);
+  const target =
+    input.profitTarget ??
+    (Number.isFinite(range.maxProfit) && range.maxProfit > 0 ? 0.5 * range.maxProfit : Number.NaN);
+  // out of the domain: NaN, not a throw (a scan that met T = 0 here crashed where pop answered)
+  if (!(S > 0 && T >= 0 && vol >= 0) || ![S, T, vol, r, q].every(Number.isFinite)) {
+    const nan = { value: Number.NaN, stdError: Number.NaN };
+    return { pop: nan, expectedValue: nan, p50: nan, profitTarget: target, paths: 0, steps: 0 };
+  }
+  if (T === 0) {
+    const pnl = payoffAt(legs, S, input.netCash ?? 0);
+    const exact = (value: number) => ({ value, stdError: 0 });
+    return {
+      pop: exact(pnl > 0 ? 1 : 0),
+      expectedValue: exact(pnl),
+      p50: Number.isNaN(target) ? { value: Number.NaN, stdError: Number.NaN } : exact(pnl >= target ? 1 : 0),
+      profitTarget: target,
+      paths: 0,
+      steps: 0,
+    };
+  }
+  const drift = input.drift ?? r - q;
   const pairs = Math.ceil(paths / 2);
   const steps = Math.max(1, Math.round(T * stepsPerYear));
   const dt = T / steps;
   const muDt = (drift - 0.5 * vol * vol) * dt;
   const sigDt = vol * Math.sqrt(dt);
-  const range = payoffRange(legs, input.netCash ?? 0);
-  const target =
-    input.profitTarget ??
-    (Number.isFinite(range.maxProfit) && range.maxProfit > 0 ? 0.5 * range.maxProfit : Number.NaN);
   const legVols = new Float64Array(legs.length);
   for (let i = 0; i < legs.length; i++) legVols[i] = legs[i].vol ?? vol;
 

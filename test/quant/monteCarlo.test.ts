@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type MonteCarloInput, monteCarlo } from '../../src/quant/monteCarlo.js';
-import { expectedPnl, type PayoffLeg, pop } from '../../src/quant/pop.js';
+import { expectedPnl, type PayoffLeg, payoffAt, pop } from '../../src/quant/pop.js';
 import { probTouchDiscrete } from '../../src/quant/touch.js';
 
 const condor: PayoffLeg[] = [
@@ -79,8 +79,18 @@ describe('Monte Carlo under GBM with antithetic variates', () => {
     expectWithin(run.expectedValue, expectedPnl(legs, 100, 0.25, 0.3, base.r - base.q));
   });
 
-  it('rejects invalid inputs', () => {
-    expect(() => monteCarlo({ ...base, T: 0 })).toThrow(RangeError);
-    expect(() => monteCarlo({ ...base, S: -1 })).toThrow(RangeError);
+  it('answers NaN for numbers outside their domain and the exact payoff at T = 0, as pop does (it threw)', () => {
+    for (const bad of [{ S: -1 }, { S: 0 }, { T: -0.1 }, { vol: -0.2 }, { r: Number.NaN }, { q: Infinity }]) {
+      const run = monteCarlo({ ...base, ...bad });
+      expect(run.pop.value, JSON.stringify(bad)).toBeNaN();
+      expect(run.expectedValue.value).toBeNaN();
+      expect(run.p50.value).toBeNaN();
+    }
+    // at expiry: the position's payoff at S, exactly — POP as pop() gives it
+    const atExpiry = monteCarlo({ ...base, T: 0 });
+    expect(atExpiry.pop).toEqual({ value: pop(base.legs, base.S, 0, base.vol, 0), stdError: 0 });
+    expect(atExpiry.expectedValue).toEqual({ value: payoffAt(base.legs, base.S, 0), stdError: 0 });
+    // a caller's mistake in the position still throws
+    expect(() => monteCarlo({ ...base, T: 0, paths: 0 })).toThrow(RangeError);
   });
 });
