@@ -3,8 +3,8 @@
  * trading days, and the New York wall clock of an instant.
  *
  * A calendar date is `YYYY-MM-DD`; its day number is the count of days since 1970-01-01 (so that
- * date arithmetic is integer arithmetic). Only full-day closures are modelled (the NYSE's
- * regular holidays); one-off closures (national days of mourning) and 13:00 early closes are not.
+ * date arithmetic is integer arithmetic). Full-day closures are the NYSE's regular holidays (one-off closures,
+ * such as national days of mourning, are not modelled); `isEarlyClose` names the 13:00 early-close days.
  */
 import { MarketInputError } from './inputError.js';
 
@@ -75,6 +75,17 @@ function easterSunday(year: number): number {
   const month = Math.floor((h + l - 7 * m + 114) / 31);
   const day = ((h + l - 7 * m + 114) % 31) + 1;
   return dayOf(year, month, day);
+}
+
+/**
+ * True on the NYSE's 13:00 early-close days (a trading day is assumed): the day after Thanksgiving, and 3 July and
+ * 24 December when they fall Monday–Thursday.
+ */
+export function isEarlyClose(day: number): boolean {
+  const y = new Date(day * MS_PER_DAY).getUTCFullYear();
+  if (day === nthWeekday(y, 11, 4, 4) + 1) return true; // the day after Thanksgiving
+  const w = weekdayOf(day);
+  return w >= 1 && w <= 4 && (day === dayOf(y, 7, 3) || day === dayOf(y, 12, 24));
 }
 
 /** A fixed-date holiday observed on Friday when it falls on Saturday, Monday when on Sunday. */

@@ -10,6 +10,7 @@
 import {
   dateOfDay,
   dayNumber,
+  isEarlyClose,
   isTradingDay,
   newYorkClock,
   newYorkInstant,
@@ -26,11 +27,18 @@ export const CLOSE_MINUTE = 16 * 60;
 
 const expiryCache = new Map<string, number>();
 
-/** Expiry instant (epoch ms) of an expiration date: 16:00 America/New_York on that date. */
+/** Early close, minutes after New York midnight (13:00). */
+export const EARLY_CLOSE_MINUTE = 13 * 60;
+
+/**
+ * Expiry instant (epoch ms) of an expiration date: the close of that date's session in America/New_York — 16:00,
+ * or 13:00 on an early-close day (the 24 December 2026 expiry ends at 13:00: taken at 16:00, T was 3 hours long).
+ */
 export function expiryTime(expiration: string): number {
   let t = expiryCache.get(expiration);
   if (t === undefined) {
-    t = newYorkInstant(dayNumber(expiration, 'expiration'), CLOSE_MINUTE);
+    const day = dayNumber(expiration, 'expiration');
+    t = newYorkInstant(day, isTradingDay(day) && isEarlyClose(day) ? EARLY_CLOSE_MINUTE : CLOSE_MINUTE);
     if (expiryCache.size > 10_000) expiryCache.clear();
     expiryCache.set(expiration, t);
   }

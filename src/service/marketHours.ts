@@ -4,13 +4,7 @@
  * Holidays come from the built-in calendar of market/exchangeCalendar.ts. Pure functions of an
  * epoch-ms instant; the scheduler asks "is it open?" and "when is the next scan due?".
  */
-import {
-  isTradingDay,
-  newYorkClock,
-  newYorkInstant,
-  nthWeekday,
-  weekdayOf,
-} from '../market/exchangeCalendar.js';
+import { isEarlyClose, isTradingDay, newYorkClock, newYorkInstant } from '../market/exchangeCalendar.js';
 
 /** Session open, minutes after New York midnight (09:30). */
 export const OPEN_MINUTE = 9 * 60 + 30;
@@ -32,17 +26,7 @@ export interface Session {
   earlyClose: boolean;
 }
 
-const yearOfDay = (day: number) => new Date(day * MS_PER_DAY).getUTCFullYear();
-const dayOfDate = (y: number, month: number, d: number) => Date.UTC(y, month - 1, d) / MS_PER_DAY;
-
-/** True on the NYSE's 13:00 early-close days (a trading day is assumed). */
-export function isEarlyClose(day: number): boolean {
-  const y = yearOfDay(day);
-  if (day === nthWeekday(y, 11, 4, 4) + 1) return true; // the day after Thanksgiving
-  const w = weekdayOf(day);
-  const monToThu = w >= 1 && w <= 4;
-  return monToThu && (day === dayOfDate(y, 7, 3) || day === dayOfDate(y, 12, 24));
-}
+export { isEarlyClose };
 
 /** The regular session of a New York calendar day, or null when the exchange is closed all day. */
 export function sessionOn(day: number): Session | null {

@@ -87,6 +87,15 @@ describe('expiry', () => {
     expect(new Date(expiryTime('2026-03-09')).toISOString()).toBe('2026-03-09T20:00:00.000Z');
   });
 
+  it('puts it at 13:00 New York on an early-close day (a 24 December expiry was taken to run 3 hours longer)', () => {
+    expect(new Date(expiryTime('2026-12-24')).toISOString()).toBe('2026-12-24T18:00:00.000Z'); // Thursday
+    expect(new Date(expiryTime('2026-11-27')).toISOString()).toBe('2026-11-27T18:00:00.000Z'); // after Thanksgiving
+    expect(new Date(expiryTime('2025-07-03')).toISOString()).toBe('2025-07-03T17:00:00.000Z'); // Thursday, EDT
+    expect(new Date(expiryTime('2026-12-23')).toISOString()).toBe('2026-12-23T21:00:00.000Z');
+    // 24 December 2027 is a Friday, the observed Christmas holiday: no session, the date keeps 16:00
+    expect(new Date(expiryTime('2027-12-24')).toISOString()).toBe('2027-12-24T21:00:00.000Z');
+  });
+
   it('measures T in years of 365 days and DTE in New York calendar days', () => {
     const asOf = Date.parse('2025-10-31T20:00:00Z');
     expect(yearsToExpiry(expiryTime('2025-11-07'), asOf)).toBeCloseTo((7 * 24 + 1) / (365 * 24), 12);
