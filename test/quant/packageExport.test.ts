@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
@@ -16,4 +17,10 @@ it('exports the quant core as the package subpath options-engine/quant (built di
   expect(out.c).toBeCloseTo(10.4506, 4);
   expect(out.iv).toBeCloseTo(0.2, 12);
   expect(out.n).toBeGreaterThan(40);
+});
+
+it('ships its sources inside the source maps: the package holds dist/, not src/, so a map naming ../../src/… dangled', () => {
+  const map = JSON.parse(readFileSync(`${root}dist/quant/bsPrice.js.map`, 'utf8'));
+  expect(map.sources).toEqual(['../../src/quant/bsPrice.ts']);
+  expect(map.sourcesContent?.[0]).toContain('export function bsPrice');
 });
