@@ -9,6 +9,7 @@ import type { MarketCache, MarketDataProvider } from '../market/provider.js';
 import { addCounts, assessChain, emptyCounts } from '../market/quality.js';
 import { FALLBACK_RISK_FREE_RATE } from '../market/riskFreeRate.js';
 import type { DataKind } from '../market/types.js';
+import { findUniverseMember } from '../market/universe.js';
 import { CONSTANT_MATURITY_T } from '../quant/stats.js';
 import { emptyRejections, hardLimits } from '../selection/constraints.js';
 import { basketGreeks, basketRules } from '../selection/portfolio.js';
@@ -178,6 +179,8 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
         dividendYield: dividendYieldOf(d),
         underlying: { bid: d.quote.bid, ask: d.quote.ask, time: d.quote.time },
         nextEarningsDate: d.fundamentals?.nextEarningsDate ?? null,
+        // a fund reports no earnings; another ticker without fundamentals has an unknown calendar
+        earningsKnown: d.fundamentals != null || findUniverseMember(d.symbol)?.sector === 'ETF',
         masks: masks[i],
       },
       params,

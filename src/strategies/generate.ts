@@ -17,7 +17,13 @@ import { scanCashSecuredPuts } from './cashSecuredPut.js';
 import { type ChainScan, type ExpiryView, expiryView } from './chainView.js';
 import { scanCoveredCalls } from './coveredCall.js';
 import { newYorkDayNumber } from './dates.js';
-import { countsToRejections, dayNumber, PERMISSIVE_LIMITS, type RejectionCounts } from './hardRules.js';
+import {
+  countsToRejections,
+  dayNumber,
+  EARNINGS_UNKNOWN,
+  PERMISSIVE_LIMITS,
+  type RejectionCounts,
+} from './hardRules.js';
 import { scanIronButterflies } from './ironButterfly.js';
 import { scanIronCondors } from './ironCondor.js';
 import { scanPutCreditSpreads } from './putCreditSpread.js';
@@ -89,7 +95,12 @@ export function generateCandidates(
 ): GenerationResult {
   validate(chain, ctx, params);
   const limits = params.limits ?? PERMISSIVE_LIMITS;
-  const earningsDay = ctx.nextEarningsDate ? dayNumber(ctx.nextEarningsDate) : Number.NaN;
+  const earningsDay =
+    ctx.earningsKnown === false
+      ? EARNINGS_UNKNOWN
+      : ctx.nextEarningsDate
+        ? dayNumber(ctx.nextEarningsDate)
+        : Number.NaN;
   const scan: ChainScan = {
     chain,
     ctx,

@@ -191,8 +191,16 @@ export function dayNumber(date: string): number {
 }
 
 /**
+ * `earningsDay` of a ticker whose earnings calendar is unknown (no fundamentals from any source), as opposed to
+ * NaN, none scheduled. With the earnings rule on it fails: the rule cannot be shown to hold, and passing it read as
+ * "no earnings" (a PLTR spread across its 3 November report passed with Tradier, which serves no fundamentals).
+ */
+export const EARNINGS_UNKNOWN = Number.NEGATIVE_INFINITY;
+
+/**
  * Earnings rule: fails when `minDaysToEarnings` > 0 and the earnings day lies in
- * [as-of day, exit day + minDaysToEarnings]. Day numbers from `dayNumber`; NaN earnings = none known.
+ * [as-of day, exit day + minDaysToEarnings], or is EARNINGS_UNKNOWN. Day numbers from `dayNumber`; NaN = none
+ * scheduled.
  */
 export function earningsRuleCode(
   earningsDay: number,
@@ -201,6 +209,7 @@ export function earningsRuleCode(
   limits: HardLimits,
 ): number {
   if (!(limits.minDaysToEarnings > 0) || Number.isNaN(earningsDay)) return 0;
+  if (earningsDay === EARNINGS_UNKNOWN) return R_EARNINGS;
   return earningsDay >= asOfDay && earningsDay <= exitDay + limits.minDaysToEarnings ? R_EARNINGS : 0;
 }
 

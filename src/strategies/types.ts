@@ -135,8 +135,13 @@ export interface GenerationContext {
   dividendYield: number;
   /** Underlying quote for stock legs (covered calls); defaults to the chain's spot at the chain's asOf. */
   underlying?: { bid: number; ask: number; time: number };
-  /** Next earnings date `YYYY-MM-DD` (null / absent = none known). */
+  /** Next earnings date `YYYY-MM-DD` (null / absent = none scheduled). */
   nextEarningsDate?: string | null;
+  /**
+   * False when the ticker's earnings calendar is unknown (no fundamentals from any source): with
+   * `min_days_to_earnings` on, its candidates then fail the earnings rule. Default true.
+   */
+  earningsKnown?: boolean;
   /** Validity masks from the data-quality filter (1 = usable, 0 = rejected); rejected contracts are skipped. */
   masks?: ChainMask;
 }

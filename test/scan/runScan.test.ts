@@ -334,3 +334,30 @@ describe('dividend yield', () => {
     expect(stable(without)).toEqual(stable(withYield));
   });
 });
+
+describe('earnings rule with an unknown earnings calendar', () => {
+  it('rejects the trades of a ticker without fundamentals when min_days_to_earnings is on (they passed as "no earnings"); funds are exempt', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const on: Settings = { ...settings, constraints: { ...settings.constraints, min_days_to_earnings: 1 } };
+    const sim = createSimulatedProvider({ seed: 42 });
+    // a provider that serves no fundamentals, as Tradier
+    const noFundamentals: MarketDataProvider = Object.create(sim);
+    noFundamentals.getFundamentals = undefined;
+    const run = (s: Settings) =>
+      runScan(
+        {
+          scanId: 'test',
+          asOf: AS_OF,
+          tickers: ['SPY', 'QQQ', 'KO', 'XOM', 'JPM', 'PG', 'NEE', 'AAPL'],
+          settings: s,
+          labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+        },
+        { primary: noFundamentals },
+      );
+    const off = await run(settings);
+    expect(off.trades.some((t) => t.ticker !== 'SPY' && t.ticker !== 'QQQ')).toBe(true);
+    const r = await run(on);
+    expect(r.stats.rejections.earnings).toBeGreaterThan(0);
+    for (const t of r.trades) expect(['SPY', 'QQQ']).toContain(t.ticker);
+  });
+});

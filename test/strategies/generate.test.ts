@@ -111,6 +111,22 @@ describe('generateCandidates', () => {
     expect(edge('2026-11-19')).toBe(2); // already past
   });
 
+  it('fails the earnings rule, when it is on, for a ticker whose earnings calendar is unknown (it passed as "none")', () => {
+    const unknown = { ...ctx, nextEarningsDate: null, earningsKnown: false };
+    const on = generateCandidates(
+      chain,
+      unknown,
+      params(['put_credit_spread'], { limits: { ...PERMISSIVE_LIMITS, minDaysToEarnings: 1 } }),
+    );
+    expect(on.trades).toEqual([]);
+    expect(on.stats.rejections.earnings).toBe(2);
+    // the rule off: unknown earnings do not matter; known to have none scheduled: passes
+    expect(generateCandidates(chain, unknown, params(['put_credit_spread'])).trades).toHaveLength(2);
+    const none = { ...ctx, nextEarningsDate: null, earningsKnown: true };
+    const limits = { ...PERMISSIVE_LIMITS, minDaysToEarnings: 1 };
+    expect(generateCandidates(chain, none, params(['put_credit_spread'], { limits })).trades).toHaveLength(2);
+  });
+
   it('names the field of bad input', () => {
     expect(() => generateCandidates(chain, ctx, params(ALL, { contracts: 0 }))).toThrow(StrategyInputError);
     expect(() => generateCandidates({ ...chain, spot: Number.NaN }, ctx, params(ALL))).toThrow(/chain\.spot/);
