@@ -14,6 +14,10 @@ export interface ContractQuote {
   iv: number;
   /** Market units (per share); NaN when absent. */
   delta: number;
+  /** Per $1 of the underlying, per share; NaN when absent. */
+  gamma: number;
+  /** $ per share per calendar day; NaN when absent. */
+  theta: number;
   /** Epoch ms; NaN when absent. */
   quoteTime: number;
 }
@@ -35,6 +39,8 @@ export function chainContracts(chain: OptionChain): ContractQuote[] {
           ask: c.ask[i],
           iv: c.iv[i],
           delta: c.delta[i],
+          gamma: c.gamma[i],
+          theta: c.theta[i],
           quoteTime: c.quoteTime[i],
         });
       }
@@ -71,9 +77,12 @@ export async function latestStoredContracts(
     ask: number | null;
     iv: number | null;
     delta: number | null;
+    gamma: number | null;
+    theta: number | null;
     quote_time: Date | null;
   }>(
-    `SELECT snapshot_at, source, option_type, expiration, strike, bid, ask, iv, delta, quote_time FROM options
+    `SELECT snapshot_at, source, option_type, expiration, strike, bid, ask, iv, delta, gamma, theta, quote_time
+       FROM options
       WHERE underlying = $1 AND snapshot_at = (SELECT max(snapshot_at) FROM options WHERE underlying = $1)`,
     [underlying],
   );
@@ -91,6 +100,8 @@ export async function latestStoredContracts(
       ask: n(x.ask),
       iv: n(x.iv),
       delta: n(x.delta),
+      gamma: n(x.gamma),
+      theta: n(x.theta),
       quoteTime: x.quote_time ? x.quote_time.getTime() : Number.NaN,
     })),
   };

@@ -15,6 +15,7 @@ import { createSimulatedProvider } from '../../src/market/providers/simulated/si
 import { compareContracts, renderDiscrepancies } from '../../src/ops/analyzeDataDiscrepancies.js';
 import { healthCheck } from '../../src/ops/healthCheck.js';
 import { renderSecurityAudit, securityAudit } from '../../src/ops/securityAudit.js';
+import { bsGreeks } from '../../src/quant/bsGreeks.js';
 import { createLogging } from '../../src/service/logging.js';
 import { asctime } from '../../src/service/logLine.js';
 import { insertMetricsSample } from '../../src/store/metricsSamplesRepo.js';
@@ -221,6 +222,52 @@ describe('security-audit: what it missed and what it miscounted', () => {
   });
 });
 
+describe('analyze-data-discrepancies: a stored snapshot is carried forward by the move of the underlying', () => {
+  // a chain at S = 100 stored a day ago, fetched again at S = 102: fair quotes 4 cents wide, greeks in market units
+  const chainAt = (S: number, quoteTime: number, shift: (type: string, k: number) => number = () => 0) =>
+    [90, 95, 100, 105, 110].flatMap((k) =>
+      (['call', 'put'] as const).map((type) => {
+        const T = 30 / 365 - quoteTime / (365 * 86_400_000);
+        const g = bsGreeks(type, S, k, T, 0.04, 0, 0.25);
+        const m = g.price + shift(type, k);
+        return {
+          key: `${type}|2026-12-18|${k}`,
+          type,
+          expiration: '2026-12-18',
+          strike: k,
+          bid: m - 0.02,
+          ask: m + 0.02,
+          iv: 0.25,
+          delta: g.delta,
+          gamma: g.gamma,
+          theta: g.theta / 365,
+          quoteTime,
+        };
+      }),
+    );
+  const DAY = 86_400_000;
+
+  it('a 2 % move is no discrepancy once carried forward; it listed the chain; a bad quote still shows', () => {
+    const stored = { name: 'stored', contracts: chainAt(100, 0) };
+    const fresh = { name: 'fresh', contracts: chainAt(102, DAY) };
+    const raw = compareContracts('XYZ', stored, fresh);
+    expect(raw.discrepancies.length).toBeGreaterThan(5);
+    const r = compareContracts('XYZ', stored, fresh, { carryForward: true });
+    expect(r.impliedMoves?.['2026-12-18']).toBeCloseTo(2, 1);
+    expect(r.discrepancies).toEqual([]);
+    expect(r.ok).toBe(true);
+    // (C − P = S − K·e^{−rT}: a day's carry of K·e^{−rT} takes 1 cent off the move)
+    expect(renderDiscrepancies([r])).toContain('parity-implied move of the underlying: 2026-12-18 +1.99');
+    // one fresh quote 30 cents off is still found, and only it
+    const bad = {
+      name: 'fresh',
+      contracts: chainAt(102, DAY, (t, k) => (t === 'put' && k === 95 ? 0.3 : 0)),
+    };
+    const r2 = compareContracts('XYZ', stored, bad, { carryForward: true });
+    expect(r2.discrepancies.map((d) => d.key)).toEqual(['put|2026-12-18|95']);
+  });
+});
+
 describe('analyze-data-discrepancies: no contract in common is a finding', () => {
   it('compareContracts: disjoint sources are not ok, and the text says nothing was compared', () => {
     const q = (expiration: string) => ({
@@ -232,6 +279,8 @@ describe('analyze-data-discrepancies: no contract in common is a finding', () =>
       ask: 1.1,
       iv: 0.2,
       delta: 0.5,
+      gamma: 0.04,
+      theta: -0.05,
       quoteTime: 0,
     });
     const r = compareContracts(

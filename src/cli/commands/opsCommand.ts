@@ -332,7 +332,7 @@ export function opsCommand(io: CliIo): Command {
                 why = ` (${set.primary.name} no longer lists any of the snapshot's expirations ${storedExps.join(', ')}; store a newer snapshot)`;
               b = await fresh(set.primary, exps);
             }
-            const r = compareContracts(symbol, a, b);
+            const r = compareContracts(symbol, a, b, { carryForward: opts.compare !== 'providers' });
             emit(io, opts, r, (x) => renderDiscrepancies([x]));
             verdict(
               r.ok,
