@@ -1,5 +1,6 @@
 /** Loads the configuration for a command from its flags and the environment. */
-import { accessSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { type LoadedConfig, loadConfig } from '../config/loadConfig.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { type CliIo, UsageError } from './io.js';
@@ -30,9 +31,23 @@ export function prepareDir(loaded: LoadedConfig, key: 'logging.dir' | 'database.
   } catch (e) {
     throw fail('create', e);
   }
+  // a real write, synced: access(W_OK) passed on a full disk, and the scan then hung on its log or died on
+  // ENOSPC after it had run
+  const probe = join(dir, `.write-probe-${process.pid}`);
   try {
-    accessSync(dir, constants.W_OK);
+    const fd = openSync(probe, 'wx', 0o600);
+    try {
+      writeSync(fd, Buffer.alloc(PROBE_BYTES));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     throw fail('write to', e);
+  } finally {
+    rmSync(probe, { force: true });
   }
 }
+
+/** Bytes the write probe writes: a block, so that a file system with no free block fails it. */
+const PROBE_BYTES = 4096;

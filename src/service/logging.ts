@@ -71,6 +71,9 @@ class JsonStream {
   }
 }
 
+/** The longest close() waits for a log file to flush and close, ms. */
+const CLOSE_TIMEOUT_MS = 5000;
+
 export function createLogging(opts: LoggingOptions): LogHandle {
   ensureDir(opts.dir);
   let known = [...opts.secrets];
@@ -84,6 +87,17 @@ export function createLogging(opts: LoggingOptions): LogHandle {
     sync: false,
   });
   const files = [app, error];
+  // A log file that cannot be written (a full file system) said nothing and, with no listener, its 'close' came
+  // before close() waited for it: scan and serve hung at exit. Now one line on stderr, and close() returns.
+  const failed = new Set<SonicBoom>();
+  for (const f of files)
+    f.on('error', (e: Error) => {
+      if (failed.size === 0)
+        process.stderr.write(
+          `options-engine: cannot write the log in ${opts.dir} (${e.message}); log lines are lost until it can\n`,
+        );
+      failed.add(f);
+    });
   const level = opts.level === 'silent' ? 'fatal' : opts.level;
   const streams: pino.StreamEntry[] = [
     { level: level as pino.Level, stream: new TextStream(app, scrub) },
@@ -119,9 +133,19 @@ export function createLogging(opts: LoggingOptions): LogHandle {
         files.map(
           (f) =>
             new Promise<void>((resolve) => {
-              f.once('close', () => resolve());
-              f.once('error', () => resolve());
-              f.end();
+              if (failed.has(f) || (f as unknown as { destroyed?: boolean }).destroyed) return resolve();
+              const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+              const done = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+              f.once('close', done);
+              f.once('error', done);
+              try {
+                f.end();
+              } catch {
+                done();
+              }
             }),
         ),
       ).then(() => {

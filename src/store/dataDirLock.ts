@@ -7,7 +7,7 @@
  * i.e. a recycled pid — is stale and taken over. Creation is atomic (`link` of a complete temp
  * file); a stale takeover renames the old file away first and checks what it moved.
  */
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDir } from './ensureDir.js';
@@ -89,15 +89,16 @@ function publicHolder(r: LockRecord): LockHolder {
 
 function writeAtomically(path: string, record: LockRecord): boolean {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(record)}\n`, { mode: 0o644 });
   try {
+    // inside the try: a full disk fails the write after creating the file, which stayed behind
+    writeFileSync(tmp, `${JSON.stringify(record)}\n`, { mode: 0o644 });
     linkSync(tmp, path);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   } finally {
-    unlinkSync(tmp);
+    rmSync(tmp, { force: true });
   }
 }
 

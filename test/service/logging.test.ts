@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { secretValues } from '../../src/config/secrets.js';
 import { createLogging } from '../../src/service/logging.js';
@@ -138,5 +138,34 @@ describe('createLogging', () => {
     expect(readFileSync(join(dir, 'app.log.1'), 'utf8')).toContain('before');
     expect(existsSync(join(dir, 'app.log'))).toBe(true);
     expect(readFileSync(join(dir, 'app.log'), 'utf8')).toContain('after');
+  });
+});
+
+describe('a log file that cannot be written', () => {
+  it('says so once on stderr and close() still returns (a full file system hung scan and serve at exit)', async () => {
+    const dir = join(tmp.dir, 'full');
+    mkdirSync(dir, { recursive: true });
+    symlinkSync('/dev/full', join(dir, 'app.log')); // every write: ENOSPC, as on a full file system
+    const said: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      said.push(String(chunk));
+      return true;
+    });
+    try {
+      const log = createLogging({ level: 'info', dir, jsonStdout: false, secrets: [] });
+      for (let i = 0; i < 50; i++) log.logger.info({ i }, 'a line that cannot be written');
+      await new Promise((r) => setTimeout(r, 50));
+      const closed = await Promise.race([
+        log.close().then(() => 'closed'),
+        new Promise((r) => setTimeout(() => r('hung'), 8000)),
+      ]);
+      expect(closed).toBe('closed');
+    } finally {
+      spy.mockRestore();
+    }
+    const warnings = said.filter((l) => l.includes('cannot write the log'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(dir);
+    expect(warnings[0]).toMatch(/ENOSPC|no space/i);
   });
 });
