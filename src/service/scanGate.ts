@@ -8,8 +8,12 @@
  */
 import type { Database, Queryable } from '../store/db.js';
 
-/** Key of the advisory lock: `hashtext('options_engine:scheduler')`, computed by the server. */
-const LOCK_SQL = `SELECT pg_try_advisory_xact_lock(hashtext('options_engine:scheduler')) AS ok`;
+/**
+ * Key of the advisory lock: `hashtext('options_engine:scheduler:<schema>')`, computed by the server. Advisory locks
+ * are per database; two deployments in two schemas of one database (which backups and restores support) skipped
+ * each other's scheduled scans while the key left the schema out.
+ */
+const LOCK_SQL = `SELECT pg_try_advisory_xact_lock(hashtext('options_engine:scheduler:' || coalesce(current_schema(), ''))) AS ok`;
 
 export type GateResult<T> = { acquired: true; value: T } | { acquired: false };
 

@@ -49,6 +49,7 @@ export async function openDatabase(
       statementTimeoutMs: settings.statement_timeout_ms,
       connectRetries: settings.connect_retries,
       schema: opts.schema,
+      keepalives: true,
       logger: opts.logger,
     });
   }

@@ -46,7 +46,43 @@ export interface PgDatabaseOptions {
   retryDelayMs?: number;
   /** Timeout to open one connection, ms. */
   connectTimeoutMs?: number;
+  /**
+   * TCP keepalives on both ends (a real server, not the embedded one over loopback): without them a client lost
+   * to a crash or a network partition left its session — and the scan lock it held — on the server for the
+   * kernel's default 2 hours.
+   */
+  keepalives?: boolean;
   logger?: StoreLogger;
+}
+
+/** Server-side keepalive settings sent at connection start: a dead client is found within ~2 minutes. */
+const SERVER_KEEPALIVES = '-c tcp_keepalives_idle=60 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6';
+
+/**
+ * The connection string and startup `options` of a connection: the URL's own `?options=` first, then ours. pg lets
+ * a connection string's parameters override the config's, so the URL's options are taken out of it and merged:
+ * otherwise a URL with `?options=-c search_path=…` silently dropped ours (the keepalives, the schema).
+ */
+function connectionSettings(
+  url: string,
+  schema: string | undefined,
+  keepalives: boolean,
+): { connectionString: string; options: string | undefined } {
+  let connectionString = url;
+  let fromUrl: string | null = null;
+  try {
+    const u = new URL(url);
+    fromUrl = u.searchParams.get('options');
+    if (fromUrl !== null) {
+      u.searchParams.delete('options');
+      connectionString = u.toString();
+    }
+  } catch {
+    // not a URL: nothing of its own to keep
+  }
+  const parts = [fromUrl, schema ? `-c search_path=${schema}` : null, keepalives ? SERVER_KEEPALIVES : null];
+  const joined = parts.filter((p) => p).join(' ');
+  return { connectionString, options: joined || undefined };
 }
 
 /** Idle time after which a connection above `pool_size` is closed, ms. */
@@ -144,15 +180,18 @@ export class PgDatabase implements Database {
   /** Opens the pool and waits until one connection succeeds (retrying transient failures). */
   static async open(opts: PgDatabaseOptions): Promise<PgDatabase> {
     const logger = opts.logger ?? silentLogger;
+    const conn = connectionSettings(opts.url, opts.schema, opts.keepalives === true);
     const pool = new pg.Pool({
-      connectionString: opts.url,
+      connectionString: conn.connectionString,
       max: opts.poolSize + opts.poolOverflow,
       min: opts.poolSize,
       idleTimeoutMillis: OVERFLOW_IDLE_MS,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
       statement_timeout: opts.statementTimeoutMs,
       application_name: opts.applicationName ?? 'options-engine',
-      options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
+      options: conn.options,
+      keepAlive: opts.keepalives === true,
+      keepAliveInitialDelayMillis: 30_000,
       types: typeParsers,
     });
     // An idle connection dropped by the server (restart, pg_terminate_backend) must not crash the

@@ -102,6 +102,60 @@ describe.skipIf(!DATABASE_URL)('on PostgreSQL and Redis', () => {
     expect(kpi.trim()).toMatch(/^\d+(\.\d+)? [1-9]\d*$/);
   });
 
+  it('keys the scan lock by schema: a deployment in another schema of the same database is not skipped', async () => {
+    const other = `${schema}_b`;
+    await admin((c) => c.query(`CREATE SCHEMA IF NOT EXISTS ${other}`));
+    const open = (s: string) =>
+      PgDatabase.open({
+        url: DATABASE_URL!,
+        poolSize: 2,
+        poolOverflow: 1,
+        statementTimeoutMs: 10_000,
+        connectRetries: 0,
+        schema: s,
+      });
+    const [a, b] = await Promise.all([open(schema), open(other)]);
+    let release: () => void = () => {};
+    try {
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const first = scanGateFor(a).exclusive(async () => {
+        await held;
+        return 'a';
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await scanGateFor(b).exclusive(async () => 'b')).toEqual({ acquired: true, value: 'b' });
+      expect(await scanGateFor(a).exclusive(async () => 'a2')).toEqual({ acquired: false });
+      release();
+      await first;
+    } finally {
+      release(); // a failed expectation must not leave the lock's transaction open
+      await Promise.all([a.close(), b.close()]);
+      await admin((c) => c.query(`DROP SCHEMA IF EXISTS ${other} CASCADE`));
+    }
+  });
+
+  it("asks the server for TCP keepalives and keeps the URL's own startup options", async () => {
+    // a crashed or partitioned client's session held the scan lock for the kernel's default 2 hours
+    const db = await PgDatabase.open({
+      url: schemaUrl(),
+      poolSize: 1,
+      poolOverflow: 0,
+      statementTimeoutMs: 10_000,
+      connectRetries: 0,
+      keepalives: true,
+    });
+    try {
+      const r = await db.query<{ idle: string; path: string }>(
+        `SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('search_path') AS path`,
+      );
+      expect(r.rows[0]).toEqual({ idle: '60', path: schema });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('lets only one instance hold the scan lock at a time', async () => {
     const db = await PgDatabase.open({
       url: DATABASE_URL!,
