@@ -30,8 +30,11 @@ import type {
 
 if (!process.send) throw new Error('engineProcess runs as a child process of the service (IPC channel)');
 const send = process.send.bind(process);
+// A write to a channel whose far end was killed fails later (EPIPE): without a callback it came back as an
+// 'error' event that nothing handled, and the engine crashed instead of closing its database on 'disconnect'.
+const lost = (_err: Error | null) => {};
 const post = (m: FromEngine) => {
-  if (process.connected) send(m);
+  if (process.connected) send(m, undefined, undefined, lost);
 };
 
 /** Nice value of the engine: scans yield the CPU to the HTTP process when both want it. */
