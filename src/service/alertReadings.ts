@@ -21,6 +21,13 @@ export interface AlertReadingSources {
   expectScans: (now: number) => boolean;
   /** The scan interval, ms. */
   intervalMs: () => number;
+  /**
+   * When the current period of expected scans began, epoch ms: the market open of today's session when scans
+   * run in market hours only, −∞ when they always run. Default: the first reading that expected scans.
+   */
+  expectedSince?: (now: number) => number;
+  /** Providers' circuit states, of the providers in use (a provider replaced by a reload is not counted). */
+  circuits?: () => Record<string, string>;
   startedAt: number;
 }
 
@@ -28,6 +35,19 @@ export interface AlertReadingSources {
 export class ScanHealthTracker {
   private failures = 0;
   private contracts: ScanOutcome['contracts'] | null = null;
+
+  /**
+   * The streak of failed live scans stored before this process started (newest first, up to the last completed
+   * one): a restart read 0, resolved a firing `engine.scan_failures` and fired it again at the next failure.
+   */
+  seed(statusesNewestFirst: readonly string[]): void {
+    let n = 0;
+    for (const s of statusesNewestFirst) {
+      if (s === 'completed') break;
+      if (s === 'failed' || s === 'timeout') n++;
+    }
+    this.failures = n;
+  }
 
   record(o: ScanOutcome): void {
     if (o.status === 'completed') {
@@ -60,15 +80,19 @@ export function alertReader(
     const expect = src.expectScans(now);
     if (!expect) expectedSince = null;
     else expectedSince ??= now;
-    // intervals without a successful scan, counted from the latest of: the last success, the start of
-    // this session of expected scans (market open), the service start
+    // intervals without a successful scan (of any instance, stored), counted from the later of the last success
+    // and the start of this period of expected scans (market open); from the service start only when no scan was
+    // ever stored — a restart counted from itself, resolved a firing `engine.missed_scans` and fired it again
     let missed = 0;
     if (expect) {
-      const from = Math.max(src.lastScanAt() ?? -1, expectedSince ?? now, src.startedAt);
+      const since = src.expectedSince ? src.expectedSince(now) : (expectedSince ?? now);
+      const from = Math.max(src.lastScanAt() ?? src.startedAt, since);
       missed = Math.floor(Math.max(0, now - from) / src.intervalMs());
     }
     const quality = scans.quality();
-    const circuits = Object.values(s.providers.circuits).filter((c) => c === 'open').length;
+    const circuits = Object.values(src.circuits ? src.circuits() : s.providers.circuits).filter(
+      (c) => c === 'open',
+    ).length;
     return {
       cpu_usage: cpu.read(),
       memory_usage: (100 * (totalmem() - freemem())) / totalmem(),

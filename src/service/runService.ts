@@ -54,7 +54,7 @@ import { keepRestartOnly, restartOnlyChanges } from './configChanges.js';
 import { runLimit, ScanEngine } from './engine/scanEngine.js';
 import { HealthMonitor } from './healthChecks.js';
 import { createLogging } from './logging.js';
-import { isMarketOpen } from './marketHours.js';
+import { currentOrNextSession, isMarketOpen } from './marketHours.js';
 import { MetricsSampler } from './metricsSampler.js';
 import { createRedisProbe } from './redisProbe.js';
 import type { StatusInput } from './routes/status.js';
@@ -261,6 +261,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     });
     closers.push(() => sched.stop(SCAN_STOP_GRACE_MS));
     await seedScanHistory(db, telemetry, log);
+    await seedFailureStreak(db, scanHealth, log);
     await health.start();
 
     sampler = new MetricsSampler({
@@ -342,6 +343,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           },
           lastScanAt: () => health.lastScanAt(),
           expectScans: (now) => !settings.execution.market_hours_only || isMarketOpen(now),
+          expectedSince: (now) =>
+            settings.execution.market_hours_only
+              ? currentOrNextSession(now).openMs
+              : Number.NEGATIVE_INFINITY,
+          circuits,
           intervalMs: () => settings.execution.interval_minutes * 60_000,
           startedAt,
         },
@@ -515,6 +521,15 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 }
 
 /** Scan timings survive a restart: /metrics has percentiles before the first scan here. */
+/** The failure streak of the stored live scans, for `engine.scan_failures` across a restart. */
+async function seedFailureStreak(db: Database, scans: ScanHealthTracker, log: Logger): Promise<void> {
+  try {
+    scans.seed((await listScans(db, { live: true, limit: 100 })).map((s) => s.status));
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'scan failure streak not read');
+  }
+}
+
 async function seedScanHistory(db: Database, telemetry: Telemetry, log: Logger): Promise<void> {
   try {
     const recent = await listScans(db, { status: 'completed', limit: 100 });

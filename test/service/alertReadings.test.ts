@@ -87,4 +87,47 @@ describe('alert readings', () => {
     open = false;
     expect(read(500 * M).missed_scans).toBe(0);
   });
+
+  it('across a restart: the missed-scan count runs from the last stored scan, not from the start (it resolved a firing alert)', () => {
+    // scans always expected; the last success 100 min before a restart at 1000 min, 15-min interval
+    const read = alertReader(
+      sources({
+        lastScanAt: () => 900 * M,
+        startedAt: 1000 * M,
+        expectedSince: () => Number.NEGATIVE_INFINITY,
+      }),
+      new ScanHealthTracker(),
+    );
+    expect(read(1001 * M).missed_scans).toBe(6); // 101 min since the last success: still missed
+    // never a scan stored: counted from the start, so a fresh install does not page at once
+    const fresh = alertReader(
+      sources({ lastScanAt: () => null, startedAt: 1000 * M, expectedSince: () => Number.NEGATIVE_INFINITY }),
+      new ScanHealthTracker(),
+    );
+    expect(fresh(1001 * M).missed_scans).toBe(0);
+    // market hours only: from the session's open, also when the service started after it
+    const session = alertReader(
+      sources({ lastScanAt: () => 100 * M, startedAt: 1000 * M, expectedSince: () => 970 * M }),
+      new ScanHealthTracker(),
+    );
+    expect(session(1001 * M).missed_scans).toBe(2);
+  });
+
+  it('across a restart: the failure streak is seeded from the stored scans, newest first', () => {
+    const t = new ScanHealthTracker();
+    t.seed(['failed', 'timeout', 'cancelled', 'failed', 'completed', 'failed']);
+    expect(t.consecutiveFailures()).toBe(3);
+    t.record(outcome('failed'));
+    expect(t.consecutiveFailures()).toBe(4);
+    t.seed([]);
+    expect(t.consecutiveFailures()).toBe(0);
+  });
+
+  it("counts only the circuits of the providers in use (a provider switched away by a reload kept 'open')", () => {
+    const r = alertReader(
+      sources({ circuits: () => ({ simulated: 'closed' }) }),
+      new ScanHealthTracker(),
+    )(10 * M);
+    expect(r.circuit_open).toBe(0);
+  });
 });
