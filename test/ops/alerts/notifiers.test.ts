@@ -423,6 +423,42 @@ describe('NotificationDispatcher', () => {
     expect(log.text()).not.toContain(WEBHOOK_PATH);
   });
 
+  it('a newer message of the same alert stops the older one\'s retries: no "still firing" after the "resolved"', async () => {
+    // the endpoint refuses the repeat (as a channel that was down when it went out) and takes the resolution
+    const hook = await startHttp((i, res) => {
+      const resolved = hook.requests[i].body.includes('resolved');
+      res.writeHead(resolved ? 200 : 500).end(resolved ? 'ok' : 'down');
+    });
+    const log = arrayLogger();
+    const done = outcomes();
+    const d = new NotificationDispatcher({
+      notifiers: [createSlackNotifier(hook.url, { timeoutMs: 2_000 })],
+      logger: log,
+      retry: { attempts: 5, baseDelayMs: 200 },
+      onDelivered: done.onDelivered,
+      onFailed: done.onFailed,
+    });
+    d.dispatch({ ...note, kind: 'repeat', subject: `${note.subject} (still firing)` });
+    await new Promise((r) => setTimeout(r, 100)); // its first attempt failed; a retry is due in 200 ms
+    d.dispatch({ ...note, kind: 'resolved', subject: `${note.subject} resolved` });
+    await done.wait('slack', 'delivered');
+    await new Promise((r) => setTimeout(r, 700)); // the old retries would have run by now
+    await d.drain(5_000);
+    expect(hook.requests.map((r) => r.body.includes('resolved'))).toEqual([false, true]);
+    expect(d.stats()).toEqual({ slack: { sent: 1, failed: 0, retries: 1, pending: 0 } });
+    expect(log.lines.some((l) => l.msg.startsWith('alert notification superseded'))).toBe(true);
+    // another alert's message does not supersede it
+    const other = await startHttp((_i, res) => res.writeHead(200).end('ok'));
+    const d2 = new NotificationDispatcher({
+      notifiers: [createSlackNotifier(other.url, { timeoutMs: 2_000 })],
+      logger: arrayLogger(),
+    });
+    d2.dispatch(note);
+    d2.dispatch({ ...note, rule: 'system.memory_usage' });
+    await d2.drain(5_000);
+    expect(other.requests).toHaveLength(2);
+  });
+
   it('dispatch returns at once; a hanging endpoint is aborted on every attempt, then given up', async () => {
     const hook = await startHttp(hang);
     const log = arrayLogger();

@@ -61,6 +61,14 @@ export interface SendResult {
   ms: number;
 }
 
+/** The abort reason of a delivery that a newer message of the same alert replaced. */
+class Superseded extends Error {
+  override name = 'Superseded';
+  constructor() {
+    super('superseded by a newer message of the same alert');
+  }
+}
+
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BASE_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 60_000;
@@ -69,6 +77,8 @@ const ABORT_GRACE_MS = 100;
 
 interface Delivery {
   notifier: Notifier;
+  /** The alert rule of a dispatched message (null: a test send): a newer message of it supersedes this one. */
+  rule: string | null;
   controller: AbortController;
   /** Resolves (never rejects) when the delivery is over. */
   settled: Promise<void>;
@@ -109,9 +119,13 @@ export class NotificationDispatcher {
       return 0;
     }
     for (const notifier of this.#notifiers) {
+      // An older message of the same alert still being retried on this channel is dropped: retried after the
+      // newer one, a 'still firing' arrived after the 'resolved' and was the last word on-call saw.
+      for (const d of this.#inFlight)
+        if (d.notifier === notifier && d.rule === n.rule) d.controller.abort(new Superseded());
       const stats = this.#statsFor(notifier.channel);
       stats.pending++;
-      void this.#track(notifier, (signal) => this.#deliver(notifier, n, signal, stats));
+      void this.#track(notifier, (signal) => this.#deliver(notifier, n, signal, stats), n.rule);
     }
     return this.#notifiers.length;
   }
@@ -193,10 +207,14 @@ export class NotificationDispatcher {
   }
 
   /** Runs `run` with an abort signal of its own and keeps it in `#inFlight` until it settles. */
-  #track<T>(notifier: Notifier, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  #track<T>(
+    notifier: Notifier,
+    run: (signal: AbortSignal) => Promise<T>,
+    rule: string | null = null,
+  ): Promise<T> {
     const controller = new AbortController();
     const result = run(controller.signal);
-    const delivery: Delivery = { notifier, controller, settled: result.then(noop, noop) };
+    const delivery: Delivery = { notifier, rule, controller, settled: result.then(noop, noop) };
     this.#inFlight.add(delivery);
     void delivery.settled.then(() => this.#inFlight.delete(delivery));
     return result;
@@ -218,6 +236,7 @@ export class NotificationDispatcher {
         } catch (err) {
           failure = toError(err);
         }
+        if (signal.reason instanceof Superseded) return this.#superseded(notifier, n, attempt);
         if (signal.aborted) return this.#giveUp(notifier, n, stats, attempt, failure, 'aborted');
         if (attempt >= this.#attempts) return this.#giveUp(notifier, n, stats, attempt, failure, 'exhausted');
         const delayMs = Math.min(this.#baseDelayMs * 2 ** (attempt - 1), this.#maxDelayMs);
@@ -229,12 +248,21 @@ export class NotificationDispatcher {
         try {
           await sleep(delayMs, undefined, { signal });
         } catch {
+          if (signal.reason instanceof Superseded) return this.#superseded(notifier, n, attempt);
           return this.#giveUp(notifier, n, stats, attempt, failure, 'aborted');
         }
       }
     } finally {
       stats.pending--;
     }
+  }
+
+  /** A newer message of the same alert took over this one's retries: not a failure, nothing to report. */
+  #superseded(notifier: Notifier, n: AlertNotification, attempt: number): void {
+    this.#logger.info(
+      { channel: notifier.channel, rule: n.rule, kind: n.kind, attempt },
+      'alert notification superseded by a newer message of the same alert; not retried',
+    );
   }
 
   #giveUp(
