@@ -74,6 +74,8 @@ export interface OpenCacheOptions {
   onBackendChange?: (active: CacheBackend) => void;
   /** How long to wait for Redis at start before serving from memory, ms (default 2000). */
   connectTimeoutMs?: number;
+  /** After Redis stalled, how long memory serves before Redis is tried again, ms (default 30 s). */
+  stallRetryMs?: number;
 }
 
 export async function openCache(settings: CacheSettings, opts: OpenCacheOptions = {}): Promise<EngineCache> {
@@ -91,6 +93,7 @@ export async function openCache(settings: CacheSettings, opts: OpenCacheOptions 
   const cache = new FallbackCache(redis, memory, {
     logger: opts.logger,
     onBackendChange: opts.onBackendChange,
+    stallRetryMs: opts.stallRetryMs,
   });
   await cache.waitForRedis(opts.connectTimeoutMs ?? 2000);
   return cache;

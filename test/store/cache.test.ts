@@ -127,8 +127,24 @@ describe('Redis cache when Redis cannot be reached', () => {
 class RedisProxy {
   private server: Server | null = null;
   private sockets = new Set<Socket>();
+  private pairs: [Socket, Socket][] = [];
+  private stalled = false;
   port = 0;
   constructor(private readonly target: URL) {}
+
+  /** Connections stay up but nothing is forwarded: Redis "stalls" (no replies, no reset). */
+  stall(): void {
+    this.stalled = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+    }
+  }
+
+  resume(): void {
+    this.stalled = false;
+    for (const [client, upstream] of this.pairs) client.pipe(upstream).pipe(client);
+  }
 
   async start(): Promise<void> {
     const server = createServer((client) => {
@@ -139,7 +155,8 @@ class RedisProxy {
         s.on('error', () => {});
         s.on('close', () => this.sockets.delete(s));
       }
-      client.pipe(upstream).pipe(client);
+      this.pairs.push([client, upstream]);
+      if (!this.stalled) client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r));
     this.port = (server.address() as { port: number }).port;
@@ -204,6 +221,39 @@ describe.skipIf(!REDIS_URL)('Redis cache on the real Redis', () => {
     await c.set('b', '2');
     expect(await c.clear()).toBe(2);
     expect(await direct!.get(`${other}keep`)).toBe('x');
+  });
+
+  it('after a stall (connected, no replies) stays on memory for a while: one warning, not a timeout per call', async () => {
+    const proxy = new RedisProxy(new URL(REDIS_URL!));
+    await proxy.start();
+    const url = new URL(REDIS_URL!);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const lines: Logged[] = [];
+    const changes: CacheBackend[] = [];
+    const c = await openCache(settings(url.toString()), {
+      logger: recordingLogger(lines),
+      onBackendChange: (b) => changes.push(b),
+      stallRetryMs: 1500,
+    });
+    opened.push(c);
+    await c.set('s1', 'before');
+    proxy.stall();
+    await c.set('s2', 'during'); // waits out the command timeout once, then memory
+    for (let i = 0; i < 20; i++) expect(await c.get('s2')).toBe('during');
+    // one failed command, one warning; it went back to the stalled Redis on every call (21 timeouts, 42 lines)
+    expect(c.stats()).toMatchObject({ active: 'memory', errors: 1, fallbacks: 1 });
+    expect(lines.filter((l) => l.msg.startsWith('Redis unavailable'))).toHaveLength(1);
+    expect(lines.filter((l) => l.msg.startsWith('Redis is back'))).toHaveLength(0);
+    proxy.resume();
+    await new Promise((r) => setTimeout(r, 1600));
+    let v: string | null = null;
+    for (let i = 0; i < 50 && c.stats().active !== 'redis'; i++) v = await c.get('s1');
+    expect(c.stats().active).toBe('redis');
+    expect(v ?? (await c.get('s1'))).toBe('before');
+    expect(changes).toEqual(['memory', 'redis']);
+    await c.close();
+    await proxy.stop();
   });
 
   it('falls back to memory when Redis stops mid-run and returns to Redis when it is back', async () => {

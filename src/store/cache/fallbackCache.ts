@@ -3,7 +3,12 @@
  * by the memory LRU instead (the caller never sees the error); the switch is logged once, counted,
  * and reported through `onBackendChange`. As soon as the Redis client is connected again, reads
  * and writes go back to Redis and the memory LRU is emptied (so that a later outage does not
- * serve values older than what Redis held meanwhile).
+ * serve values older than what Redis held meanwhile) — once a command there has succeeded.
+ *
+ * A Redis that stalls (connection up, no replies) fails each command only at the 1 s command timeout while the
+ * client still reads as connected: the cache then stays on memory for `stallRetryMs` (30 s) before it tries Redis
+ * again, with one warning. It switched back on the next call, which waited its second too: a scan ran 56 times
+ * slower, and the log got a pair of "unavailable" / "back" lines per call.
  */
 import type { CacheBackend, CacheStats, EngineCache } from '../cache.js';
 import { type StoreLogger, silentLogger } from '../db.js';
@@ -13,7 +18,12 @@ import type { RedisCache } from './redisCache.js';
 export interface FallbackCacheOptions {
   logger?: StoreLogger;
   onBackendChange?: (active: CacheBackend) => void;
+  /** After a command failed on a connected client (a stall), how long memory serves before Redis is tried, ms. */
+  stallRetryMs?: number;
 }
+
+/** Default of `stallRetryMs`. */
+const STALL_RETRY_MS = 30_000;
 
 export class FallbackCache implements EngineCache {
   private active: CacheBackend = 'redis';
@@ -22,6 +32,8 @@ export class FallbackCache implements EngineCache {
   private sets = 0;
   private errors = 0;
   private fallbacks = 0;
+  /** Epoch ms before which a connected client is not used again (after a stall). */
+  private retryAt = 0;
   private readonly logger: StoreLogger;
 
   constructor(
@@ -58,18 +70,27 @@ export class FallbackCache implements EngineCache {
 
   /** Runs `onRedis` when Redis can take it, else (or on its failure) `onMemory`. */
   private async route<T>(onRedis: () => Promise<T>, onMemory: () => T): Promise<T> {
-    if (this.redis.ready) {
-      if (this.active === 'memory') this.toRedis();
+    if (this.redis.ready && (this.active === 'redis' || Date.now() >= this.retryAt)) {
       try {
-        return await onRedis();
+        const v = await onRedis();
+        if (this.active === 'memory') this.toRedis();
+        return v;
       } catch (e) {
         this.errors++;
         // A reply error (Redis answered, e.g. WRONGTYPE) says nothing about the connection: serve
         // this call from memory without switching.
-        if (!(e instanceof Error && e.name === 'ReplyError'))
-          this.toMemory(e instanceof Error ? e.message : String(e));
+        if (!(e instanceof Error && e.name === 'ReplyError')) {
+          // a command timeout on a connected client is a stall: memory serves for a while before Redis is tried
+          // again; a closed connection comes back as soon as the client has reconnected
+          const message = e instanceof Error ? e.message : String(e);
+          this.retryAt = /timed out/i.test(message)
+            ? Date.now() + (this.opts.stallRetryMs ?? STALL_RETRY_MS)
+            : 0;
+          this.toMemory(message);
+        }
       }
-    } else if (this.active === 'redis') {
+    } else if (this.active === 'redis' && !this.redis.ready) {
+      this.retryAt = 0; // a lost connection: back to Redis as soon as the client has reconnected
       this.toMemory(this.redis.lastConnectionError ?? 'connection lost');
     }
     return onMemory();
