@@ -59,7 +59,7 @@ import { MetricsSampler } from './metricsSampler.js';
 import { createRedisProbe } from './redisProbe.js';
 import type { StatusInput } from './routes/status.js';
 import { scanGateFor } from './scanGate.js';
-import { Scheduler } from './scheduler.js';
+import { isProductionScan, Scheduler } from './scheduler.js';
 import { buildServer } from './server.js';
 import { installSignals } from './signals.js';
 import { Telemetry } from './telemetry.js';
@@ -247,9 +247,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         return outcome;
       },
       gate,
-      onOutcome: (o) => {
+      onOutcome: (o, params) => {
         if (o.table) opts.stdout(o.table);
-        scanHealth.record(o);
+        if (isProductionScan(params)) scanHealth.record(o);
         void health.refresh().then(() => alerts?.tick());
       },
       logger: child('scheduler'),

@@ -34,6 +34,8 @@ import type { ScanTimingRecord } from './telemetry.js';
 export interface ScanParams {
   /** Settings with the request's overrides applied (already validated). */
   settings?: Settings;
+  /** Whether the request overrode any setting (then it is not a production scan, see isProductionScan). */
+  overridden?: boolean;
   tickers?: string[];
   /** Fixed "now", epoch ms (a reproducible scan; the cache is bypassed). */
   asOf?: number;

@@ -20,6 +20,17 @@ import type { ScanGate } from './scanGate.js';
 import type { ScanOutcome, ScanParams, ScanRun, ScanRunStage } from './scanJob.js';
 import type { ScanTrigger } from './scanRecords.js';
 
+/**
+ * A scan of the configured universe, now, on the configured settings — what the scheduler runs. The production
+ * alerts (scan failures, data rejection, stale data) read these only: an operator's replay of three illiquid
+ * tickers fired `engine.data_rejection_rate`, and the next good replay resolved a real one.
+ */
+export function isProductionScan(params: ScanParams | undefined): boolean {
+  return (
+    params === undefined || (params.asOf === undefined && params.tickers === undefined && !params.overridden)
+  );
+}
+
 /** A scan is running (or the service is stopping): a new one cannot start now. */
 export class ScanBusyError extends Error {
   constructor(
@@ -59,7 +70,8 @@ export interface SchedulerOptions {
   runScan: (run: ScanRun) => Promise<ScanOutcome>;
   gate: ScanGate;
   /** Every finished scan (printing the table, refreshing health…). */
-  onOutcome?: (outcome: ScanOutcome) => void;
+  /** Each finished scan, with the request's parameters (undefined for a scheduled scan). */
+  onOutcome?: (outcome: ScanOutcome, params: ScanParams | undefined) => void;
   logger: Logger;
   now?: () => number;
 }
@@ -192,7 +204,7 @@ export class Scheduler {
         if (outcome.status === 'completed' && params?.asOf === undefined)
           this.lastCompletedAt = outcome.finishedAt;
         try {
-          this.opts.onOutcome?.(outcome);
+          this.opts.onOutcome?.(outcome, params);
         } catch (e) {
           this.log.error({ err: e instanceof Error ? e.message : String(e) }, 'scan outcome handler failed');
         }

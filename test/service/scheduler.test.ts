@@ -1,9 +1,11 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Settings } from '../../src/config/schema.js';
+import { applyScanRequest } from '../../src/service/routes/api.js';
 import type { ScanGate } from '../../src/service/scanGate.js';
 import type { ScanOutcome, ScanRun } from '../../src/service/scanJob.js';
-import { ScanBusyError, Scheduler } from '../../src/service/scheduler.js';
+import { isProductionScan, ScanBusyError, Scheduler } from '../../src/service/scheduler.js';
 import type { Queryable } from '../../src/store/db.js';
 
 const MIN = 60_000;
@@ -68,6 +70,29 @@ afterEach(() => {
 });
 
 describe('Scheduler', () => {
+  it("hands each outcome to onOutcome with its request; only scheduled-like scans are production scans (the alerts' input)", async () => {
+    const job = fakeJob(() => MIN);
+    const seen: [string, boolean][] = [];
+    const ex = { interval_minutes: 15, market_hours_only: true, scan_timeout_seconds: 300 };
+    const s = new Scheduler({
+      execution: () => ex,
+      runScan: job.runScan,
+      gate: openGate,
+      logger,
+      onOutcome: (o, params) => seen.push([o.trigger, isProductionScan(params)]),
+    });
+    const { settings } = loadConfig({ env: {} });
+    s.start(true);
+    await vi.advanceTimersByTimeAsync(MIN);
+    // an operator's replay, a few tickers, or other settings: not what the alerts watch; a plain "scan now" is
+    for (const body of [{ as_of: '2026-11-20T15:00:00Z' }, { tickers: ['PEG'] }, { min_pop: 0.5 }, {}]) {
+      s.trigger(applyScanRequest(settings, body as never, Date.now()));
+      await vi.advanceTimersByTimeAsync(MIN);
+    }
+    expect(seen.map(([, p]) => p)).toEqual([true, false, false, false, true]);
+    await s.stop(1000);
+  });
+
   it('a replay (fixed as_of) is not a fresh scan: lastCompletedAt stays with the live scans', async () => {
     const job = fakeJob(() => MIN);
     const s = scheduler({}, job);

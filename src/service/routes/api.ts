@@ -95,9 +95,13 @@ export const scanRequestSchema = {
 /** Settings with the request's overrides, validated by the settings schema (cross-field rules too). */
 export function applyScanRequest(settings: Settings, body: ScanRequestBody, now = Date.now()): ScanParams {
   const tree = structuredClone(settings) as unknown as Record<string, Record<string, unknown>>;
+  let overridden = false;
   for (const [field, [section, key]] of Object.entries(OVERRIDES)) {
     const v = body[field as keyof typeof OVERRIDES];
-    if (v !== undefined) tree[section][key] = v;
+    if (v !== undefined) {
+      tree[section][key] = v;
+      overridden = true;
+    }
   }
   const parsed = settingsSchema.safeParse(tree);
   if (!parsed.success) {
@@ -107,7 +111,7 @@ export function applyScanRequest(settings: Settings, body: ScanRequestBody, now 
       Object.entries(OVERRIDES).find(([, p]) => p[0] === path[0] && p[1] === path[1])?.[0] ?? path.join('.');
     throw new FieldError('body', field, issue.message);
   }
-  const params: ScanParams = { settings: parsed.data };
+  const params: ScanParams = { settings: parsed.data, ...(overridden ? { overridden } : {}) };
   if (body.tickers) {
     params.tickers = body.tickers.map((t) => t.toUpperCase());
     // the schema's uniqueItems refuses ["SPY", "SPY"]; ["SPY", "spy"] is the same list once upper-cased
