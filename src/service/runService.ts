@@ -371,7 +371,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       version: opts.version,
       settings: () => settings,
       status: statusInput,
-      api: { db, trigger: (params) => sched.trigger(params) },
+      api: { db, trigger: (params) => sched.trigger(params), running: () => sched.state().running },
       alerts: { active: () => alertManager.active(), instance },
     });
     closers.push(() => app.close());

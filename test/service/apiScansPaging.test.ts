@@ -28,6 +28,14 @@ const IDS = [
   'a0000000-0000-4000-8000-000000000001',
 ];
 
+/** The scan running in the instance: its row is written only when it ends. */
+const RUNNING = {
+  id: '00000000-0000-4000-8000-000000000001',
+  trigger: 'api' as const,
+  startedAt: Date.UTC(2026, 10, 25, 15, 31),
+  stage: 'collect' as const,
+};
+
 describe('GET /api/scans paging', () => {
   const t = useTestDatabase('pglite');
   const telemetry = new Telemetry({ windowSeconds: 60, version: '0.0.0-test', defaultMetrics: false });
@@ -46,7 +54,11 @@ describe('GET /api/scans paging', () => {
       version: '0.0.0-test',
       settings: () => settings,
       status: () => ({}) as StatusInput,
-      api: { db, trigger: () => '00000000-0000-4000-8000-000000000001' },
+      api: {
+        db,
+        trigger: () => RUNNING.id,
+        running: () => RUNNING,
+      },
     });
   });
   afterAll(async () => {
@@ -82,5 +94,25 @@ describe('GET /api/scans paging', () => {
     const p2 = await page(next(p1, 3));
     expect(p2.scans.map((s) => s.id)).toEqual([IDS[3]]);
     expect(p2).toMatchObject({ next_before: null, next_before_id: null });
+  });
+
+  it('answers the Location of a running scan with 202 and its stage (it was 404 until the scan was saved)', async () => {
+    const r = await app.inject({ method: 'GET', url: `/api/scans/${RUNNING.id}` });
+    expect(r.statusCode).toBe(202);
+    expect(r.headers['retry-after']).toBe('1');
+    expect(r.json()).toEqual({
+      scan: {
+        id: RUNNING.id,
+        status: 'running',
+        stage: 'collect',
+        trigger: 'api',
+        startedAt: '2026-11-25T15:31:00.000Z',
+      },
+    });
+    expect((await app.inject({ method: 'GET', url: `/api/scans/${IDS[0]}` })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/scans/e0000000-0000-4000-8000-000000000009' }))
+        .statusCode,
+    ).toBe(404);
   });
 });

@@ -12,7 +12,7 @@ import { latestChain } from '../../store/latestChain.js';
 import { getScan, listScans, type StoredScan, scansBefore } from '../../store/scansRepo.js';
 import { type StoredTrade, tradesOfScan } from '../../store/tradesRepo.js';
 import type { ScanParams } from '../scanJob.js';
-import { ScanBusyError } from '../scheduler.js';
+import { type RunningScan, ScanBusyError } from '../scheduler.js';
 import { FieldError, parseInstant } from './fieldError.js';
 
 export interface ApiDeps {
@@ -20,6 +20,8 @@ export interface ApiDeps {
   settings: () => Settings;
   /** Starts a scan now; throws ScanBusyError while one runs. */
   trigger: (params: ScanParams) => string;
+  /** The scan running in this instance, if any (its row is written only when it ends). */
+  running?: () => RunningScan | null;
   readGuard: preParsingHookHandler;
   writeGuard: preParsingHookHandler;
 }
@@ -258,13 +260,31 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     {
       preParsing: deps.readGuard,
       schema: {
-        summary: 'One scan with its parameters, timings, counts and trades',
+        summary:
+          'One scan with its parameters, timings, counts and trades (202 with its stage while it runs)',
         tags: ['api'],
         params: idParams,
-        response: { 200: anyObject, 404: anyObject },
+        response: { 200: anyObject, 202: anyObject, 404: anyObject },
       },
     },
     async (req, reply) => {
+      // the Location a POST answered with: the scan runs, and its row is written only when it ends (it was 404)
+      const running = deps.running?.();
+      if (running && running.id === req.params.id) {
+        reply
+          .code(202)
+          .header('retry-after', '1')
+          .send({
+            scan: {
+              id: running.id,
+              status: 'running',
+              stage: running.stage,
+              trigger: running.trigger,
+              startedAt: new Date(running.startedAt).toISOString(),
+            },
+          });
+        return reply;
+      }
       const scan = await getScan(db, req.params.id);
       if (!scan) {
         reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no scan ${req.params.id}` });
