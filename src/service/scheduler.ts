@@ -234,6 +234,7 @@ export class Scheduler {
       this.log.info({ scanId: running.id }, `scheduled scan skipped: ${message}`);
       return this.notRun(running, 'skipped', message);
     };
+    let ran: ScanOutcome | null = null;
     try {
       if (running.trigger === 'api') return await this.opts.runScan(run);
       const { gate } = this.opts;
@@ -245,12 +246,22 @@ export class Scheduler {
             return skipped(`another instance started one at ${last.toISOString()}`);
           }
         }
-        return this.opts.runScan(run);
+        ran = await this.opts.runScan(run);
+        return ran;
       });
       return r.acquired ? r.value : skipped('another instance holds the scan lock');
     } catch (e) {
-      // runScan records its own failures; this is the lock or the freshness query failing.
       const message = e instanceof Error ? e.message : String(e);
+      if (ran !== null) {
+        // The scan ran (and stored its own outcome); only the lock's transaction failed to end — its connection
+        // broke during the scan. The outcome stands: it was reported as a scan that could not start, 'failed'.
+        this.log.warn(
+          { scanId: running.id, err: message },
+          "the scan lock's connection failed during the scan: another instance may have scanned at the same time",
+        );
+        return ran;
+      }
+      // runScan records its own failures; this is the lock or the freshness query failing.
       this.log.error({ scanId: running.id, err: message }, 'scan could not start');
       return this.notRun(running, 'failed', message);
     }

@@ -70,6 +70,49 @@ afterEach(() => {
 });
 
 describe('Scheduler', () => {
+  it("keeps a scan's outcome when only its lock's transaction fails to end (a database blip): it was reported as 'could not start'", async () => {
+    const job = fakeJob(() => MIN);
+    const brokenCommit: ScanGate = {
+      shared: true,
+      exclusive: async (fn) => {
+        await fn({} as Queryable);
+        throw new Error('Client has encountered a connection error and is not queryable');
+      },
+    };
+    const outcomes: ScanOutcome[] = [];
+    const ex = { interval_minutes: 15, market_hours_only: true, scan_timeout_seconds: 300 };
+    const s = new Scheduler({
+      execution: () => ex,
+      runScan: job.runScan,
+      gate: brokenCommit,
+      logger,
+      onOutcome: (o) => outcomes.push(o),
+    });
+    s.start(true);
+    await vi.advanceTimersByTimeAsync(MIN);
+    expect(outcomes.map((o) => o.status)).toEqual(['completed']);
+    expect(s.state().lastCompletedAt).toBe(Date.parse('2026-11-25T15:01:00Z'));
+    // a lock that fails before the scan ran is still a scan that could not start
+    const noLock: ScanGate = {
+      shared: true,
+      exclusive: async () => {
+        throw new Error('connection refused');
+      },
+    };
+    const s2 = new Scheduler({
+      execution: () => ex,
+      runScan: job.runScan,
+      gate: noLock,
+      logger,
+      onOutcome: (o) => outcomes.push(o),
+    });
+    s2.start(true);
+    await vi.advanceTimersByTimeAsync(MIN);
+    expect(outcomes.map((o) => o.status)).toEqual(['completed', 'failed']);
+    await s.stop(1000);
+    await s2.stop(1000);
+  });
+
   it("hands each outcome to onOutcome with its request; only scheduled-like scans are production scans (the alerts' input)", async () => {
     const job = fakeJob(() => MIN);
     const seen: [string, boolean][] = [];
