@@ -116,11 +116,33 @@ function tableOf(result: ScanResult, maxTrades: number): string {
   return renderTable(result.trades.map((t) => ({ ...t, strategy: t.label })));
 }
 
+/**
+ * Failure records of scans the database refused to take (the connection was down when the scan ended), stored
+ * at the start of the next scan: they were logged and dropped, and GET /api/scans/<id> answered 404 for good.
+ * Bounded: the oldest go first when the database stays away for long.
+ */
+const unsavedFailures: ScanRecord[] = [];
+const MAX_UNSAVED_FAILURES = 100;
+
+async function storeUnsavedFailures(db: Database, log: StoreLogger): Promise<void> {
+  while (unsavedFailures.length > 0) {
+    const record = unsavedFailures[0];
+    try {
+      await saveScan(db, record, []);
+    } catch {
+      return; // still away: the next scan tries again
+    }
+    unsavedFailures.shift();
+    log.info({ scanId: record.id }, 'stored the failure of an earlier scan, which the database had refused');
+  }
+}
+
 export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJobResult> {
   // Let the caller answer first (POST /api/scans replies 202 before the scan takes the CPU).
   await yieldToLoop();
   const now = deps.now ?? Date.now;
   const log = deps.logger;
+  await storeUnsavedFailures(deps.db, log);
   const settings = run.params?.settings ?? deps.settings();
   const selection = run.params?.tickers
     ? { tickers: run.params.tickers, universe: 'request' }
@@ -248,14 +270,16 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
       // scans counters and engine.scan_failures. Its failure is stored instead when the database takes that.
       status = 'failed';
       message = `scan could not be saved to the database: ${err}`;
+      const failure = unfinishedScanRecord(meta(), 'failed', 'saving', message);
       try {
-        await saveScan(deps.db, unfinishedScanRecord(meta(), 'failed', 'saving', message), []);
+        await saveScan(deps.db, failure, []);
         saved = true;
       } catch (e2) {
         log.error(
           { scanId: run.id, err: e2 instanceof Error ? e2.message : String(e2) },
-          'scan failure could not be saved to the database either',
+          'scan failure could not be saved to the database either; it is stored when the next scan starts',
         );
+        if (unsavedFailures.push(failure) > MAX_UNSAVED_FAILURES) unsavedFailures.shift();
       }
     }
   }

@@ -84,6 +84,14 @@ describe('runScanJob: a save that fails', () => {
     const scans = new ScanHealthTracker();
     scans.record(outcome);
     expect(scans.consecutiveFailures()).toBe(1);
+
+    // the database is back: the next scan first stores that failure (it was dropped: 404 for good)
+    const next = await run(randomUUID(), t().db);
+    expect(next.outcome.status).toBe('completed');
+    expect(await getScan(t().db, id)).toMatchObject({
+      status: 'failed',
+      errors: [{ stage: 'saving', message: outcome.message }],
+    });
   });
 
   it('stores the failure when the database takes it (GET /api/scans/<id> answers, not 404)', async () => {
