@@ -100,6 +100,8 @@ export interface RunningService {
 
 /** How long a stop waits for the scan in flight, then for the engine to close, ms. */
 const SCAN_STOP_GRACE_MS = 5000;
+/** How long a stop waits for a scan that is being saved (systemd's TimeoutStopSec=60 leaves room for it), ms. */
+const SAVE_STOP_GRACE_MS = 40_000;
 const ENGINE_CLOSE_MS = 3000;
 /** How long a stop waits for alert notifications in flight, ms. */
 const ALERT_DRAIN_MS = 2000;
@@ -458,14 +460,25 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       stopping ??= (async () => {
         log.info({ reason }, 'stopping: no new requests or scans; finishing the scan in flight');
         health.setDraining();
-        if (opts.signals !== false) {
-          setTimeout(() => {
+        let deadline: NodeJS.Timeout | undefined;
+        const armDeadline = (ms: number) => {
+          if (opts.signals === false) return;
+          clearTimeout(deadline);
+          deadline = setTimeout(() => {
             log.fatal({ reason }, 'stop did not finish in time; exiting');
             process.exit(1);
-          }, opts.stopDeadlineMs ?? 10_000).unref();
-        }
+          }, ms).unref();
+        };
+        armDeadline(opts.stopDeadlineMs ?? 10_000);
         metricsSampler.stop();
-        await Promise.all([app.close(), sched.stop(SCAN_STOP_GRACE_MS), alertManager.stop()]);
+        await Promise.all([
+          app.close(),
+          // a scan being saved gets its save's time; the deadline moves with it
+          sched.stop(SCAN_STOP_GRACE_MS, SAVE_STOP_GRACE_MS, (more) =>
+            armDeadline(more + (opts.stopDeadlineMs ?? 10_000)),
+          ),
+          alertManager.stop(),
+        ]);
         await Promise.all([metricsSampler.sample(), dispatcher.drain(ALERT_DRAIN_MS)]);
         await dispatcher.close();
         health.stop();

@@ -132,23 +132,44 @@ export class Scheduler {
    * Stops scheduling and asks the running scan to stop (its collection is aborted; a scan already
    * saving finishes). Resolves when it has ended, or after `graceMs` at the latest.
    */
-  async stop(graceMs: number): Promise<void> {
+  /**
+   * Stops scheduling and aborts the scan in flight, waiting up to `graceMs` for it to end — or, for a scan being
+   * saved (the abort does not stop a save), up to `savingGraceMs`: a save longer than the grace was cut off and a
+   * completed scan was thrown away. `onSavingWait` is called when the longer wait begins (to move a deadline).
+   */
+  async stop(
+    graceMs: number,
+    savingGraceMs = graceMs,
+    onSavingWait?: (waitMs: number) => void,
+  ): Promise<void> {
     this.stopped = true;
     this.clearTimer();
     this.nextRunAt = null;
     const r = this.running;
     if (!r) return;
     r.controller.abort(new Error('service shutdown'));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      r.done.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), graceMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut)
-      this.log.error({ scanId: r.id, graceMs }, 'scan did not stop in time; nothing of it is saved');
+    const endsWithin = async (ms: number): Promise<boolean> => {
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([
+        r.done.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), ms);
+        }),
+      ]);
+      clearTimeout(timer);
+      return ended;
+    };
+    if (await endsWithin(graceMs)) return;
+    if (r.stage === 'saving' && savingGraceMs > graceMs) {
+      const more = savingGraceMs - graceMs;
+      this.log.warn({ scanId: r.id, waitMs: more }, 'scan is being saved: waiting for the save to end');
+      onSavingWait?.(more);
+      if (await endsWithin(more)) return;
+    }
+    this.log.error(
+      { scanId: r.id, graceMs: r.stage === 'saving' ? savingGraceMs : graceMs },
+      'scan did not stop in time; nothing of it is saved',
+    );
   }
 
   private clearTimer(): void {

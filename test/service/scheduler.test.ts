@@ -70,6 +70,37 @@ afterEach(() => {
 });
 
 describe('Scheduler', () => {
+  it('on stop waits for a scan that is being saved, up to the saving grace (a 5 s grace threw the scan away)', async () => {
+    const outcomes: ScanOutcome[] = [];
+    const job = fakeJob(() => MIN);
+    const saving = async (run: ScanRun): Promise<ScanOutcome> => {
+      run.onStage?.('saving'); // an abort does not stop a save
+      await new Promise((r) => setTimeout(r, 8000));
+      return {
+        ...(await job.runScan({ ...run, signal: new AbortController().signal })),
+        status: 'completed',
+      };
+    };
+    const ex = { interval_minutes: 15, market_hours_only: true, scan_timeout_seconds: 300 };
+    const s = new Scheduler({
+      execution: () => ex,
+      runScan: saving,
+      gate: openGate,
+      logger,
+      onOutcome: (o) => outcomes.push(o),
+    });
+    s.start(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    let extended = 0;
+    const stopped = s.stop(5000, 120_000, (more) => {
+      extended = more;
+    });
+    await vi.advanceTimersByTimeAsync(8000 + MIN);
+    await stopped;
+    expect(extended).toBe(115_000);
+    expect(outcomes.map((o) => o.status)).toEqual(['completed']);
+  });
+
   it("keeps a scan's outcome when only its lock's transaction fails to end (a database blip): it was reported as 'could not start'", async () => {
     const job = fakeJob(() => MIN);
     const brokenCommit: ScanGate = {
