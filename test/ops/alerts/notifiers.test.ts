@@ -46,7 +46,7 @@ interface ReceivedMail {
   rcptTo: string[];
 }
 
-async function startSmtp(options: SMTPServerOptions) {
+async function startSmtp(options: SMTPServerOptions, { acceptDelayMs = 0 } = {}) {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     logger: false,
@@ -62,7 +62,7 @@ async function startSmtp(options: SMTPServerOptions) {
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
         });
-        callback();
+        setTimeout(() => callback(), acceptDelayMs); // a relay that takes its time to accept the body
       });
     },
   });
@@ -293,6 +293,27 @@ describe('email notifier', () => {
     expect(err?.message).not.toContain(Buffer.from(wrong).toString('base64'));
     expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).not.toContain(wrong);
     expect(smtp.mails).toHaveLength(0);
+  });
+
+  it('waits for a relay slow to accept the body, and keeps one Message-ID per notification across sends', async () => {
+    // the relay answers the body only after 3× the timeout: it was cut at the timeout and every alert went 5 times
+    const smtp = await startSmtp(
+      { authOptional: true, disabledCommands: ['STARTTLS'] },
+      { acceptDelayMs: 900 },
+    );
+    const email = createEmailNotifier(
+      { ...emailSettings(smtp.port), smtp_username: null, smtp_password: null, smtp_tls: false },
+      { timeoutMs: 300 },
+    );
+    cleanups.push(() => email.close());
+    await email.send(note, new AbortController().signal);
+    await email.send(note, new AbortController().signal); // a retry of the same notification
+    await email.send({ ...note }, new AbortController().signal); // another notification
+    expect(smtp.mails).toHaveLength(3);
+    const ids = smtp.mails.map((m) => m.headers['message-id']);
+    expect(ids[0]).toMatch(/^<options-engine\.[0-9a-f-]{36}@example\.com>$/);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
   });
 
   it('a server that accepts but never greets is cut by the timeout', async () => {

@@ -5,14 +5,16 @@
  * STARTTLS when the server offers it, unless `smtp_tls` is false. Errors never carry the SMTP
  * password: every nodemailer error is rewritten to `email: <reason>` with the password scrubbed.
  */
+import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Settings } from '../../../config/schema.js';
 import type { AlertNotification, Notifier } from '../notification.js';
 
 export interface EmailNotifierOptions {
   /**
-   * Connection, greeting and socket-inactivity timeout, ms (default 10 000). The whole send is
-   * also capped at three times this, so a server that trickles replies cannot hold a delivery.
+   * Connection and greeting timeout, ms (default 10 000). Inactivity within the session may last six times this
+   * (a relay may take long to accept a message after its body: RFC 5321 allows 10 minutes, and a 12 s relay got
+   * every alert five times), and the whole send is capped at nine times this.
    */
   timeoutMs?: number;
   /**
@@ -47,28 +49,44 @@ export function createEmailNotifier(
     auth: email.smtp_username ? { user: email.smtp_username, pass: email.smtp_password ?? '' } : undefined,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
+    socketTimeout: 6 * timeoutMs,
     // Do not linger on a server that does not close after QUIT: the message is already accepted.
     socketCloseTimeout: 0,
     tls: { rejectUnauthorized: opts.tlsRejectUnauthorized ?? true },
     logger: false,
   });
 
+  // One Message-ID per notification, kept across its retries: a relay that accepted a message but answered too
+  // late gets the retry as the same message, which mail systems drop as a duplicate.
+  const messageIds = new WeakMap<AlertNotification, string>();
+  const domain = from.includes('@')
+    ? from.slice(from.lastIndexOf('@') + 1).replace(/[>\s]/g, '')
+    : 'localhost';
+  const messageIdOf = (n: AlertNotification) => {
+    let id = messageIds.get(n);
+    if (!id) {
+      id = `<options-engine.${randomUUID()}@${domain}>`;
+      messageIds.set(n, id);
+    }
+    return id;
+  };
+
   return {
     channel: 'email',
     async send(n: AlertNotification, signal: AbortSignal): Promise<void> {
-      const overall = AbortSignal.timeout(timeoutMs * 3);
+      const overall = AbortSignal.timeout(timeoutMs * 9);
       try {
         await transport.sendMail({
           from,
           to: [...to],
           subject: n.subject,
           text: n.details,
+          messageId: messageIdOf(n),
           signal: AbortSignal.any([signal, overall]),
         });
       } catch (err) {
         if (signal.aborted) throw new Error('email: aborted');
-        if (overall.aborted) throw new Error(`email: timed out after ${timeoutMs * 3} ms`);
+        if (overall.aborted) throw new Error(`email: timed out after ${timeoutMs * 9} ms`);
         throw new Error(`email: ${scrub(describeError(err))}`);
       }
     },
