@@ -75,9 +75,11 @@ export async function dbMaintenance(
 ): Promise<DbMaintenanceReport> {
   const steps = opts.steps ?? ['analyze', 'vacuum', 'reindex'];
   const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
-  const before = await tableStats(db);
   const results: StepResult[] = [];
-  await withoutStatementTimeout(db, async (q) => {
+  // the table statistics too run on the dedicated connection: sizes of a big schema right after VACUUM FULL /
+  // REINDEX could pass the pool's statement timeout and fail the whole maintenance run after its work was done
+  return withoutStatementTimeout(db, async (q) => {
+    const before = await tableStats(q);
     const run = async (step: MaintenanceStep, sql: string, fn: () => Promise<void>) => {
       const t0 = performance.now();
       await opsStep('db-maintenance', `${step} (${sql})`, fn);
@@ -93,9 +95,9 @@ export async function dbMaintenance(
         await run(step, sql, () => q.exec(sql));
       }
     }
+    const after = await tableStats(q);
+    return { engine: db.engine, schema, steps: results, before, after, topQueries: await topStatements(q) };
   });
-  const after = await tableStats(db);
-  return { engine: db.engine, schema, steps: results, before, after, topQueries: await topStatements(db) };
 }
 
 export function renderDbMaintenance(r: DbMaintenanceReport): string {
