@@ -117,6 +117,23 @@ describe.each(ENGINES)('alert writes retried after a database error, on %s', (en
       await h.m.stop();
     });
 
+    it("warns once that a firing alert's value is not stored, not at every evaluation of the outage", async () => {
+      const t0 = Date.parse('2026-12-05T15:00:00Z');
+      const h = harness(t().db, 'retry-touch:8080', t0);
+      await h.m.start(false);
+      await h.step(97);
+      expect(h.subjects()).toEqual([FIRED]);
+      h.f.failNext(/^UPDATE alerts SET value/, 4);
+      for (const v of [98, 96, 99, 95]) await h.step(v); // each evaluation's newer value replaces the queued one
+      expect(h.f.failed()).toBe(4);
+      expect(h.warned.filter((w) => w === 'alert state not stored')).toHaveLength(1);
+      await h.step(94); // stored
+      const [row] = await h.rows();
+      expect(row.value).toBe(94);
+      expect(row.peakValue).toBe(99);
+      await h.m.stop();
+    });
+
     it('retries a failed firing until stored, with its times, peak and one notification', async () => {
       const t0 = Date.parse('2026-12-02T15:00:00Z');
       const h = harness(t().db, 'retry-fire:8080', t0);

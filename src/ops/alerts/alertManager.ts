@@ -256,7 +256,12 @@ export class AlertManager {
   private enqueue(op: StoreOp): void {
     if (op.kind === 'touch') {
       const i = this.pending.findIndex((p) => p.kind === 'touch' && p.alert === op.alert);
-      if (i >= 0) this.pending.splice(i, 1);
+      if (i >= 0) {
+        // the newer value keeps the older one's failures: "alert state not stored" is logged once per outage, not at
+        // every evaluation of a firing alert
+        op.failures = this.pending[i].failures;
+        this.pending.splice(i, 1);
+      }
     }
     this.pending.push(op);
   }
