@@ -35,6 +35,7 @@ export function prepareDir(loaded: LoadedConfig, key: 'logging.dir' | 'database.
   // ENOSPC after it had run
   const probe = join(dir, `.write-probe-${process.pid}`);
   try {
+    rmSync(probe, { force: true }); // one left by a killed process that had this pid
     const fd = openSync(probe, 'wx', 0o600);
     try {
       writeSync(fd, Buffer.alloc(PROBE_BYTES));
