@@ -42,7 +42,6 @@ import { buildNotifiers } from '../ops/alerts/notifiers/buildNotifiers.js';
 import { NotificationDispatcher } from '../ops/alerts/notifiers/dispatcher.js';
 import { alertRules, lowestThreshold } from '../ops/alerts/rules.js';
 import { dirSize } from '../ops/resourceSample.js';
-import { markAlertNotified } from '../store/alertsRepo.js';
 import { type CacheStats, idleCacheStats } from '../store/cache.js';
 import type { Database } from '../store/db.js';
 import { openDatabase } from '../store/openDatabase.js';
@@ -325,12 +324,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const dispatcher = new NotificationDispatcher({
       notifiers: buildNotifiers(settings.alerts),
       logger: alertLog,
-      onDelivered: (channel, n) => {
-        if (n.alertId !== null)
-          markAlertNotified(db, n.alertId, [channel]).catch((e: Error) =>
-            alertLog.warn({ err: e.message }, 'alert notification not recorded'),
-          );
-      },
+      // recorded on the alert (channels, and `notifications` on the first): through the manager's write queue
+      onDelivered: (channel, n, first) => void alertManager.delivered(n, channel, first),
     });
     closers.push(() => dispatcher.close());
     const alertManager = new AlertManager({

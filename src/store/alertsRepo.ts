@@ -108,16 +108,21 @@ export async function touchAlert(
   ]);
 }
 
-/**
- * Adds channels (email, slack…) to the alert's notified list; with `at`, also sets `last_notified_at` (the
- * cooldown's start) and, unless `counted` is false (no channel carried the message), counts a notification.
- */
+/** What `markAlertNotified` records: any of the three. */
+export interface AlertNotifiedUpdate {
+  /** Channels (email, slack…) that delivered a message, added to `notified_channels`. */
+  channels?: readonly string[];
+  /** When a message was sent off: `last_notified_at`, the start of the repeat cooldown. */
+  at?: Date;
+  /** A message reached its first channel: `notifications` + 1 (it counts delivered messages). */
+  countMessage?: boolean;
+}
+
+/** Records a notification of the alert: see `AlertNotifiedUpdate`. */
 export async function markAlertNotified(
   q: Queryable,
   id: number,
-  channels: readonly string[],
-  at?: Date,
-  counted = true,
+  update: AlertNotifiedUpdate,
 ): Promise<void> {
   await q.query(
     `UPDATE alerts SET notified_channels = (
@@ -125,9 +130,9 @@ export async function markAlertNotified(
          FROM (SELECT jsonb_array_elements_text(notified_channels) AS c UNION SELECT unnest($2::text[])) s
      ),
      last_notified_at = COALESCE($3, last_notified_at),
-     notifications = notifications + CASE WHEN $3::timestamptz IS NULL OR NOT $4 THEN 0 ELSE 1 END
+     notifications = notifications + CASE WHEN $4 THEN 1 ELSE 0 END
      WHERE id = $1`,
-    [id, channels, at ?? null, counted],
+    [id, update.channels ?? [], update.at ?? null, update.countMessage === true],
   );
 }
 

@@ -60,7 +60,11 @@ function harness(db: Database, instance: string, start: number) {
     rules: RULES,
     intervalMs: STEP,
     cooldownMs: 0,
-    notify: (n) => sent.push(n),
+    notify: (n) => {
+      sent.push(n);
+      // delivered at once on one channel, as a dispatcher would report it
+      void m.delivered(n, 'email', true);
+    },
     instance,
     logger: { info() {}, warn: (_o, msg) => warned.push(msg ?? ''), error() {} },
     now: () => now,
@@ -84,7 +88,7 @@ function harness(db: Database, instance: string, start: number) {
   };
 }
 
-const FIRED = `Options Engine Alert: ${RULE}`;
+const FIRED = `Options Engine Alert: ${RULE} [CRITICAL]`;
 const RESOLVED = `Options Engine Alert: ${RULE} resolved`;
 
 describe.each(ENGINES)('alert writes retried after a database error, on %s', (engine) => {
@@ -104,7 +108,8 @@ describe.each(ENGINES)('alert writes retried after a database error, on %s', (en
       expect(h.f.failed()).toBe(2);
       expect(h.warned).toContain('alert state not stored');
       expect((await h.rows()).map((a) => a.resolvedAt)).toEqual([null]);
-      expect(h.m.unstored()).toBe(2); // the resolution, and the count of its message queued behind it
+      // the resolution, and the record of its message (delivered, sent off) queued behind it
+      expect(h.m.unstored()).toBe(3);
 
       await h.step(42); // retried: stored
       const [row] = await h.rows();

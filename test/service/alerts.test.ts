@@ -110,6 +110,7 @@ interface AlertsBody {
     severity: string;
     peak: number | null;
     notified_channels: string[];
+    notifications: number;
   }[];
 }
 
@@ -167,14 +168,14 @@ describe('alerting in the service', () => {
     const mail = await until('the email', () => mails.find((m) => m.raw.includes('test.memory_floor')));
     expect(mail.from).toBe('engine@example.com');
     expect(mail.to).toEqual(['ops@example.com', 'oncall@example.com']);
-    expect(mail.raw).toMatch(/^Subject: Options Engine Alert: test\.memory_floor\r?$/m);
+    expect(mail.raw).toMatch(/^Subject: Options Engine Alert: test\.memory_floor \[WARNING\]\r?$/m);
     // Slack: the first POST got a 500, the retry (1 s later) delivered the guide's JSON
     const msg = await until('the Slack message', () =>
       slack.find((m) => m.text.includes('test.memory_floor')),
     );
     expect(hookRequests).toBeGreaterThanOrEqual(2);
     expect(msg.contentType).toMatch(/^application\/json/);
-    expect(msg.text.split('\n')[0]).toBe('Options Engine Alert: test.memory_floor');
+    expect(msg.text.split('\n')[0]).toBe('Options Engine Alert: test.memory_floor [WARNING]');
     expect(msg.text).toMatch(/FIRING \[warning\] test\.memory_floor/);
     expect((await fetch(`${svc.url}/health/live`)).status).toBe(200);
     await until('both channels recorded', async () => {
@@ -182,6 +183,9 @@ describe('alerting in the service', () => {
       const a = r.body.alerts.find((x) => x.rule === 'test.memory_floor');
       return a && a.notified_channels.length === 2;
     });
+    // one message, delivered on both channels (the Slack one after a retry)
+    const firingNow = (await getJson<AlertsBody>('/api/alerts?state=firing')).body.alerts;
+    expect(firingNow.find((x) => x.rule === 'test.memory_floor')?.notifications).toBe(1);
 
     // a critical rule turns /health into fail (503)
     writeFileSync(

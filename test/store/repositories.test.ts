@@ -153,8 +153,8 @@ describe.each(ENGINES)('repositories on %s', (engine) => {
       expect(first.isNew).toBe(true);
       const again = await fire(1, 90);
       expect(again).toEqual({ id: first.id, isNew: false, occurrences: 2 });
-      await markAlertNotified(t().db, first.id, ['email']);
-      await markAlertNotified(t().db, first.id, ['slack', 'email']);
+      await markAlertNotified(t().db, first.id, { channels: ['email'], countMessage: true });
+      await markAlertNotified(t().db, first.id, { channels: ['slack', 'email'] });
       const [open] = await openAlerts(t().db);
       expect(open).toMatchObject({
         rule: 'cpu_usage',
@@ -163,6 +163,7 @@ describe.each(ENGINES)('repositories on %s', (engine) => {
         lastSeenAt: at(1),
       });
       expect(open.notifiedChannels.sort()).toEqual(['email', 'slack']);
+      expect(open.notifications).toBe(1); // one message, delivered on two channels
       expect(await resolveAlert(t().db, 'cpu_usage', at(2))).toBe(first.id);
       expect(await resolveAlert(t().db, 'cpu_usage', at(2))).toBeNull();
       expect((await fire(3, 95)).isNew).toBe(true);

@@ -32,10 +32,10 @@ export interface AlertManagerOptions {
   /** Minimum time between two notifications of one firing alert (`alerts.cooldown_minutes`), ms; 0: no repeats. */
   cooldownMs: number;
   /**
-   * Queues a notification (never blocks: the dispatcher retries in the background); returns the number of
-   * channels it went to — 0 when none is configured, and then it is not counted in the alert's `notifications`.
+   * Queues a notification (never blocks: the dispatcher retries in the background). Its deliveries come back
+   * through `delivered`, which counts them in the alert's `notifications`.
    */
-  notify: (n: AlertNotification) => number;
+  notify: (n: AlertNotification) => void;
   /** `host:port`, named in the messages. */
   instance: string;
   logger: StoreLogger;
@@ -62,8 +62,10 @@ type StoreOp = { rule: string; failures: number } & (
   | { kind: 'fire'; alert: ActiveAlert; firing: AlertFiring }
   | { kind: 'touch'; alert: ActiveAlert; value: number; peak: number; at: Date }
   | { kind: 'resolve'; at: Date }
-  /** `counted`: a message went to at least one channel (else only the cooldown's start is kept). */
-  | { kind: 'notified'; alert: ActiveAlert; at: Date; counted: boolean }
+  /** A message was sent off at `at`: the start of the repeat cooldown. */
+  | { kind: 'notified'; alert: ActiveAlert; at: Date }
+  /** A channel delivered a message; `first`: the message's first channel (counted in `notifications`). */
+  | { kind: 'delivered'; alert: ActiveAlert; alertId: number | null; channel: string; first: boolean }
 );
 
 export class AlertManager {
@@ -85,6 +87,8 @@ export class AlertManager {
   private storing: Promise<void> = Promise.resolve();
   /** Whether the open alerts of a previous run were read back. */
   private readBackDone = false;
+  /** The alert of each message handed to `notify`, for `delivered`. */
+  private readonly messages = new WeakMap<AlertNotification, ActiveAlert>();
 
   constructor(private readonly opts: AlertManagerOptions) {
     this.now = opts.now ?? Date.now;
@@ -232,10 +236,7 @@ export class AlertManager {
         this.enqueue({ kind: 'touch', rule, alert: a, value: a.value, peak: a.peak, at, failures: 0 });
         if (e.type === 'resolved') this.enqueue({ kind: 'resolve', rule, at, failures: 0 });
       }
-      // a rule whose earlier write failed waits for the retry at the next evaluation
-      const flush = () =>
-        this.pending.some((p) => p.rule === rule && p.failures > 0) ? null : this.flush(rule);
-      await flush();
+      await this.flushRule(rule);
       if (e.type === 'updated') continue;
       this.events[e.type]++;
       const fields = { rule, severity: a.rule.severity, value: a.value, peak: a.peak };
@@ -243,13 +244,32 @@ export class AlertManager {
       else if (a.rule.severity === 'critical') this.opts.logger.error(fields, n.subject);
       else this.opts.logger.warn(fields, n.subject);
       // the message (fired, repeat or resolved) after the write that gave the alert its id; counted in the
-      // alert's `notifications` only when a channel carries it
-      const channels = this.opts.notify({ ...n, alertId: a.alertId });
-      if (e.type === 'fired' || e.type === 'repeat' || channels > 0) {
-        this.enqueue({ kind: 'notified', rule, alert: a, at, counted: channels > 0, failures: 0 });
-        await flush();
-      }
+      // alert's `notifications` when a channel delivers it (`delivered`)
+      const message = { ...n, alertId: a.alertId };
+      this.messages.set(message, a);
+      this.opts.notify(message);
+      this.enqueue({ kind: 'notified', rule, alert: a, at, failures: 0 });
+      await this.flushRule(rule);
     }
+  }
+
+  /**
+   * A channel delivered a message of `notify` (maybe long after it was sent off, after retries): stored in
+   * the alert's `notified_channels`, and its first channel counts it in `notifications`. Through the same
+   * queue as the transitions, so a database blip delays the record instead of losing it.
+   */
+  delivered(message: AlertNotification, channel: string, first: boolean): Promise<void> {
+    const alert = this.messages.get(message);
+    if (!alert) return Promise.resolve();
+    // the message's own id: the alert object may have fired again (a new row) by the time a late delivery lands
+    const { alertId } = message;
+    this.enqueue({ kind: 'delivered', rule: alert.rule.name, alert, alertId, channel, first, failures: 0 });
+    return this.flushRule(alert.rule.name);
+  }
+
+  /** Stores the rule's queued writes, unless an earlier one failed: that rule waits for the next evaluation. */
+  private async flushRule(rule: string): Promise<void> {
+    if (!this.pending.some((p) => p.rule === rule && p.failures > 0)) await this.flush(rule);
   }
 
   /** Queues a write; a newer value/peak of an alert replaces its older one still queued. */
@@ -310,8 +330,13 @@ export class AlertManager {
         await resolveAlert(db, op.rule, op.at, this.opts.instance);
         return;
       case 'notified':
-        if (op.alert.alertId !== null) await markAlertNotified(db, op.alert.alertId, [], op.at, op.counted);
+        if (op.alert.alertId !== null) await markAlertNotified(db, op.alert.alertId, { at: op.at });
         return;
+      case 'delivered': {
+        const id = op.alertId ?? op.alert.alertId; // null: the firing was not stored when the message went out
+        if (id !== null) await markAlertNotified(db, id, { channels: [op.channel], countMessage: op.first });
+        return;
+      }
     }
   }
 

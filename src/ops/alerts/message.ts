@@ -1,4 +1,7 @@
-/** Words of an alert notification: the guide's subject `Options Engine Alert: <name>` and a few detail lines. */
+/**
+ * Words of an alert notification: the guide's subject `Options Engine Alert: <name>` with the severity
+ * (`… <name> [CRITICAL]`, `… <name> [WARNING] (still firing)`, `… <name> resolved`) and a few detail lines.
+ */
 import type { AlertEvent } from './evaluator.js';
 import type { AlertNotification } from './notification.js';
 import type { AlertRuleDef } from './rules.js';
@@ -33,10 +36,12 @@ export function alertNotification(event: AlertEvent, instance: string): AlertNot
   const a = event.alert;
   const rule = a.rule;
   const state = event.type === 'resolved' ? 'RESOLVED' : event.type === 'repeat' ? 'STILL FIRING' : 'FIRING';
+  // the severity in the subject: a pager or inbox rule can route on it, and on-call sees it before opening
+  const level = ` [${rule.severity.toUpperCase()}]`;
   const subject =
     PREFIX +
     rule.name +
-    (event.type === 'resolved' ? ' resolved' : event.type === 'repeat' ? ' (still firing)' : '');
+    (event.type === 'resolved' ? ' resolved' : event.type === 'repeat' ? `${level} (still firing)` : level);
   const lines = [
     `${state} [${rule.severity}] ${rule.name} on ${instance}`,
     `value ${formatValue(a.value, rule.unit)} (rule: ${rule.metric} ${condition(rule)}), peak ${formatValue(a.peak, rule.unit)}`,

@@ -43,7 +43,6 @@ function harness(
       cooldownMs: 30 * 60_000,
       notify: (n) => {
         sent.push(n);
-        return 2; // email and Slack
       },
       instance: 'test-host:8080',
       logger: { info: log('info'), warn: log('warn'), error: log('error') },
@@ -79,7 +78,7 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
         h.advance(15_000);
       }
       // fired at the 5th sample (1 minute after the first breach)
-      expect(h.sent.map((n) => n.subject)).toEqual(['Options Engine Alert: system.cpu_usage']);
+      expect(h.sent.map((n) => n.subject)).toEqual(['Options Engine Alert: system.cpu_usage [WARNING]']);
       expect(h.sent[0].details).toMatch(/FIRING \[warning\] system\.cpu_usage on test-host:8080/);
       expect(h.sent[0].details).toMatch(/value 86 % .*peak 95 %/);
       const [firing] = await listAlerts(t().db, { state: 'firing' });
@@ -87,11 +86,19 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       expect(firing.startedAt.getTime()).toBe(t0);
       expect(firing.firedAt.getTime()).toBe(t0 + 60_000);
       expect(firing.peakValue).toBe(95);
-      expect(firing.notifications).toBe(1);
+      expect(firing.notifications).toBe(0); // sent off, not delivered yet
+      expect(firing.lastNotifiedAt?.getTime()).toBe(t0 + 60_000); // the cooldown starts when it goes out
+      // delivered on both channels (the dispatcher reports each; the first counts the message)
+      await m.delivered(h.sent[0], 'slack', true);
+      await m.delivered(h.sent[0], 'email', false);
+      const [delivered] = await listAlerts(t().db, { state: 'firing' });
+      expect(delivered.notifications).toBe(1);
+      expect(delivered.notifiedChannels.sort()).toEqual(['email', 'slack']);
       expect(m.counts().firing).toEqual({ warning: 1, critical: 0 });
 
       h.set({ cpu_usage: 20, memory_usage: 50 });
       await m.tick();
+      await m.delivered(h.sent[1], 'email', true);
       expect(h.sent.map((n) => n.subject).at(-1)).toBe('Options Engine Alert: system.cpu_usage resolved');
       expect(await listAlerts(t().db, { state: 'firing' })).toEqual([]);
       const [resolved] = await listAlerts(t().db, { state: 'resolved' });
@@ -101,23 +108,18 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       expect(resolved.value).toBe(20);
       expect(resolved.peakValue).toBe(95);
       expect(h.logs.filter((l) => l.level === 'warn').map((l) => l.msg)).toContain(
-        'Options Engine Alert: system.cpu_usage',
+        'Options Engine Alert: system.cpu_usage [WARNING]',
       );
       await m.stop();
     });
 
-    it('counts no notification when no channel is configured (it read 1), yet keeps the cooldown start', async () => {
+    it('counts no notification that no channel delivered (none configured, or all failing), yet keeps the cooldown start', async () => {
       const h = harness(() => t().db);
-      const m = h.make(rules(), {
-        notify: (n) => {
-          h.sent.push(n);
-          return 0;
-        },
-      });
+      const m = h.make();
       await m.start(false);
       h.set({ memory_usage: 97 });
       await m.tick();
-      expect(h.sent.map((n) => n.subject)).toEqual(['Options Engine Alert: system.memory_usage']);
+      expect(h.sent.map((n) => n.subject)).toEqual(['Options Engine Alert: system.memory_usage [CRITICAL]']);
       const [firing] = await listAlerts(t().db, { state: 'firing' });
       expect(firing.notifications).toBe(0);
       expect(firing.lastNotifiedAt?.getTime()).toBe(h.at());
@@ -134,7 +136,7 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       await first.start(false);
       h.set({ memory_usage: 97 });
       await first.tick();
-      expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage');
+      expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage [CRITICAL]');
       await first.stop();
 
       const second = h.make();
@@ -220,7 +222,7 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       const noDb = h.make(rules(), { db: down, read: () => ({ memory_usage: 99 }) });
       await noDb.tick();
       expect(h.sent.at(-1)).toMatchObject({
-        subject: 'Options Engine Alert: system.memory_usage',
+        subject: 'Options Engine Alert: system.memory_usage [CRITICAL]',
         alertId: null,
       });
       expect(h.logs.map((l) => l.msg)).toContain('alert state not stored');

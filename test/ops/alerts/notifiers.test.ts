@@ -444,6 +444,64 @@ describe('NotificationDispatcher', () => {
     expect(log.text()).not.toContain(WEBHOOK_PATH);
   });
 
+  it('keeps retrying through an outage longer than five attempts, with waits capped', async () => {
+    // down for the first 8 attempts: the old fixed 5 attempts (1 + 2 + 4 + 8 s) gave a critical alert up
+    const hook = await startHttp((i, res) => res.writeHead(i < 8 ? 503 : 200).end(i < 8 ? 'down' : 'ok'));
+    const log = arrayLogger();
+    const done = outcomes();
+    const d = new NotificationDispatcher({
+      notifiers: [createSlackNotifier(hook.url, { timeoutMs: 2_000 })],
+      logger: log,
+      retry: { baseDelayMs: 2, maxDelayMs: 16 },
+      onDelivered: done.onDelivered,
+      onFailed: done.onFailed,
+    });
+    d.dispatch(note);
+    await done.wait('slack', 'delivered');
+    await d.drain(5_000);
+    expect(hook.requests).toHaveLength(9);
+    const waits = log.lines
+      .filter((l) => l.level === 'warn')
+      .map((l) => Number(/retrying in (\d+) ms/.exec(l.msg)?.[1]));
+    expect(waits).toEqual([2, 4, 8, 16, 16, 16, 16, 16]);
+    expect(d.stats()).toEqual({ slack: { sent: 1, failed: 0, retries: 8, pending: 0 } });
+  });
+
+  it('gives a message up once no retry can start within giveUpAfterMs, and says how long it tried', async () => {
+    const hook = await startHttp(reply(503, 'down'));
+    const log = arrayLogger();
+    const done = outcomes();
+    const d = new NotificationDispatcher({
+      notifiers: [createSlackNotifier(hook.url, { timeoutMs: 2_000 })],
+      logger: log,
+      retry: { baseDelayMs: 20, maxDelayMs: 40, giveUpAfterMs: 150 },
+      onFailed: done.onFailed,
+    });
+    d.dispatch(note);
+    expect(await done.wait('slack', 'failed')).toBe('slack: HTTP 503 (down)');
+    // waits 20, 40, 40, 40 ms: the next one would start after 150 ms
+    expect(hook.requests.length).toBeGreaterThanOrEqual(3);
+    expect(hook.requests.length).toBeLessThanOrEqual(5);
+    const [error] = log.lines.filter((l) => l.level === 'error');
+    expect(error.msg).toMatch(/^alert notification failed after \d attempts in 0 s, giving up$/);
+    expect(d.stats().slack).toMatchObject({ sent: 0, failed: 1, pending: 0 });
+  });
+
+  it('tells onDelivered which channel delivered a message first', async () => {
+    const a = await startHttp(reply(200, 'ok'));
+    const b = await startHttp(reply(200, 'ok'));
+    const seen: boolean[] = [];
+    const d = new NotificationDispatcher({
+      notifiers: [createSlackNotifier(a.url), createSlackNotifier(b.url)],
+      logger: arrayLogger(),
+      onDelivered: (_channel, _n, first) => seen.push(first),
+    });
+    d.dispatch(note);
+    d.dispatch({ ...note, rule: 'system.memory_usage' });
+    await d.drain(5_000);
+    expect(seen.sort()).toEqual([false, false, true, true]);
+  });
+
   it('a newer message of the same alert stops the older one\'s retries: no "still firing" after the "resolved"', async () => {
     // the endpoint refuses the repeat (as a channel that was down when it went out) and takes the resolution
     const hook = await startHttp((i, res) => {

@@ -3,9 +3,12 @@
  *
  * Why in the background: alerts are raised from the monitoring loop, which must not stall on a
  * slow SMTP server or Slack. `dispatch` only starts the deliveries and returns; each channel
- * then retries on its own with exponential backoff (1 s, 2 s, 4 s, 8 s by default), so a dead
- * channel neither delays nor prevents the others. A hanging endpoint is cut by the notifier's
- * own timeout, which turns it into an ordinary failed attempt.
+ * then retries on its own with exponential backoff (1 s, 2 s, 4 s, … capped at 60 s by default),
+ * so a dead channel neither delays nor prevents the others. Why for up to an hour: a relay or
+ * Slack outage of a few minutes must not swallow a critical alert (its next word would otherwise
+ * be the repeat 30 minutes later, or nothing); a newer message of the same alert takes over
+ * from an older one still retrying, so a late delivery is never out of date. A hanging endpoint
+ * is cut by the notifier's own timeout, which turns it into an ordinary failed attempt.
  *
  * Logs carry the channel, rule, attempt and the notifier's error message; notifiers already keep
  * secrets (SMTP password, webhook URL) out of their messages, so nothing here can leak them.
@@ -21,8 +24,13 @@ export interface DispatcherLogger {
 }
 
 export interface RetryOptions {
-  /** Attempts per channel and notification, the first one included (default 5). */
+  /** Attempts per channel and notification, the first one included (default: no limit but `giveUpAfterMs`). */
   attempts?: number;
+  /**
+   * No retry starts later than this after the first attempt, ms (default 3 600 000: an hour). A message still
+   * undelivered then is given up (logged as an error and counted as failed).
+   */
+  giveUpAfterMs?: number;
   /** Wait before the first retry, ms; it doubles for each further retry (default 1000). */
   baseDelayMs?: number;
   /** Cap on a single wait, ms (default 60 000). */
@@ -33,8 +41,11 @@ export interface DispatcherOptions {
   notifiers: Notifier[];
   logger: DispatcherLogger;
   retry?: RetryOptions;
-  /** Called once per channel when a notification got through (e.g. to update metrics). */
-  onDelivered?: (channel: AlertChannel, n: AlertNotification) => void;
+  /**
+   * Called once per channel when a notification got through (e.g. to record it); `first`: no other channel had
+   * delivered this notification yet.
+   */
+  onDelivered?: (channel: AlertChannel, n: AlertNotification, first: boolean) => void;
   /** Called once per channel when a notification is given up (retries exhausted or aborted). */
   onFailed?: (channel: AlertChannel, n: AlertNotification, err: Error) => void;
 }
@@ -69,7 +80,8 @@ class Superseded extends Error {
   }
 }
 
-const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_ATTEMPTS = Number.POSITIVE_INFINITY;
+const DEFAULT_GIVE_UP_AFTER_MS = 3_600_000;
 const DEFAULT_BASE_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 60_000;
 /** After `drain` aborts the deliveries, how long it waits for them to notice, ms. */
@@ -88,6 +100,7 @@ export class NotificationDispatcher {
   #notifiers: Notifier[];
   readonly #logger: DispatcherLogger;
   readonly #attempts: number;
+  readonly #giveUpAfterMs: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #onDelivered: DispatcherOptions['onDelivered'];
@@ -97,11 +110,14 @@ export class NotificationDispatcher {
   /** Notifiers replaced by a reload, closed once their in-flight deliveries are over. */
   readonly #retired = new Set<Notifier>();
   #closed = false;
+  /** Notifications delivered on at least one channel (for `onDelivered`'s `first`). */
+  readonly #delivered = new WeakSet<AlertNotification>();
 
   constructor(opts: DispatcherOptions) {
     this.#notifiers = [...opts.notifiers];
     this.#logger = opts.logger;
     this.#attempts = Math.max(1, Math.floor(opts.retry?.attempts ?? DEFAULT_ATTEMPTS));
+    this.#giveUpAfterMs = Math.max(0, opts.retry?.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS);
     this.#baseDelayMs = Math.max(0, opts.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS);
     this.#maxDelayMs = Math.max(0, opts.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);
     this.#onDelivered = opts.onDelivered;
@@ -224,6 +240,7 @@ export class NotificationDispatcher {
   async #deliver(notifier: Notifier, n: AlertNotification, signal: AbortSignal, stats: ChannelStats) {
     const { channel } = notifier;
     const rule = n.rule;
+    const started = performance.now();
     try {
       for (let attempt = 1; ; attempt++) {
         let failure: Error;
@@ -231,15 +248,18 @@ export class NotificationDispatcher {
           await notifier.send(n, signal);
           stats.sent++;
           this.#logger.info({ channel, rule, attempt }, 'alert notification sent');
-          this.#callback(() => this.#onDelivered?.(channel, n));
+          const first = !this.#delivered.has(n);
+          this.#delivered.add(n);
+          this.#callback(() => this.#onDelivered?.(channel, n, first));
           return;
         } catch (err) {
           failure = toError(err);
         }
         if (signal.reason instanceof Superseded) return this.#superseded(notifier, n, attempt);
         if (signal.aborted) return this.#giveUp(notifier, n, stats, attempt, failure, 'aborted');
-        if (attempt >= this.#attempts) return this.#giveUp(notifier, n, stats, attempt, failure, 'exhausted');
         const delayMs = Math.min(this.#baseDelayMs * 2 ** (attempt - 1), this.#maxDelayMs);
+        if (attempt >= this.#attempts || performance.now() - started + delayMs > this.#giveUpAfterMs)
+          return this.#giveUp(notifier, n, stats, attempt, failure, 'exhausted', performance.now() - started);
         stats.retries++;
         this.#logger.warn(
           { channel, rule, attempt, err: failure.message },
@@ -272,6 +292,7 @@ export class NotificationDispatcher {
     attempt: number,
     err: Error,
     why: 'exhausted' | 'aborted',
+    elapsedMs = 0,
   ): void {
     const { channel } = notifier;
     stats.failed++;
@@ -279,7 +300,7 @@ export class NotificationDispatcher {
       { channel, rule: n.rule, attempt, err: err.message },
       why === 'aborted'
         ? 'alert notification abandoned: the dispatcher is stopping'
-        : `alert notification failed after ${attempt} attempts, giving up`,
+        : `alert notification failed after ${attempt} attempts in ${Math.round(elapsedMs / 1000)} s, giving up`,
     );
     this.#callback(() => this.#onFailed?.(channel, n, err));
   }
