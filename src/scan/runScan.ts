@@ -280,6 +280,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       rejections,
       selection: {
         pool: selection.pool,
+        excluded: selection.excluded,
         optimal: selection.optimal,
         greedyFeasible: selection.greedyFeasible,
         nodes: selection.nodes,

@@ -53,7 +53,15 @@ export interface ScanStats {
   candidates: { evaluated: number; generated: number; passed: number; byStrategy: Record<string, number> };
   /** Candidates rejected by each hard rule (first failing rule). */
   rejections: RejectionCounts;
-  selection: { pool: number; optimal: boolean; greedyFeasible: boolean; nodes: number; upperBound: number };
+  selection: {
+    pool: number;
+    /** Candidates left out for a non-finite score, greek or capital, or a contract count not a positive integer. */
+    excluded: number;
+    optimal: boolean;
+    greedyFeasible: boolean;
+    nodes: number;
+    upperBound: number;
+  };
   /** Milliseconds per stage, and the total. */
   timingsMs: Record<ScanStage | 'total', number>;
   /** Which source served the data: provider name → items. */

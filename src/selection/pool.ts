@@ -21,13 +21,14 @@ export interface SelectableTrade extends BasketTrade, Rankable {
 /** Default number of top-ranked candidates kept per ticker: all of them (see the module doc). */
 export const DEFAULT_POOL_PER_TICKER = Number.POSITIVE_INFINITY;
 
-/** True when every number the selector uses is finite and contracts are positive. */
+/** True when every number the selector uses is finite and contracts are a positive whole number. */
 export function isSelectable(t: SelectableTrade): boolean {
   return (
     Number.isFinite(t.score) &&
     Number.isFinite(t.greeks.delta) &&
     Number.isFinite(t.greeks.vega) &&
     Number.isFinite(t.capitalRequired) &&
+    Number.isInteger(t.contracts) &&
     t.contracts > 0
   );
 }

@@ -98,9 +98,10 @@ export function basketViolations(trades: readonly BasketTrade[], rules: BasketRu
   const out: string[] = [];
   const p = basketGreeks(trades);
   if (trades.length > rules.maxTrades) out.push(`${trades.length} trades > max ${rules.maxTrades}`);
-  if (p.delta < rules.limits.deltaMin - LIMIT_EPSILON)
+  // negated comparisons: a NaN greek or capital breaks its rule (it cannot be shown to hold)
+  if (!(p.delta >= rules.limits.deltaMin - LIMIT_EPSILON))
     out.push(`delta ${p.delta} < ${rules.limits.deltaMin}`);
-  if (p.delta > rules.limits.deltaMax + LIMIT_EPSILON)
+  if (!(p.delta <= rules.limits.deltaMax + LIMIT_EPSILON))
     out.push(`delta ${p.delta} > ${rules.limits.deltaMax}`);
   if (!(p.vega >= rules.limits.vegaMin - LIMIT_EPSILON)) out.push(`vega ${p.vega} < ${rules.limits.vegaMin}`);
   for (const [sector, n] of Object.entries(p.sectors))
@@ -112,7 +113,7 @@ export function basketViolations(trades: readonly BasketTrade[], rules: BasketRu
       seen.add(t.ticker);
     }
   }
-  if (rules.capitalScope === 'basket' && p.capital > rules.availableCapital + 1e-6)
+  if (rules.capitalScope === 'basket' && !(p.capital <= rules.availableCapital + 1e-6))
     out.push(`capital ${p.capital} > ${rules.availableCapital}`);
   return out;
 }

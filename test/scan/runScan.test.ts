@@ -80,6 +80,9 @@ describe('runScan on the simulated market', () => {
     expect(result.stats.candidates.evaluated).toBeGreaterThan(result.stats.candidates.generated);
     const rejected = Object.values(result.stats.rejections).reduce((a, b) => a + b, 0);
     expect(rejected).toBeGreaterThan(0);
+    // the selector's own count of candidates it could not use (none: the engine builds only finite ones)
+    expect(result.stats.selection.excluded).toBe(0);
+    expect(result.stats.selection.pool).toBeGreaterThan(0);
     for (const stage of [
       'collect',
       'analyze',

@@ -56,6 +56,24 @@ describe('portfolio', () => {
     ]);
   });
 
+  it('a NaN delta or capital breaks its rule, like a NaN vega', () => {
+    const rules = {
+      maxTrades: 5,
+      maxPerSector: 2,
+      oneTradePerTicker: true,
+      limits: { deltaMin: -0.3, deltaMax: 0.3, vegaMin: -0.05 },
+      capitalScope: 'basket' as const,
+      availableCapital: 1000,
+    };
+    expect(basketViolations([trade('A', 'X', 1, Number.NaN, 0)], rules)).toEqual([
+      'delta NaN < -0.3',
+      'delta NaN > 0.3',
+    ]);
+    expect(basketViolations([{ ...trade('A', 'X', 1, 0, 0), capitalRequired: Number.NaN }], rules)).toEqual([
+      'capital NaN > 1000',
+    ]);
+  });
+
   it('basketRules reads the settings sections', () => {
     const r = basketRules(
       {

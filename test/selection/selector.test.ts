@@ -133,6 +133,16 @@ describe('selectBasket on hand-built sets', () => {
     expect(r.trades).toEqual([A]);
   });
 
+  it('leaves out candidates whose contracts are not a positive whole number, and counts them', () => {
+    const odd = [0.5, Number.POSITIVE_INFINITY, 0, -1].map((contracts, i) => ({
+      ...cand(`Q${i}`, 99, 0, 0, `S${i}`),
+      contracts,
+    }));
+    const r = selectBasket([A, ...odd], rules());
+    expect(r.excluded).toBe(4);
+    expect(r.trades).toEqual([A]);
+  });
+
   it('uses a low-ranked candidate of a ticker when only it fits: 5 trades, not 4 and "do not execute"', () => {
     // ticker A: nine bullish spreads, then its delta/vega/capital extremes (each unusable here), rank above the
     // one balanced spread that lets A join B–E under the delta limit (a top-8-per-ticker pool dropped it)
