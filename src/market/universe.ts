@@ -32,6 +32,11 @@ export interface UniverseMember {
   /** GICS sub-industry, or what the fund tracks. */
   industry: string;
   kind: 'stock' | 'etf';
+  /**
+   * The company behind the ticker: `CIK <n>` for a stock (share classes of one company, GOOGL and GOOG, share
+   * it), the symbol for a fund. "One trade per ticker" means one per issuer.
+   */
+  issuer: string;
 }
 
 let members: readonly UniverseMember[] | null = null;
@@ -42,10 +47,14 @@ export function builtInUniverse(): readonly UniverseMember[] {
   if (members === null) {
     const list: UniverseMember[] = [];
     for (const [symbol, name, industry] of LIQUID_ETFS) {
-      list.push(Object.freeze({ symbol, name, sector: ETF_SECTOR, industry, kind: 'etf' as const }));
+      list.push(
+        Object.freeze({ symbol, name, sector: ETF_SECTOR, industry, kind: 'etf' as const, issuer: symbol }),
+      );
     }
-    for (const [symbol, name, sector, industry] of SP500_CONSTITUENTS) {
-      list.push(Object.freeze({ symbol, name, sector, industry, kind: 'stock' as const }));
+    for (const [symbol, name, sector, industry, cik] of SP500_CONSTITUENTS) {
+      list.push(
+        Object.freeze({ symbol, name, sector, industry, kind: 'stock' as const, issuer: `CIK ${cik}` }),
+      );
     }
     members = Object.freeze(list);
   }
@@ -61,6 +70,11 @@ export function normalizeSymbol(symbol: string): string {
 export function findUniverseMember(symbol: string): UniverseMember | undefined {
   if (bySymbol === null) bySymbol = new Map(builtInUniverse().map((m) => [m.symbol, m]));
   return bySymbol.get(normalizeSymbol(symbol));
+}
+
+/** The issuer of a ticker (see `UniverseMember.issuer`); outside the universe, its canonical symbol. */
+export function issuerOf(symbol: string): string {
+  return findUniverseMember(symbol)?.issuer ?? normalizeSymbol(symbol);
 }
 
 /** The tickers of the built-in universe, in `builtInUniverse()` order. */

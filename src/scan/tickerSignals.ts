@@ -7,7 +7,7 @@ import type { TickerMarketData } from '../market/collector.js';
 import { yearsToExpiry } from '../market/expiry.js';
 import { MAX_IV, MIN_IV } from '../market/quality.js';
 import type { ExpiryChain } from '../market/types.js';
-import { findUniverseMember } from '../market/universe.js';
+import { findUniverseMember, issuerOf } from '../market/universe.js';
 import { constantMaturityIv, ivPercentile, ivRank } from '../quant/stats.js';
 import { momentumZScore, realizedVolPercentile } from '../quant/technicals.js';
 import type { TickerSignals } from '../selection/scoring.js';
@@ -59,6 +59,7 @@ export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnaly
   const sector = data.fundamentals?.sector ?? findUniverseMember(data.symbol)?.sector ?? 'Unknown';
   return {
     sector,
+    issuer: issuerOf(data.symbol),
     iv30,
     ivRank: Number.isFinite(iv30) && history.length > 0 ? ivRank(iv30, history) : Number.NaN,
     ivPercentile: Number.isFinite(iv30)

@@ -16,6 +16,11 @@ export interface PortfolioLimits {
 /** What a basket needs of a trade. */
 export interface BasketTrade {
   ticker: string;
+  /**
+   * The company behind the ticker (`UniverseMember.issuer`): share classes such as GOOGL and GOOG share one, and
+   * "one trade per ticker" holds per issuer. Absent: the ticker.
+   */
+  issuer?: string;
   sector: string;
   contracts: number;
   greeks: Pick<TradeGreeks, 'delta' | 'vega'> & Partial<TradeGreeks>;
@@ -90,6 +95,11 @@ export function basketRules(
   };
 }
 
+/** What "one trade per ticker" compares: the issuer, so that two share classes of a company count as one. */
+export function issuerKey(t: Pick<BasketTrade, 'ticker' | 'issuer'>): string {
+  return t.issuer ?? t.ticker;
+}
+
 /** Slack on the greek limits, absorbing rounding of sums (market units). */
 export const LIMIT_EPSILON = 1e-9;
 
@@ -107,10 +117,12 @@ export function basketViolations(trades: readonly BasketTrade[], rules: BasketRu
   for (const [sector, n] of Object.entries(p.sectors))
     if (n > rules.maxPerSector) out.push(`${n} trades in ${sector} > ${rules.maxPerSector}`);
   if (rules.oneTradePerTicker) {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     for (const t of trades) {
-      if (seen.has(t.ticker)) out.push(`two trades on ${t.ticker}`);
-      seen.add(t.ticker);
+      const prev = seen.get(issuerKey(t));
+      if (prev === t.ticker) out.push(`two trades on ${t.ticker}`);
+      else if (prev !== undefined) out.push(`two trades on ${prev} and ${t.ticker}, one issuer`);
+      else seen.set(issuerKey(t), t.ticker);
     }
   }
   if (rules.capitalScope === 'basket' && !(p.capital <= rules.availableCapital + 1e-6))

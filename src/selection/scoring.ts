@@ -21,6 +21,8 @@ import { type Bias, tradeBias } from './direction.js';
 export interface TickerSignals {
   /** GICS sector (`ETF` for funds). */
   sector: string;
+  /** The company behind the ticker (see `BasketTrade.issuer`); absent: the ticker. */
+  issuer?: string;
   /** IV rank 0–100; NaN when unknown. */
   ivRank: number;
   /**
@@ -54,6 +56,8 @@ export interface ScoreComponents {
 /** A trade with its ticker's signals and its score. */
 export interface ScoredTrade extends Trade {
   sector: string;
+  /** The company behind the ticker: share classes (GOOGL, GOOG) share one; one trade per issuer. */
+  issuer: string;
   ivRank: number;
   ivPercentile: number;
   momentumZ: number;
@@ -152,6 +156,7 @@ export function scoreTrade(trade: Trade, signals: TickerSignals, params: Scoring
   return {
     ...trade,
     sector: signals.sector,
+    issuer: signals.issuer ?? trade.ticker,
     ivRank: signals.ivRank,
     ivPercentile: signals.ivPercentile,
     momentumZ: signals.momentumZ, // NaN (JSON null, thesis "n/a") without enough history, not a neutral 0

@@ -30,7 +30,7 @@ import {
   ZERO_MULTIPLIERS,
 } from './bounds.js';
 import { buildPool, DEFAULT_POOL_PER_TICKER, isSelectable, type SelectableTrade } from './pool.js';
-import { type BasketRules, basketViolations, LIMIT_EPSILON } from './portfolio.js';
+import { type BasketRules, basketViolations, issuerKey, LIMIT_EPSILON } from './portfolio.js';
 import { compareScored } from './scoring.js';
 
 export { suffixTopSums } from './bounds.js';
@@ -72,11 +72,11 @@ export function greedyBasket<T extends SelectableTrade>(ranked: readonly T[], ru
   const sectors = new Map<string, number>();
   for (const c of ranked) {
     if (out.length >= rules.maxTrades) break;
-    if (rules.oneTradePerTicker && tickers.has(c.ticker)) continue;
+    if (rules.oneTradePerTicker && tickers.has(issuerKey(c))) continue;
     const s = sectors.get(c.sector) ?? 0;
     if (s >= rules.maxPerSector) continue;
     out.push(c);
-    tickers.add(c.ticker);
+    tickers.add(issuerKey(c));
     sectors.set(c.sector, s + 1);
   }
   return out;
@@ -224,7 +224,8 @@ export function selectBasket<T extends SelectableTrade>(
     p.delta[i] = c.greeks.delta * c.contracts;
     p.vega[i] = c.greeks.vega * c.contracts;
     p.capital[i] = c.capitalRequired;
-    tickerOf[i] = tickerIds.get(c.ticker) ?? tickerIds.set(c.ticker, tickerIds.size).size - 1;
+    const key = issuerKey(c); // one trade per issuer: GOOGL and GOOG are one company
+    tickerOf[i] = tickerIds.get(key) ?? tickerIds.set(key, tickerIds.size).size - 1;
     sectorOf[i] = sectorIds.get(c.sector) ?? sectorIds.set(c.sector, sectorIds.size).size - 1;
   }
   // Keys of the distinctness relaxation: the ticker, or each candidate alone when tickers may repeat.

@@ -13,6 +13,7 @@ import {
   ETF_SECTOR,
   findUniverseMember,
   GICS_SECTORS,
+  issuerOf,
   normalizeSymbol,
   universeSymbols,
 } from '../../src/market/universe.js';
@@ -76,6 +77,18 @@ describe('built-in universe', () => {
     expect(normalizeSymbol(' bf-b ')).toBe('BF.B');
   });
 
+  it('gives share classes of one company one issuer, and every other company its own', () => {
+    expect(issuerOf('GOOG')).toBe(issuerOf('googl'));
+    expect(issuerOf('FOX')).toBe(issuerOf('FOXA'));
+    expect(issuerOf('NWS')).toBe(issuerOf('NWSA'));
+    expect(issuerOf('GOOG')).not.toBe(issuerOf('META'));
+    expect(issuerOf('SPY')).toBe('SPY');
+    expect(issuerOf('zzzz')).toBe('ZZZZ'); // outside the universe: the ticker
+    const stocks = builtInUniverse().filter((m) => m.kind === 'stock');
+    const issuers = new Set(stocks.map((m) => m.issuer));
+    expect(stocks.length - issuers.size).toBe(3); // exactly the three dual-class pairs of the list
+  });
+
   it('returns frozen members so no caller can corrupt the shared list', () => {
     const m = builtInUniverse()[0];
     expect(Object.isFrozen(m)).toBe(true);
@@ -97,14 +110,14 @@ describe('constituents CSV reader', () => {
     expect(() => parseConstituentsCsv('Symbol,Security,GICS Sector\nA,B,C')).toThrow(
       /missing column "GICS Sub-Industry"/,
     );
-    const bad = 'Symbol,Security,GICS Sector,GICS Sub-Industry\nA,Alpha,,Things';
+    const bad = 'Symbol,Security,GICS Sector,GICS Sub-Industry,CIK\nA,Alpha,,Things,1';
     expect(() => parseConstituentsCsv(bad)).toThrow(MarketInputError);
     expect(() => parseConstituentsCsv(bad)).toThrow(/line 2/);
   });
 
   it('renders a module whose rows escape quotes', () => {
-    const text = renderConstituentsModule([['CASY', "Casey's", 'Consumer Staples', 'Food Retail']]);
-    expect(text).toContain("['CASY', 'Casey\\'s', 'Consumer Staples', 'Food Retail'],");
+    const text = renderConstituentsModule([['CASY', "Casey's", 'Consumer Staples', 'Food Retail', '726958']]);
+    expect(text).toContain("['CASY', 'Casey\\'s', 'Consumer Staples', 'Food Retail', '726958'],");
     expect(text).toContain('export const SP500_CONSTITUENTS');
   });
 });

@@ -133,6 +133,17 @@ describe('selectBasket on hand-built sets', () => {
     expect(r.trades).toEqual([A]);
   });
 
+  it('takes one trade per issuer: two share classes of a company are one ticker for the rule', () => {
+    const googl = cand('GOOGL', 95, 0.05, -0.01, 'Communication Services', { issuer: 'CIK 1652044' });
+    const goog = cand('GOOG', 94, 0.05, -0.01, 'Communication Services', { issuer: 'CIK 1652044' });
+    const r = selectBasket([googl, goog, D], rules());
+    expect(r.trades.map((t) => t.ticker)).toEqual(['GOOGL', 'DDD']);
+    expect(greedyBasket([googl, goog, D], rules()).map((t) => t.ticker)).toEqual(['GOOGL', 'DDD']);
+    expect(basketViolations([googl, goog], rules())).toEqual(['two trades on GOOGL and GOOG, one issuer']);
+    // with the rule off, both may be held
+    expect(selectBasket([googl, goog, D], rules({ oneTradePerTicker: false })).trades).toHaveLength(3);
+  });
+
   it('leaves out candidates whose contracts are not a positive whole number, and counts them', () => {
     const odd = [0.5, Number.POSITIVE_INFINITY, 0, -1].map((contracts, i) => ({
       ...cand(`Q${i}`, 99, 0, 0, `S${i}`),

@@ -6,8 +6,17 @@
  */
 import { MarketInputError } from '../inputError.js';
 
-/** One constituent: [symbol, company name, GICS sector, GICS sub-industry]. */
-export type ConstituentRow = readonly [symbol: string, name: string, sector: string, industry: string];
+/**
+ * One constituent: [symbol, company name, GICS sector, GICS sub-industry, SEC CIK]. The CIK names the issuer:
+ * share classes of one company (GOOGL and GOOG, FOXA and FOX, NWSA and NWS) share it.
+ */
+export type ConstituentRow = readonly [
+  symbol: string,
+  name: string,
+  sector: string,
+  industry: string,
+  cik: string,
+];
 
 /** Splits one CSV line (RFC 4180 quoting: `"a, b"` and `""` inside quotes). */
 export function splitCsvLine(line: string): string[] {
@@ -32,7 +41,7 @@ export function splitCsvLine(line: string): string[] {
   return out;
 }
 
-const REQUIRED = ['Symbol', 'Security', 'GICS Sector', 'GICS Sub-Industry'] as const;
+const REQUIRED = ['Symbol', 'Security', 'GICS Sector', 'GICS Sub-Industry', 'CIK'] as const;
 
 /** Parses the constituents CSV into rows, in file order; a typed error names a missing column or bad row. */
 export function parseConstituentsCsv(text: string): ConstituentRow[] {
@@ -50,10 +59,10 @@ export function parseConstituentsCsv(text: string): ConstituentRow[] {
     if (row.some((c) => c === '')) {
       throw new MarketInputError(
         `constituents csv line ${n + 2}`,
-        'has an empty symbol, name, sector or industry',
+        'has an empty symbol, name, sector, industry or CIK',
       );
     }
-    return [row[0], row[1], row[2], row[3]] as const;
+    return [row[0], row[1], row[2], row[3], row[4]] as const;
   });
 }
 
@@ -66,7 +75,7 @@ export function renderConstituentsModule(rows: readonly ConstituentRow[]): strin
   const body = rows.map((r) => `  [${r.map(quote).join(', ')}],`).join('\n');
   return [
     '/**',
-    ' * S&P 500 constituents with their GICS sector and sub-industry, generated from',
+    ' * S&P 500 constituents with their GICS sector, sub-industry and SEC CIK, generated from',
     ' * `sp500_constituents_gics.csv` (provenance and licence in README.md beside it) by',
     ' * `renderConstituentsModule` in constituentsCsv.ts. Do not edit by hand: regenerate (see README.md).',
     ' */',
