@@ -65,9 +65,11 @@ export interface SizingParams {
 
 /**
  * Contracts for each trade of a selected basket (best first). With `kelly`, each trade gets
- * kellyContracts() — its capital cap is the available capital, or under `capital_scope: basket` what
- * the other trades leave — and is then scaled down until the basket keeps every rule (greek limits
- * scale with contracts). Never below the generated size, which already met every rule.
+ * kellyContracts() — its capital cap is what the other trades leave of the available capital, in either
+ * `capital_scope` (why: `per_trade` admits each generated trade alone, but sizing up is ours, and capping
+ * each trade at the whole capital committed 4.8× the account with five trades) — and is then scaled down
+ * until the basket keeps every rule (greek limits scale with contracts). Never below the generated size,
+ * which already met every rule.
  */
 export function sizeBasket<T extends Trade & BasketTrade>(
   trades: readonly T[],
@@ -79,8 +81,7 @@ export function sizeBasket<T extends Trade & BasketTrade>(
   for (let i = 0; i < out.length; i++) {
     const t = out[i];
     const othersCapital = out.reduce((s, x, j) => (j === i ? s : s + x.capitalRequired), 0);
-    const capital =
-      rules.capitalScope === 'basket' ? rules.availableCapital - othersCapital : rules.availableCapital;
+    const capital = rules.availableCapital - othersCapital;
     let n = kellyContracts(t, {
       fraction: p.kellyFraction,
       nav: p.nav,

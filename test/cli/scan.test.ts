@@ -58,18 +58,4 @@ describe('options-engine scan', () => {
     const { existsSync } = await import('node:fs');
     expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
   });
-
-  it('by default keeps the whole basket within --capital, not each trade alone', async () => {
-    // the spreads here need $70–$250 each: $300 fits one or two of them, not five (per trade, 5 fitted: $577)
-    const r = await cli(['scan', ...common, '--capital', '300', '--format', 'json', '--no-store']);
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as {
-      params: { capitalScope: string };
-      trades: { capitalRequired: number }[];
-    };
-    expect(doc.params.capitalScope).toBe('basket');
-    expect(doc.trades.length).toBeGreaterThan(0);
-    const total = doc.trades.reduce((a, t) => a + t.capitalRequired, 0);
-    expect(total).toBeLessThanOrEqual(300);
-  });
 });

@@ -86,12 +86,22 @@ describe('sizing', () => {
       expect(sized[1].contracts).toBeGreaterThan(1);
     });
 
-    it('shares the capital under capital_scope basket', () => {
-      const r = rules({ capitalScope: 'basket', availableCapital: 5000 });
+    it.each(['basket', 'per_trade'] as const)(
+      'shares the capital under capital_scope %s: the basket never passes it by sizing',
+      (scope) => {
+        // per_trade admits each trade alone; sizing each up to the whole capital had committed it several times over
+        const r = rules({ capitalScope: scope, availableCapital: 5000 });
+        const sized = sizeBasket([a, b], r, kelly);
+        expect(basketViolations(sized, r)).toEqual([]);
+        expect(sized.reduce((s, t) => s + t.capitalRequired, 0)).toBeLessThanOrEqual(5000);
+        expect(sized[0].contracts).toBeGreaterThan(sized[1].contracts); // the better-ranked trade sizes first
+      },
+    );
+
+    it('adds no contract to a basket that already needs more than the capital (per_trade)', () => {
+      const r = rules({ availableCapital: 1.5 * a.capitalRequired });
       const sized = sizeBasket([a, b], r, kelly);
-      expect(basketViolations(sized, r)).toEqual([]);
-      expect(sized.reduce((s, t) => s + t.capitalRequired, 0)).toBeLessThanOrEqual(5000);
-      expect(sized[0].contracts).toBeGreaterThan(sized[1].contracts); // the better-ranked trade sizes first
+      expect(sized.map((t) => t.contracts)).toEqual([1, 1]);
     });
   });
 });
