@@ -114,6 +114,25 @@ interface SearchOutcome {
   aborted: boolean;
 }
 
+/**
+ * Distinct keys (tickers, or candidates when tickers may repeat) with a candidate of each sector among
+ * candidates j…n−1: out[j·sectors + s]. A key found in two sectors counts in both (a bound, not a count).
+ */
+function sectorRoom(keys: Int32Array, sectorOf: Int32Array, sectors: number): Int32Array {
+  const n = keys.length;
+  const out = new Int32Array((n + 1) * sectors);
+  const seen = new Set<number>();
+  for (let j = n - 1; j >= 0; j--) {
+    out.copyWithin(j * sectors, (j + 1) * sectors, (j + 2) * sectors);
+    const pair = keys[j] * sectors + sectorOf[j];
+    if (!seen.has(pair)) {
+      seen.add(pair);
+      out[j * sectors + sectorOf[j]]++;
+    }
+  }
+  return out;
+}
+
 /** Branch-and-bound for exactly t candidates (see module doc); `lagrange` adds the coupled bound. */
 function search(
   p: Relaxation,
@@ -137,6 +156,8 @@ function search(
   const minCap = basketCapital ? negated(suffixTopSums(negated(capital), keys, keyCount, t)) : null;
   const usedTicker = new Uint8Array(counts.tickers);
   const sectorCount = new Int32Array(counts.sectors);
+  const room = sectorRoom(keys, sectorOf, counts.sectors);
+  const S = counts.sectors;
   const chosen = new Int32Array(t);
   let best = incumbent.best;
   let bestScore = incumbent.bestScore;
@@ -154,6 +175,15 @@ function search(
       }
       return;
     }
+    // the sector cap: at most maxPerSector − used more per sector, from its distinct keys left; when that cannot
+    // fill the r slots no candidate order can (the cap alone had the search spend its whole budget to say so)
+    let fit = 0;
+    for (let q = 0, o = start * S; q < S && fit < r; q++) {
+      const left = rules.maxPerSector - sectorCount[q];
+      const keysLeft = room[o + q];
+      fit += left < keysLeft ? left : keysLeft;
+    }
+    if (fit < r) return;
     const k = lt ? s + boundConstant(p, lm, d, v, c) : 0;
     for (let j = start; j < n; j++) {
       if (nodes > budget) {

@@ -127,6 +127,18 @@ describe('selectBasket on hand-built sets', () => {
     expect(r.optimal).toBe(true);
   });
 
+  it('proves at once that the sector cap leaves no room for maxTrades (it spent its whole budget to say so)', () => {
+    // 400 candidates in two sectors, two per sector: four trades at most
+    const many = Array.from({ length: 400 }, (_, i) =>
+      cand(`T${i}`, 80 - i * 0.05, ((i * 37) % 11) / 50 - 0.1, -0.005, i % 2 ? 'Energy' : 'Financials'),
+    );
+    const r = selectBasket(many, rules({ maxTrades: 5 }));
+    expect(r.trades).toHaveLength(4);
+    expect(r.optimal).toBe(true);
+    expect(r.nodes).toBeLessThan(1000);
+    expect(r.totalScore).toBe(selectBasket(many, rules({ maxTrades: 4 })).totalScore);
+  });
+
   it('leaves out candidates with non-finite numbers and counts them', () => {
     const r = selectBasket([A, cand('NaN', 95, Number.NaN, 0, 'X')], rules());
     expect(r.excluded).toBe(1);
