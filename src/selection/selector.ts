@@ -181,7 +181,7 @@ function search(
     for (let q = 0, o = start * S; q < S && fit < r; q++) {
       const left = rules.maxPerSector - sectorCount[q];
       const keysLeft = room[o + q];
-      fit += left < keysLeft ? left : keysLeft;
+      fit += Math.min(left, keysLeft);
     }
     if (fit < r) return;
     const k = lt ? s + boundConstant(p, lm, d, v, c) : 0;
