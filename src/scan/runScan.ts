@@ -13,7 +13,7 @@ import { findUniverseMember } from '../market/universe.js';
 import { CONSTANT_MATURITY_T } from '../quant/stats.js';
 import { emptyRejections, hardLimits } from '../selection/constraints.js';
 import { basketGreeks, basketRules } from '../selection/portfolio.js';
-import { type ScoredTrade, scoreTrade } from '../selection/scoring.js';
+import { type ScoredTrade, scanRegime, scoreTrade } from '../selection/scoring.js';
 import { selectBasket } from '../selection/selector.js';
 import { sizeBasket } from '../selection/sizing.js';
 import { thesis } from '../selection/thesis.js';
@@ -195,7 +195,15 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   end();
 
   begin('score');
-  const scoringParams = { scoring: settings.scoring, maxBidAskPct: constraints.max_bid_ask_pct };
+  const scoringParams = {
+    scoring: settings.scoring,
+    maxBidAskPct: constraints.max_bid_ask_pct,
+    // one regime, one weight vector for the whole scan: candidates are ranked against each other
+    regime: scanRegime(
+      analyses.map((a) => a.rvPercentile),
+      settings.scoring,
+    ),
+  };
   const scored: ScoredTrade[] = [];
   perTicker.forEach((trades, i) => {
     for (const t of trades) scored.push(scoreTrade(t, analyses[i], scoringParams));

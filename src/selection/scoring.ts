@@ -10,7 +10,9 @@
  *   liquidity  — 0.7 × (1 − worst leg (ask − bid)/mid ÷ max_bid_ask_pct, floored at 0)
  *                + 0.3 × min(1, log10(1 + smallest leg open interest) / 4)   (10 000 contracts → 1).
  * Weights: `scoring.weights`, or `scoring.regime_weights.high|low` when the realized-vol percentile is
- * ≥ regime_high_percentile / ≤ regime_low_percentile.
+ * ≥ regime_high_percentile / ≤ regime_low_percentile — of the scan (`scanRegime`, the median ticker's), not of
+ * each ticker: candidates are ranked against each other, and with one weight vector per ticker a trade better
+ * in every component could score lower than another (40.1 vs 52.8 in one audit) because its ticker was calm.
  */
 import type { ScoringWeights, Settings } from '../config/schema.js';
 import { normCdf } from '../quant/normal.js';
@@ -71,12 +73,25 @@ export interface ScoringParams {
   scoring: Settings['scoring'];
   /** constraints.max_bid_ask_pct: the width at which the liquidity spread term reaches 0. */
   maxBidAskPct: number;
+  /** The scan's regime (`scanRegime`), for every trade; absent: the ticker's own (a lone trade scored alone). */
+  regime?: Regime;
 }
 
 export function regimeOf(rvPercentile: number, scoring: Settings['scoring']): Regime {
   if (rvPercentile >= scoring.regime_high_percentile) return 'high';
   if (rvPercentile <= scoring.regime_low_percentile) return 'low';
   return 'normal';
+}
+
+/**
+ * The realized-vol regime of a scan: `regimeOf` the median of its tickers' realized-vol percentiles (unknown ones
+ * left out; none known: normal). On the built-in universe the median stock stands for the market's breadth.
+ */
+export function scanRegime(rvPercentiles: readonly number[], scoring: Settings['scoring']): Regime {
+  const known = rvPercentiles.filter(Number.isFinite).sort((a, b) => a - b);
+  if (known.length === 0) return 'normal';
+  const m = known.length >> 1;
+  return regimeOf(known.length % 2 ? known[m] : 0.5 * (known[m - 1] + known[m]), scoring);
 }
 
 export function weightsFor(regime: Regime, scoring: Settings['scoring']): ScoringWeights {
@@ -119,7 +134,7 @@ export function scoreComponents(
   signals: TickerSignals,
   params: ScoringParams,
 ): ScoreComponents {
-  const regime = regimeOf(signals.rvPercentile, params.scoring);
+  const regime = params.regime ?? regimeOf(signals.rvPercentile, params.scoring);
   const bias = tradeBias(trade);
   const ivr = signals.ivRank;
   const rich = Number.isFinite(ivr) ? clamp01(ivr / 100) : 0.5;

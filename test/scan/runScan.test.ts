@@ -116,6 +116,8 @@ describe('runScan on the simulated market', () => {
       tickers.add(t.ticker);
     }
     for (const n of Object.values(sectors)) expect(n).toBeLessThanOrEqual(c.max_trades_per_sector);
+    // one regime and one weight vector for the whole scan: the scores compare
+    expect(new Set(result.trades.map((t) => t.scoreComponents.regime)).size).toBe(1);
     expect(result.portfolio.delta).toBeGreaterThanOrEqual(c.portfolio.delta_min - 1e-9);
     expect(result.portfolio.delta).toBeLessThanOrEqual(c.portfolio.delta_max + 1e-9);
     expect(result.portfolio.vega).toBeGreaterThanOrEqual(c.portfolio.vega_min - 1e-9);

@@ -6,6 +6,7 @@ import {
   compareScored,
   liquidityComponent,
   regimeOf,
+  scanRegime,
   scoreTrade,
   type TickerSignals,
 } from '../../src/selection/scoring.js';
@@ -75,6 +76,31 @@ describe('scoreTrade', () => {
     const high = scoreTrade(spread, { ...signals, rvPercentile: 90 }, params);
     expect(high.scoreComponents.weights).toBe(scoring.regime_weights.high);
     expect(high.score).not.toBeCloseTo(scoreTrade(spread, signals, params).score, 6);
+  });
+
+  it("ranks a trade better in every component above one that is not, whatever each ticker's own regime", () => {
+    // a calm ticker's trade (low regime: pop weighted 0.25) dominates a volatile ticker's (high: 0.35) component by
+    // component; scored each with its own ticker's regime it came out lower
+    const better = { ...spread, pop: 0.8 };
+    const worse = { ...spread, pop: 0.79 };
+    const calm = { ...signals, rvPercentile: 10, ivRank: 60 };
+    const wild = { ...signals, rvPercentile: 90, ivRank: 59 };
+    const own = [scoreTrade(better, calm, params), scoreTrade(worse, wild, params)];
+    expect(own[0].score).toBeLessThan(own[1].score); // the inversion the per-ticker regime gave
+    const regime = scanRegime([10, 90, 50], scoring);
+    expect(regime).toBe('normal');
+    const shared = { ...params, regime };
+    const [a, b] = [scoreTrade(better, calm, shared), scoreTrade(worse, wild, shared)];
+    expect(a.score).toBeGreaterThan(b.score);
+    expect(a.scoreComponents.weights).toBe(b.scoreComponents.weights);
+  });
+
+  it('takes the scan regime from the median realized-vol percentile, unknown ones left out', () => {
+    expect(scanRegime([90, 85, 10], scoring)).toBe('high');
+    expect(scanRegime([5, 15, 95, Number.NaN], scoring)).toBe('low'); // median of 5, 15, 95
+    expect(scanRegime([10, 40], scoring)).toBe('normal'); // median 25
+    expect(scanRegime([10, 30], scoring)).toBe('low'); // median 20: ≤ regime_low_percentile
+    expect(scanRegime([Number.NaN], scoring)).toBe('normal');
   });
 
   it('a long-vega calendar reads IV rank the other way and a neutral lean penalizes any trend', () => {
