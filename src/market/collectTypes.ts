@@ -29,6 +29,10 @@ export const DEFAULT_TTL_SECONDS: Readonly<Record<DataKind, number>> = Object.fr
 export interface CollectOptions {
   primary: MarketDataProvider;
   fallback?: MarketDataProvider | null;
+  /** A dedicated macro source (FRED), asked for the macro snapshot before the primary and the fallback. */
+  macro?: MarketDataProvider | null;
+  /** A dedicated flow source (QuiverQuant), asked for each ticker's flow before the primary and the fallback. */
+  flow?: MarketDataProvider | null;
   cache?: MarketCache | null;
   /** The scan's now, epoch ms. */
   asOf: number;
@@ -56,7 +60,8 @@ export interface CollectOptions {
 }
 
 export interface ItemSource {
-  from: 'cache' | 'primary' | 'fallback';
+  /** `dedicated`: the macro or flow source of its own (FRED, QuiverQuant). */
+  from: 'cache' | 'dedicated' | 'primary' | 'fallback';
   /** The provider that produced the data (for a cache hit: the one that served it first). */
   provider: string;
 }

@@ -147,9 +147,11 @@ export class ItemFetcher {
     }
   }
 
-  /** The sources able to serve `kind`, in order, with their role. */
+  /** The sources able to serve `kind`, in order, with their role: a dedicated one first. */
   private sources(kind: DataKind): [MarketDataProvider, ItemSource['from']][] {
     const out: [MarketDataProvider, ItemSource['from']][] = [];
+    const dedicated = kind === 'macro' ? this.o.macro : kind === 'flow' ? this.o.flow : null;
+    if (serves(dedicated, kind)) out.push([dedicated, 'dedicated']);
     if (serves(this.o.primary, kind)) out.push([this.o.primary, 'primary']);
     if (serves(this.o.fallback, kind)) out.push([this.o.fallback as MarketDataProvider, 'fallback']);
     return out;

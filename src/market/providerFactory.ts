@@ -79,6 +79,11 @@ export interface ProviderSet {
   fallback: MarketDataProvider | null;
   macro: FredProvider | null;
   flow: QuiverProvider;
+  /**
+   * What a scan asks first for macro and flow: FRED with a FRED key, QuiverQuant with a Quiver key; none on a
+   * simulated market (it is not mixed with real data, and serves its own). `ScanDeps.macro` / `.flow`.
+   */
+  dedicated: { macro: FredProvider | null; flow: QuiverProvider | null };
   choice: ProviderChoice;
   /** Closes every provider built. */
   close(): Promise<void>;
@@ -148,11 +153,13 @@ export function buildProviders(
     http: httpFromApi(api, http),
   });
   const all = [primary, fallback, macro, flow];
+  const real = choice.primary !== 'simulated';
   return {
     primary,
     fallback,
     macro,
     flow,
+    dedicated: { macro: real ? macro : null, flow: real && !choice.flowNeutral ? flow : null },
     choice,
     close: async () => {
       await Promise.all(all.map((x) => x?.close?.()));

@@ -51,6 +51,9 @@ export const QUOTE_CLOCK_SKEW_MS = 60_000;
 export interface ScanDeps {
   primary: MarketDataProvider;
   fallback?: MarketDataProvider | null;
+  /** Dedicated macro and flow sources (FRED, QuiverQuant: `ProviderSet.dedicated`), asked first for their item. */
+  macro?: MarketDataProvider | null;
+  flow?: MarketDataProvider | null;
   cache?: MarketCache | null;
   onProgress?: (event: ScanProgress) => void;
   /**
@@ -111,6 +114,8 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   const collected = await collectMarket(tickers, {
     primary: deps.primary,
     fallback: deps.fallback ?? null,
+    macro: deps.macro ?? null,
+    flow: deps.flow ?? null,
     cache: deps.cache ?? null,
     asOf,
     minDte: constraints.min_dte,

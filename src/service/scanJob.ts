@@ -193,6 +193,8 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
       {
         primary: providers.primary,
         fallback: providers.fallback,
+        macro: providers.macro,
+        flow: providers.flow,
         cache: asOf === null ? deps.cache : null,
         signal,
         // a live scan judges quote ages when its collection ends; a replay at its as-of

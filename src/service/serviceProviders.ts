@@ -23,6 +23,9 @@ export interface ProviderEvents {
 export interface ServiceProviders {
   primary: MarketDataProvider;
   fallback: MarketDataProvider | null;
+  /** The scan's dedicated macro and flow sources (`ProviderSet.dedicated`); their HTTP calls report themselves. */
+  macro: MarketDataProvider | null;
+  flow: MarketDataProvider | null;
   choice: ProviderChoice;
   /** Names of the scan's providers that make HTTP calls (each has a circuit breaker). */
   httpProviders: string[];
@@ -62,6 +65,7 @@ export function buildServiceProviders(
   const http: string[] = [];
   if (choice.primary !== 'simulated') http.push(choice.primary);
   if (choice.fallback && choice.fallback !== 'simulated') http.push(choice.fallback);
+  for (const p of [set.dedicated.macro, set.dedicated.flow]) if (p) http.push(p.name);
   for (const name of http) events.circuit(name, 'closed');
   const wrap = (p: MarketDataProvider) =>
     instrumentProvider(p, {
@@ -73,6 +77,8 @@ export function buildServiceProviders(
   return {
     primary,
     fallback,
+    macro: set.dedicated.macro,
+    flow: set.dedicated.flow,
     choice,
     httpProviders: http,
     setChainSink(sink) {

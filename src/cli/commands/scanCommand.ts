@@ -105,6 +105,8 @@ export async function scanAction(
       {
         primary: providers.primary,
         fallback: providers.fallback,
+        macro: providers.dedicated.macro,
+        flow: providers.dedicated.flow,
         onProgress: deps.stderrIsTty ? progressBar(io.stderr) : undefined,
         // a live scan judges quote ages when its collection ends; a replay (--as-of) at its as-of
         clock: opts.asOf === undefined ? (deps.now ?? Date.now) : undefined,
