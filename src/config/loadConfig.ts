@@ -3,7 +3,7 @@
  * shipped `config/*.yaml` < `$OPTIONS_ENGINE_CONFIG_DIR/*.yaml` < environment variables < CLI flags.
  * Every leaf remembers which of these supplied it, so an error names the file, env var or flag.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -147,7 +147,17 @@ function validate<S extends z.ZodType>(
 
 function readLayer(dir: string, name: string, env: Record<string, string | undefined>): Tree | null {
   const file = join(dir, name);
-  if (!existsSync(file)) return null;
+  if (!existsSync(file)) {
+    // a symbolic link to nothing (a config management tool's dangling link) is not "no override": it was ignored
+    let link = null;
+    try {
+      link = lstatSync(file).isSymbolicLink() ? readlinkSync(file) : null;
+    } catch {
+      return null; // no file at all
+    }
+    if (link !== null) throw new ConfigError(file, '', `is a symbolic link to ${link}, which does not exist`);
+    return null;
+  }
   return interpolate(readYaml(file), env, file) as Tree;
 }
 

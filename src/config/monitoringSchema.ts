@@ -113,6 +113,17 @@ export const monitoringSchema = z
             path: ['alerts', group, key],
             message: `unknown metric "${key}": name one of ${ALERT_METRIC_NAMES.join(', ')} (or set metric:)`,
           });
+          continue;
+        }
+        // a percentage outside 0–100, or a negative count or duration, is a rule that can never fire or never stop
+        const unit = ALERT_METRICS[rule.metric ?? (key as AlertMetric)].unit;
+        const max = unit === '%' ? 100 : Number.POSITIVE_INFINITY;
+        if (!(rule.threshold >= 0 && rule.threshold <= max)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['alerts', group, key, 'threshold'],
+            message: `${unit === '%' ? 'must be a percentage from 0 to 100' : `must be ≥ 0 (${unit})`}, got ${rule.threshold}`,
+          });
         }
       }
     }

@@ -151,7 +151,12 @@ function parsesAsPostgresUrl(text: string): URL | null {
 function urlProblem(text: string, parse: (text: string) => URL | null): string | null {
   const u = parse(text);
   if (u) return u.port === '0' ? 'must have a port from 1 to 65535' : null;
-  const authority = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0];
+  const rest = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  // a / ? # in the user name or password ends the authority early: the "port" read then is the password's tail
+  const at = rest.lastIndexOf('@');
+  if (at >= 0 && /[/?#[\]]/.test(rest.slice(0, at)))
+    return 'must percent-encode / ? # [ ] @ : in its user name and password (e.g. / as %2F)';
+  const authority = rest.split(/[/?#]/)[0];
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
   const portText = /^(?:\[[^\]]*\]|[^:]*):(.+)$/.exec(hostPort)?.[1];
   if (portText !== undefined && /^\d+$/.test(portText)) return 'must have a port from 1 to 65535';
@@ -163,11 +168,46 @@ function urlProblem(text: string, parse: (text: string) => URL | null): string |
  * A database or cache URL: the right scheme, and parsed as the client library will parse it (`new URL()`), so
  * a bad port or host fails here, naming the variable, not later as a connection failure.
  */
-function connectionUrl(scheme: RegExp, schemes: string, parse: (text: string) => URL | null) {
+function connectionUrl(
+  scheme: RegExp,
+  schemes: string,
+  parse: (text: string) => URL | null,
+  check: (u: URL) => string | null = () => null,
+) {
   return z.string().superRefine((text, ctx) => {
-    const problem = scheme.test(text) ? urlProblem(text, parse) : `must be ${schemes} URL`;
-    if (problem) ctx.addIssue({ code: 'invalid_format', format: 'url', message: problem, input: text });
+    let problem = scheme.test(text) ? urlProblem(text, parse) : `must be ${schemes} URL`;
+    const u = problem === null ? parse(text) : null;
+    if (u) problem = check(u);
+    if (!problem) return;
+    // Quoted (its password masked) only when it looks like a URL: a libpq keyword string (`host=… password=…`) or
+    // a bare word — a password pasted into the wrong variable — would be printed as it is, to logs and /status.
+    const url = /[@/]/.test(text) && !/\bpassword\s*=/i.test(text);
+    ctx.addIssue({
+      code: 'invalid_format',
+      format: 'url',
+      message: url ? problem : `${problem} (the value is not shown: it may hold a password)`,
+      input: url ? text : undefined,
+    });
   });
+}
+
+/** libpq's sslmode values, and pg's `no-verify`. */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
+
+/** A PostgreSQL URL's `sslmode`, checked here: a wrong one failed at connect time as "server does not support SSL". */
+function postgresUrlProblem(u: URL): string | null {
+  const mode = u.searchParams.get('sslmode');
+  if (mode !== null && !SSL_MODES.includes(mode))
+    return `sslmode must be one of ${SSL_MODES.join(', ')}, got "${mode}"`;
+  return null;
+}
+
+/** A Redis URL's database (`redis://host:6379/2`): a whole number; `/abc` had ioredis SELECT NaN. */
+function redisUrlProblem(u: URL): string | null {
+  const db = u.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,5}$/.test(db))
+    return `must name its database as a whole number (redis://host:6379/0), got "/${db}"`;
+  return null;
 }
 
 /** zod's e-mail pattern (the one `z.email()` checks recipients with), unanchored. */
@@ -212,7 +252,8 @@ export const settingsSchema = z
     strategy_params: strategyParams,
     scoring,
     execution: z.strictObject({
-      interval_minutes: z.number().positive(),
+      /** 1 minute to a day: shorter ran scans back to back (595 in 20 s at 0.0001), longer is not a schedule. */
+      interval_minutes: z.number().min(1).max(1440),
       market_hours_only: z.boolean(),
       /** The service allows this plus a grace of half of it before it kills the engine. */
       scan_timeout_seconds: seconds,
@@ -229,6 +270,7 @@ export const settingsSchema = z
         /^postgres(ql)?:\/\//,
         'a postgres:// or postgresql://',
         parsesAsPostgresUrl,
+        postgresUrlProblem,
       ).nullable(),
       data_dir: dirPath,
       pool_size: posInt,
@@ -243,7 +285,12 @@ export const settingsSchema = z
       snapshot_scope: z.enum(['traded', 'all']),
     }),
     cache: z.strictObject({
-      redis_url: connectionUrl(/^rediss?:\/\//, 'a redis:// or rediss://', parsesAsUrl).nullable(),
+      redis_url: connectionUrl(
+        /^rediss?:\/\//,
+        'a redis:// or rediss://',
+        parsesAsUrl,
+        redisUrlProblem,
+      ).nullable(),
       default_timeout: seconds,
       threshold: posInt,
       key_prefix: z.string(),
@@ -261,7 +308,8 @@ export const settingsSchema = z
       port,
       /** Kept in one-second buckets. */
       metrics_window_seconds: seconds,
-      sample_interval_seconds: seconds,
+      /** At least 1 s: the sampler's clock (shorter was sampled once a second anyway). */
+      sample_interval_seconds: seconds.min(1),
     }),
     logging: z.strictObject({
       level: z.enum(LOG_LEVELS),

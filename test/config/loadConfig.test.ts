@@ -213,6 +213,15 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'postgres://u:pgPLANTED@bad host/db', 'database.url', /must be a valid URL/],
     ['REDIS_URL', 'redis://:pwPLANTED@127.0.0.1:99999', 'cache.redis_url', /port from 1 to 65535/],
     ['REDIS_URL', 'rediss://127.0.0.1:99999/0', 'cache.redis_url', /port from 1 to 65535/],
+    // a / in the password: the authority ended early and the error blamed the port
+    ['DATABASE_URL', 'postgres://u:pg/PLANTED@127.0.0.1:5432/db', 'database.url', /percent-encode/],
+    [
+      'DATABASE_URL',
+      'postgres://u@127.0.0.1:5432/db?sslmode=bogus',
+      'database.url',
+      /sslmode must be one of/,
+    ],
+    ['REDIS_URL', 'redis://:pwPLANTED@127.0.0.1:6379/abc', 'cache.redis_url', /database as a whole number/],
   ])('rejects a %s its client cannot parse (%s), naming the variable', (name, value, keyPath, reason) => {
     const e = errorOf(() => loadConfig({ env: { [name]: value } }));
     expect(e.source).toBe(`environment ${name}`);
@@ -220,6 +229,19 @@ describe('loadConfig', () => {
     expect(e.reason).toMatch(reason);
     expect(e.message).not.toContain('PLANTED');
   });
+
+  it.each([
+    ['DATABASE_URL', 'host=db.example user=u password=S3cretPLANTED dbname=x', /^must be a postgres:\/\//],
+    ['REDIS_URL', 'S3cretPLANTED', /^must be a redis:\/\//],
+  ])(
+    'never quotes a %s that is not a URL: a keyword string or a bare word may be a password',
+    (name, value, reason) => {
+      const e = errorOf(() => loadConfig({ env: { [name]: value } }));
+      expect(e.reason).toMatch(reason);
+      expect(e.reason).toContain('the value is not shown');
+      expect(e.message).not.toContain('PLANTED');
+    },
+  );
 
   it('rejects a bad port in a database URL from a file, naming the file', () => {
     const dir = overrideDir('database:\n  url: postgres://u@db.internal:70000/app\n');

@@ -1,4 +1,5 @@
 /** Input validation of the configuration layer: bounds, env var syntax, messages, YAML edge cases. */
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_DIR, loadConfig } from '../../src/config/loadConfig.js';
@@ -32,6 +33,49 @@ describe('durations that feed timers have an upper bound (Node timers overflow p
     const statement = settingsError('database:\n  statement_timeout_ms: 3000000000\n');
     expect(statement.keyPath).toBe('database.statement_timeout_ms');
     expect(statement.reason).toBe('must be <= 86400000, got 3000000000');
+  });
+
+  it('bounds the scan interval to 1 minute – 1 day and the metrics sample to ≥ 1 s (0.0001 ran 595 scans in 20 s)', () => {
+    for (const [yaml, keyPath, reason] of [
+      ['execution:\n  interval_minutes: 0.0001\n', 'execution.interval_minutes', 'must be >= 1, got 0.0001'],
+      [
+        'execution:\n  interval_minutes: 100000000\n',
+        'execution.interval_minutes',
+        'must be <= 1440, got 100000000',
+      ],
+      [
+        'monitoring:\n  sample_interval_seconds: 0.001\n',
+        'monitoring.sample_interval_seconds',
+        'must be >= 1, got 0.001',
+      ],
+    ]) {
+      const e = settingsError(yaml);
+      expect([e.keyPath, e.reason]).toEqual([keyPath, reason]);
+    }
+  });
+
+  it('refuses an alert threshold outside its unit: a percentage beyond 0–100, a negative count', () => {
+    const cpu = monitoringError(
+      'alerts:\n  system:\n    cpu_usage: {threshold: 500, duration: 5m, severity: warning}\n',
+    );
+    expect(cpu.keyPath).toBe('alerts.system.cpu_usage.threshold');
+    expect(cpu.reason).toBe('must be a percentage from 0 to 100, got 500');
+    const disk = monitoringError(
+      'alerts:\n  system:\n    low_disk: {metric: disk_usage, threshold: -1, duration: 5m, severity: warning}\n',
+    );
+    expect(disk.keyPath).toBe('alerts.system.low_disk.threshold');
+    const scans = monitoringError(
+      'alerts:\n  engine:\n    missed_scans: {threshold: -3, duration: 0s, severity: critical}\n',
+    );
+    expect(scans.reason).toBe('must be ≥ 0 (intervals), got -3');
+  });
+
+  it('refuses a config file that is a symbolic link to nothing (it was silently ignored)', () => {
+    const dir = overrideDir('{}\n');
+    symlinkSync('/nonexistent/monitoring.yaml', join(dir, 'monitoring.yaml'));
+    const e = errorOf(() => loadConfig({ env: {}, configDir: dir }));
+    expect(e.source).toBe(join(dir, 'monitoring.yaml'));
+    expect(e.reason).toBe('is a symbolic link to /nonexistent/monitoring.yaml, which does not exist');
   });
 
   it('bounds constraints.max_dte at 1500 days (LEAPS reach about three years; 100000 was accepted)', () => {

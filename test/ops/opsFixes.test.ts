@@ -322,7 +322,7 @@ describe.skipIf(!DATABASE_URL)('ops fixes end to end on a fresh PostgreSQL datab
       'health-site',
       `alerts:
   system:
-    cpu_usage: {threshold: 1000, duration: 5m, severity: warning, comparison: below}
+    cpu_usage: {threshold: 100, duration: 5m, severity: warning, comparison: below}
     memory_usage: {threshold: 0, duration: 5m, severity: critical, enabled: false}
     disk_usage_critical: {metric: disk_usage, threshold: 0, duration: 5m, severity: critical}
 `,

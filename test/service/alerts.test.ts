@@ -198,7 +198,7 @@ describe('alerting in the service', () => {
     // the condition stops holding: resolved, notified, listed
     writeFileSync(
       join(svc.configDir, 'monitoring.yaml'),
-      monitoring('metric: memory_usage\nthreshold: 101\nduration: 2s\nseverity: critical'),
+      monitoring('metric: memory_usage\nthreshold: 100\nduration: 2s\nseverity: critical'),
     );
     svc.signal('SIGHUP');
     const resolved = await until('the resolved alert', async () => {
