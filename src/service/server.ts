@@ -95,9 +95,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (!schema) return;
     const e =
       (schema.querystring ? queryTypeError(schema.querystring, req.query) : null) ??
-      (schema.body && req.body !== undefined && req.body !== null
-        ? bodyTypeError(schema.body, req.body)
-        : null);
+      (schema.body && req.body !== undefined ? bodyTypeError(schema.body, req.body) : null);
     if (e) throw e;
   });
 

@@ -40,6 +40,7 @@ function jsonTypeOk(type: string, v: unknown): boolean {
 /** The value as JSON, cut at 40 characters. A value nested thousands deep (14 KB fit the body limit) overflows
  * JSON.stringify's stack: it is described by its type, not answered with a 500. */
 function show(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // 1e400 parses as Infinity; JSON says null
   let s: string | undefined;
   try {
     s = JSON.stringify(v);
@@ -51,8 +52,11 @@ function show(v: unknown): string {
 
 /** The first value of a parsed JSON body whose type is not its schema's: a FieldError naming it, or null. */
 export function bodyTypeError(schema: Schema, value: unknown, field = ''): FieldError | null {
-  if (schema.type !== undefined && !jsonTypeOk(schema.type, value))
-    return new FieldError('body', field || 'body', `must be ${article(schema.type)}, got ${show(value)}`);
+  if (schema.type !== undefined && !jsonTypeOk(schema.type, value)) {
+    const what =
+      typeof value === 'number' && schema.type === 'number' ? 'a finite number' : article(schema.type);
+    return new FieldError('body', field || 'body', `must be ${what}, got ${show(value)}`);
+  }
   if (schema.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [key, sub] of Object.entries(schema.properties)) {
       const v = (value as Record<string, unknown>)[key];

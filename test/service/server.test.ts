@@ -108,6 +108,32 @@ describe('buildServer', () => {
     },
   );
 
+  it.each([
+    ['null', 'body', 'body: must be an object, got null'], // it started a full scan of the watchlist
+    ['{"tickers":["SPY"],"nav":1e400}', 'nav', 'nav: must be a finite number, got Infinity'], // "got null"
+  ])('refuses the body %s naming what is wrong', async (payload, field, message) => {
+    const n = triggered.length;
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/scans',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload,
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ field, in: 'body', message });
+    expect(triggered).toHaveLength(n);
+  });
+
+  it('refuses unknown query parameters on /status and /api/scans/:id, like the rest of the API', async () => {
+    for (const url of ['/status?x=1', '/api/scans/00000000-0000-4000-8000-000000000001?x=1']) {
+      const r = await app.inject({ method: 'GET', url, headers: auth });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().message, url).toMatch(/\bx\b/);
+    }
+    // the probes stay lenient: a monitor's cache-buster must not read as the service being down
+    expect((await app.inject({ method: 'GET', url: '/health/live?_=1' })).statusCode).toBe(200);
+  });
+
   it('refuses an as_of in the future (a replay dated 2099 made up trades expiring in 2099)', async () => {
     const n = triggered.length;
     const r = await app.inject({

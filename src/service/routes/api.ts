@@ -264,6 +264,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
           'One scan with its parameters, timings, counts and trades (202 with its stage while it runs)',
         tags: ['api'],
         params: idParams,
+        querystring: { type: 'object', additionalProperties: false, properties: {} },
         response: { 200: anyObject, 202: anyObject, 404: anyObject },
       },
     },
@@ -312,9 +313,9 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     {
       preParsing: deps.writeGuard,
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-      // No body at all means "scan with the current settings".
+      // No body at all means "scan with the current settings" (a JSON `null` is refused like `[]`: not an object).
       preValidation: async (req) => {
-        if (req.body === undefined || req.body === null) req.body = {};
+        if (req.body === undefined) req.body = {};
       },
       schema: {
         summary: 'Start a scan now (bearer token); 202 with its id, 409 while one runs',

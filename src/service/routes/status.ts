@@ -187,6 +187,9 @@ export function statusRoutes(
       schema: {
         summary: 'Version, configuration summary (secrets masked), last and next scan, providers',
         tags: ['status'],
+        // an unknown parameter is a 400 naming it, as on the API (the health probes stay lenient: a probe with a
+        // cache-buster must not read as the service being down)
+        querystring: { type: 'object', additionalProperties: false, properties: {} },
         response: { 200: { type: 'object', additionalProperties: true } },
       },
     },
