@@ -128,11 +128,18 @@ export class NotEntitledError extends ProviderError {
   }
 }
 
-/** Replaces every occurrence of each secret (≥ 4 characters) by `***`. */
+/**
+ * Replaces every occurrence of each secret (≥ 4 characters) by `***`, also as a URL query carries it
+ * (`encodeURIComponent`, and the form encoding with `+` for a space): a server echoing the request URL in its
+ * error sends a key with `+ / = &` back encoded.
+ */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
-    if (s.length >= 4) out = out.split(s).join('***');
+    if (s.length < 4) continue;
+    const encoded = encodeURIComponent(s);
+    const form = new URLSearchParams({ k: s }).toString().slice(2);
+    for (const v of new Set([s, encoded, form])) out = out.split(v).join('***');
   }
   return out;
 }

@@ -394,6 +394,21 @@ describe('HttpClient: secrets', () => {
   });
 });
 
+describe('HttpClient: secrets echoed encoded', () => {
+  it('redacts a key with + / = & echoed back URL-encoded in the query (it printed api_key=FRED%2BSEC+RET…)', async () => {
+    const odd = 'FRED+SEC RET/KEY=2&x';
+    server.handle((_req, res, url) =>
+      sendJson(res, 400, { error_code: 400, error_message: `bad ${url.search}` }),
+    );
+    const { http } = client({ retries: 0, secrets: [odd] });
+    const e = (await http.getJson({ ...get, query: { api_key: odd } }, ok).catch((x: unknown) => x)) as Error;
+    expect(e).toBeInstanceOf(ProviderError);
+    expect(e.message).toContain('api_key=***');
+    for (const form of [odd, encodeURIComponent(odd), 'FRED%2BSEC+RET%2FKEY%3D2%26x'])
+      expect(e.message).not.toContain(form);
+  });
+});
+
 describe('HttpClient.asFetch', () => {
   it('passes redirects and set-cookie through untouched for libraries that follow them by hand', async () => {
     server.handle((_req, res) => {
