@@ -6,12 +6,17 @@
  * Kc + credit — only Kc + credit when the credit exceeds wp (the put side then cannot lose), and the mirror
  * case — capital = max loss (one side can lose at a time, so brokers hold the wider side only).
  * POP = P(S_T > Kp − credit) − P(S_T > Kc + credit), each tail with the IV read between that side's legs
- * (see ironBody.ts).
+ * (see ironBody.ts). Each side must bring a credit of its own (`no_credit` otherwise): a side netting zero or
+ * less adds only risk — the condor is then dominated by its other side alone, at every expiry price.
  */
 import { type ChainScan, type ExpiryView, firstCode } from './chainView.js';
+import { R_NO_CREDIT } from './hardRules.js';
 import { evaluateIronBody } from './ironBody.js';
 import type { ScanSink } from './scanSink.js';
 import type { VerticalTable } from './verticalSpread.js';
+
+/** A side's least credit, $ per share: above rounding (two quotes netting to 0 can read +1e-17). */
+const SIDE_CREDIT_MIN = 1e-9;
 
 /** Evaluates every (put row, call row) pair with the put short strike below the call short strike. */
 export function scanIronCondors(
@@ -40,6 +45,7 @@ export function scanIronCondors(
     evaluated += calls.n - start;
     for (let c = start; c < calls.n; c++) {
       let code = firstCode(codeP, calls.code[c]);
+      if (code === 0 && !(creditP > SIDE_CREDIT_MIN && calls.credit[c] > SIDE_CREDIT_MIN)) code = R_NO_CREDIT;
       if (code === 0) {
         const credit = creditP + calls.credit[c];
         const lp = puts.long[p];

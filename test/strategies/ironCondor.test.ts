@@ -130,3 +130,28 @@ describe('iron condor whose four quotes net to zero', () => {
     expect(r.stats.rejections.no_credit).toBe(1);
   });
 });
+
+describe('iron condor with a side that brings no credit of its own', () => {
+  it('is rejected as no_credit: the call spread alone beats it at every expiry price (SPY −P422/+P421 netted −0.02)', () => {
+    // put side: sell P95 at 0.60, buy P94 at 0.62 (−0.02); call side: sell C105 at 1.40, buy C110 at 0.10 (+1.30)
+    const chain = manualChain('XYZ', 100, AS_OF, [
+      {
+        expiration: FRONT,
+        strikes: [94, 95, 105, 110],
+        puts: [{ bid: 0.55, ask: 0.62, delta: -0.15 }, { bid: 0.6, ask: 0.66, delta: -0.2 }, null, null],
+        calls: [null, null, { bid: 1.4, ask: 1.5, delta: 0.2 }, { bid: 0.05, ask: 0.1, delta: 0.1 }],
+      },
+    ]);
+    const limits = { ...PERMISSIVE_LIMITS, minCreditRatio: 0, minPop: 0 };
+    const r = generateCandidates(chain, ctx, params(['iron_condor'], { spreadWidths: [1, 5], limits }));
+    expect(r.trades).toEqual([]);
+    expect(r.stats.rejections.no_credit).toBe(1);
+    // the call spread alone is a candidate
+    const alone = generateCandidates(
+      chain,
+      ctx,
+      params(['call_credit_spread'], { spreadWidths: [5], limits }),
+    );
+    expect(alone.trades.map((t) => t.netCredit)).toEqual([expect.closeTo(1.3, 12)]);
+  });
+});
