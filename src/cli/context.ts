@@ -15,19 +15,40 @@ export function loadForCommand(opts: Record<string, unknown>, io: CliIo): Loaded
 }
 
 /**
- * Creates a directory a command is about to write to (the log directory of scan and serve, the embedded
- * database's data dir) before it starts. One that cannot be created or written is a bad setting, whichever
- * source gave it (--log-dir, LOG_DIR, DATA_DIR, a settings file): exit 2 with one line naming that source and
- * the reason — not a bare `ENOENT … mkdir` with exit 1 after the scan ran.
+ * How an error message names a setting: the flag that gave it (`--log-dir`), else the key and where it came from
+ * (`logging.dir (from environment LOG_DIR)`, `monitoring.host (from /etc/options_engine/settings.yaml)`).
  */
-export function prepareDir(loaded: LoadedConfig, key: 'logging.dir' | 'database.data_dir'): void {
-  const dir = key === 'logging.dir' ? loaded.settings.logging.dir : loaded.settings.database.data_dir;
+export function settingLabel(loaded: LoadedConfig, key: string): string {
   const source = loaded.sources[key] ?? 'the settings';
-  const label = source.startsWith('flag ') ? source.slice(5) : `${key} (from ${source})`;
+  return source.startsWith('flag ') ? source.slice(5) : `${key} (from ${source})`;
+}
+
+/** The directories a command may have to create and write to before it starts, by their settings key. */
+export type PreparedDirKey = 'logging.dir' | 'database.data_dir' | 'backup.dir';
+
+function dirSetting(loaded: LoadedConfig, key: PreparedDirKey): string {
+  const s = loaded.settings;
+  return key === 'logging.dir'
+    ? s.logging.dir
+    : key === 'database.data_dir'
+      ? s.database.data_dir
+      : s.backup.dir;
+}
+
+/**
+ * Creates a directory a command is about to write to (the log directory of scan and serve, the embedded
+ * database's data dir, the backup directory of `ops backup`) before it starts, with `mode` when it creates it.
+ * One that cannot be created or written is a bad setting, whichever source gave it (--log-dir, LOG_DIR,
+ * DATA_DIR, --dir, BACKUP_DIR, a settings file): exit 2 with one line naming that source and the reason — not a
+ * bare `ENOENT … mkdir` (or `EACCES … open`) with exit 1 after the work ran.
+ */
+export function prepareDir(loaded: LoadedConfig, key: PreparedDirKey, mode?: number): void {
+  const dir = dirSetting(loaded, key);
+  const label = settingLabel(loaded, key);
   const fail = (what: string, e: unknown) =>
     new UsageError(`${label}: cannot ${what} ${dir} (${(e as Error).message})`);
   try {
-    ensureDir(dir);
+    ensureDir(dir, mode);
   } catch (e) {
     throw fail('create', e);
   }

@@ -105,6 +105,8 @@ const FLAG_PATHS: Record<string, string> = {
   provider: 'providers.primary',
   port: 'monitoring.port',
   host: 'monitoring.host',
+  // `ops backup` / `ops restore --dir`: the backup directory, named `--dir` in errors
+  dir: 'backup.dir',
 };
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -38,7 +38,7 @@ import { renderApiData, validateApiData } from '../../ops/validateApiData.js';
 import { renderIntegrity, validateDataIntegrity } from '../../ops/validateDataIntegrity.js';
 import { RedisCache } from '../../store/cache/redisCache.js';
 import { databaseInfo } from '../../store/maintenance.js';
-import { loadForCommand } from '../context.js';
+import { loadForCommand, prepareDir } from '../context.js';
 import { type CliIo, UsageError } from '../io.js';
 import {
   parseExistingFile,
@@ -67,15 +67,27 @@ function verdict(ok: boolean, summary: string): void {
   if (!ok) throw new OpsFindingsError(summary);
 }
 
-/** Upper bound of the count flags (--days, --hours, --limit …): a million days is already outside JS dates' reach. */
+/** Upper bound of the count flags (--hours, --limit, --warn-days …). */
 const MAX_COUNT = 1_000_000;
 
-/** An integer flag from 1 to MAX_COUNT. */
-function positive(name: string, v: unknown, fallback: number): number {
+/** An integer flag from 1 to `max`. */
+function positive(name: string, v: unknown, fallback: number, max = MAX_COUNT, unit = ''): number {
   const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT)
-    throw new UsageError(`--${name}: expected a whole number from 1 to ${MAX_COUNT}, got ${String(v)}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`--${name}: expected a whole number from 1 to ${max}${unit}, got ${String(v)}`);
   return n;
+}
+
+/**
+ * Upper bound of --days, the window the reports read back from now: 100 years, so that its start stays a date
+ * PostgreSQL and PGlite take. A million days (the old bound) started before year 1 — `time zone displacement out
+ * of range: "-000711-01-09T…"` — and 740 000 days failed with `date/time field value out of range`.
+ */
+export const MAX_DAYS = 36_500;
+
+/** The --days of a report: a whole number of days from 1 to MAX_DAYS. */
+function daysFlag(v: unknown, fallback: number): number {
+  return positive('days', v, fallback, MAX_DAYS, ' (100 years)');
 }
 
 /** The configuration directory that holds this site's settings (null when only shipped defaults). */
@@ -155,10 +167,10 @@ export function opsCommand(io: CliIo): Command {
 
   ops.addCommand(
     leaf('performance-report', 'scans, stage durations, provider latency/errors, cache and HTTP vs baseline')
-      .option('--days <n>', 'days to cover', parseInteger, 7)
+      .option('--days <n>', `days to cover (at most ${MAX_DAYS})`, parseInteger, 7)
       .action(
         act(async (opts, { settings }) => {
-          const days = positive('days', opts.days, 7);
+          const days = daysFlag(opts.days, 7);
           const r = await withDatabase(settings, (db) => performanceReport(db, { days }));
           emit(io, opts, r, renderPerformanceReport);
           verdict(
@@ -171,11 +183,11 @@ export function opsCommand(io: CliIo): Command {
 
   ops.addCommand(
     leaf('update-performance-baselines', 'recompute the baselines from the last 30 days and store them')
-      .option('--days <n>', 'window, days', parseInteger, 30)
+      .option('--days <n>', `window, days (at most ${MAX_DAYS})`, parseInteger, 30)
       .option('--dry-run', 'show the new values without storing them')
       .action(
         act(async (opts, { settings }) => {
-          const days = positive('days', opts.days, 30);
+          const days = daysFlag(opts.days, 30);
           const r = await withDatabase(settings, (db) =>
             updatePerformanceBaselines(db, { days, dryRun: opts.dryRun === true }),
           );
@@ -189,7 +201,7 @@ export function opsCommand(io: CliIo): Command {
       'resource-utilization-report',
       'CPU, memory, disk, DB and directory sizes over time, with projections',
     )
-      .option('--days <n>', 'days to cover', parseInteger, 30)
+      .option('--days <n>', `days to cover (at most ${MAX_DAYS})`, parseInteger, 30)
       .option(
         '--warn-days <n>',
         'flag metrics projected to reach their threshold within this many days',
@@ -198,7 +210,7 @@ export function opsCommand(io: CliIo): Command {
       )
       .action(
         act(async (opts, cfg) => {
-          const days = positive('days', opts.days, 30);
+          const days = daysFlag(opts.days, 30);
           const rules = resourceRules(cfg);
           const r = await withDatabase(cfg.settings, (db) =>
             resourceUtilizationReport(db, {
@@ -352,10 +364,10 @@ export function opsCommand(io: CliIo): Command {
       'business-metrics',
       'recommendations per day, "Fewer than N" scans, averages, mix, realized outcomes',
     )
-      .option('--days <n>', 'days to cover', parseInteger, 30)
+      .option('--days <n>', `days to cover (at most ${MAX_DAYS})`, parseInteger, 30)
       .action(
         act(async (opts, { settings }) => {
-          const days = positive('days', opts.days, 30);
+          const days = daysFlag(opts.days, 30);
           const r = await withDatabase(settings, (db) => businessMetrics(db, { days }));
           emit(io, opts, r, renderBusinessMetrics);
         }),
@@ -367,8 +379,12 @@ export function opsCommand(io: CliIo): Command {
       .option('--dir <dir>', 'backup directory (default: settings backup.dir)', parsePath)
       .addOption(new Option('--only <what>', 'back up only this').choices(['database', 'config']))
       .action(
-        act(async (opts, { settings }) => {
-          const dir = typeof opts.dir === 'string' ? opts.dir : settings.backup.dir;
+        act(async (opts, cfg) => {
+          const { settings } = cfg;
+          // --dir (flag), BACKUP_DIR or backup.dir: created (0700) and write-probed before any work, so that a
+          // regular file or an unwritable directory is bad usage naming its source — not EEXIST / EACCES after the dump
+          prepareDir(cfg, 'backup.dir', 0o700);
+          const dir = settings.backup.dir;
           const only = opts.only as 'database' | 'config' | undefined;
           const r = await withDatabase(settings, async (db) => {
             // only the database needs its files: the configuration is backed up beside a running service
@@ -511,7 +527,7 @@ export function opsCommand(io: CliIo): Command {
 
   ops.addCommand(
     leaf('capacity-planning', 'sizes of log/data/backup dirs and of every table, growth trend')
-      .option('--days <n>', 'days of samples for the trend', parseInteger, 90)
+      .option('--days <n>', `days of samples for the trend (at most ${MAX_DAYS})`, parseInteger, 90)
       .option(
         '--warn-days <n>',
         'flag sizes projected to reach the disk threshold within this many days',
@@ -522,7 +538,7 @@ export function opsCommand(io: CliIo): Command {
       .action(
         act(async (opts, cfg) => {
           const s = cfg.settings;
-          const days = positive('days', opts.days, 90);
+          const days = daysFlag(opts.days, 90);
           const warnDays = positive('warn-days', opts.warnDays, 30);
           const r = await withDatabase(s, (db) =>
             capacityPlanning(db, {
@@ -608,35 +624,47 @@ export function opsCommand(io: CliIo): Command {
       'alerts',
       'alert rules, channels, alerts firing now and recently resolved; --test sends a test message',
     )
-      .option('--test', 'send a test notification through every configured channel (email, Slack)')
+      .addOption(
+        new Option(
+          '--test',
+          'send a test notification through every configured channel (email, Slack)',
+        ).conflicts('send'),
+      )
       .option('--send <name>', 'send "Options Engine Alert: <name>" with --message through every channel')
-      .option('--message <text>', 'the body of --send')
-      .option('--days <n>', 'resolved alerts of the last n days', parseInteger, 7)
+      .option('--message <text>', 'the body of --send (required with it)')
+      .option('--days <n>', `resolved alerts of the last n days (at most ${MAX_DAYS})`, parseInteger, 7)
       .option('--limit <n>', 'at most n alerts per list', parseInteger, 100)
       .action(
         act(async (opts, cfg) => {
-          if (opts.message !== undefined && opts.send === undefined)
+          const sending = opts.send !== undefined;
+          if (opts.message !== undefined && !sending)
             throw new UsageError('--message: only with --send <name>');
-          if (opts.test || opts.send !== undefined) {
+          // (commander refuses --test with --send: `option '--test' cannot be used with option '--send <name>'`)
+          if (opts.test || sending) {
             const instance = `${hostname()}:${cfg.settings.monitoring.port}`;
             const name = String(opts.send ?? '').trim();
-            if (opts.send !== undefined && !name) throw new UsageError('--send: the alert name is empty');
+            if (sending && !name) throw new UsageError('--send: the alert name is empty');
+            // an empty body (`--message ''`, what send_notification.sh passes without one) is the caller's choice;
+            // no --message at all is a forgotten one
+            if (sending && opts.message === undefined)
+              throw new UsageError('--send: --message <text> is required (the body of the message)');
             const r = await sendTestNotifications(cfg.settings.alerts, instance, {
-              manual: opts.send !== undefined ? { name, body: String(opts.message ?? '') } : undefined,
+              manual: sending ? { name, body: String(opts.message) } : undefined,
             });
             emit(io, opts, r, renderTestNotifications);
+            const flag = sending ? 'alerts --send' : 'alerts --test';
             verdict(
               r.ok,
               r.channels.length
-                ? `alerts --test: ${r.channels
+                ? `${flag}: ${r.channels
                     .filter((c) => !c.ok)
                     .map((c) => c.channel)
                     .join(', ')} failed`
-                : 'alerts --test: no notification channel configured',
+                : `${flag}: no notification channel configured`,
             );
             return;
           }
-          const days = positive('days', opts.days, 7);
+          const days = daysFlag(opts.days, 7);
           const limit = positive('limit', opts.limit, 100);
           const r = await withDatabase(cfg.settings, (db) => alertsReport(db, cfg, { days, limit }));
           emit(io, opts, r, renderAlerts);

@@ -87,6 +87,55 @@ describe('options-engine ops alerts', () => {
     expect(bad.stderr).toMatch(/email failed/);
   });
 
+  it('--send needs --message, and refuses --test with it: exit 2 naming the flags, nothing sent', async () => {
+    const env = {
+      DATA_DIR: join(tmp.dir, 'unused'),
+      SLACK_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/services/T0/B0/x`,
+    };
+    const before = slack.length;
+    const bare = await cli(['ops', 'alerts', '--send', 'maintenance'], env);
+    expect(bare.code, bare.stderr).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toBe(
+      'options-engine: --send: --message <text> is required (the body of the message)\n',
+    );
+    for (const args of [
+      ['--test', '--send', 'maintenance', '--message', 'Window at 02:00'],
+      ['--send', 'maintenance', '--message', 'Window at 02:00', '--test'],
+    ]) {
+      const both = await cli(['ops', 'alerts', ...args], env);
+      expect(both.code, args.join(' ')).toBe(2);
+      expect(both.stdout).toBe('');
+      expect(both.stderr).toContain("error: option '--test' cannot be used with option '--send <name>'");
+    }
+    expect(slack.length).toBe(before);
+    // an empty body given on purpose is a message (send_notification.sh "<name>" passes --message '')
+    const empty = await cli(['ops', 'alerts', '--send', 'maintenance', '--message', ''], env);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(slack.slice(before)).toEqual(['Options Engine Alert: maintenance\n']);
+  });
+
+  it('a failed --send names --send, not --test', async () => {
+    const bad = await cli(['ops', 'alerts', '--send', 'maintenance', '--message', 'body'], {
+      DATA_DIR: join(tmp.dir, 'unused'),
+      ALERT_EMAIL_ENABLED: 'true',
+      ALERT_EMAIL_FROM: 'engine@example.com',
+      ALERT_EMAIL_TO: 'ops@example.com',
+      ALERT_SMTP_SERVER: '127.0.0.1',
+      ALERT_SMTP_PORT: '1',
+      ALERT_SMTP_TLS: 'false',
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('options-engine: error: alerts --send: email failed\n');
+    const none = await cli(['ops', 'alerts', '--send', 'maintenance', '--message', 'body'], {
+      DATA_DIR: join(tmp.dir, 'none'),
+    });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe('options-engine: error: alerts --send: no notification channel configured\n');
+    const test = await cli(['ops', 'alerts', '--test'], { DATA_DIR: join(tmp.dir, 'none') });
+    expect(test.stderr).toBe('options-engine: error: alerts --test: no notification channel configured\n');
+  });
+
   it('says when no channel is configured (exit 1)', async () => {
     const r = await cli(['ops', 'alerts', '--test'], { DATA_DIR: join(tmp.dir, 'none') });
     expect(r.code).toBe(1);
