@@ -47,6 +47,8 @@ export {
 // Lognormal terminal probabilities.
 export { probAbove, probBelow, probBetween, realWorldDrift, riskNeutralDrift } from './probability.js';
 export { createRng, Rng } from './random.js';
+// The same on a volatility smile: N(d2) less the slope's vega term (the market's digital).
+export { probAboveSmile, probBelowSmile, smileTermBound } from './smileProbability.js';
 export {
   CONSTANT_MATURITY_T,
   constantMaturityIv,

@@ -3,9 +3,9 @@
  * Per share at expiry: credit − (K − S_T)⁺; max profit = credit, max loss = K − credit (S_T = 0),
  * breakeven K − credit, capital = K × 100 − credit × 100 (= max loss); POP = P(S_T > K − credit).
  */
-import { probAbove } from '../quant/probability.js';
+import { probAboveSmile } from '../quant/smileProbability.js';
 import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
-import { type ChainScan, type ExpiryView, SKIP } from './chainView.js';
+import { type ChainScan, type ExpiryView, SKIP, smileSlope } from './chainView.js';
 import { economicsRuleCode, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 import type { GenerationParams } from './types.js';
@@ -36,7 +36,7 @@ export function scanCashSecuredPuts(
       code = economicsRuleCode(true, credit, ratio, maxLoss, maxLoss, limits);
       if (code === 0) {
         const be = k - credit;
-        const pop = probAbove(S, be, T, iv[i], drift);
+        const pop = probAboveSmile(S, be, T, iv[i], smileSlope(puts, strikes, i), drift);
         code = popRuleCode(pop, limits);
         if (code === 0) {
           sink.trades.push(

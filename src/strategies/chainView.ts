@@ -21,7 +21,15 @@ export interface SideView {
    * the chain has none (NaN when neither is known).
    */
   absDelta: Float64Array;
+  /**
+   * Per strike the smile's slope dσ/dK (per $1 of strike), NaN until `smileSlope` fits it (only the legs of a
+   * candidate that reaches the POP rule ever need one: fitting every strike up front cost a third of the stage).
+   */
+  ivSlope: Float64Array;
 }
+
+/** Strikes on each side of a strike that its smile slope is fitted over (a 7-strike window). */
+export const SLOPE_REACH = 3;
 
 export interface ExpiryView {
   /** Index in `OptionChain.expirations`. */
@@ -57,15 +65,60 @@ export interface ChainScan {
  * contract. Arrays may be longer than a chain's strikes (loops run to strikes.length). Views live only
  * during one `generateCandidates` call (single-threaded; trades copy the numbers they need).
  */
-const scratch: { code: Uint8Array; absDelta: Float64Array }[] = [];
+interface Scratch {
+  code: Uint8Array;
+  absDelta: Float64Array;
+  ivSlope: Float64Array;
+}
+const scratch: Scratch[] = [];
 
-function scratchFor(slot: number, n: number): { code: Uint8Array; absDelta: Float64Array } {
+function scratchFor(slot: number, n: number): Scratch {
   let s = scratch[slot];
   if (s === undefined || s.code.length < n) {
-    s = { code: new Uint8Array(n), absDelta: new Float64Array(n) };
+    s = { code: new Uint8Array(n), absDelta: new Float64Array(n), ivSlope: new Float64Array(n) };
     scratch[slot] = s;
   }
   return s;
+}
+
+/**
+ * The smile's slope dσ/dK at strike i of a side (per $1 of strike): the least-squares line through the IVs of
+ * the usable contracts within SLOPE_REACH strikes on either side (0 with fewer than two). Smoothed because one
+ * strike's IV is noisy: a raw two-strike slope swings with every quote. Fitted once per strike, on first use.
+ */
+export function smileSlope(side: SideView, strikes: Float64Array, i: number): number {
+  const cached = side.ivSlope[i];
+  if (cached === cached) return cached;
+  const { code } = side;
+  const iv = side.cols.iv;
+  const n = strikes.length;
+  let m = 0;
+  let sx = 0;
+  let sy = 0;
+  const lo = Math.max(0, i - SLOPE_REACH);
+  const hi = Math.min(n - 1, i + SLOPE_REACH);
+  for (let j = lo; j <= hi; j++) {
+    if (code[j] === SKIP || !(iv[j] > 0)) continue;
+    m++;
+    sx += strikes[j];
+    sy += iv[j];
+  }
+  let slope = 0;
+  if (m >= 2) {
+    const mx = sx / m;
+    const my = sy / m;
+    let sxy = 0;
+    let sxx = 0;
+    for (let j = lo; j <= hi; j++) {
+      if (code[j] === SKIP || !(iv[j] > 0)) continue;
+      const dx = strikes[j] - mx;
+      sxy += dx * (iv[j] - my);
+      sxx += dx * dx;
+    }
+    if (sxx > 0) slope = sxy / sxx;
+  }
+  side.ivSlope[i] = slope;
+  return slope;
 }
 
 function sideView(
@@ -78,7 +131,7 @@ function sideView(
   slot: number,
 ): SideView {
   const n = strikes.length;
-  const { code, absDelta } = scratchFor(slot, n);
+  const { code, absDelta, ivSlope } = scratchFor(slot, n);
   const { S, r, q, limits } = scan;
   const judgedAt = scan.ctx.quotesJudgedAt ?? scan.ctx.asOf;
   const dq = Math.exp(-q * T);
@@ -103,7 +156,8 @@ function sideView(
     }
     absDelta[i] = Math.abs(d);
   }
-  return { type, cols, code, absDelta };
+  ivSlope.fill(Number.NaN, 0, n);
+  return { type, cols, code, absDelta, ivSlope };
 }
 
 /** Prepares expiration `index` of the scan's chain. */
@@ -143,6 +197,12 @@ export function findStrike(strikes: Float64Array, target: number): number {
 /** The smaller non-zero of two rule codes (0 when both pass): the first failing rule of either leg. */
 export function firstCode(a: number, b: number): number {
   return a === 0 ? b : b === 0 ? a : Math.min(a, b);
+}
+
+/** The smile slope at `x` read linearly between two strikes' slopes (`SideView.ivSlope`), like `ivBetween`. */
+export function slopeBetween(x: number, k1: number, s1: number, k2: number, s2: number): number {
+  const t = (x - k1) / (k2 - k1);
+  return s1 + (s2 - s1) * Math.min(1, Math.max(0, t));
 }
 
 /**

@@ -6,9 +6,9 @@
  * B − premium; capital = (stock ask − premium) × 100 when buying, 0 when the shares are already held.
  * POP = P(S_T > B − premium) with the call's IV (0 when the max profit is not positive).
  */
-import { probAbove } from '../quant/probability.js';
+import { probAboveSmile } from '../quant/smileProbability.js';
 import { assembleTrade, expectedPnlPerShare, optionLeg, sigmaDistance, stockLeg } from './buildTrade.js';
-import { type ChainScan, type ExpiryView, SKIP } from './chainView.js';
+import { type ChainScan, type ExpiryView, SKIP, smileSlope } from './chainView.js';
 import { economicsRuleCode, popRuleCode, R_QUOTE_AGE } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 import type { GenerationParams } from './types.js';
@@ -51,7 +51,7 @@ export function scanCoveredCalls(
         const k = strikes[i];
         const be = basis - premium;
         const maxProfit = (k - basis + premium) * mult;
-        const pop = maxProfit > 0 ? probAbove(S, be, T, iv[i], drift) : 0;
+        const pop = maxProfit > 0 ? probAboveSmile(S, be, T, iv[i], smileSlope(calls, strikes, i), drift) : 0;
         code = popRuleCode(pop, limits);
         if (code === 0) {
           const stock = stockLeg(scan, 'BUY', view.expiry.expiration);

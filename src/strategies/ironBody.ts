@@ -8,8 +8,16 @@
  * that cannot lose), each tail with the IV read between that side's legs (lognormal, quant/probability.ts).
  */
 import { probAbove } from '../quant/probability.js';
+import { probAboveSmile, smileTermBound } from '../quant/smileProbability.js';
 import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
-import { type ChainScan, type ExpiryView, ivBetween, type SideView } from './chainView.js';
+import {
+  type ChainScan,
+  type ExpiryView,
+  ivBetween,
+  type SideView,
+  slopeBetween,
+  smileSlope,
+} from './chainView.js';
 import { economicsRuleCode, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 
@@ -49,8 +57,34 @@ export function evaluateIronBody(
   const beHi = strikes[sc] + credit;
   const volLo = hasLo ? ivBetween(beLo, strikes[sp], puts.cols.iv[sp], strikes[lp], puts.cols.iv[lp]) : 0;
   const volHi = hasHi ? ivBetween(beHi, strikes[sc], calls.cols.iv[sc], strikes[lc], calls.cols.iv[lc]) : 0;
-  let pop =
+  const slopeLo = hasLo
+    ? slopeBetween(
+        beLo,
+        strikes[sp],
+        smileSlope(puts, strikes, sp),
+        strikes[lp],
+        smileSlope(puts, strikes, lp),
+      )
+    : 0;
+  const slopeHi = hasHi
+    ? slopeBetween(
+        beHi,
+        strikes[sc],
+        smileSlope(calls, strikes, sc),
+        strikes[lc],
+        smileSlope(calls, strikes, lc),
+      )
+    : 0;
+  // the flat probability first: with the smile terms' bounds it settles most candidates (they fail the POP rule)
+  // without the terms' exponentials (see verticalSpread.ts)
+  const flat =
     (hasLo ? probAbove(S, beLo, T, volLo, drift) : 1) - (hasHi ? probAbove(S, beHi, T, volHi, drift) : 0);
+  const reach =
+    (hasLo ? smileTermBound(beLo, T, slopeLo) : 0) + (hasHi ? smileTermBound(beHi, T, slopeHi) : 0);
+  let pop = !(flat + reach >= limits.minPop)
+    ? flat
+    : (hasLo ? probAboveSmile(S, beLo, T, volLo, slopeLo, drift) : 1) -
+      (hasHi ? probAboveSmile(S, beHi, T, volHi, slopeHi, drift) : 0);
   if (pop < 0) pop = 0;
   code = popRuleCode(pop, limits);
   if (code !== 0) return code;

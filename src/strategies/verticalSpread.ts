@@ -7,6 +7,7 @@
  * max loss = w − credit, breakeven K1 ∓ credit; capital = max loss (DESIGN.md units: × 100 × contracts).
  */
 import { probAbove, probBelow } from '../quant/probability.js';
+import { probAboveSmile, probBelowSmile, smileTermBound } from '../quant/smileProbability.js';
 import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
 import {
   type ChainScan,
@@ -16,6 +17,8 @@ import {
   ivBetween,
   type SideView,
   SKIP,
+  slopeBetween,
+  smileSlope,
 } from './chainView.js';
 import { economicsRuleCode, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
@@ -98,7 +101,7 @@ export function fillVerticals(
 /**
  * Evaluates every row of `t` as a credit spread (`put_credit_spread` for a put table, `call_credit_spread`
  * for a call table). POP = P(S_T beyond the breakeven) under the risk-neutral lognormal, with the IV read
- * between the two legs' IVs at the breakeven.
+ * between the two legs' IVs at the breakeven and the smile's slope there (`probAboveSmile`).
  */
 export function scanCreditSpreads(scan: ChainScan, view: ExpiryView, t: VerticalTable, sink: ScanSink): void {
   const side = t.side;
@@ -124,7 +127,21 @@ export function scanCreditSpreads(scan: ChainScan, view: ExpiryView, t: Vertical
         const k1 = strikes[i];
         const be = isPut ? k1 - credit : k1 + credit;
         const vol = ivBetween(be, k1, iv[i], strikes[j], iv[j]);
-        const pop = isPut ? probAbove(S, be, T, vol, drift) : probBelow(S, be, T, vol, drift);
+        const slope = slopeBetween(
+          be,
+          k1,
+          smileSlope(side, strikes, i),
+          strikes[j],
+          smileSlope(side, strikes, j),
+        );
+        // most candidates here fail the POP rule: the flat probability and the smile term's bound settle those
+        // without the term's exponential (the smile POP is within flat ± bound)
+        const flat = isPut ? probAbove(S, be, T, vol, drift) : probBelow(S, be, T, vol, drift);
+        const pop = !(flat + smileTermBound(be, T, slope) >= limits.minPop)
+          ? flat
+          : isPut
+            ? probAboveSmile(S, be, T, vol, slope, drift)
+            : probBelowSmile(S, be, T, vol, slope, drift);
         code = popRuleCode(pop, limits);
         if (code === 0) {
           sink.trades.push(

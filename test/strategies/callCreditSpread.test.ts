@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { candidates, probAboveByHand, withShorts } from './fixtures.js';
+import { aboveOnSmile, candidates, chain, slopeAt, withShorts } from './fixtures.js';
 
 describe('call credit spread on the XYZ fixture', () => {
   const trades = candidates('call_credit_spread');
@@ -30,10 +30,10 @@ describe('call credit spread on the XYZ fixture', () => {
     expect(expiryPnl(t, 130)).toBeCloseTo(-405, 9);
   });
 
-  it('POP = P(S_T < 105.95), IV between 0.28 and 0.27; delta −0.28 + 0.12 = −0.16 (bearish)', () => {
+  it('POP = P(S_T < 105.95) on the smile: IV between 0.28 and 0.27, slope between the legs; delta −0.16 (bearish)', () => {
     const t = withShorts(trades, 105);
     const vol = 0.28 - 0.01 * (0.95 / 5);
-    expect(t.pop).toBeCloseTo(1 - probAboveByHand(105.95, vol), 12);
+    expect(t.pop).toBeCloseTo(1 - aboveOnSmile(105.95, vol, slopeAt(chain, 'call', 105.95, 105, 110)), 12);
     expect(t.greeks.delta).toBeCloseTo(-0.16, 12);
   });
 });

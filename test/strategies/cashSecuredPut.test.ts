@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { candidates, probAboveByHand, withShorts } from './fixtures.js';
+import { aboveOnSmile, candidates, chain, fittedSlope, withShorts } from './fixtures.js';
 
 describe('cash-secured put on the XYZ fixture', () => {
   const trades = candidates('cash_secured_put');
@@ -25,6 +25,6 @@ describe('cash-secured put on the XYZ fixture', () => {
     expect(expiryPnl(t, 93.5)).toBeCloseTo(0, 9);
     expect(expiryPnl(t, 80)).toBeCloseTo(-1350, 9);
     expect(expiryPnl(t, 0)).toBeCloseTo(-9350, 9);
-    expect(t.pop).toBeCloseTo(probAboveByHand(93.5, 0.32), 12);
+    expect(t.pop).toBeCloseTo(aboveOnSmile(93.5, 0.32, fittedSlope(chain, 'put', 95)), 12);
   });
 });

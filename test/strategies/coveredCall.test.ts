@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCandidates } from '../../src/strategies/generate.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { candidates, chain, ctx, params, probAboveByHand, withShorts } from './fixtures.js';
+import { aboveOnSmile, candidates, chain, ctx, fittedSlope, params, withShorts } from './fixtures.js';
 
 describe('covered call on the XYZ fixture (stock 99.98 / 100.02)', () => {
   it('buy-write of the 105 call: debit 100.02 − 1.60 = 98.42, capital $9842, max profit $658, breakeven 98.42', () => {
@@ -14,7 +14,7 @@ describe('covered call on the XYZ fixture (stock 99.98 / 100.02)', () => {
     expect(t.maxProfit).toBeCloseTo(658, 9);
     expect(t.breakevens[0]).toBeCloseTo(98.42, 12);
     expect(t.greeks.delta).toBeCloseTo(1 - 0.28, 12);
-    expect(t.pop).toBeCloseTo(probAboveByHand(98.42, 0.28), 12);
+    expect(t.pop).toBeCloseTo(aboveOnSmile(98.42, 0.28, fittedSlope(chain, 'call', 105)), 12);
   });
 
   it('payoff: +658 above 105, 0 at 98.42, −9842 at 0', () => {

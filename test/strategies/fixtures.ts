@@ -3,6 +3,8 @@
  * 2026-12-18 (28 days) with strikes 85–115 every 5, and a back expiry 2027-01-15 (56 days) for calendars.
  * Quotes are round numbers so that every expected figure can be worked out by hand.
  */
+
+import type { OptionChain } from '../../src/market/types.js';
 import { normCdf } from '../../src/quant/normal.js';
 import { generateCandidates } from '../../src/strategies/generate.js';
 import type { GenerationContext, GenerationParams, StrategyName, Trade } from '../../src/strategies/types.js';
@@ -98,4 +100,36 @@ export function withShorts(trades: Trade[], ...strikes: number[]): Trade {
 export function probAboveByHand(level: number, vol: number, T = T_FRONT, S = 100): number {
   const d2 = (Math.log(S / level) + (R - Q - 0.5 * vol * vol) * T) / (vol * Math.sqrt(T));
   return normCdf(d2);
+}
+
+/**
+ * The smile slope dσ/dK the engine fits at strike `k` of the first expiry (chainView.ts: the least-squares line
+ * through the IVs of the strikes within 3 on either side), worked here on the chain's listed IVs.
+ */
+export function fittedSlope(c: OptionChain, side: 'call' | 'put', k: number): number {
+  const e = c.expirations[0];
+  const strikes = [...e.strikes];
+  const ivs = [...(side === 'call' ? e.calls : e.puts).iv];
+  const i = strikes.indexOf(k);
+  const pts = strikes
+    .map((x, j) => [x, ivs[j]] as const)
+    .filter((_, j) => Math.abs(j - i) <= 3)
+    .filter(([, v]) => v > 0);
+  const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
+  const my = pts.reduce((a, [, v]) => a + v, 0) / pts.length;
+  const sxy = pts.reduce((a, [x, v]) => a + (x - mx) * (v - my), 0);
+  const sxx = pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxy / sxx;
+}
+
+/** The slope at `level` between the fitted slopes of strikes k1 and k2, read linearly like the IV. */
+export function slopeAt(c: OptionChain, side: 'call' | 'put', level: number, k1: number, k2: number): number {
+  const t = Math.min(1, Math.max(0, (level - k1) / (k2 - k1)));
+  return fittedSlope(c, side, k1) + (fittedSlope(c, side, k2) - fittedSlope(c, side, k1)) * t;
+}
+
+/** P(S_T > level) on the smile: the flat N(d2) less level·√T·φ(d2)·slope (the market's digital). */
+export function aboveOnSmile(level: number, vol: number, slope: number, T = T_FRONT, S = 100): number {
+  const d2 = (Math.log(S / level) + (R - Q - 0.5 * vol * vol) * T) / (vol * Math.sqrt(T));
+  return normCdf(d2) - level * Math.sqrt(T) * (Math.exp(-0.5 * d2 * d2) / Math.sqrt(2 * Math.PI)) * slope;
 }

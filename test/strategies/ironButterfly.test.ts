@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { candidates, probAboveByHand } from './fixtures.js';
+import { aboveOnSmile, candidates, chain, slopeAt } from './fixtures.js';
 
 describe('iron butterfly on the XYZ fixture', () => {
   const trades = candidates('iron_butterfly');
@@ -39,6 +39,8 @@ describe('iron butterfly on the XYZ fixture', () => {
     const t = trades[0];
     const volLo = 0.3 + 0.02 * (3.7 / 5);
     const volHi = 0.3 - 0.02 * (3.7 / 5);
-    expect(t.pop).toBeCloseTo(probAboveByHand(96.3, volLo) - probAboveByHand(103.7, volHi), 12);
+    const slopeLo = slopeAt(chain, 'put', 96.3, 100, 95);
+    const slopeHi = slopeAt(chain, 'call', 103.7, 100, 105);
+    expect(t.pop).toBeCloseTo(aboveOnSmile(96.3, volLo, slopeLo) - aboveOnSmile(103.7, volHi, slopeHi), 12);
   });
 });

@@ -3,7 +3,17 @@ import { thesis } from '../../src/selection/thesis.js';
 import { generateCandidates } from '../../src/strategies/generate.js';
 import { PERMISSIVE_LIMITS } from '../../src/strategies/hardRules.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { AS_OF, candidates, ctx, FRONT, params, probAboveByHand, withShorts } from './fixtures.js';
+import {
+  AS_OF,
+  aboveOnSmile,
+  candidates,
+  ctx,
+  FRONT,
+  params,
+  slopeAt,
+  withShorts,
+  chain as xyz,
+} from './fixtures.js';
 import { manualChain } from './syntheticChain.js';
 
 describe('iron condor on the XYZ fixture', () => {
@@ -57,7 +67,9 @@ describe('iron condor on the XYZ fixture', () => {
     const t = withShorts(trades, 95, 105);
     const volLo = 0.32 + 0.04 * (1.75 / 5);
     const volHi = 0.28 - 0.01 * (1.75 / 5);
-    expect(t.pop).toBeCloseTo(probAboveByHand(93.25, volLo) - probAboveByHand(106.75, volHi), 12);
+    const slopeLo = slopeAt(xyz, 'put', 93.25, 95, 90);
+    const slopeHi = slopeAt(xyz, 'call', 106.75, 105, 110);
+    expect(t.pop).toBeCloseTo(aboveOnSmile(93.25, volLo, slopeLo) - aboveOnSmile(106.75, volHi, slopeHi), 12);
   });
 });
 
@@ -105,7 +117,7 @@ describe('iron condor whose credit exceeds its narrow wing', () => {
     expect(t.breakevenSigmas).toHaveLength(1);
     expect(t.breakevenSigmas[0]).toBeGreaterThan(0);
     const volHi = 0.28 - 0.01 * (1.35 / 5);
-    expect(t.pop).toBeCloseTo(1 - probAboveByHand(106.35, volHi), 12);
+    expect(t.pop).toBeCloseTo(1 - aboveOnSmile(106.35, volHi, slopeAt(chain, 'call', 106.35, 105, 110)), 12);
     expect(thesis({ ...t, ivRank: 60, momentumZ: 0 })).toMatch(
       /Profits below 106\.35 \(\d\.\d sd above spot 100\.00\)/,
     );

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { bsPrice } from '../../src/quant/bsPrice.js';
+import { generateCandidates } from '../../src/strategies/generate.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { candidates, FRONT, probAboveByHand, withShorts } from './fixtures.js';
+import {
+  AS_OF,
+  aboveOnSmile,
+  candidates,
+  chain,
+  ctx,
+  FRONT,
+  params,
+  probAboveByHand,
+  Q,
+  R,
+  slopeAt,
+  T_FRONT,
+  withShorts,
+} from './fixtures.js';
+import { manualChain } from './syntheticChain.js';
 
 describe('put credit spread on the XYZ fixture (spot 100, 28 days)', () => {
   const trades = candidates('put_credit_spread');
@@ -43,9 +60,12 @@ describe('put credit spread on the XYZ fixture (spot 100, 28 days)', () => {
     expect(t.greeks.vega).toBeCloseTo(-0.03, 12);
   });
 
-  it('POP = P(S_T > 94.20) with the IV read between the legs at the breakeven (0.32 + 0.04 × 0.8/5)', () => {
+  it('POP = P(S_T > 94.20) on the smile: the IV read between the legs at the breakeven (0.32 + 0.04 × 0.8/5), and its slope', () => {
     const t = withShorts(trades, 95);
-    expect(t.pop).toBeCloseTo(probAboveByHand(94.2, 0.32 + 0.04 * (0.8 / 5)), 12);
+    expect(t.pop).toBeCloseTo(
+      aboveOnSmile(94.2, 0.32 + 0.04 * (0.8 / 5), slopeAt(chain, 'put', 94.2, 95, 90)),
+      12,
+    );
     expect(t.pop).toBeGreaterThan(0.6);
     expect(t.pop).toBeLessThan(0.8);
   });
@@ -56,5 +76,41 @@ describe('put credit spread on the XYZ fixture (spot 100, 28 days)', () => {
     expect(t.maxLoss).toBeCloseTo(1260, 9);
     expect(t.creditToMaxLoss).toBeCloseTo(80 / 420, 12);
     expect(expiryPnl(t, 50)).toBeCloseTo(-1260, 9);
+  });
+});
+
+describe('put credit spread POP on a linear smile', () => {
+  it("equals the market's digital at the breakeven, priced from BSM calls at each strike's own IV", () => {
+    // σ(K) = 0.30 − 0.004·(K − 100): a steady equity skew; the same quotes as the XYZ fixture
+    const sigma = (k: number) => 0.3 - 0.004 * (k - 100);
+    const strikes = [85, 90, 95, 100, 105, 110, 115];
+    const front = chain.expirations[0];
+    const quote = (cols: typeof front.puts, i: number) => ({
+      bid: cols.bid[i],
+      ask: cols.ask[i],
+      delta: cols.delta[i],
+      iv: sigma(strikes[i]),
+    });
+    const linear = manualChain('XYZ', 100, AS_OF, [
+      {
+        expiration: FRONT,
+        strikes,
+        puts: strikes.map((_, i) => quote(front.puts, i)),
+        calls: strikes.map((_, i) => quote(front.calls, i)),
+      },
+    ]);
+    const t = generateCandidates(linear, ctx, params(['put_credit_spread'])).trades.find(
+      (x) => x.legs[0].strike === 95,
+    );
+    expect(t).toBeDefined();
+    if (!t) return;
+    const be = t.breakevens[0];
+    // −e^{rT}·dC/dK by a central difference of call prices on the smile: the risk-neutral P(S_T > be)
+    const h = 2e-5 * be;
+    const c = (k: number) => bsPrice('call', 100, k, T_FRONT, R, Q, sigma(k));
+    const market = (-Math.exp(R * T_FRONT) * (c(be + h) - c(be - h))) / (2 * h);
+    expect(t.pop).toBeCloseTo(market, 6);
+    // the flat reading at σ(be) understated it by about a point and a half
+    expect(market - probAboveByHand(be, sigma(be))).toBeGreaterThan(0.01);
   });
 });

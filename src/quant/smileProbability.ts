@@ -1,0 +1,69 @@
+import { normCdf, normPdf } from './normal.js';
+import { probAbove, probBelow } from './probability.js';
+
+/**
+ * Terminal probabilities that keep the volatility smile: the risk-neutral probability of S_T > K is the
+ * digital −e^{rT}·∂C/∂K of the market's call prices (Breeden & Litzenberger 1978), and with C = BSM(K, σ(K))
+ *   P(S_T > K) = N(d2) − K·√T·φ(d2)·σ'(K)
+ * (Hull, "Options, Futures, and Other Derivatives", the digital under a smile): N(d2) at the strike's own
+ * implied vol σ(K), less the vega term of the smile's slope σ'(K). Why: on a downward-sloping smile the flat
+ * N(d2) overstates the chance of finishing above an upside strike (a call credit spread's POP read 0.80 where
+ * its own quotes implied 0.66) and understates it above a downside one. First order in the slope; clamped to
+ * [0, 1]. S, level price units; T years; vol per √year; `slope` = dσ/dK per price unit (per $1 of strike);
+ * drift m per year as in probability.ts (the formula is exact for the risk-neutral m = r − q).
+ */
+
+const clamp01 = (p: number) => (p < 0 ? 0 : p > 1 ? 1 : p);
+
+/**
+ * The largest size the smile term can have at `level`: level·√T·|σ'|/√(2π) (φ ≤ 1/√(2π)). A caller holding the
+ * flat probability p knows the smile one within p ± this, without the exponential.
+ */
+export function smileTermBound(level: number, T: number, slope: number): number {
+  return 0.3989422804014327 * level * Math.sqrt(T) * Math.abs(slope);
+}
+
+/**
+ * P(S_T > level) (`above`) or P(S_T < level) on the smile, d2 computed once; a degenerate case (σ√T = 0, a level
+ * of 0 or +∞, bad inputs) is the flat probability, which has no smile term.
+ */
+function onSmile(
+  above: boolean,
+  S: number,
+  level: number,
+  T: number,
+  vol: number,
+  slope: number,
+  drift: number,
+): number {
+  const sd = vol * Math.sqrt(T);
+  if (!(sd > 0 && S > 0 && level > 0 && level < Number.POSITIVE_INFINITY) || Number.isNaN(drift))
+    return above ? probAbove(S, level, T, vol, drift) : probBelow(S, level, T, vol, drift);
+  const d2 = (Math.log(S / level) + drift * T) / sd - 0.5 * sd;
+  const term = Number.isFinite(slope) ? level * Math.sqrt(T) * normPdf(d2) * slope : 0;
+  return above ? clamp01(normCdf(d2) - term) : clamp01(normCdf(-d2) + term);
+}
+
+/** P(S_T > level) on a smile with slope dσ/dK = `slope` at `level` (see the module doc); NaN for bad inputs. */
+export function probAboveSmile(
+  S: number,
+  level: number,
+  T: number,
+  vol: number,
+  slope: number,
+  drift: number,
+): number {
+  return onSmile(true, S, level, T, vol, slope, drift);
+}
+
+/** P(S_T < level) on a smile with slope dσ/dK = `slope` at `level`: 1 − probAboveSmile, from its own tail. */
+export function probBelowSmile(
+  S: number,
+  level: number,
+  T: number,
+  vol: number,
+  slope: number,
+  drift: number,
+): number {
+  return onSmile(false, S, level, T, vol, slope, drift);
+}
