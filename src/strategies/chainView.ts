@@ -88,7 +88,7 @@ function scratchFor(slot: number, n: number): Scratch {
  */
 export function smileSlope(side: SideView, strikes: Float64Array, i: number): number {
   const cached = side.ivSlope[i];
-  if (cached === cached) return cached;
+  if (!Number.isNaN(cached)) return cached;
   const { code } = side;
   const iv = side.cols.iv;
   const n = strikes.length;
