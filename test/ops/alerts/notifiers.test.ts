@@ -538,6 +538,30 @@ describe('NotificationDispatcher', () => {
     expect(other.requests).toHaveLength(2);
   });
 
+  it("a reload's new notifier supersedes the old one's retries of the same alert (a 'FIRING' came after 'resolved')", async () => {
+    const down = await startHttp(reply(503, 'down'));
+    const up = await startHttp(reply(200, 'ok'));
+    const done = outcomes();
+    const log = arrayLogger();
+    const d = new NotificationDispatcher({
+      notifiers: [createSlackNotifier(down.url, { timeoutMs: 2_000 })],
+      logger: log,
+      retry: { baseDelayMs: 100, maxDelayMs: 100 },
+      onDelivered: done.onDelivered,
+    });
+    d.dispatch(note); // the firing: its first attempt fails, a retry is due in 100 ms
+    while (down.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    d.replaceNotifiers([createSlackNotifier(up.url, { timeoutMs: 2_000 })]); // SIGHUP
+    d.dispatch({ ...note, kind: 'resolved', subject: `${note.subject} resolved` });
+    await done.wait('slack', 'delivered');
+    await new Promise((r) => setTimeout(r, 400)); // the old retries would have run by now
+    await d.drain(5_000);
+    expect(down.requests).toHaveLength(1);
+    expect(up.requests.map((r) => r.body.includes('resolved'))).toEqual([true]);
+    expect(log.lines.some((l) => l.msg.startsWith('alert notification superseded'))).toBe(true);
+    await d.close();
+  });
+
   it('dispatch returns at once; a hanging endpoint is aborted on every attempt, then given up', async () => {
     const hook = await startHttp(hang);
     const log = arrayLogger();

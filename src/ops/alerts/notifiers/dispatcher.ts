@@ -134,11 +134,13 @@ export class NotificationDispatcher {
       this.#logger.warn({ rule: n.rule }, 'alert notification dropped: the dispatcher is closed');
       return 0;
     }
+    // An older message of the same alert still being retried on a channel this one goes to is dropped: retried
+    // after the newer one, a 'still firing' arrived after the 'resolved' and was the last word on-call saw. By
+    // channel, not notifier: a reload replaces the notifiers, and the old one's retries went on for up to an hour.
+    const channels = new Set(this.#notifiers.map((x) => x.channel));
+    for (const d of this.#inFlight)
+      if (d.rule === n.rule && channels.has(d.notifier.channel)) d.controller.abort(new Superseded());
     for (const notifier of this.#notifiers) {
-      // An older message of the same alert still being retried on this channel is dropped: retried after the
-      // newer one, a 'still firing' arrived after the 'resolved' and was the last word on-call saw.
-      for (const d of this.#inFlight)
-        if (d.notifier === notifier && d.rule === n.rule) d.controller.abort(new Superseded());
       const stats = this.#statsFor(notifier.channel);
       stats.pending++;
       void this.#track(notifier, (signal) => this.#deliver(notifier, n, signal, stats), n.rule);
