@@ -152,9 +152,11 @@ function urlProblem(text: string, parse: (text: string) => URL | null): string |
   const u = parse(text);
   if (u) return u.port === '0' ? 'must have a port from 1 to 65535' : null;
   const rest = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  // a / ? # in the user name or password ends the authority early: the "port" read then is the password's tail
-  const at = rest.lastIndexOf('@');
-  if (at >= 0 && /[/?#[\]]/.test(rest.slice(0, at)))
+  // a / ? # in the user name or password ends the authority early: the "port" read then is the password's tail.
+  // The user info's @ is before any query: an @ in `?application_name=ops@host` is not one.
+  const beforeQuery = rest.split(/[?#]/)[0];
+  const at = beforeQuery.lastIndexOf('@');
+  if (at >= 0 && /[/[\]]/.test(beforeQuery.slice(0, at)))
     return 'must percent-encode / ? # [ ] @ : in its user name and password (e.g. / as %2F)';
   const authority = rest.split(/[/?#]/)[0];
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
@@ -179,9 +181,10 @@ function connectionUrl(
     const u = problem === null ? parse(text) : null;
     if (u) problem = check(u);
     if (!problem) return;
-    // Quoted (its password masked) only when it looks like a URL: a libpq keyword string (`host=… password=…`) or
-    // a bare word — a password pasted into the wrong variable — would be printed as it is, to logs and /status.
-    const url = /[@/]/.test(text) && !/\bpassword\s*=/i.test(text);
+    // Quoted (its password masked) only when it starts like a URL (`x://`, or the typos `x:/`, `x//`): a libpq
+    // keyword string (`host=… sslpassword=…`) or a bare word, even one with a slash — a password pasted into the
+    // wrong variable — would be printed as it is, to logs and /status.
+    const url = /^[a-z][a-z0-9+.-]*(:\/\/?|\/\/)/i.test(text);
     ctx.addIssue({
       code: 'invalid_format',
       format: 'url',

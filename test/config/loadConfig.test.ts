@@ -221,6 +221,13 @@ describe('loadConfig', () => {
       'database.url',
       /sslmode must be one of/,
     ],
+    // an @ in the query is not the user info's: the bad port is what is wrong
+    [
+      'DATABASE_URL',
+      'postgres://u:pgPLANTED@db:99999/x?application_name=ops@host',
+      'database.url',
+      /port from 1/,
+    ],
     ['REDIS_URL', 'redis://:pwPLANTED@127.0.0.1:6379/abc', 'cache.redis_url', /database as a whole number/],
   ])('rejects a %s its client cannot parse (%s), naming the variable', (name, value, keyPath, reason) => {
     const e = errorOf(() => loadConfig({ env: { [name]: value } }));
@@ -232,6 +239,12 @@ describe('loadConfig', () => {
 
   it.each([
     ['DATABASE_URL', 'host=db.example user=u password=S3cretPLANTED dbname=x', /^must be a postgres:\/\//],
+    [
+      'DATABASE_URL',
+      'host=/var/run/postgresql user=app sslpassword=S3cretPLANTED dbname=x',
+      /^must be a postgres/,
+    ],
+    ['DATABASE_URL', 'S3cret/PLANTED/with/slash', /^must be a postgres:\/\//], // base64 passwords hold slashes
     ['REDIS_URL', 'S3cretPLANTED', /^must be a redis:\/\//],
   ])(
     'never quotes a %s that is not a URL: a keyword string or a bare word may be a password',
