@@ -68,9 +68,23 @@ export function chooseProviders(p: ProvidersSettings): ProviderChoice {
   }
 
   const macro = hasKey(p.fred.api_key) ? 'fred' : null;
-  notes.push(macro ? 'macro: FRED' : 'macro: no FRED_API_KEY, the primary provider or a default rate');
   const flowNeutral = !hasKey(p.quiver.api_key);
-  notes.push(flowNeutral ? 'flow: neutral (no QUIVER_API_KEY)' : 'flow: QuiverQuant');
+  // what a scan asks (ProviderSet.dedicated): a simulated market keeps its own rate and flow whatever keys are set
+  const sim = primary === 'simulated';
+  notes.push(
+    !macro
+      ? 'macro: no FRED_API_KEY, the primary provider or a default rate'
+      : sim
+        ? 'macro: the simulated market (FRED_API_KEY is set: FRED serves real markets only)'
+        : 'macro: FRED',
+  );
+  notes.push(
+    flowNeutral
+      ? 'flow: neutral (no QUIVER_API_KEY)'
+      : sim
+        ? 'flow: the simulated market (QUIVER_API_KEY is set: QuiverQuant serves real markets only)'
+        : 'flow: QuiverQuant',
+  );
   return { primary, fallback, macro, flowNeutral, notes };
 }
 

@@ -23,6 +23,25 @@ describe('chooseProviders', () => {
     ]);
   });
 
+  it('says a simulated market keeps its own rate and flow when FRED and Quiver keys are set (it said "macro: FRED")', () => {
+    const keys = (p: ReturnType<typeof defaultProviders>) => {
+      p.fred.api_key = 'abcdef0123456789abcdef0123456789';
+      p.quiver.api_key = 'quiver-key-0123456789';
+    };
+    const sim = chooseProviders(defaultProviders(keys));
+    expect(sim.notes.slice(2)).toEqual([
+      'macro: the simulated market (FRED_API_KEY is set: FRED serves real markets only)',
+      'flow: the simulated market (QUIVER_API_KEY is set: QuiverQuant serves real markets only)',
+    ]);
+    const real = chooseProviders(
+      defaultProviders((p) => {
+        keys(p);
+        p.tradier.api_key = 'k-123456';
+      }),
+    );
+    expect(real.notes.slice(2)).toEqual(['macro: FRED', 'flow: QuiverQuant']);
+  });
+
   it('picks Tradier with Yahoo as fallback once a Tradier key is set', () => {
     const c = chooseProviders(defaultProviders((p) => (p.tradier.api_key = 'k-123456')));
     expect(c).toMatchObject({ primary: 'tradier', fallback: 'yahoo' });
