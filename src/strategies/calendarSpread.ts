@@ -1,8 +1,12 @@
 /**
  * Calendar spreads (call and put): sell the front-expiry option at K, buy the back-expiry option at the
  * same K, for a net debit D = back ask − front bid. The trade is closed at the front expiry, where the
- * back leg still has τ = T_back − T_front to run and is priced with Black-Scholes-Merton at its own IV,
- * floored at intrinsic (an American holder can always exercise). Per share at the front expiry:
+ * back leg still has τ = T_back − T_front to run and is priced with Black-Scholes-Merton at the forward vol
+ * `forwardVol(σ_F, T_front, σ_B, T_back)` the two legs' IVs imply for [T_front, T_back], floored at intrinsic
+ * (an American holder can always exercise). Why not the back leg's own IV: it carries the front period's
+ * variance too — an earnings move before the front expiry lifts both IVs and is over by then, and priced at σ_B
+ * the back leg kept it (PLTR: max profit $1,012 and POP 0.55 at σ_B 0.607, $876 and 0.48 at σ_fwd 0.563).
+ * Per share at the front expiry:
  *   P&L(S) = max(BSM_back(S, τ), intrinsic(S)) − intrinsic(S) − D = (time value of the back leg) − D,
  * which peaks at S = K: max profit = BSM_back(K, τ) − D, max loss = D (the back leg's time value
  * vanishing far from K), capital = D × 100. Breakevens are the roots of P&L(S) = 0 around K (regula falsi) —
@@ -15,6 +19,7 @@ import { bsPrice } from '../quant/bsPrice.js';
 import { probBetween } from '../quant/probability.js';
 import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
 import { type ChainScan, type ExpiryView, findStrike, firstCode, SKIP } from './chainView.js';
+import { forwardVol } from './forwardVol.js';
 import { economicsRuleCode, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 import type { GenerationParams } from './types.js';
@@ -160,8 +165,8 @@ export function scanCalendars(
       const ratio = (-debit * mult) / maxLoss;
       code = economicsRuleCode(false, -debit, ratio, maxLoss, maxLoss, limits);
       if (code === 0) {
-        const volB = bs.cols.iv[j];
         const volF = fs.cols.iv[i];
+        const volB = forwardVol(volF, T1, bs.cols.iv[j], back.T);
         const peak = timeValue(isCall, k, k, tau, r, q, volB);
         let pop = 0;
         let lo = Number.NaN;
@@ -195,7 +200,7 @@ export function scanCalendars(
           const long = optionLeg(scan, back, bs, j, 'BUY');
           // E[back value at T1] = forward value of today's BSM price; E[front payoff] at zero rate on the forward.
           const evShare =
-            bsPrice(type, S, k, back.T, r, q, volB) * Math.exp(r * T1) -
+            bsPrice(type, S, k, back.T, r, q, bs.cols.iv[j]) * Math.exp(r * T1) -
             long.ask -
             (bsPrice(type, S, k, T1, 0, -drift, volF) - short.bid);
           sink.trades.push(

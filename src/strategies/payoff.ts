@@ -2,7 +2,9 @@
  * A trade's P&L at its (front) expiry as a function of the underlying price: what payoff charts plot and
  * what the tests check the generators' max profit / max loss / breakevens against.
  */
+import { expiryTime, MS_PER_YEAR } from '../market/expiry.js';
 import { bsPrice } from '../quant/bsPrice.js';
+import { forwardVol } from './forwardVol.js';
 import { dayNumber } from './hardRules.js';
 import type { Leg, Trade } from './types.js';
 
@@ -12,15 +14,34 @@ export interface PayoffMarket {
   r: number;
   /** Dividend yield, continuous per year. */
   q: number;
+  /**
+   * The trade's as-of, epoch ms: a leg living on is then valued as the generator values it — τ between the two
+   * expiry instants, at the forward vol of [front, its expiry] implied by it and the front leg of its strike
+   * (calendarSpread.ts). Without it: τ in whole days, at the leg's own IV.
+   */
+  asOf?: number;
 }
 
 /** Value per share at the front expiry of one leg (intrinsic, or BSM floored at intrinsic if it lives on). */
-function legValue(leg: Leg, sT: number, frontDay: number, market: PayoffMarket): number {
+function legValue(
+  leg: Leg,
+  sT: number,
+  frontDay: number,
+  market: PayoffMarket,
+  front: Leg | undefined,
+): number {
   if (leg.type === 'stock') return sT;
   const intrinsic = leg.type === 'call' ? Math.max(sT - leg.strike, 0) : Math.max(leg.strike - sT, 0);
-  const tau = (dayNumber(leg.expiration) - frontDay) / 365;
+  let tau = (dayNumber(leg.expiration) - frontDay) / 365;
   if (!(tau > 0)) return intrinsic;
-  return Math.max(bsPrice(leg.type, sT, leg.strike, tau, market.r, market.q, leg.iv), intrinsic);
+  let vol = leg.iv;
+  if (market.asOf !== undefined && front !== undefined) {
+    const t1 = (expiryTime(front.expiration) - market.asOf) / MS_PER_YEAR;
+    const t2 = (expiryTime(leg.expiration) - market.asOf) / MS_PER_YEAR;
+    tau = t2 - t1;
+    vol = forwardVol(front.iv, t1, leg.iv, t2);
+  }
+  return Math.max(bsPrice(leg.type, sT, leg.strike, tau, market.r, market.q, vol), intrinsic);
 }
 
 /**
@@ -37,9 +58,13 @@ export function expiryPnl(
   let pnl = 0;
   for (const leg of trade.legs) {
     const s = leg.action === 'BUY' ? 1 : -1;
+    // the leg of its strike and type expiring at the front: the other half of a calendar
+    const front = trade.legs.find(
+      (l) => l.type === leg.type && l.strike === leg.strike && l.expiration === trade.expiration,
+    );
     const held = leg.type === 'stock' && trade.strategy === 'covered_call' && trade.isCredit;
     const paid = held ? leg.mid : leg.action === 'BUY' ? leg.ask : leg.bid;
-    pnl += s * leg.quantity * (legValue(leg, sT, frontDay, market) - paid);
+    pnl += s * leg.quantity * (legValue(leg, sT, frontDay, market, front) - paid);
   }
   return pnl * 100 * trade.contracts;
 }

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { bsPrice } from '../../src/quant/bsPrice.js';
 import { probBetween } from '../../src/quant/probability.js';
+import { forwardVol } from '../../src/strategies/forwardVol.js';
 import { generateCandidates } from '../../src/strategies/generate.js';
+import { PERMISSIVE_LIMITS } from '../../src/strategies/hardRules.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { BACK, candidates, FRONT, Q, R, T_FRONT } from './fixtures.js';
+import { AS_OF, BACK, candidates, ctx, FRONT, params, Q, R, T_FRONT } from './fixtures.js';
+import { manualChain } from './syntheticChain.js';
 
 const market = { r: R, q: Q };
 const TAU = 28 / 365; // front 2026-12-18 → back 2027-01-15, both 16:00 New York
@@ -102,7 +105,7 @@ describe('calendar breakevens on a simulated SPY chain (independent front-expiry
     let prevX = Number.NaN;
     for (let i = -1500; i <= 1500; i++) {
       const x = k * Math.exp(i / 500);
-      const v = expiryPnl(t, x, { r, q });
+      const v = expiryPnl(t, x, { r, q, asOf });
       if (Math.abs(v) > 1e-9 && !Number.isNaN(prev) && v > 0 !== prev > 0) out.push(Math.sqrt(x * prevX));
       if (Math.abs(v) > 1e-9) {
         prev = v;
@@ -129,10 +132,54 @@ describe('calendar breakevens on a simulated SPY chain (independent front-expiry
       const k = t.legs[0].strike;
       const tag = `${t.strategy} ${k} ${t.legs.map((l) => l.expiration).join('/')}: ${t.breakevens} vs ${truth}`;
       expect(t.breakevens.length, tag).toBe(truth.length);
-      // within the grid step (0.2 % of K) plus the payoff's whole-day τ (the generator's is to the minute)
+      // within the grid step (0.2 % of K); the payoff values the back leg as the generator does (asOf given)
       for (const [i, b] of t.breakevens.entries())
         expect(Math.abs(b - truth[i]), tag).toBeLessThan(0.004 * k);
     }
     if (q === 0) expect(checked.some((t) => t.breakevens.length === 1)).toBe(true); // the case exists here
+  });
+});
+
+describe('calendar whose front period holds an event (front IV above the back IV)', () => {
+  it('values the back leg at the forward vol of [front, back], not at its own IV', () => {
+    // front 2026-12-18 at IV 0.40 (earnings before it), back 2027-01-15 at 0.34: the variance left after the
+    // front expiry is (0.34²·T_B − 0.40²·T_F)/τ
+    const chain = manualChain('XYZ', 100, AS_OF, [
+      {
+        expiration: FRONT,
+        strikes: [95, 100, 105],
+        puts: [null, { bid: 4.3, ask: 4.5, delta: -0.48, iv: 0.4 }, null],
+        calls: [null, null, null],
+      },
+      {
+        expiration: BACK,
+        strikes: [95, 100, 105],
+        puts: [null, { bid: 5.2, ask: 5.4, delta: -0.47, iv: 0.34 }, null],
+        calls: [null, null, null],
+      },
+    ]);
+    const limits = { ...PERMISSIVE_LIMITS, minPop: 0 };
+    const [t] = generateCandidates(chain, ctx, params(['put_calendar'], { limits })).trades;
+    expect(t).toBeDefined();
+    const tB = (Date.parse('2027-01-15T21:00:00Z') - AS_OF) / (365 * 86_400_000);
+    const fwd = Math.sqrt((0.34 ** 2 * tB - 0.4 ** 2 * T_FRONT) / (tB - T_FRONT));
+    expect(fwd).toBeCloseTo(0.27, 2); // the back period's own vol, well under the back leg's 0.34
+    const debit = 5.4 - 4.3;
+    expect(t.maxProfit).toBeCloseTo((bsPrice('put', 100, 100, tB - T_FRONT, R, Q, fwd) - debit) * 100, 6);
+    // at its own IV the back leg's value kept the event: the peak looked over 1.3× larger
+    expect(bsPrice('put', 100, 100, tB - T_FRONT, R, Q, 0.34) - debit).toBeGreaterThan(
+      1.3 * (t.maxProfit / 100),
+    );
+    // the payoff, given the as-of, agrees at the strike and at the breakevens
+    expect(expiryPnl(t, 100, { r: R, q: Q, asOf: AS_OF })).toBeCloseTo(t.maxProfit, 6);
+    for (const b of t.breakevens) expect(expiryPnl(t, b, { r: R, q: Q, asOf: AS_OF })).toBeCloseTo(0, 3);
+  });
+
+  it('forwardVol: additive total variance; 0 when the quotes imply a negative one', () => {
+    expect(forwardVol(0.3, 0.1, 0.3, 0.3)).toBeCloseTo(0.3, 15);
+    // (0.35²·0.3 − 0.5²·0.1)/0.2 = 0.05875
+    expect(forwardVol(0.5, 0.1, 0.35, 0.3)).toBeCloseTo(Math.sqrt(0.05875), 15);
+    expect(forwardVol(0.6, 0.2, 0.3, 0.3)).toBe(0);
+    expect(forwardVol(Number.NaN, 0.1, 0.3, 0.3)).toBeNaN();
   });
 });
