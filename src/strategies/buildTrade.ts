@@ -8,7 +8,10 @@ import { bsPrice } from '../quant/bsPrice.js';
 import type { ChainScan, ExpiryView, SideView } from './chainView.js';
 import { type Leg, type LegAction, strategyLabel, type Trade, type TradeGreeks } from './types.js';
 
-/** One option leg from the chain's columns; greeks the chain lacks are filled from BSM with the leg's IV. */
+/**
+ * One option leg from the chain's columns; greeks the chain lacks are filled from BSM with the leg's IV. A leg of
+ * quantity 1 is built once per side view and shared by every trade that holds it (`SideView.legs`).
+ */
 export function optionLeg(
   scan: ChainScan,
   view: ExpiryView,
@@ -16,6 +19,25 @@ export function optionLeg(
   i: number,
   action: LegAction,
   quantity = 1,
+): Leg {
+  if (quantity !== 1) return buildLeg(scan, view, side, i, action, quantity);
+  const slot = 2 * i + (action === 'BUY' ? 1 : 0);
+  side.legs ??= new Array(2 * view.strikes.length);
+  let leg = side.legs[slot];
+  if (leg === undefined) {
+    leg = buildLeg(scan, view, side, i, action, 1);
+    side.legs[slot] = leg;
+  }
+  return leg;
+}
+
+function buildLeg(
+  scan: ChainScan,
+  view: ExpiryView,
+  side: SideView,
+  i: number,
+  action: LegAction,
+  quantity: number,
 ): Leg {
   const c = side.cols;
   const strike = view.strikes[i];
@@ -120,6 +142,20 @@ export function expectedPnlPerShare(legs: readonly Leg[], S: number, T: number, 
   return ev;
 }
 
+/**
+ * A leg's expected payoff at expiry per share, E[(S_T − K)⁺] or E[(K − S_T)⁺] under drift r − q, undiscounted:
+ * the `value` term of `expectedPnlPerShare`, computed once per contract of a side view (`SideView.fwdValue`)
+ * because the survivors of a chain share most of their legs.
+ */
+export function legForwardValue(scan: ChainScan, view: ExpiryView, side: SideView, i: number): number {
+  let v = side.fwdValue[i];
+  if (Number.isNaN(v)) {
+    v = bsPrice(side.type, scan.S, view.strikes[i], view.T, 0, -scan.drift, side.cols.iv[i]);
+    side.fwdValue[i] = v;
+  }
+  return v;
+}
+
 /** The numbers a scan loop computed for a survivor (money per position, $). */
 export interface TradeNumbers {
   strategy: StrategyName;
@@ -148,6 +184,13 @@ function legKey(leg: Leg): string {
   return `${s}${q}${leg.type === 'call' ? 'C' : 'P'}${leg.strike}@${leg.expiration}`;
 }
 
+/** `<ticker> <strategy> <leg>/<leg>/…`, e.g. `SPY put_credit_spread -P440@2026-12-18/+P435@2026-12-18`. */
+function tradeId(ticker: string, strategy: StrategyName, legs: readonly Leg[]): string {
+  let id = `${ticker} ${strategy} `;
+  for (let i = 0; i < legs.length; i++) id += i === 0 ? legKey(legs[i]) : `/${legKey(legs[i])}`;
+  return id;
+}
+
 export function assembleTrade(scan: ChainScan, n: TradeNumbers, contracts: number): Trade {
   const ticker = scan.chain.underlying;
   const front = n.view.expiry.expiration;
@@ -157,7 +200,7 @@ export function assembleTrade(scan: ChainScan, n: TradeNumbers, contracts: numbe
   const expectedValue =
     n.expectedValue ?? expectedPnlPerShare(n.legs, scan.S, n.view.T, scan.drift) * 100 * contracts;
   return {
-    id: `${ticker} ${n.strategy} ${n.legs.map(legKey).join('/')}`,
+    id: tradeId(ticker, n.strategy, n.legs),
     ticker,
     strategy: n.strategy,
     label: strategyLabel(n.strategy),

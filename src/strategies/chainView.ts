@@ -6,7 +6,7 @@ import type { ExpiryChain, OptionChain, OptionColumns } from '../market/types.js
 import { normCdf } from '../quant/normal.js';
 import { yearsBetween } from './dates.js';
 import { dayNumber, earningsRuleCode, type HardLimits, legRuleCode } from './hardRules.js';
-import type { GenerationContext } from './types.js';
+import type { GenerationContext, Leg } from './types.js';
 
 /** Code of a contract that can never be a leg: rejected by the quality filter, or no valid strike. */
 export const SKIP = 255;
@@ -26,6 +26,15 @@ export interface SideView {
    * candidate that reaches the POP rule ever need one: fitting every strike up front cost a third of the stage).
    */
   ivSlope: Float64Array;
+  /**
+   * Legs already built from this side, at index 2i (SELL) and 2i + 1 (BUY) of strike i, quantity 1: the
+   * survivors of a chain share most of their legs (an iron condor's wings recur across hundreds of bodies),
+   * so each is built once per scan of the chain (`optionLeg`). Legs are never mutated after they are built.
+   * Allocated on the first leg: most sides never build one.
+   */
+  legs: (Leg | undefined)[] | undefined;
+  /** Per contract its expected payoff at expiry per share, NaN until `legForwardValue` computes it. */
+  fwdValue: Float64Array;
 }
 
 /** Strikes on each side of a strike that its smile slope is fitted over (a 7-strike window). */
@@ -69,13 +78,19 @@ interface Scratch {
   code: Uint8Array;
   absDelta: Float64Array;
   ivSlope: Float64Array;
+  fwdValue: Float64Array;
 }
 const scratch: Scratch[] = [];
 
 function scratchFor(slot: number, n: number): Scratch {
   let s = scratch[slot];
   if (s === undefined || s.code.length < n) {
-    s = { code: new Uint8Array(n), absDelta: new Float64Array(n), ivSlope: new Float64Array(n) };
+    s = {
+      code: new Uint8Array(n),
+      absDelta: new Float64Array(n),
+      ivSlope: new Float64Array(n),
+      fwdValue: new Float64Array(n),
+    };
     scratch[slot] = s;
   }
   return s;
@@ -131,7 +146,7 @@ function sideView(
   slot: number,
 ): SideView {
   const n = strikes.length;
-  const { code, absDelta, ivSlope } = scratchFor(slot, n);
+  const { code, absDelta, ivSlope, fwdValue } = scratchFor(slot, n);
   const { S, r, q, limits } = scan;
   const judgedAt = scan.ctx.quotesJudgedAt ?? scan.ctx.asOf;
   const dq = Math.exp(-q * T);
@@ -157,7 +172,8 @@ function sideView(
     absDelta[i] = Math.abs(d);
   }
   ivSlope.fill(Number.NaN, 0, n);
-  return { type, cols, code, absDelta, ivSlope };
+  fwdValue.fill(Number.NaN, 0, n);
+  return { type, cols, code, absDelta, ivSlope, legs: undefined, fwdValue };
 }
 
 /** Prepares expiration `index` of the scan's chain. */

@@ -9,7 +9,7 @@
  */
 import { probAbove } from '../quant/probability.js';
 import { probAboveSmile, smileTermBound } from '../quant/smileProbability.js';
-import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
+import { assembleTrade, legForwardValue, optionLeg, sigmaDistance } from './buildTrade.js';
 import {
   type ChainScan,
   type ExpiryView,
@@ -18,7 +18,7 @@ import {
   slopeBetween,
   smileSlope,
 } from './chainView.js';
-import { economicsRuleCode, popRuleCode } from './hardRules.js';
+import { economicsRuleCode, type HardLimits, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 
 /**
@@ -28,6 +28,23 @@ import type { ScanSink } from './scanSink.js';
  * (natural price), `wp` and `wc` the put and call wing widths in price units.
  * Returns the first failing rule's code, 0 when the trade was added.
  */
+/**
+ * The money rules of an iron trade (see `economicsRuleCode`) before any probability: most candidates stop here,
+ * so the scan loops call this first and `evaluateIronBody` only for the rest. Small enough to be inlined into
+ * the loops, so its doubles are never boxed for a call (a call per candidate allocated ~150 bytes).
+ */
+export function ironEconomicsCode(
+  credit: number,
+  wp: number,
+  wc: number,
+  contracts: number,
+  limits: HardLimits,
+): number {
+  const mult = 100 * contracts;
+  const maxLoss = (Math.max(wp, wc) - credit) * mult;
+  return economicsRuleCode(true, credit, (credit * mult) / maxLoss, maxLoss, maxLoss, limits);
+}
+
 export function evaluateIronBody(
   scan: ChainScan,
   view: ExpiryView,
@@ -49,7 +66,7 @@ export function evaluateIronBody(
   const maxLoss = (Math.max(wp, wc) - credit) * mult;
   const ratio = (credit * mult) / maxLoss;
   let code = economicsRuleCode(true, credit, ratio, maxLoss, maxLoss, limits);
-  if (code !== 0) return code;
+  if (code !== 0) return code; // the loops have checked this already (`ironEconomicsCode`); kept for direct callers
   // a side whose wing is narrower than the credit cannot lose: no breakeven there (maxLoss > 0 keeps one side)
   const hasLo = credit <= wp;
   const hasHi = credit <= wc;
@@ -88,6 +105,15 @@ export function evaluateIronBody(
   if (pop < 0) pop = 0;
   code = popRuleCode(pop, limits);
   if (code !== 0) return code;
+  // per share at the natural price (buy at ask, sell at bid), the terms in `expectedPnlPerShare`'s order
+  const pc = puts.cols;
+  const cc = calls.cols;
+  const evShare =
+    legForwardValue(scan, view, puts, lp) -
+    pc.ask[lp] -
+    (legForwardValue(scan, view, puts, sp) - pc.bid[sp]) -
+    (legForwardValue(scan, view, calls, sc) - cc.bid[sc]) +
+    (legForwardValue(scan, view, calls, lc) - cc.ask[lc]);
   sink.trades.push(
     assembleTrade(
       scan,
@@ -114,6 +140,7 @@ export function evaluateIronBody(
               ? [sigmaDistance(beLo, S, volLo, T)]
               : [sigmaDistance(beHi, S, volHi, T)],
         pop,
+        expectedValue: evShare * 100 * sink.contracts,
       },
       sink.contracts,
     ),

@@ -11,7 +11,7 @@
  */
 import { type ChainScan, type ExpiryView, firstCode } from './chainView.js';
 import { R_NO_CREDIT } from './hardRules.js';
-import { evaluateIronBody } from './ironBody.js';
+import { evaluateIronBody, ironEconomicsCode } from './ironBody.js';
 import type { ScanSink } from './scanSink.js';
 import type { VerticalTable } from './verticalSpread.js';
 
@@ -46,6 +46,10 @@ export function scanIronCondors(
     for (let c = start; c < calls.n; c++) {
       let code = firstCode(codeP, calls.code[c]);
       if (code === 0 && !(creditP > SIDE_CREDIT_MIN && calls.credit[c] > SIDE_CREDIT_MIN)) code = R_NO_CREDIT;
+      if (code === 0) {
+        const credit = creditP + calls.credit[c];
+        code = ironEconomicsCode(credit, wp, calls.width[c], sink.contracts, scan.limits);
+      }
       if (code === 0) {
         const credit = creditP + calls.credit[c];
         const lp = puts.long[p];

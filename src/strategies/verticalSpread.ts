@@ -8,7 +8,7 @@
  */
 import { probAbove, probBelow } from '../quant/probability.js';
 import { probAboveSmile, probBelowSmile, smileTermBound } from '../quant/smileProbability.js';
-import { assembleTrade, optionLeg, sigmaDistance } from './buildTrade.js';
+import { assembleTrade, legForwardValue, optionLeg, sigmaDistance } from './buildTrade.js';
 import {
   type ChainScan,
   type ExpiryView,
@@ -144,6 +144,10 @@ export function scanCreditSpreads(scan: ChainScan, view: ExpiryView, t: Vertical
             : probBelowSmile(S, be, T, vol, slope, drift);
         code = popRuleCode(pop, limits);
         if (code === 0) {
+          // per share at the natural price, the terms in `expectedPnlPerShare`'s order (sell i, buy j)
+          const evShare =
+            -(legForwardValue(scan, view, side, i) - side.cols.bid[i]) +
+            (legForwardValue(scan, view, side, j) - side.cols.ask[j]);
           sink.trades.push(
             assembleTrade(
               scan,
@@ -160,6 +164,7 @@ export function scanCreditSpreads(scan: ChainScan, view: ExpiryView, t: Vertical
                 breakevens: [be],
                 breakevenSigmas: [sigmaDistance(be, S, vol, T)],
                 pop,
+                expectedValue: evShare * 100 * sink.contracts,
               },
               sink.contracts,
             ),

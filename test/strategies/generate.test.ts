@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STRATEGY_NAMES } from '../../src/config/schema.js';
+import { riskNeutralDrift } from '../../src/quant/probability.js';
 import { applyConstraints } from '../../src/selection/constraints.js';
+import { expectedPnlPerShare } from '../../src/strategies/buildTrade.js';
 import { generateCandidates, StrategyInputError } from '../../src/strategies/generate.js';
 import {
   addRejections,
@@ -220,5 +222,42 @@ describe('the fast path agrees with the constraints on built trades', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it("prices each trade's expected value from its own legs, also when legs are shared and scratch is reused", () => {
+    // two chains with different spots, vols and strikes one after the other: the per-contract caches (legs,
+    // forward values) live in scratch tables reused from chain to chain, and must not leak between them
+    const a = syntheticChain({ underlying: 'AAA', spot: 100, asOf: AS_OF, dtes: [25, 53], vol: 0.25 });
+    const b = syntheticChain({ underlying: 'BBB', spot: 47, asOf: AS_OF, dtes: [25, 53], vol: 0.6 });
+    const p = params(ALL, { spreadWidths: [1, 2.5, 5] });
+    for (const c of [a, b, a]) {
+      const { trades } = generateCandidates(c, ctx, p);
+      const condors = trades.filter((t) => t.strategy === 'iron_condor');
+      expect(condors.length).toBeGreaterThan(10);
+      for (const t of trades) {
+        if (t.strategy === 'call_calendar' || t.strategy === 'put_calendar' || t.strategy === 'covered_call')
+          continue; // their expected value is not the same-expiry formula
+        const T = t.yearsToExpiry;
+        expect(t.expectedValue).toBe(
+          expectedPnlPerShare(t.legs, c.spot, T, riskNeutralDrift(ctx.riskFreeRate, ctx.dividendYield)) *
+            100 *
+            t.contracts,
+        );
+      }
+      // a leg held by several trades is one object, with the same numbers wherever it appears
+      const byKey = new Map<string, (typeof trades)[number]['legs'][number]>();
+      let shared = 0;
+      for (const t of condors)
+        for (const leg of t.legs) {
+          const key = `${leg.action}${leg.type}${leg.strike}${leg.expiration}`;
+          const seen = byKey.get(key);
+          if (seen === undefined) byKey.set(key, leg);
+          else {
+            expect(leg).toBe(seen);
+            shared++;
+          }
+        }
+      expect(shared).toBeGreaterThan(0);
+    }
   });
 });
