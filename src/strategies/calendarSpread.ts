@@ -36,7 +36,8 @@ const BRACKET = new Float64Array(2);
 const FAR = 20;
 
 /**
- * Brackets the breakeven on one side of K: steps ln(x/K) outward from `m0` by ×1.3 until the time value
+ * Brackets the breakeven on one side of K: tries just past the modelled root |ln(x/K)| = `root`, then steps
+ * ln(x/K) outward from there (or from `m0`) by ×1.3 until the time value
  * falls below the debit, leaving in BRACKET the last point inside the profit zone (or K) and the first one
  * outside. Past `limit` (signed like m0) the outside point is exact but far; past ln-distance FAR the side is
  * unbounded: the outside point is +∞ (above K) or 0 (below K), where the profit zone then ends.
@@ -45,6 +46,7 @@ function bracketBreakeven(
   isCall: boolean,
   k: number,
   m0: number,
+  root: number,
   limit: number,
   tau: number,
   r: number,
@@ -55,6 +57,19 @@ function bracketBreakeven(
   let inside = k;
   let m = m0;
   const far = Math.max(FAR, Math.abs(limit));
+  // First try just past the modelled root (`modelRoot`): one price settles most sides, where stepping from m0
+  // took ~2.5. Past it (value below the debit) it is the outside point, with K inside; short of it, step on.
+  const guess = (m0 > 0 ? 1.03 : -1.03) * root;
+  if (Math.abs(guess) > Math.abs(m0) && Math.abs(guess) < far) {
+    const x = k * Math.exp(guess);
+    if (!(timeValue(isCall, x, k, tau, r, q, vol) >= debit)) {
+      BRACKET[0] = inside;
+      BRACKET[1] = x;
+      return;
+    }
+    inside = x;
+    m = guess * 1.3;
+  }
   while (Math.abs(m) < far) {
     const x = k * Math.exp(m);
     if (!(timeValue(isCall, x, k, tau, r, q, vol) >= debit)) {
@@ -68,6 +83,19 @@ function bracketBreakeven(
   BRACKET[0] = inside;
   BRACKET[1] = m0 > 0 ? Number.POSITIVE_INFINITY : 0;
 }
+
+/**
+ * |ln(x/K)| where the back leg's time value falls to the debit, in a model: time value ≈ peak·h(z)/h(0), z =
+ * ln(x/K)/(σ√τ), with h(z) = φ(z) − |z|·N(−|z|) the at-the-money-normal (Bachelier) time value, and
+ * ln(h(z)/h(0)) ≈ −1.238·z − 0.328·z² (within ~2 % of z for z ≤ 2). Only a starting point for the bracket: the
+ * prices decide. `peak` is the time value at K (above the debit), `sd` = σ√τ.
+ */
+function modelRoot(peak: number, debit: number, sd: number): number {
+  const L = Math.log(peak / debit);
+  return ((Math.sqrt(MODEL_A * MODEL_A + 4 * MODEL_B * L) - MODEL_A) / (2 * MODEL_B)) * sd;
+}
+const MODEL_A = 1.238;
+const MODEL_B = 0.328;
 
 /** A breakeven that exists: not the 0 or +∞ end of an unbounded side. */
 const finiteLevel = (x: number): boolean => x > 0 && x < Number.POSITIVE_INFINITY;
@@ -177,10 +205,11 @@ export function scanCalendars(
           // bound passes.
           const m0 = Math.max((peak - debit) / (0.5 * k), 1e-4); // the time value falls ~K/2 per unit of ln(x/K) near K
           const limit = 10 * volB * Math.sqrt(tau) + 0.1;
-          bracketBreakeven(isCall, k, -m0, -limit, tau, r, q, volB, debit);
+          const root = modelRoot(peak, debit, volB * Math.sqrt(tau));
+          bracketBreakeven(isCall, k, -m0, root, -limit, tau, r, q, volB, debit);
           const loIn = BRACKET[0];
           const loOut = BRACKET[1];
-          bracketBreakeven(isCall, k, m0, limit, tau, r, q, volB, debit);
+          bracketBreakeven(isCall, k, m0, root, limit, tau, r, q, volB, debit);
           const hiIn = BRACKET[0];
           const hiOut = BRACKET[1];
           pop = probBetween(S, loOut, hiOut, T1, volF, drift);
