@@ -6,6 +6,7 @@
 import { dayNumber } from './exchangeCalendar.js';
 import { expiryTime } from './expiry.js';
 import { MarketInputError } from './inputError.js';
+import type { Settlement } from './settlement.js';
 import type { ExpiryChain, OptionChain, OptionColumns, OptionQuote } from './types.js';
 
 /** Numeric columns of OptionColumns, in a fixed order (the codec and the builders iterate it). */
@@ -85,6 +86,7 @@ export function buildExpiryChain(
   expiration: string,
   quotes: readonly OptionQuote[],
   expirationType = 'standard',
+  settlement: Settlement = 'pm',
 ): ExpiryChain {
   dayNumber(expiration, 'expiration');
   const strikeSet = new Set<number>();
@@ -108,7 +110,7 @@ export function buildExpiryChain(
     if (cols.symbols[i] !== '' && !(q.quoteTime > cols.quoteTime[i])) continue;
     put(cols, i, q);
   }
-  return { expiration, expiryTime: expiryTime(expiration), expirationType, strikes, calls, puts };
+  return { expiration, expiryTime: expiryTime(expiration, settlement), expirationType, strikes, calls, puts };
 }
 
 /**

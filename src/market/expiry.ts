@@ -2,7 +2,8 @@
  * Option expirations: the expiry instant, time to expiry, and the listed expiration calendar
  * (monthly third Fridays, weekly Fridays, daily expirations of the most liquid ETFs).
  *
- * Conventions (DESIGN.md): expiry is 16:00 America/New_York on the expiration date; T in years is
+ * Conventions (DESIGN.md): expiry is 16:00 America/New_York on the expiration date (09:30 for the AM-settled index
+ * roots, see settlement.ts); T in years is
  * (expiry − as-of) / 365 days; days to expiry (DTE) count calendar days between the as-of's New York
  * date and the expiration date. When a Friday expiration falls on an exchange holiday (Good Friday,
  * Juneteenth, July 4th, Christmas), the options expire on the trading day before.
@@ -18,6 +19,7 @@ import {
   tradingDayOnOrBefore,
   weekdayOf,
 } from './exchangeCalendar.js';
+import type { Settlement } from './settlement.js';
 
 const MS_PER_DAY = 86_400_000;
 /** One year of T: 365 calendar days, ms. */
@@ -30,17 +32,28 @@ const expiryCache = new Map<string, number>();
 /** Early close, minutes after New York midnight (13:00). */
 export const EARLY_CLOSE_MINUTE = 13 * 60;
 
+/** The opening bell, minutes after New York midnight (09:30): the expiry of AM-settled contracts. */
+export const OPEN_MINUTE = 9 * 60 + 30;
+
 /**
  * Expiry instant (epoch ms) of an expiration date: the close of that date's session in America/New_York — 16:00,
- * or 13:00 on an early-close day (the 24 December 2026 expiry ends at 13:00: taken at 16:00, T was 3 hours long).
+ * or 13:00 on an early-close day (the 24 December 2026 expiry ends at 13:00: taken at 16:00, T was 3 hours long) —
+ * or, for AM-settled contracts (`settlement.ts`: SPX's monthlies, VIX), its open at 09:30.
  */
-export function expiryTime(expiration: string): number {
-  let t = expiryCache.get(expiration);
+export function expiryTime(expiration: string, settlement: Settlement = 'pm'): number {
+  const key = settlement === 'am' ? `${expiration} am` : expiration;
+  let t = expiryCache.get(key);
   if (t === undefined) {
     const day = dayNumber(expiration, 'expiration');
-    t = newYorkInstant(day, isTradingDay(day) && isEarlyClose(day) ? EARLY_CLOSE_MINUTE : CLOSE_MINUTE);
+    const minute =
+      settlement === 'am'
+        ? OPEN_MINUTE
+        : isTradingDay(day) && isEarlyClose(day)
+          ? EARLY_CLOSE_MINUTE
+          : CLOSE_MINUTE;
+    t = newYorkInstant(day, minute);
     if (expiryCache.size > 10_000) expiryCache.clear();
-    expiryCache.set(expiration, t);
+    expiryCache.set(key, t);
   }
   return t;
 }

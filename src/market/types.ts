@@ -76,7 +76,10 @@ export interface OptionColumns {
 /** All strikes of one expiration, columnar, strikes ascending, calls and puts aligned by strike. */
 export interface ExpiryChain {
   expiration: string;
-  /** Expiry instant: 16:00 America/New_York on the expiration date, epoch ms. */
+  /**
+   * Expiry instant, epoch ms: 16:00 America/New_York on the expiration date (13:00 on an early-close day), 09:30 for
+   * AM-settled contracts (`settlement.ts`).
+   */
   expiryTime: number;
   /** `weekly` | `standard` (monthly) | other vendor labels. */
   expirationType: string;

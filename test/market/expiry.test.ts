@@ -96,6 +96,15 @@ describe('expiry', () => {
     expect(new Date(expiryTime('2027-12-24')).toISOString()).toBe('2027-12-24T21:00:00.000Z');
   });
 
+  it('puts an AM-settled expiry at the 09:30 open, EST or EDT, early close or not (SPX monthlies, VIX)', () => {
+    expect(new Date(expiryTime('2026-12-18', 'am')).toISOString()).toBe('2026-12-18T14:30:00.000Z');
+    expect(new Date(expiryTime('2026-06-18', 'am')).toISOString()).toBe('2026-06-18T13:30:00.000Z'); // EDT
+    expect(new Date(expiryTime('2026-11-27', 'am')).toISOString()).toBe('2026-11-27T14:30:00.000Z'); // early close
+    // the PM instant of the same date is not disturbed by the AM one cached beside it
+    expect(new Date(expiryTime('2026-12-18')).toISOString()).toBe('2026-12-18T21:00:00.000Z');
+    expect(expiryTime('2026-12-18', 'pm') - expiryTime('2026-12-18', 'am')).toBe(6.5 * 3_600_000);
+  });
+
   it('measures T in years of 365 days and DTE in New York calendar days', () => {
     const asOf = Date.parse('2025-10-31T20:00:00Z');
     expect(yearsToExpiry(expiryTime('2025-11-07'), asOf)).toBeCloseTo((7 * 24 + 1) / (365 * 24), 12);

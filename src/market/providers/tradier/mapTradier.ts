@@ -28,8 +28,9 @@ export function expirationLabel(type: string | null | undefined): string {
  * The contracts on the underlying's standard deliverable (100 shares). After a corporate action Tradier's chain
  * also carries adjusted contracts — root `XYZ1`, a deliverable of other than 100 plain shares, sometimes a
  * `contract_size` other than 100 — at the same strikes; priced as standard contracts they are wrong prices, so they
- * are left out. An index can list a second root for the same date (SPX beside SPXW, AM- and PM-settled): where
- * both quote a type and strike, the underlying's own root is kept.
+ * are left out. An index can list a second root for the same date: where both quote a type and strike, the
+ * underlying's own root is kept (roots of another settlement, SPXW beside SPX's AM-settled monthlies, are dropped
+ * before by `oneSettlement`).
  */
 export function standardContracts(options: readonly TradierOption[], symbol: string): TradierOption[] {
   const own = (o: TradierOption) => !o.root_symbol || o.root_symbol === symbol;

@@ -11,6 +11,7 @@ import { HttpClient } from '../../http/httpClient.js';
 import type { ProviderHttpOptions } from '../../http/providerHttp.js';
 import { httpKnobs } from '../../http/providerHttp.js';
 import type { MarketDataProvider, RequestContext } from '../../provider.js';
+import { occRoot, oneSettlement, type Settlement } from '../../settlement.js';
 import type {
   DailyBar,
   DataKind,
@@ -131,12 +132,15 @@ export class TradierProvider implements MarketDataProvider {
     return [...new Set(dates)].sort();
   }
 
-  /** One expiration's contracts as rows, with Tradier's expiration type (`weekly`, `standard`, `eom`…). */
+  /**
+   * One expiration's contracts as rows, with Tradier's expiration type (`weekly`, `standard`, `eom`…) and their
+   * settlement (AM for SPX's monthlies: see `oneSettlement`).
+   */
   async getExpiryQuotes(
     symbol: string,
     expiration: string,
     ctx: RequestContext,
-  ): Promise<{ quotes: OptionQuote[]; expirationType: string }> {
+  ): Promise<{ quotes: OptionQuote[]; expirationType: string; settlement: Settlement }> {
     const endpoint = 'markets/options/chains';
     const r = await this.http.getJson(
       {
@@ -157,9 +161,16 @@ export class TradierProvider implements MarketDataProvider {
         );
       }
     });
+    // one settlement per expiration: SPX's AM-settled monthlies, not beside SPXW's PM-settled contracts
+    const { kept, settlement } = oneSettlement(
+      standardContracts(options, symbol.toUpperCase()),
+      (o) => o.root_symbol ?? occRoot(o.symbol),
+      symbol,
+    );
     return {
-      quotes: standardContracts(options, symbol.toUpperCase()).map(toOptionQuote),
-      expirationType: expirationLabel(options[0]?.expiration_type),
+      quotes: kept.map(toOptionQuote),
+      expirationType: expirationLabel(kept[0]?.expiration_type),
+      settlement,
     };
   }
 
@@ -170,13 +181,14 @@ export class TradierProvider implements MarketDataProvider {
   async getChain(symbol: string, expirations: string[], ctx: RequestContext): Promise<OptionChain> {
     const sym = symbol.toUpperCase();
     // One request per expiry plus the quote; the first failure cancels the rest.
-    type Part = UnderlyingQuote[] | { quotes: OptionQuote[]; expirationType: string };
+    type ExpiryQuotes = { quotes: OptionQuote[]; expirationType: string; settlement: Settlement };
+    type Part = UnderlyingQuote[] | ExpiryQuotes;
     const parts = await allOrAbort<Part>(ctx.signal, [
       (signal) => this.getQuotes([sym], { ...ctx, signal }),
       ...expirations.map((e) => (signal: AbortSignal) => this.getExpiryQuotes(sym, e, { ...ctx, signal })),
     ]);
     const quotes = parts[0] as UnderlyingQuote[];
-    const perExpiry = parts.slice(1) as { quotes: OptionQuote[]; expirationType: string }[];
+    const perExpiry = parts.slice(1) as ExpiryQuotes[];
     const spot = quotes.find((q) => q.symbol === sym);
     if (!spot || !(spot.last > 0)) {
       throw new NotFoundError({ provider: 'tradier', endpoint: 'markets/quotes' }, `no price for ${sym}`);
@@ -184,7 +196,8 @@ export class TradierProvider implements MarketDataProvider {
     const chains: ExpiryChain[] = [];
     expirations.forEach((expiration, i) => {
       const e = perExpiry[i];
-      if (e.quotes.length > 0) chains.push(buildExpiryChain(expiration, e.quotes, e.expirationType));
+      if (e.quotes.length > 0)
+        chains.push(buildExpiryChain(expiration, e.quotes, e.expirationType, e.settlement));
     });
     chains.sort((a, b) => (a.expiration < b.expiration ? -1 : 1));
     return { underlying: sym, spot: spot.last, asOf: ctx.asOf, expirations: chains };

@@ -19,6 +19,7 @@ import { HttpClient } from '../../http/httpClient.js';
 import { httpKnobs, type ProviderHttpOptions } from '../../http/providerHttp.js';
 import type { MarketDataProvider, RequestContext } from '../../provider.js';
 import { FALLBACK_RISK_FREE_RATE } from '../../riskFreeRate.js';
+import { occRoot, oneSettlement } from '../../settlement.js';
 import type {
   DailyBar,
   DataKind,
@@ -245,10 +246,19 @@ export class YahooProvider implements MarketDataProvider {
           }
         });
       }
+      // one settlement per expiration: ^SPX lists SPX's AM-settled monthlies beside SPXW's PM-settled contracts
+      const { kept, settlement } = oneSettlement(
+        [
+          ...block.calls.map((c) => ({ c, type: 'call' as const })),
+          ...block.puts.map((c) => ({ c, type: 'put' as const })),
+        ],
+        (x) => occRoot(x.c.contractSymbol),
+        sym,
+      );
       const p: PricingInputs = {
         underlying: sym,
         expiration: exp,
-        expiryTime: expiryTime(exp),
+        expiryTime: expiryTime(exp, settlement),
         spot: q.regularMarketPrice ?? Number.NaN,
         asOf: ctx.asOf,
         rate: ctx.riskFreeRate ?? this.rate,
@@ -256,12 +266,9 @@ export class YahooProvider implements MarketDataProvider {
         // no time is no time (stale), not "now": Friday's close read on Monday morning would pass as fresh
         quoteTime: q.regularMarketTime?.getTime() ?? Number.NaN,
       };
-      const rows = [
-        ...block.calls.map((c) => toOptionQuote(c, 'call', p)),
-        ...block.puts.map((c) => toOptionQuote(c, 'put', p)),
-      ];
+      const rows = kept.map((x) => toOptionQuote(x.c, x.type, p));
       // Yahoo does not label expirations: third Fridays are the monthlies.
-      chains.push(buildExpiryChain(exp, rows, isMonthlyExpiration(exp) ? 'standard' : 'weekly'));
+      chains.push(buildExpiryChain(exp, rows, isMonthlyExpiration(exp) ? 'standard' : 'weekly', settlement));
     }
     if (!(spot > 0) && expirations.length > 0) {
       throw new NotFoundError({ provider: 'yahoo', endpoint: 'v7/finance/options' }, `no price for ${sym}`);

@@ -239,6 +239,44 @@ describe('TradierProvider against recorded Tradier responses', () => {
       expect(bySymbol.get(occ('PLTRW', c))?.strike).toBe(12345);
     });
 
+    it("expires SPX's AM-settled monthlies at the 09:30 open, without SPXW's PM-settled contracts of that date", async () => {
+      // SPX as Tradier lists it: the third Friday (2025-11-21) under both roots, a weekly Friday under SPXW only.
+      // CONSTRUCTED from the recorded PLTR rows with the roots and symbols of SPX.
+      const rows = (exp: string, root: string) =>
+        pltrSnapshot()
+          .chains.PLTR[exp].slice(0, 6)
+          .map((o) => ({
+            ...o,
+            symbol: o.symbol.replace(/^PLTR/, root),
+            root_symbol: root,
+            underlying: 'SPX',
+            expiration_type: root === 'SPX' ? 'standard' : 'weeklys',
+          }));
+      server.handle((_req, res, url) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        if (url.pathname.endsWith('markets/quotes')) {
+          res.end(
+            JSON.stringify({ quotes: { quote: { symbol: 'SPX', last: 200.47, bid: 200.4, ask: 200.5 } } }),
+          );
+          return;
+        }
+        const exp = url.searchParams.get('expiration') as string;
+        const option = exp === '2025-11-21' ? [...rows(exp, 'SPXW'), ...rows(exp, 'SPX')] : rows(exp, 'SPXW');
+        res.end(JSON.stringify({ options: { option } }));
+      });
+      const third = await provider().getExpiryQuotes('SPX', '2025-11-21', ctx);
+      expect(third.settlement).toBe('am');
+      expect(third.expirationType).toBe('standard');
+      expect(third.quotes).toHaveLength(6);
+      expect(third.quotes.every((q) => q.symbol.startsWith('SPX2'))).toBe(true);
+      const chain = await provider().getChain('SPX', ['2025-11-07', '2025-11-21'], ctx);
+      expect(chain.expirations.map((e) => new Date(e.expiryTime).toISOString())).toEqual([
+        '2025-11-07T21:00:00.000Z', // SPXW, PM-settled: the 16:00 close (EST)
+        '2025-11-21T14:30:00.000Z', // SPX, AM-settled: the 09:30 open
+      ]);
+      expect(chain.expirations.map(contractCount)).toEqual([6, 6]);
+    });
+
     it('rejects contracts of another expiration than the one asked for', async () => {
       const err = await provider()
         .getExpiryQuotes('ONE', '2025-11-14', ctx)

@@ -94,6 +94,39 @@ describe('YahooProvider (yahoo-finance2 v3) against recorded Yahoo responses', (
     expect(zeroVolume).toBeGreaterThanOrEqual(4);
   });
 
+  it('keeps one settlement per expiration: AM-settled roots expire at the 09:30 open, with the vols solved to it', async () => {
+    type Contract = { contractSymbol: string };
+    const relabel = (pick: (i: number) => boolean, root: string) =>
+      yahooHandler((env) => {
+        const block = env.optionChain.result[0].options[0] as unknown as {
+          calls: Contract[];
+          puts: Contract[];
+        };
+        for (const side of [block.calls, block.puts])
+          side.forEach((c, i) => {
+            if (pick(i)) c.contractSymbol = c.contractSymbol.replace(/^AAPL/, root);
+          });
+      });
+    const y = yahoo();
+    // a second, AM-settled root beside the own PM-settled one (as SPX beside SPXW): its contracts are left out
+    server.handle(relabel((i) => i % 2 === 0, 'VIX'));
+    const mixed = (await y.getChain('AAPL', ['2025-02-28'], ctx)).expirations[0];
+    expect(contractCount(mixed)).toBe(51);
+    expect(mixed.expiryTime).toBe(expiryTime('2025-02-28'));
+    expect([...mixed.calls.symbols, ...mixed.puts.symbols].filter((x) => x.startsWith('VIX'))).toEqual([]);
+    // every contract under an AM-settled root (as ^SPX's monthlies): the expiry is the open, 6½ hours earlier
+    server.handle(relabel(() => true, 'SPX'));
+    const am = (await y.getChain('AAPL', ['2025-02-28'], ctx)).expirations[0];
+    expect(contractCount(am)).toBe(102);
+    expect(new Date(am.expiryTime).toISOString()).toBe('2025-02-28T14:30:00.000Z');
+    const i = am.strikes.indexOf(110);
+    const T = yearsToExpiry(am.expiryTime, ctx.asOf);
+    expect(americanPrice('call', 245.55, 110, T, 0.043, 0.0040271734, am.calls.iv[i], 'baw')).toBeCloseTo(
+      (135.9 + 136.65) / 2,
+      9,
+    );
+  });
+
   it("solves the vols at the request's risk-free rate (the scan's) when it carries one", async () => {
     const at = (riskFreeRate?: number) => yahoo().getChain('AAPL', ['2025-02-28'], { ...ctx, riskFreeRate });
     const e = (await at(0.01)).expirations[0];
