@@ -87,6 +87,8 @@ export class AlertManager {
   private storing: Promise<void> = Promise.resolve();
   /** Whether the open alerts of a previous run were read back. */
   private readBackDone = false;
+  /** Open alerts read back whose message no channel delivered before the restart (sent at the next evaluation). */
+  private readonly owed = new Set<ActiveAlert>();
   /** The alert of each message handed to `notify`, for `delivered`. */
   private readonly messages = new WeakMap<AlertNotification, ActiveAlert>();
 
@@ -144,6 +146,28 @@ export class AlertManager {
       this.enqueue({ kind: 'resolve', rule: o.rule, at, failures: 0 });
     }
     await this.flush();
+    // Retries live in memory: an alert whose message no channel had delivered when the last run stopped (every
+    // channel down, then a restart) would stay unannounced until its repeat. It is owed a message: at the next
+    // evaluation, "firing" if it still is (a resolution there announces itself).
+    for (const o of open) {
+      const a = active.get(o.rule);
+      if (a?.state === 'firing' && a.alertId === o.id && o.notifications === 0) this.owed.add(a);
+    }
+  }
+
+  /** Sends the firing message of each owed alert (see `readBack`) that is still firing and got no message now. */
+  private async payOwed(events: readonly AlertEvent[]): Promise<void> {
+    for (const a of [...this.owed]) {
+      this.owed.delete(a);
+      if (a.state !== 'firing' || events.some((e) => e.alert === a && e.type !== 'updated')) continue;
+      this.opts.logger.warn(
+        { rule: a.rule.name, severity: a.rule.severity },
+        'alert message not delivered before the restart; sending it again',
+      );
+      const now = this.now();
+      a.lastNotifiedAt = now; // the evaluator's repeat cooldown starts with this message, as with its own
+      await this.send({ type: 'fired', at: now, alert: a });
+    }
   }
 
   /** Starts a new chain: one wait, one evaluation, then the next wait (at the interval current by then). */
@@ -197,6 +221,7 @@ export class AlertManager {
     this.evaluations++;
     const events = this.evaluator.evaluate(now, readings);
     await this.apply(events);
+    await this.payOwed(events);
     this.opts.onChange?.(this.evaluator.activeAlerts());
     return events;
   }
@@ -243,14 +268,22 @@ export class AlertManager {
       if (e.type === 'resolved') this.opts.logger.info(fields, n.subject);
       else if (a.rule.severity === 'critical') this.opts.logger.error(fields, n.subject);
       else this.opts.logger.warn(fields, n.subject);
-      // the message (fired, repeat or resolved) after the write that gave the alert its id; counted in the
-      // alert's `notifications` when a channel delivers it (`delivered`)
-      const message = { ...n, alertId: a.alertId };
-      this.messages.set(message, a);
-      this.opts.notify(message);
-      this.enqueue({ kind: 'notified', rule, alert: a, at, failures: 0 });
-      await this.flushRule(rule);
+      await this.send(e);
     }
+  }
+
+  /**
+   * Sends the message of `e` (fired, repeat or resolved) after the write that gave the alert its id; counted in the
+   * alert's `notifications` when a channel delivers it (`delivered`). The cooldown starts now.
+   */
+  private async send(e: AlertEvent): Promise<void> {
+    const a = e.alert;
+    const rule = a.rule.name;
+    const message = { ...alertNotification(e, this.opts.instance), alertId: a.alertId };
+    this.messages.set(message, a);
+    this.opts.notify(message);
+    this.enqueue({ kind: 'notified', rule, alert: a, at: new Date(e.at), failures: 0 });
+    await this.flushRule(rule);
   }
 
   /**

@@ -137,6 +137,7 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       h.set({ memory_usage: 97 });
       await first.tick();
       expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage [CRITICAL]');
+      await first.delivered(h.sent[0], 'email', true);
       await first.stop();
 
       const second = h.make();
@@ -144,13 +145,78 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       expect(second.active().map((a) => `${a.state}:${a.rule.name}`)).toEqual(['firing:system.memory_usage']);
       h.advance(15_000);
       await second.tick();
-      expect(h.sent).toHaveLength(1); // still firing: no second "fired"
+      expect(h.sent).toHaveLength(1); // still firing, and announced: no second "fired"
       h.set({ memory_usage: 40 });
       h.advance(15_000);
       await second.tick();
       expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage resolved');
       const open = await listAlerts(t().db, { state: 'firing' });
       expect(open.filter((a) => a.rule === 'system.memory_usage')).toEqual([]);
+      await second.stop();
+    });
+
+    it('sends again after a restart the message of an open alert that no channel had delivered', async () => {
+      const h = harness(() => t().db, Date.parse('2026-11-27T15:00:00Z'));
+      const first = h.make();
+      await first.start(false);
+      h.set({ memory_usage: 97 });
+      await first.tick();
+      // every channel down: the message is still retrying in memory when the service stops
+      await first.stop();
+      const firedAt = h.at();
+      h.advance(120_000);
+
+      const second = h.make();
+      await second.start(false);
+      expect(h.sent).toHaveLength(1); // not before an evaluation shows it still firing
+      await second.tick();
+      expect(h.sent.map((n) => n.subject)).toEqual([
+        'Options Engine Alert: system.memory_usage [CRITICAL]',
+        'Options Engine Alert: system.memory_usage [CRITICAL]',
+      ]);
+      const again = h.sent[1];
+      expect(again.kind).toBe('firing');
+      expect(again.alertId).toBe(h.sent[0].alertId);
+      expect(again.details).toContain(`fired ${new Date(firedAt).toISOString()}`);
+      expect(h.logs.map((l) => l.msg)).toContain(
+        'alert message not delivered before the restart; sending it again',
+      );
+      let [open] = await listAlerts(t().db, { state: 'firing' });
+      expect(open.lastNotifiedAt?.getTime()).toBe(h.at()); // its cooldown starts again
+      await second.delivered(again, 'slack', true);
+      [open] = await listAlerts(t().db, { state: 'firing' });
+      expect(open.notifications).toBe(1);
+      h.advance(15_000);
+      await second.tick();
+      expect(h.sent).toHaveLength(2); // once, and no repeat inside its cooldown
+      await second.stop();
+
+      // delivered now: a third run does not send it again
+      const third = h.make();
+      await third.start(false);
+      await third.tick();
+      expect(h.sent).toHaveLength(2);
+      h.set({ memory_usage: 40 });
+      await third.tick();
+      expect(h.sent.at(-1)?.subject).toBe('Options Engine Alert: system.memory_usage resolved');
+      await third.stop();
+    });
+
+    it('announces an undelivered alert that ended while the service was down by its resolution alone', async () => {
+      const h = harness(() => t().db, Date.parse('2026-11-28T09:00:00Z'));
+      const first = h.make();
+      await first.start(false);
+      h.set({ memory_usage: 97 });
+      await first.tick();
+      await first.stop();
+      h.set({ memory_usage: 40 });
+      const second = h.make();
+      await second.start(false);
+      await second.tick();
+      expect(h.sent.map((n) => n.subject)).toEqual([
+        'Options Engine Alert: system.memory_usage [CRITICAL]',
+        'Options Engine Alert: system.memory_usage resolved',
+      ]);
       await second.stop();
     });
 
