@@ -29,6 +29,7 @@ import { type AlertRouteDeps, alertRoutes } from './routes/alerts.js';
 import { type ApiDeps, apiRoutes } from './routes/api.js';
 import { FieldError, fieldOfIssue, reasonOfIssue } from './routes/fieldError.js';
 import { healthRoutes } from './routes/health.js';
+import { parseJsonBody } from './routes/jsonBody.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { type StatusInput, statusRoutes } from './routes/status.js';
 import { bodyTypeError, queryTypeError } from './strictTypes.js';
@@ -102,6 +103,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // The API speaks JSON only: without fastify's default text/plain parser a body of any other type gets
   // 415 Unsupported Media Type (it was parsed as a string and then failed validation as "must be object").
   app.removeContentTypeParser('text/plain');
+  // JSON with the parser's reason in the 400 (fastify's own said only "Body is not valid JSON")
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
 
   app.server.on('connection', (socket) => {
     deps.telemetry.connectionOpened();

@@ -157,6 +157,40 @@ describe('buildServer', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ statusCode: 400, field: 'body', in: 'body' });
+    // with the parser's reason (it said only "Body is not valid JSON but content-type is set to …")
+    expect(bad.json().message).toMatch(/^body: is not valid JSON: .*JSON/);
+    const scans = triggered.length;
+    const post = (payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/scans',
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload,
+      });
+    const empty = await post('  ');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ field: 'body', message: 'body: is empty; send a JSON object' });
+    // a prototype key, at the top or nested, is named (it read "not valid JSON")
+    for (const [payload, field] of [
+      ['{"__proto__": {"nav": 1}}', 'body.__proto__'],
+      [
+        '{"overrides": {"trading": [{"constructor": {"prototype": {"x": 1}}}]}}',
+        'body.overrides.trading[0].constructor.prototype',
+      ],
+    ]) {
+      const r = await post(payload);
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({
+        field,
+        in: 'body',
+        message: `${field}: is not allowed (a prototype key)`,
+      });
+    }
+    // the words themselves in a value are fine: the body reaches validation
+    const words = await post('{"tickers": ["__proto__ constructor"]}');
+    expect(words.statusCode).toBe(400);
+    expect(words.json().field).toBe('tickers[0]');
+    expect(triggered).toHaveLength(scans);
     const url = await app.inject({ method: 'GET', url: '/api/chains/%zz', headers: auth });
     expect(url.statusCode).toBe(400);
     expect(url.json()).toMatchObject({ statusCode: 400, field: 'path', in: 'path' });
