@@ -55,21 +55,11 @@ function bracketBreakeven(
   debit: number,
 ): void {
   let inside = k;
-  let m = m0;
   const far = Math.max(FAR, Math.abs(limit));
-  // First try just past the modelled root (`modelRoot`): one price settles most sides, where stepping from m0
-  // took ~2.5. Past it (value below the debit) it is the outside point, with K inside; short of it, step on.
+  // Start just past the modelled root (`modelRoot`): one price settles most sides, where stepping from m0 took
+  // ~2.5. Past it (value below the debit) it is the outside point, with K inside; short of it, step on from there.
   const guess = (m0 > 0 ? 1.03 : -1.03) * root;
-  if (Math.abs(guess) > Math.abs(m0) && Math.abs(guess) < far) {
-    const x = k * Math.exp(guess);
-    if (!(timeValue(isCall, x, k, tau, r, q, vol) >= debit)) {
-      BRACKET[0] = inside;
-      BRACKET[1] = x;
-      return;
-    }
-    inside = x;
-    m = guess * 1.3;
-  }
+  let m = Math.abs(guess) > Math.abs(m0) && Math.abs(guess) < far ? guess : m0;
   while (Math.abs(m) < far) {
     const x = k * Math.exp(m);
     if (!(timeValue(isCall, x, k, tau, r, q, vol) >= debit)) {
