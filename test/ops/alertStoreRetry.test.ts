@@ -195,6 +195,33 @@ describe.each(ENGINES)('alert writes retried after a database error, on %s', (en
       await h.m.stop();
     });
 
+    it('does not announce again, once the read-back succeeds, an undelivered alert this run has announced already', async () => {
+      const t0 = Date.parse('2026-12-05T15:00:00Z');
+      const instance = 'retry-owed:8080';
+      // the last run's alert, whose message no channel delivered (notifications 0)
+      await fireAlert(t().db, {
+        rule: RULE,
+        severity: 'critical',
+        message: 'memory',
+        value: 97,
+        at: new Date(t0 - 60_000),
+        instance,
+      });
+      const h = harness(t().db, instance, t0);
+      // the database away for the start and the first evaluation: the read-back fails, the alert fires anew in
+      // memory, its message goes out and is delivered, and the records of both wait in the queue
+      h.f.failNext(/^/, 1_000);
+      await h.m.start(false);
+      await h.step(97);
+      h.f.failNext(/$^/, 0);
+      await h.step(97); // the read-back succeeds here, before the queued records: the row still reads notifications 0
+      await h.step(97);
+      expect(h.subjects()).toEqual([FIRED]);
+      const [row] = await h.rows();
+      expect(row.notifications).toBe(1);
+      await h.m.stop();
+    });
+
     it('reads the open alerts back at a later evaluation when the start could not', async () => {
       const t0 = Date.parse('2026-12-04T15:00:00Z');
       const instance = 'retry-readback:8080';

@@ -89,6 +89,8 @@ export class AlertManager {
   private readBackDone = false;
   /** Open alerts read back whose message no channel delivered before the restart (sent at the next evaluation). */
   private readonly owed = new Set<ActiveAlert>();
+  /** Alerts this process has sent a message of. */
+  private readonly announced = new WeakSet<ActiveAlert>();
   /** The alert of each message handed to `notify`, for `delivered`. */
   private readonly messages = new WeakMap<AlertNotification, ActiveAlert>();
 
@@ -149,17 +151,28 @@ export class AlertManager {
     // Retries live in memory: an alert whose message no channel had delivered when the last run stopped (every
     // channel down, then a restart) would stay unannounced until its repeat. It is owed a message: at the next
     // evaluation, "firing" if it still is (a resolution there announces itself).
+    // (not one this process has sent a message of already: a read-back delayed by a database outage finds the
+    // alert firing in memory, its message out, and the row not updated yet)
     for (const o of open) {
       const a = active.get(o.rule);
-      if (a?.state === 'firing' && a.alertId === o.id && o.notifications === 0) this.owed.add(a);
+      if (a?.state === 'firing' && a.alertId === o.id && o.notifications === 0 && !this.announced.has(a))
+        this.owed.add(a);
     }
   }
 
-  /** Sends the firing message of each owed alert (see `readBack`) that is still firing and got no message now. */
+  /**
+   * Sends the firing message of each owed alert (see `readBack`) that this evaluation found still breaching. One
+   * that resolved, or whose rule a reload removed, is owed nothing (its "resolved" went out); one without a reading
+   * yet waits; one due for its repeat is announced by the repeat.
+   */
   private async payOwed(events: readonly AlertEvent[]): Promise<void> {
+    if (this.owed.size === 0) return;
+    const active = new Set(this.evaluator.activeAlerts());
     for (const a of [...this.owed]) {
+      const e = events.find((x) => x.alert === a);
+      if (active.has(a) && e === undefined) continue;
       this.owed.delete(a);
-      if (a.state !== 'firing' || events.some((e) => e.alert === a && e.type !== 'updated')) continue;
+      if (!active.has(a) || e?.type !== 'updated') continue;
       this.opts.logger.warn(
         { rule: a.rule.name, severity: a.rule.severity },
         'alert message not delivered before the restart; sending it again',
@@ -281,6 +294,7 @@ export class AlertManager {
     const rule = a.rule.name;
     const message = { ...alertNotification(e, this.opts.instance), alertId: a.alertId };
     this.messages.set(message, a);
+    this.announced.add(a);
     this.opts.notify(message);
     this.enqueue({ kind: 'notified', rule, alert: a, at: new Date(e.at), failures: 0 });
     await this.flushRule(rule);

@@ -220,6 +220,39 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
       await second.stop();
     });
 
+    it('owes an undelivered alert nothing once a reload removed its rule, and waits for a reading to confirm it', async () => {
+      const h = harness(() => t().db, Date.parse('2026-11-28T11:00:00Z'));
+      const first = h.make();
+      await first.start(false);
+      h.set({ memory_usage: 97 });
+      await first.tick();
+      await first.stop();
+      // no memory reading at the next run's first evaluation: nothing confirms the alert, nothing is sent yet
+      const second = h.make();
+      await second.start(false);
+      h.set({ cpu_usage: 10 });
+      h.advance(15_000);
+      await second.tick();
+      expect(h.sent).toHaveLength(1);
+      await second.stop();
+      // a reload drops the rule before any reading: its "resolved" is the last word, no "firing" after it
+      const third = h.make();
+      await third.start(false);
+      await third.reconfigure(
+        rules().filter((r) => r.name !== 'system.memory_usage'),
+        15_000,
+        30 * 60_000,
+      );
+      h.set({ memory_usage: 97, cpu_usage: 10 });
+      h.advance(15_000);
+      await third.tick();
+      expect(h.sent.map((n) => n.subject)).toEqual([
+        'Options Engine Alert: system.memory_usage [CRITICAL]',
+        'Options Engine Alert: system.memory_usage resolved',
+      ]);
+      await third.stop();
+    });
+
     it('keeps the alerts of two instances sharing the database apart', async () => {
       const h = harness(() => t().db, Date.parse('2026-11-29T15:00:00Z'));
       const a = h.make(rules(), { instance: 'host-a:8080' });
