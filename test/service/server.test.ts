@@ -160,12 +160,14 @@ describe('buildServer', () => {
     // with the parser's reason (it said only "Body is not valid JSON but content-type is set to …")
     expect(bad.json().message).toMatch(/^body: is not valid JSON: .*JSON/);
     const scans = triggered.length;
+    // from a client of their own: the rate-limit tests below count on this file's default client's budget
     const post = (payload: string) =>
       app.inject({
         method: 'POST',
         url: '/api/scans',
         headers: { ...auth, 'content-type': 'application/json' },
         payload,
+        remoteAddress: '192.0.2.10',
       });
     const empty = await post('  ');
     expect(empty.statusCode).toBe(400);
@@ -186,6 +188,20 @@ describe('buildServer', () => {
         message: `${field}: is not allowed (a prototype key)`,
       });
     }
+    // escaped, the same keys; a 16 kB body nested 4,000 deep around the word is answered like any other
+    const escaped = await post('{"a": [{"\\u005f_proto__": {"x": 1}}]}');
+    expect(escaped.json()).toMatchObject({ field: 'body.a[0].__proto__', in: 'body' });
+    const deep = await post(
+      `{"constructor":1,"x":${'['.repeat(4000)}${Array(2000).fill('0').join(',')}${']'.repeat(4000)}}`,
+    );
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json().field).toBe('constructor');
+    // a syntax error whose text quotes the word is still a syntax error; a leading BOM is dropped
+    const quoted = await post('{"a": prototype}');
+    expect(quoted.json()).toMatchObject({ statusCode: 400, field: 'body' });
+    expect(quoted.json().message).toMatch(/^body: is not valid JSON: /);
+    const bom = await post('\uFEFF{"tickers": ["SPY"], "as_of": "2099-01-01T00:00:00Z"}');
+    expect(bom.json()).toMatchObject({ field: 'as_of' });
     // the words themselves in a value are fine: the body reaches validation
     const words = await post('{"tickers": ["__proto__ constructor"]}');
     expect(words.statusCode).toBe(400);
