@@ -132,7 +132,7 @@ function solveBreakeven(
   for (let it = 0; it < 100; it++) {
     const x = (a * fb - b * fa) / (fb - fa);
     const fx = timeValue(isCall, x, k, tau, r, q, vol) - debit;
-    if (Math.abs(fx) < 1e-11 * k || Math.abs(b - a) < 1e-9 * k) return x;
+    if (Math.abs(fx) < 1e-13 * k || Math.abs(b - a) < 1e-13 * k) return x;
     if (fx > 0) {
       a = x;
       fa = fx;
