@@ -7,7 +7,7 @@ import { generateCandidates } from '../../src/strategies/generate.js';
 import { PERMISSIVE_LIMITS } from '../../src/strategies/hardRules.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
 import { AS_OF, BACK, candidates, ctx, FRONT, params, Q, R, T_FRONT } from './fixtures.js';
-import { manualChain } from './syntheticChain.js';
+import { manualChain, syntheticChain } from './syntheticChain.js';
 
 const market = { r: R, q: Q };
 const TAU = 28 / 365; // front 2026-12-18 → back 2027-01-15, both 16:00 New York
@@ -48,6 +48,19 @@ describe('calendar spreads on the XYZ fixture', () => {
     expect(expiryPnl(t, hi + 1, market)).toBeLessThan(0);
     expect(expiryPnl(t, 40, market)).toBeCloseTo(-160, 6);
     expect(expiryPnl(t, 200, market)).toBeCloseTo(-160, 6);
+  });
+
+  it('solves each breakeven to the last few digits: the P&L there is 0 to 1e-8 $ (the 1e-9·K stop left 1e-7)', () => {
+    for (const vol of [0.15, 0.3, 0.9])
+      for (const q of [0, 0.03]) {
+        const c = syntheticChain({ underlying: 'CAL', spot: 100, asOf: AS_OF, dtes: [21, 28, 49], vol, q });
+        const p = params(['call_calendar', 'put_calendar'], { shortDeltaMin: 0.05, calendarBackDteMax: 40 });
+        const { trades } = generateCandidates(c, { ...ctx, dividendYield: q }, p);
+        expect(trades.length).toBeGreaterThanOrEqual(10);
+        for (const t of trades)
+          for (const be of t.breakevens)
+            expect(Math.abs(expiryPnl(t, be, { r: R, q, asOf: AS_OF }))).toBeLessThan(1e-8);
+      }
   });
 
   it('POP = P(lo < S_T < hi) at the front expiry with the front IV', () => {
