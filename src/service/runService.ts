@@ -28,7 +28,6 @@
  * otherwise the service would wait for ever, holding the shared database's scan lock.
  */
 
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -52,6 +51,7 @@ import { alertReader, ScanHealthTracker } from './alertReadings.js';
 import { keepRestartOnly, restartOnlyChanges } from './configChanges.js';
 import { runLimit, ScanEngine } from './engine/scanEngine.js';
 import { HealthMonitor } from './healthChecks.js';
+import { instanceName } from './instanceName.js';
 import { createLogging } from './logging.js';
 import { currentOrNextSession, isMarketOpen } from './marketHours.js';
 import { MetricsSampler } from './metricsSampler.js';
@@ -130,7 +130,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     return l;
   };
   const log = child('service');
-  const instance = `${hostname()}:${settings.monitoring.port}`;
+  const instance = instanceName(settings);
   let stop: (reason: string, code?: number) => Promise<void> = async () => {};
   // An engine failure before `stop` exists (during the start) is remembered and fails the start.
   let engineFailure: Error | null = null;

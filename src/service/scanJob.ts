@@ -19,6 +19,7 @@ import type { ScanResult, ScanStage } from '../scan/types.js';
 import type { EngineCache } from '../store/cache.js';
 import type { Database, StoreLogger } from '../store/db.js';
 import { saveScan } from '../store/saveScan.js';
+import { recordScanStart } from '../store/scanStarts.js';
 import type { ScanRecord } from '../store/scansRepo.js';
 import {
   completedScanRecord,
@@ -82,6 +83,8 @@ export interface ScanJobDeps {
   settings: () => Settings;
   /** The `scan` component's logger (pino, or the engine process's message logger). */
   logger: StoreLogger;
+  /** This service instance (`instanceName`): its scans' `running` rows carry it (store/scanStarts.ts). */
+  instance: string;
   now?: () => number;
 }
 
@@ -172,6 +175,19 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     },
     'scan started',
   );
+  // its `running` row: what the next start finds, if this process dies before the outcome replaces it
+  try {
+    await recordScanStart(deps.db, {
+      id: run.id,
+      startedAt: new Date(startedAt),
+      source: run.trigger,
+      asOf: asOf === null ? null : new Date(asOf),
+      tickers: selection.tickers,
+      instance: deps.instance,
+    });
+  } catch (e) {
+    log.warn({ scanId: run.id, err: (e as Error).message }, 'scan start not recorded; the scan runs on');
+  }
 
   let result: ScanResult | null = null;
   let failure: unknown = null;

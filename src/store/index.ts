@@ -49,5 +49,6 @@ export {
 } from './optionsRepo.js';
 export { type EmbeddedServer, type EmbeddedServerOptions, serveEmbeddedDatabase } from './pgliteSocket.js';
 export { type SaveScanResult, saveScan } from './saveScan.js';
+export * from './scanStarts.js';
 export * from './scansRepo.js';
 export * from './tradesRepo.js';

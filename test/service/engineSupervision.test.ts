@@ -213,6 +213,29 @@ describe('the scan deadline', () => {
   }, 120_000);
 });
 
+describe('an engine killed during a scan', () => {
+  it('leaves the scan running in the database, and the next start records it as failed, interrupted', async () => {
+    const r = await runHarness('killed', 90_000);
+    expect(r.killedAt).toBeTypeOf('string');
+    expect(r.run).toMatch(/the scan engine exited \(SIGKILL\)/);
+    expect(r.row).toEqual({
+      status: 'failed',
+      finished: true,
+      errors: [
+        {
+          stage: 'unknown',
+          message: 'interrupted: the service stopped during the scan; nothing of its result was stored',
+        },
+      ],
+    });
+    expect(r.logs).toEqual([
+      expect.stringMatching(
+        /^warn scan: scan interrupted by the last stop \(nothing of it was stored\); recorded as failed/,
+      ),
+    ]);
+  }, 120_000);
+});
+
 describe('a reload the engine cannot apply', () => {
   it('is refused by the engine, which keeps running on its previous providers', async () => {
     const r = await runHarness('reconfigure', 60_000);

@@ -48,7 +48,14 @@ describe('runScanJob', () => {
     const id = randomUUID();
     const { outcome } = await runScanJob(
       { id, trigger: 'api', signal: new AbortController().signal },
-      { db: t().db, cache: null, providers: () => providers, settings: () => settings, logger: quiet },
+      {
+        db: t().db,
+        cache: null,
+        providers: () => providers,
+        settings: () => settings,
+        logger: quiet,
+        instance: 'test-host:8080',
+      },
     );
     expect(outcome).toMatchObject({
       status: 'failed',
@@ -62,13 +69,51 @@ describe('runScanJob', () => {
     expect(await tradesOfScan(t().db, id)).toHaveLength(0);
   });
 
+  it('shows the scan as running in the database while it runs (a service killed mid-scan left no row)', async () => {
+    const settings = settingsWith((s) => {
+      s.trading.watchlist = TICKERS;
+    });
+    const providers = buildServiceProviders(settings, events, quiet);
+    const id = randomUUID();
+    const seen: Promise<string | undefined>[] = [];
+    const { outcome } = await runScanJob(
+      {
+        id,
+        trigger: 'api',
+        signal: new AbortController().signal,
+        onStage: (stage) => {
+          if (stage === 'saving') seen.push(getScan(t().db, id).then((r) => r?.status));
+        },
+      },
+      {
+        db: t().db,
+        cache: null,
+        providers: () => providers,
+        settings: () => settings,
+        logger: quiet,
+        instance: 'host-r:8080',
+      },
+    );
+    expect(await Promise.all(seen)).toEqual(['running']);
+    expect(outcome.status).toBe('completed');
+    expect(await getScan(t().db, id)).toMatchObject({ status: 'completed' });
+    expect((await getScan(t().db, id))?.params).not.toHaveProperty('instance');
+  });
+
   it('stores the traded chains of a scan served from the cache (it stored none: chains=0)', async () => {
     const settings = settingsWith((s) => {
       s.trading.watchlist = TICKERS;
     });
     const providers = buildServiceProviders(settings, events, quiet);
     const cache = new MemoryCache({ maxEntries: 10_000, defaultTtlSeconds: 600 });
-    const deps = { db: t().db, cache, providers: () => providers, settings: () => settings, logger: quiet };
+    const deps = {
+      db: t().db,
+      cache,
+      providers: () => providers,
+      settings: () => settings,
+      logger: quiet,
+      instance: 'test-host:8080',
+    };
     const first = randomUUID();
     const second = randomUUID();
     const a = await runScanJob({ id: first, trigger: 'api', signal: new AbortController().signal }, deps);

@@ -35,7 +35,14 @@ describe('runScanJob stopped during collection', () => {
     const id = randomUUID();
     const { outcome } = await runScanJob(
       { id, trigger: 'service', signal: stop.signal, onStage: (s) => stages.push(s) },
-      { db: t().db, cache: null, providers: () => providers, settings: () => settings, logger: quiet },
+      {
+        db: t().db,
+        cache: null,
+        providers: () => providers,
+        settings: () => settings,
+        logger: quiet,
+        instance: 'test-host:8080',
+      },
     );
     expect(outcome).toMatchObject({
       status: 'cancelled',
@@ -71,7 +78,14 @@ describe('runScanJob stopped during collection', () => {
     const id = randomUUID();
     const { outcome } = await runScanJob(
       { id, trigger: 'service', signal: new AbortController().signal, onStage: (s) => stages.push(s) },
-      { db: t().db, cache: null, providers: () => providers, settings: () => settings, logger: quiet },
+      {
+        db: t().db,
+        cache: null,
+        providers: () => providers,
+        settings: () => settings,
+        logger: quiet,
+        instance: 'test-host:8080',
+      },
     );
     expect(outcome).toMatchObject({ status: 'timeout', saved: true });
     expect(stages).toEqual(['universe', 'collect', 'saving']);

@@ -55,14 +55,21 @@ describe('runScanJob: a save that fails', () => {
   const run = (id: string, db: Database) =>
     runScanJob(
       { id, trigger: 'api', signal: new AbortController().signal },
-      { db, cache: null, providers: () => providers, settings: () => settings, logger: quiet },
+      {
+        db,
+        cache: null,
+        providers: () => providers,
+        settings: () => settings,
+        logger: quiet,
+        instance: 'test-host:8080',
+      },
     );
 
   it('makes the scan failed with the error, counted as failed, its duration including the save', async () => {
     const { db, failedAt } = refusing(t().db, /^\s*INSERT INTO scans\b/);
     const id = randomUUID();
     const { outcome, timing } = await run(id, db);
-    expect(failedAt).toHaveLength(2); // the scan, then its failure: neither could be stored
+    expect(failedAt).toHaveLength(3); // its running row, the scan, then its failure: none could be stored
     expect(outcome).toMatchObject({
       status: 'failed',
       saved: false,
@@ -71,7 +78,7 @@ describe('runScanJob: a save that fails', () => {
       tradeCount: 0,
       message: 'scan could not be saved to the database: simulated: statement refused',
     });
-    expect(outcome.finishedAt).toBeGreaterThanOrEqual(failedAt[1]);
+    expect(outcome.finishedAt).toBeGreaterThanOrEqual(failedAt[2]);
     expect(outcome.durationMs).toBe(outcome.finishedAt - outcome.startedAt);
     expect(await getScan(t().db, id)).toBeNull();
 

@@ -15,7 +15,9 @@ import { StoreError } from '../../store/errors.js';
 import { migrate } from '../../store/migrate.js';
 import { openDatabase } from '../../store/openDatabase.js';
 import { type EmbeddedServer, serveEmbeddedDatabase } from '../../store/pgliteSocket.js';
+import { interruptRunningScans } from '../../store/scanStarts.js';
 import { providersChanged } from '../configChanges.js';
+import { instanceName } from '../instanceName.js';
 import { runScanJob } from '../scanJob.js';
 import { buildServiceProviders, type ProviderEvents, type ServiceProviders } from '../serviceProviders.js';
 import { timedDatabase } from '../timedDatabase.js';
@@ -105,6 +107,8 @@ const events: ProviderEvents = {
 
 interface EngineState {
   settings: Settings;
+  /** This service instance (`instanceName`, fixed at the start). */
+  instance: string;
   rawDb: Database;
   db: Database;
   embedded: EmbeddedServer | null;
@@ -141,6 +145,13 @@ async function init(settings: Settings): Promise<void> {
   const rawDb = await openDatabase(settings.database, { logger: dbLog });
   try {
     const migrated = await migrate(rawDb, { logger: dbLog });
+    // scans this instance left running when it last stopped (killed mid-scan): recorded as failed, interrupted
+    const instance = instanceName(settings);
+    for (const lost of await interruptRunningScans(rawDb, instance, new Date()))
+      messageLogger('scan').warn(
+        { scanId: lost.id, startedAt: lost.startedAt.toISOString() },
+        'scan interrupted by the last stop (nothing of it was stored); recorded as failed',
+      );
     const embedded =
       rawDb.engine === 'pglite' ? await serve(rawDb, settings.database.embedded_socket_port, dbLog) : null;
     const db = timedDatabase(
@@ -155,7 +166,18 @@ async function init(settings: Settings): Promise<void> {
     const providers = buildServiceProviders(settings, events, messageLogger('api'));
     const statsTimer = setInterval(postCacheStats, 2000);
     statsTimer.unref();
-    state = { settings, rawDb, db, embedded, cache, providers, retired: [], running: new Map(), statsTimer };
+    state = {
+      settings,
+      instance,
+      rawDb,
+      db,
+      embedded,
+      cache,
+      providers,
+      retired: [],
+      running: new Map(),
+      statsTimer,
+    };
     post({
       type: 'ready',
       info: {
@@ -200,6 +222,7 @@ async function scan(run: ScanRequestMessage): Promise<void> {
         providers: () => s.providers,
         settings: () => s.settings,
         logger: messageLogger('scan'),
+        instance: s.instance,
       },
     );
     flushTelemetry();

@@ -7,12 +7,16 @@
  * - `hang`: the engine is stopped (SIGSTOP), then a scan is requested with a 1.5 s deadline.
  * - `reconfigure`: new settings whose providers cannot be built (tradier without a key), then a
  *   scan, then valid new settings.
+ * - `killed`: the engine is killed (SIGKILL) during a scan, then a new engine starts on the same data; the
+ *   scan's row and the new engine's log lines about it.
  * - `idle`: a fast watchdog (ping every 200 ms, silent for 1.5 s = hung); the engine answers for 3 s, then is
  *   stopped (SIGSTOP) while no scan runs.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { loadConfig } from '../../../src/config/loadConfig.js';
 import type { Settings } from '../../../src/config/schema.js';
+import { universeSymbols } from '../../../src/market/universe.js';
 import { ScanEngine } from '../../../src/service/engine/scanEngine.js';
 import { alive, children, sleep } from './processes.js';
 
@@ -100,6 +104,54 @@ if (scenario === 'hang') {
   result.applied = await engine.reconfigure(good);
   result.crashes = crashes;
   await engine.close(5000);
+} else if (scenario === 'killed') {
+  // the engine is killed (kill -9) during a scan, then a new engine starts on the same data
+  const id = randomUUID();
+  let stage: string | null = null;
+  const outcome = engine
+    .run({
+      id,
+      trigger: 'api',
+      params: { tickers: universeSymbols().slice(0, 150) },
+      signal: new AbortController().signal,
+      onStage: (s) => {
+        stage ??= s;
+      },
+    })
+    .then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+  while (stage === null) await sleep(5);
+  result.killedAt = stage;
+  process.kill(pid, 'SIGKILL');
+  result.run = await outcome;
+  for (let i = 0; i < 200 && alive(pid); i++) await sleep(10);
+  logs.length = 0;
+  const next = await ScanEngine.start(settings, {
+    apiCall: () => {},
+    providerCall: () => {},
+    circuit: () => {},
+    cacheStats: () => {},
+    dbQuery: () => {},
+    log: (level, component, fields, msg) => {
+      logs.push(`${level} ${component}: ${msg} ${JSON.stringify(fields)}`);
+    },
+    providers: () => {},
+    crash: (e) => {
+      crashes.push(e.message);
+    },
+  });
+  const client = new pg.Client({ connectionString: next.info.embeddedUrl ?? '' });
+  await client.connect();
+  const r = await client.query(
+    'SELECT status, errors, finished_at IS NOT NULL AS finished FROM scans WHERE id = $1',
+    [id],
+  );
+  await client.end();
+  result.row = r.rows[0] ?? null;
+  result.logs = logs.filter((l) => l.includes(id));
+  await next.close(5000);
 }
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 await engine.close(2000);
