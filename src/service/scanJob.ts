@@ -19,8 +19,10 @@ import type { ScanResult, ScanStage } from '../scan/types.js';
 import type { EngineCache } from '../store/cache.js';
 import type { Database, StoreLogger } from '../store/db.js';
 import { saveScan } from '../store/saveScan.js';
-import { recordScanStart } from '../store/scanStarts.js';
+import { interruptRunningScans, recordScanStart } from '../store/scanStarts.js';
 import type { ScanRecord } from '../store/scansRepo.js';
+import type { TradeRecord } from '../store/tradesRepo.js';
+import { runLimit } from './engine/scanEngine.js';
 import {
   completedScanRecord,
   type ScanMeta,
@@ -140,6 +142,14 @@ async function storeUnsavedFailures(db: Database, log: StoreLogger): Promise<voi
   }
 }
 
+/**
+ * How long after its start a scan's `running` row can only be a dead scan's: the longest the service lets a scan
+ * run (its timeout and grace, `runLimit`, after which it kills the engine), plus a minute.
+ */
+export function scanStaleAfterMs(settings: Pick<Settings, 'execution'>): number {
+  return runLimit(settings.execution.scan_timeout_seconds).deadlineMs + 60_000;
+}
+
 export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJobResult> {
   // Let the caller answer first (POST /api/scans replies 202 before the scan takes the CPU).
   await yieldToLoop();
@@ -175,8 +185,18 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     },
     'scan started',
   );
-  // its `running` row: what the next start finds, if this process dies before the outcome replaces it
+  // its `running` row: what the next start finds, if this process dies before the outcome replaces it; and the
+  // rows of scans no process can still be running (an instance that died and came back under another name)
   try {
+    for (const lost of await interruptRunningScans(
+      deps.db,
+      { startedBefore: new Date(startedAt - scanStaleAfterMs(settings)) },
+      new Date(startedAt),
+    ))
+      log.warn(
+        { scanId: lost.id, startedAt: lost.startedAt.toISOString() },
+        'scan interrupted by a stop (nothing of it was stored); recorded as failed',
+      );
     await recordScanStart(deps.db, {
       id: run.id,
       startedAt: new Date(startedAt),
@@ -261,12 +281,13 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     record = completedScanRecord(meta(), result);
   }
   const computed = status === 'completed' && result !== null;
-  const trades = computed ? tradeRecords(result!) : [];
+  let trades: TradeRecord[] = [];
 
   let saved = false;
   let saveFailed = false;
   run.onStage?.('saving');
   try {
+    if (computed) trades = tradeRecords(result!);
     await saveScan(
       deps.db,
       record,
@@ -299,6 +320,10 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
         );
         if (unsavedFailures.push(failure) > MAX_UNSAVED_FAILURES) unsavedFailures.shift();
       }
+    } else {
+      // a failed, timed-out or cancelled scan: its record is stored when the next scan starts (until then its row
+      // reads `running`; a stop in between records it interrupted)
+      if (unsavedFailures.push(record) > MAX_UNSAVED_FAILURES) unsavedFailures.shift();
     }
   }
   const completed = computed && status === 'completed';

@@ -39,23 +39,38 @@ export async function recordScanStart(q: Queryable, s: ScanStart): Promise<void>
   });
 }
 
+/** Which `running` rows `interruptRunningScans` takes: an instance's, and/or any started before an instant. */
+export interface InterruptScope {
+  /** Every `running` row of this instance (it is starting again: none of its scans can still be running). */
+  instance?: string;
+  /**
+   * Every `running` row started before this, whatever its instance: past the longest a scan may run (the scan
+   * timeout and its grace, after which the service kills its engine), no process is running it any more — the
+   * instance that was renamed (a new container, another port) or never came back.
+   */
+  startedBefore?: Date;
+}
+
 /**
- * Records the scans `instance` left `running` as failed, interrupted, finished `at` (when it was found out); their
- * ids and start times, oldest first. Call it when the instance starts, before it runs a scan.
+ * Records the `running` scans of `scope` as failed, interrupted, finished `at` (when it was found out); their ids
+ * and start times, oldest first. An empty scope takes every `running` row (the embedded database has one owner).
  */
 export async function interruptRunningScans(
   q: Queryable,
-  instance: string,
+  scope: InterruptScope,
   at: Date,
 ): Promise<{ id: string; startedAt: Date }[]> {
-  requireText('instance', instance);
+  if (scope.instance !== undefined) requireText('instance', scope.instance);
+  if (scope.startedBefore !== undefined) requireDate('startedBefore', scope.startedBefore);
   requireDate('at', at);
+  const all = scope.instance === undefined && scope.startedBefore === undefined;
   const r = await q.query<{ id: string; started_at: Date }>(
-    `UPDATE scans SET status = 'failed', finished_at = greatest($2::timestamptz, started_at),
-            errors = jsonb_build_array(jsonb_build_object('stage', 'unknown', 'message', $3::text))
-      WHERE status = 'running' AND params->>'instance' = $1
+    `UPDATE scans SET status = 'failed', finished_at = greatest($4::timestamptz, started_at),
+            errors = jsonb_build_array(jsonb_build_object('stage', 'unknown', 'message', $5::text))
+      WHERE status = 'running'
+        AND ($1::boolean OR params->>'instance' = $2::text OR started_at < $3::timestamptz)
       RETURNING id, started_at`,
-    [instance, at, INTERRUPTED_MESSAGE],
+    [all, scope.instance ?? null, scope.startedBefore ?? null, at, INTERRUPTED_MESSAGE],
   );
   return r.rows
     .map((x) => ({ id: x.id, startedAt: new Date(x.started_at) }))

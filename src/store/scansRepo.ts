@@ -175,10 +175,15 @@ export async function lastCompletedScanAt(q: Queryable): Promise<Date | null> {
   return r.rows[0]?.at ?? null;
 }
 
-/** When the newest scan of `source` started (any status), or null (the scheduler's freshness check). */
+/**
+ * When the newest scan of `source` started (any status but `running`), or null (the scheduler's freshness check).
+ * Why not `running`: the checker holds the scan lock, so a row still `running` is a dead instance's scan, and it
+ * must not pass for a fresh one (a live scan holds the lock for its whole run).
+ */
 export async function lastScanStartOf(q: Queryable, source: string): Promise<Date | null> {
-  const r = await q.query<{ at: Date | null }>('SELECT max(started_at) AS at FROM scans WHERE source = $1', [
-    source,
-  ]);
+  const r = await q.query<{ at: Date | null }>(
+    `SELECT max(started_at) AS at FROM scans WHERE source = $1 AND status <> 'running'`,
+    [source],
+  );
   return r.rows[0]?.at ?? null;
 }

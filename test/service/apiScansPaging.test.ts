@@ -9,6 +9,7 @@ import { HealthMonitor } from '../../src/service/healthChecks.js';
 import type { StatusInput } from '../../src/service/routes/status.js';
 import { buildServer } from '../../src/service/server.js';
 import { Telemetry } from '../../src/service/telemetry.js';
+import { recordScanStart } from '../../src/store/scanStarts.js';
 import { upsertScan } from '../../src/store/scansRepo.js';
 import { makeScan } from '../store/helpers/fixtures.js';
 import { useTestDatabase } from '../store/helpers/testDatabase.js';
@@ -114,5 +115,29 @@ describe('GET /api/scans paging', () => {
       (await app.inject({ method: 'GET', url: '/api/scans/e0000000-0000-4000-8000-000000000009' }))
         .statusCode,
     ).toBe(404);
+  });
+
+  it('answers 202 too for a scan running in another instance (its running row), not 200 with no trades', async () => {
+    const other = 'e0000000-0000-4000-8000-00000000000a';
+    await recordScanStart(t().db, {
+      id: other,
+      startedAt: new Date('2026-11-25T15:40:00Z'),
+      source: 'service',
+      asOf: null,
+      tickers: ['SPY'],
+      instance: 'other-host:8080',
+    });
+    const r = await app.inject({ method: 'GET', url: `/api/scans/${other}` });
+    expect(r.statusCode).toBe(202);
+    expect(r.headers['retry-after']).toBe('1');
+    expect(r.json()).toEqual({
+      scan: {
+        id: other,
+        status: 'running',
+        stage: null,
+        trigger: 'service',
+        startedAt: '2026-11-25T15:40:00.000Z',
+      },
+    });
   });
 });

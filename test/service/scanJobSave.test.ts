@@ -115,6 +115,33 @@ describe('runScanJob: a save that fails', () => {
     expect(await tradesOfScan(t().db, id)).toHaveLength(0);
   });
 
+  it('keeps the outcome of a cancelled scan it could not store, and stores it when the next scan starts', async () => {
+    // the database takes the running row but no transaction: the outcome's save fails
+    const noTx: Database = {
+      ...t().db,
+      transaction: () => Promise.reject(new Error('simulated: no transaction')),
+    };
+    noTx.query = (sql, params) => t().db.query(sql, params);
+    const id = randomUUID();
+    const stop = new AbortController();
+    stop.abort(new Error('service shutdown'));
+    const { outcome } = await runScanJob(
+      { id, trigger: 'service', signal: stop.signal },
+      {
+        db: noTx,
+        cache: null,
+        providers: () => providers,
+        settings: () => settings,
+        logger: quiet,
+        instance: 'test-host:8080',
+      },
+    );
+    expect(outcome).toMatchObject({ status: 'cancelled', saved: false });
+    expect((await getScan(t().db, id))?.status).toBe('running'); // it stayed so, until a restart called it interrupted
+    await run(randomUUID(), t().db);
+    expect(await getScan(t().db, id)).toMatchObject({ status: 'cancelled' });
+  });
+
   it('still completes and stores a scan whose save succeeds', async () => {
     const id = randomUUID();
     const { outcome } = await run(id, t().db);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { saveScan } from '../../src/store/saveScan.js';
 import { INTERRUPTED_MESSAGE, interruptRunningScans, recordScanStart } from '../../src/store/scanStarts.js';
-import { getScan, newScanId } from '../../src/store/scansRepo.js';
+import { getScan, lastScanStartOf, newScanId } from '../../src/store/scansRepo.js';
 import { makeScan, makeTrades } from './helpers/fixtures.js';
 import { ENGINES, engineUnavailable, useTestDatabase } from './helpers/testDatabase.js';
 
@@ -33,7 +33,9 @@ describe.each(ENGINES)('scan start records on %s', (engine) => {
       await saveScan(t().db, done, makeTrades(3));
       expect(await getScan(t().db, s.id)).toMatchObject({ ...done, tradeCount: 3 });
       // a finished scan is never called interrupted
-      expect(await interruptRunningScans(t().db, 'host-a:8080', new Date(T0 + 60_000))).toEqual([]);
+      expect(await interruptRunningScans(t().db, { instance: 'host-a:8080' }, new Date(T0 + 60_000))).toEqual(
+        [],
+      );
     });
 
     it('records as failed, interrupted, only the running scans of the instance that starts again', async () => {
@@ -41,7 +43,7 @@ describe.each(ENGINES)('scan start records on %s', (engine) => {
       const other = start('host-c:8080');
       for (const s of [...mine, other]) await recordScanStart(t().db, s);
       const at = new Date(T0 + 3_600_000);
-      const found = await interruptRunningScans(t().db, 'host-b:8080', at);
+      const found = await interruptRunningScans(t().db, { instance: 'host-b:8080' }, at);
       expect(found).toEqual([
         { id: mine[1].id, startedAt: mine[1].startedAt },
         { id: mine[0].id, startedAt: mine[0].startedAt },
@@ -54,7 +56,29 @@ describe.each(ENGINES)('scan start records on %s', (engine) => {
         });
       // another instance's scan may still be running: left alone
       expect((await getScan(t().db, other.id))?.status).toBe('running');
-      expect(await interruptRunningScans(t().db, 'host-b:8080', at)).toEqual([]);
+      expect(await interruptRunningScans(t().db, { instance: 'host-b:8080' }, at)).toEqual([]);
+    });
+
+    it("takes another instance's rows only past the longest a scan may run, and every row with an empty scope", async () => {
+      const renamed = start('old-pod-1:8080', T0 - 7_200_000); // its instance never came back under that name
+      const live = start('host-d:8080', T0 - 60_000);
+      for (const s of [renamed, live]) await recordScanStart(t().db, s);
+      const found = await interruptRunningScans(
+        t().db,
+        { instance: 'host-e:8080', startedBefore: new Date(T0 - 3_600_000) },
+        new Date(T0),
+      );
+      expect(found.map((x) => x.id)).toEqual([renamed.id]);
+      expect((await getScan(t().db, live.id))?.status).toBe('running');
+      // the embedded database has one owner: all of them
+      expect((await interruptRunningScans(t().db, {}, new Date(T0))).map((x) => x.id)).toContain(live.id);
+    });
+
+    it("leaves a running row out of the scheduler's freshness check: only a dead instance's can be there", async () => {
+      const source = 'fresh-check';
+      await saveScan(t().db, makeScan({ source, startedAt: new Date(T0 - 600_000) }), []);
+      await recordScanStart(t().db, { ...start('dead-host:8080', T0 - 120_000), source });
+      expect(await lastScanStartOf(t().db, source)).toEqual(new Date(T0 - 600_000));
     });
 
     it('refuses a start without an instance, naming the field', async () => {

@@ -18,7 +18,7 @@ import { type EmbeddedServer, serveEmbeddedDatabase } from '../../store/pgliteSo
 import { interruptRunningScans } from '../../store/scanStarts.js';
 import { providersChanged } from '../configChanges.js';
 import { instanceName } from '../instanceName.js';
-import { runScanJob } from '../scanJob.js';
+import { runScanJob, scanStaleAfterMs } from '../scanJob.js';
 import { buildServiceProviders, type ProviderEvents, type ServiceProviders } from '../serviceProviders.js';
 import { timedDatabase } from '../timedDatabase.js';
 import type {
@@ -145,9 +145,15 @@ async function init(settings: Settings): Promise<void> {
   const rawDb = await openDatabase(settings.database, { logger: dbLog });
   try {
     const migrated = await migrate(rawDb, { logger: dbLog });
-    // scans this instance left running when it last stopped (killed mid-scan): recorded as failed, interrupted
+    // scans left running by a stop that killed them: recorded as failed, interrupted — on the embedded database
+    // every one (it has one owner), on a shared server this instance's and any past the longest a scan may run
     const instance = instanceName(settings);
-    for (const lost of await interruptRunningScans(rawDb, instance, new Date()))
+    const now = new Date();
+    const scope =
+      rawDb.engine === 'pglite'
+        ? {}
+        : { instance, startedBefore: new Date(now.getTime() - scanStaleAfterMs(settings)) };
+    for (const lost of await interruptRunningScans(rawDb, scope, now))
       messageLogger('scan').warn(
         { scanId: lost.id, startedAt: lost.startedAt.toISOString() },
         'scan interrupted by the last stop (nothing of it was stored); recorded as failed',

@@ -20,7 +20,7 @@ export interface ApiDeps {
   settings: () => Settings;
   /** Starts a scan now; throws ScanBusyError while one runs. */
   trigger: (params: ScanParams) => string;
-  /** The scan running in this instance, if any (its row is written only when it ends). */
+  /** The scan running in this instance, if any (its stage; its row reads only `running` until it ends). */
   running?: () => RunningScan | null;
   readGuard: preParsingHookHandler;
   writeGuard: preParsingHookHandler;
@@ -269,7 +269,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
     },
     async (req, reply) => {
-      // the Location a POST answered with: the scan runs, and its row is written only when it ends (it was 404)
+      // the Location a POST answered with: the scan runs (this instance knows its stage; it was a 404)
       const running = deps.running?.();
       if (running && running.id === req.params.id) {
         reply
@@ -289,6 +289,22 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const scan = await getScan(db, req.params.id);
       if (!scan) {
         reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no scan ${req.params.id}` });
+        return reply;
+      }
+      if (scan.status === 'running') {
+        // running in another instance behind the same proxy: still 202, not a finished scan without trades
+        reply
+          .code(202)
+          .header('retry-after', '1')
+          .send({
+            scan: {
+              id: scan.id,
+              status: 'running',
+              stage: null,
+              trigger: scan.source,
+              startedAt: scan.startedAt.toISOString(),
+            },
+          });
         return reply;
       }
       const trades = await tradesOfScan(db, scan.id);
