@@ -116,12 +116,18 @@ export class TradierProvider implements MarketDataProvider {
     return out;
   }
 
+  /**
+   * The expiration dates of every root of the underlying. Why `includeAllRoots`: without it Tradier lists only the
+   * underlying's own root — SPX's AM-settled monthlies but none of SPXW's weeklies and dailies (RUT/RUTW likewise),
+   * as its documentation warns. The dates of adjusted roots (AAPL1) come too; their contracts are left out of the
+   * chain (`standardContracts`), and a date holding only those is dropped.
+   */
   async getExpirations(symbol: string, ctx: RequestContext): Promise<string[]> {
     const r = await this.http.getJson(
       {
         endpoint: 'markets/options/expirations',
         path: 'markets/options/expirations',
-        query: { symbol: symbol.toUpperCase(), includeAllRoots: false, strikes: false },
+        query: { symbol: symbol.toUpperCase(), includeAllRoots: true, strikes: false },
         signal: ctx.signal,
       },
       expirationsResponse,

@@ -86,6 +86,24 @@ describe('TradierProvider against recorded Tradier responses', () => {
       expect(e).toEqual(['2023-11-10', '2023-11-17', '2023-12-29']);
     });
 
+    it("asks for every root's dates: SPX alone lists only its monthlies, SPXW's weeklies come with includeAllRoots", async () => {
+      // as Tradier documents (Get an option's expiration dates): "some underlying securities use a different symbol
+      // for their weekly options (RUT/RUTW, SPX/SPXW). To make sure you see all expirations, … send the
+      // includeAllRoots parameter" — the stand-in answers so
+      server.handle((_req, res, url) => {
+        const all = url.searchParams.get('includeAllRoots') === 'true';
+        const date = all ? ['2025-11-07', '2025-11-14', '2025-11-21', '2025-11-28'] : ['2025-11-21'];
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ expirations: { date } }));
+      });
+      expect(await provider().getExpirations('SPX', ctx)).toEqual([
+        '2025-11-07',
+        '2025-11-14',
+        '2025-11-21',
+        '2025-11-28',
+      ]);
+    });
+
     it('returns [] for {"expirations":null}', async () => {
       await expect(provider().getExpirations('EMPTY', ctx)).resolves.toEqual([]);
     });
