@@ -281,7 +281,7 @@ export class AlertManager {
       if (e.type === 'resolved') this.opts.logger.info(fields, n.subject);
       else if (a.rule.severity === 'critical') this.opts.logger.error(fields, n.subject);
       else this.opts.logger.warn(fields, n.subject);
-      await this.send(e);
+      await this.send(e, n);
     }
   }
 
@@ -289,10 +289,10 @@ export class AlertManager {
    * Sends the message of `e` (fired, repeat or resolved) after the write that gave the alert its id; counted in the
    * alert's `notifications` when a channel delivers it (`delivered`). The cooldown starts now.
    */
-  private async send(e: AlertEvent): Promise<void> {
+  private async send(e: AlertEvent, n = alertNotification(e, this.opts.instance)): Promise<void> {
     const a = e.alert;
     const rule = a.rule.name;
-    const message = { ...alertNotification(e, this.opts.instance), alertId: a.alertId };
+    const message = { ...n, alertId: a.alertId };
     this.messages.set(message, a);
     this.announced.add(a);
     this.opts.notify(message);
