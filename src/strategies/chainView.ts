@@ -221,6 +221,17 @@ export function slopeBetween(x: number, k1: number, s1: number, k2: number, s2: 
   return s1 + (s2 - s1) * Math.min(1, Math.max(0, t));
 }
 
+/** The smile slope at `x` between the strikes of contracts `i` and `j` of a side (`slopeBetween` of their fits). */
+export function slopeBetweenLegs(
+  side: SideView,
+  strikes: Float64Array,
+  x: number,
+  i: number,
+  j: number,
+): number {
+  return slopeBetween(x, strikes[i], smileSlope(side, strikes, i), strikes[j], smileSlope(side, strikes, j));
+}
+
 /**
  * Implied vol at `x` read linearly between two strikes' IVs (a local reading of the smile); when one IV is
  * missing, the other one.

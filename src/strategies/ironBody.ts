@@ -10,14 +10,7 @@
 import { probAbove } from '../quant/probability.js';
 import { probAboveSmile, smileTermBound } from '../quant/smileProbability.js';
 import { assembleTrade, legForwardValue, optionLeg, sigmaDistance } from './buildTrade.js';
-import {
-  type ChainScan,
-  type ExpiryView,
-  ivBetween,
-  type SideView,
-  slopeBetween,
-  smileSlope,
-} from './chainView.js';
+import { type ChainScan, type ExpiryView, ivBetween, type SideView, slopeBetweenLegs } from './chainView.js';
 import { economicsRuleCode, type HardLimits, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 
@@ -74,24 +67,8 @@ export function evaluateIronBody(
   const beHi = strikes[sc] + credit;
   const volLo = hasLo ? ivBetween(beLo, strikes[sp], puts.cols.iv[sp], strikes[lp], puts.cols.iv[lp]) : 0;
   const volHi = hasHi ? ivBetween(beHi, strikes[sc], calls.cols.iv[sc], strikes[lc], calls.cols.iv[lc]) : 0;
-  const slopeLo = hasLo
-    ? slopeBetween(
-        beLo,
-        strikes[sp],
-        smileSlope(puts, strikes, sp),
-        strikes[lp],
-        smileSlope(puts, strikes, lp),
-      )
-    : 0;
-  const slopeHi = hasHi
-    ? slopeBetween(
-        beHi,
-        strikes[sc],
-        smileSlope(calls, strikes, sc),
-        strikes[lc],
-        smileSlope(calls, strikes, lc),
-      )
-    : 0;
+  const slopeLo = hasLo ? slopeBetweenLegs(puts, strikes, beLo, sp, lp) : 0;
+  const slopeHi = hasHi ? slopeBetweenLegs(calls, strikes, beHi, sc, lc) : 0;
   // the flat probability first: with the smile terms' bounds it settles most candidates (they fail the POP rule)
   // without the terms' exponentials (see verticalSpread.ts)
   const flat =

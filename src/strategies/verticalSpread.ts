@@ -17,8 +17,7 @@ import {
   ivBetween,
   type SideView,
   SKIP,
-  slopeBetween,
-  smileSlope,
+  slopeBetweenLegs,
 } from './chainView.js';
 import { economicsRuleCode, popRuleCode } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
@@ -127,13 +126,7 @@ export function scanCreditSpreads(scan: ChainScan, view: ExpiryView, t: Vertical
         const k1 = strikes[i];
         const be = isPut ? k1 - credit : k1 + credit;
         const vol = ivBetween(be, k1, iv[i], strikes[j], iv[j]);
-        const slope = slopeBetween(
-          be,
-          k1,
-          smileSlope(side, strikes, i),
-          strikes[j],
-          smileSlope(side, strikes, j),
-        );
+        const slope = slopeBetweenLegs(side, strikes, be, i, j);
         // most candidates here fail the POP rule: the flat probability and the smile term's bound settle those
         // without the term's exponential (the smile POP is within flat ± bound)
         const flat = isPut ? probAbove(S, be, T, vol, drift) : probBelow(S, be, T, vol, drift);
