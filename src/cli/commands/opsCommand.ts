@@ -3,7 +3,6 @@
  * prints a readable report (or `--json`) and exits 0 when all is well, 1 when it found problems
  * or failed, 2 for bad usage or configuration (health-check: 0 pass, 1 warn, 2 fail).
  */
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CONFIG_DIR, type LoadedConfig } from '../../config/loadConfig.js';
@@ -36,6 +35,7 @@ import { renderApiConnections, testApiConnections } from '../../ops/testApiConne
 import { renderBaselineUpdate, updatePerformanceBaselines } from '../../ops/updatePerformanceBaselines.js';
 import { renderApiData, validateApiData } from '../../ops/validateApiData.js';
 import { renderIntegrity, validateDataIntegrity } from '../../ops/validateDataIntegrity.js';
+import { instanceName } from '../../service/instanceName.js';
 import { RedisCache } from '../../store/cache/redisCache.js';
 import { databaseInfo } from '../../store/maintenance.js';
 import { loadForCommand, prepareDir } from '../context.js';
@@ -641,7 +641,7 @@ export function opsCommand(io: CliIo): Command {
             throw new UsageError('--message: only with --send <name>');
           // (commander refuses --test with --send: `option '--test' cannot be used with option '--send <name>'`)
           if (opts.test || sending) {
-            const instance = `${hostname()}:${cfg.settings.monitoring.port}`;
+            const instance = instanceName(cfg.settings);
             const name = String(opts.send ?? '').trim();
             if (sending && !name) throw new UsageError('--send: the alert name is empty');
             // an empty body (`--message ''`, what send_notification.sh passes without one) is the caller's choice;
