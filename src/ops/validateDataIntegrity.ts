@@ -185,6 +185,8 @@ interface LegRow {
   type: string;
   strike: number;
   expiration: string;
+  /** The leg's expiry instant, ISO (legs stored since 2026-12-07), else null. */
+  expiry_time: string | null;
   iv: number | null;
   delta: number | null;
   spot: number | null;
@@ -196,7 +198,7 @@ interface LegRow {
 async function greeksVsIv(q: Queryable, o: Required<IntegrityOptions>): Promise<IntegrityCheck> {
   const r = await q.query<LegRow>(
     `SELECT t.id AS trade_id, t.ticker, leg->>'type' AS type, (leg->>'strike')::float8 AS strike,
-            leg->>'expiration' AS expiration,
+            leg->>'expiration' AS expiration, leg->>'expiryTime' AS expiry_time,
             CASE WHEN jsonb_typeof(leg->'iv') = 'number' THEN (leg->>'iv')::float8 END AS iv,
             CASE WHEN jsonb_typeof(leg->'delta') = 'number' THEN (leg->>'delta')::float8 END AS delta,
             CASE WHEN jsonb_typeof(t.metrics->'underlyingPrice') = 'number' THEN (t.metrics->>'underlyingPrice')::float8 END AS spot,
@@ -209,8 +211,11 @@ async function greeksVsIv(q: Queryable, o: Required<IntegrityOptions>): Promise<
   let count = 0;
   for (const x of r.rows) {
     if (x.iv === null || x.delta === null || x.spot === null || !(x.iv > 0)) continue;
-    // Expiry at 16:00 New York ≈ 21:00 UTC; an hour of DST makes no visible difference in delta.
-    const T = (Date.parse(`${x.expiration}T21:00:00Z`) - x.as_of.getTime()) / (365 * 86_400_000);
+    // The leg's own instant (09:30 for AM-settled index roots); older legs lack it: 16:00 New York ≈ 21:00 UTC,
+    // where an hour of DST makes no visible difference in delta.
+    const stored = x.expiry_time === null ? Number.NaN : Date.parse(x.expiry_time);
+    const expiry = Number.isFinite(stored) ? stored : Date.parse(`${x.expiration}T21:00:00Z`);
+    const T = (expiry - x.as_of.getTime()) / (365 * 86_400_000);
     if (!(T > 0)) continue;
     const type = x.type === 'call' ? 'call' : 'put';
     const model = bsGreeks(type, x.spot, x.strike, T, x.rate ?? 0.04, 0, x.iv).delta;

@@ -35,6 +35,7 @@ export function tradeJson(t: RankedTrade): Record<string, unknown> {
       type: l.type,
       strike: l.strike,
       expiration: l.expiration,
+      expiryTime: Number.isFinite(l.expiryTime) ? new Date(l.expiryTime).toISOString() : null,
       quantity: l.quantity,
       bid: l.bid,
       ask: l.ask,

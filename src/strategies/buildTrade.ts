@@ -3,6 +3,7 @@
  * Only survivors reach this file; the scan loops work on the chain's arrays.
  */
 import type { StrategyName } from '../config/schema.js';
+import type { ExpiryChain } from '../market/types.js';
 import { bsGreeks } from '../quant/bsGreeks.js';
 import { bsPrice } from '../quant/bsPrice.js';
 import type { ChainScan, ExpiryView, SideView } from './chainView.js';
@@ -60,6 +61,7 @@ function buildLeg(
     type: side.type,
     strike,
     expiration: view.expiry.expiration,
+    expiryTime: view.expiry.expiryTime,
     quantity,
     bid,
     ask,
@@ -80,7 +82,11 @@ function buildLeg(
  * is the ask when there is no bid (NaN or 0), as the covered call's cost basis takes it: 0.5·(0 + ask) halved
  * the stock's value and NaN spread to the trade's mid credit.
  */
-export function stockLeg(scan: ChainScan, action: LegAction, expiration: string): Leg {
+export function stockLeg(
+  scan: ChainScan,
+  action: LegAction,
+  expiry: Pick<ExpiryChain, 'expiration' | 'expiryTime'>,
+): Leg {
   const u = scan.ctx.underlying;
   const bid = u ? u.bid : scan.S;
   const ask = u ? u.ask : scan.S;
@@ -88,7 +94,8 @@ export function stockLeg(scan: ChainScan, action: LegAction, expiration: string)
     action,
     type: 'stock',
     strike: 0,
-    expiration,
+    expiration: expiry.expiration,
+    expiryTime: expiry.expiryTime,
     quantity: 1,
     bid,
     ask,

@@ -54,7 +54,7 @@ export function scanCoveredCalls(
         const pop = maxProfit > 0 ? probAboveSmile(S, be, T, iv[i], smileSlope(calls, strikes, i), drift) : 0;
         code = popRuleCode(pop, limits);
         if (code === 0) {
-          const stock = stockLeg(scan, 'BUY', view.expiry.expiration);
+          const stock = stockLeg(scan, 'BUY', view.expiry);
           const call = optionLeg(scan, view, calls, i, 'SELL');
           // E[min(S_T, K)] − B + premium = E[S_T] − E[(S_T − K)⁺] − B + premium
           const evShare = expectedPnlPerShare([stock, call], S, T, drift) + (owned ? stock.ask - basis : 0);

@@ -2,7 +2,7 @@
  * A trade's P&L at its (front) expiry as a function of the underlying price: what payoff charts plot and
  * what the tests check the generators' max profit / max loss / breakevens against.
  */
-import { expiryTime, MS_PER_YEAR } from '../market/expiry.js';
+import { MS_PER_YEAR } from '../market/expiry.js';
 import { bsPrice } from '../quant/bsPrice.js';
 import { forwardVol } from './forwardVol.js';
 import { dayNumber } from './hardRules.js';
@@ -16,7 +16,7 @@ export interface PayoffMarket {
   q: number;
   /**
    * The trade's as-of, epoch ms: a leg living on is then valued as the generator values it — τ between the two
-   * expiry instants, at the forward vol of [front, its expiry] implied by it and the front leg of its strike
+   * legs' expiry instants (`Leg.expiryTime`), at the forward vol of [front, its expiry] implied by it and the front leg of its strike
    * (calendarSpread.ts). Without it: τ in whole days, at the leg's own IV.
    */
   asOf?: number;
@@ -36,8 +36,9 @@ function legValue(
   if (!(tau > 0)) return intrinsic;
   let vol = leg.iv;
   if (market.asOf !== undefined && front !== undefined) {
-    const t1 = (expiryTime(front.expiration) - market.asOf) / MS_PER_YEAR;
-    const t2 = (expiryTime(leg.expiration) - market.asOf) / MS_PER_YEAR;
+    // the legs' own instants: an AM-settled front (SPX's monthlies) ends at 09:30, 6½ hours before a PM one
+    const t1 = (front.expiryTime - market.asOf) / MS_PER_YEAR;
+    const t2 = (leg.expiryTime - market.asOf) / MS_PER_YEAR;
     tau = t2 - t1;
     vol = forwardVol(front.iv, t1, leg.iv, t2);
   }

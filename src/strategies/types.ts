@@ -23,6 +23,11 @@ export interface Leg {
   /** Expiration `YYYY-MM-DD`; for a stock leg, the expiration of the option it covers. */
   expiration: string;
   /**
+   * Expiry instant, epoch ms: the chain's for that expiration — 16:00 New York, 13:00 on an early close, 09:30 for
+   * AM-settled index roots (`market/settlement.ts`); for a stock leg, that of the option it covers.
+   */
+  expiryTime: number;
+  /**
    * Units per contract set: option contracts, or for stock round lots of 100 shares (a covered call is
    * 1 lot + 1 short call), so that `Σ ±quantity × greek` is per share for every leg kind.
    */

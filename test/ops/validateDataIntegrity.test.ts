@@ -3,6 +3,7 @@ import { createSimulatedProvider } from '../../src/market/providers/simulated/si
 import { compareContracts } from '../../src/ops/analyzeDataDiscrepancies.js';
 import { chainContracts, latestStoredContracts } from '../../src/ops/contractQuotes.js';
 import { renderIntegrity, validateDataIntegrity } from '../../src/ops/validateDataIntegrity.js';
+import { bsGreeks } from '../../src/quant/bsGreeks.js';
 import { ENGINES, engineUnavailable, useTestDatabase } from '../store/helpers/testDatabase.js';
 import { AS_OFS, type FilledDatabase, fillWithScans } from './helpers/scannedDatabase.js';
 
@@ -122,6 +123,53 @@ describe.each(ENGINES)('validate-data-integrity on %s', (engine) => {
       );
       const r = await validateDataIntegrity(db, { now: AS_OFS[2], maxExamples: 100 });
       expect(r.checks.find((c) => c.name === 'greeks_vs_iv')?.examples.join('\n')).toContain(`trade ${id}`);
+    });
+
+    it('checks a leg against its own stored expiry instant (an AM-settled leg ends at 09:30, not 16:00)', async () => {
+      const db = t().db;
+      const row = (
+        await db.query<{ id: number; idx: number; as_of: Date; spot: number; rate: number | null }>(
+          `SELECT t.id, (e.ord - 1)::int AS idx, coalesce(s.as_of, s.started_at) AS as_of,
+                  (t.metrics->>'underlyingPrice')::float8 AS spot, (s.params->>'riskFreeRate')::float8 AS rate
+             FROM trades t JOIN scans s ON s.id = t.scan_id
+             CROSS JOIN LATERAL jsonb_array_elements(t.legs) WITH ORDINALITY e(leg, ord)
+            WHERE t.scan_id = $1 AND e.leg->>'type' = 'call' ORDER BY t.id LIMIT 1`,
+          [filled.scanIds[1]],
+        )
+      ).rows[0];
+      expect(row, 'a stored call leg').toBeDefined();
+      // a call 0.5 % out of the money that ends 30 minutes after the as-of: its delta there is ~0.01; taken to
+      // 21:00 UTC of the same date (5½ hours) the delta of its IV would be ~0.25
+      const asOf = row.as_of.getTime();
+      const expiry = asOf + 30 * 60_000;
+      const strike = row.spot * 1.005;
+      const T = (expiry - asOf) / (365 * 86_400_000);
+      const delta = bsGreeks('call', row.spot, strike, T, row.rate ?? 0.04, 0, 0.3).delta;
+      const leg = {
+        type: 'call',
+        strike,
+        expiration: new Date(asOf).toISOString().slice(0, 10),
+        expiryTime: new Date(expiry).toISOString(),
+        iv: 0.3,
+        delta,
+      };
+      await db.query(
+        `UPDATE trades SET legs = jsonb_set(legs, ARRAY[$2::text], legs->$3::int || $4::jsonb) WHERE id = $1`,
+        [row.id, String(row.idx), row.idx, JSON.stringify(leg)],
+      );
+      const r = await validateDataIntegrity(db, { now: AS_OFS[2], maxExamples: 1000 });
+      expect(r.checks.find((c) => c.name === 'greeks_vs_iv')?.examples.join('\n') ?? '').not.toContain(
+        `trade ${row.id} `,
+      );
+      // without the instant (a leg stored before it was recorded) the 16:00 rule applies, and flags it
+      await db.query(
+        `UPDATE trades SET legs = jsonb_set(legs, ARRAY[$2::text], (legs->$3::int) - 'expiryTime') WHERE id = $1`,
+        [row.id, String(row.idx), row.idx],
+      );
+      const old = await validateDataIntegrity(db, { now: AS_OFS[2], maxExamples: 1000 });
+      expect(old.checks.find((c) => c.name === 'greeks_vs_iv')?.examples.join('\n')).toContain(
+        `trade ${row.id} `,
+      );
     });
   });
 });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Settings } from '../../src/config/schema.js';
+import { expiryTime } from '../../src/market/expiry.js';
 import type { MarketCache, MarketDataProvider } from '../../src/market/provider.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { scanJson } from '../../src/report/renderJson.js';
@@ -152,6 +153,13 @@ describe('runScan on the simulated market', () => {
     }
     expect(doc.portfolio.delta).toBeCloseTo(delta, 4);
     expect(doc.portfolio.vega).toBeCloseTo(vega, 4);
+  });
+
+  it("gives every leg its expiry instant: 16:00 New York on its expiration for the simulated market's equities", () => {
+    const doc = scanJson(result) as { trades: { legs: { expiration: string; expiryTime: string }[] }[] };
+    expect(doc.trades.length).toBeGreaterThan(0);
+    for (const t of doc.trades)
+      for (const l of t.legs) expect(l.expiryTime).toBe(new Date(expiryTime(l.expiration)).toISOString());
   });
 
   it('sizes the basket by fractional Kelly within max loss, capital and the portfolio limits', async () => {

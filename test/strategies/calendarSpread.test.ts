@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expiryTime } from '../../src/market/expiry.js';
 import { SimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
 import { bsPrice } from '../../src/quant/bsPrice.js';
 import { probBetween } from '../../src/quant/probability.js';
@@ -61,6 +62,24 @@ describe('calendar spreads on the XYZ fixture', () => {
           for (const be of t.breakevens)
             expect(Math.abs(expiryPnl(t, be, { r: R, q, asOf: AS_OF }))).toBeLessThan(1e-8);
       }
+  });
+
+  it('values an AM-settled front (SPX monthlies, 09:30) to its own instant: the P&L at the breakevens is 0', () => {
+    const c = syntheticChain({ underlying: 'SPX', spot: 100, asOf: AS_OF, dtes: [21, 28, 49] });
+    const front = c.expirations[0];
+    c.expirations[0] = { ...front, expiryTime: expiryTime(front.expiration, 'am') };
+    const p = params(['call_calendar', 'put_calendar'], { shortDeltaMin: 0.05, calendarBackDteMax: 40 });
+    const { trades } = generateCandidates(c, ctx, p);
+    const amFront = trades.filter((t) => t.legs[0].expiration === front.expiration);
+    expect(amFront.length).toBeGreaterThanOrEqual(5);
+    for (const t of amFront) {
+      expect(t.legs[0].expiryTime).toBe(Date.parse(`${front.expiration}T14:30:00Z`));
+      expect(t.legs[1].expiryTime).toBe(
+        c.expirations.find((e) => e.expiration === t.legs[1].expiration)?.expiryTime,
+      );
+      for (const be of t.breakevens)
+        expect(Math.abs(expiryPnl(t, be, { r: R, q: Q, asOf: AS_OF }))).toBeLessThan(1e-8);
+    }
   });
 
   it('POP = P(lo < S_T < hi) at the front expiry with the front IV', () => {
