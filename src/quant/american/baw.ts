@@ -7,8 +7,11 @@
  * q₁,₂ = (−(N−1) ∓ √((N−1)² + 4M/k))/2, N = 2b/σ², M = 2r/σ², k = 1 − e^{−rT}, b = r − q;
  * the critical prices S_c, S_p solve the smooth-pasting equations by Halley's method from the seed of
  * Barone-Adesi & Whaley (Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed., §3.3.2).
- * Calls with r ≤ 0 (q > 0) use the put-call symmetry C(S, K, r, q) = P(K, S, q, r).
+ * Calls with r ≤ 0 (q > 0) take the same call formula, M/k → 2/(σ²T) at r = 0: the approximation is not
+ * symmetric, and the put-call symmetry C(S, K, r, q) = P(K, S, q, r) used there before jumped by 5.5e-6·K at r = 0
+ * (a rho of −163 where it is +32). λ avoids cancellation (`quadraticRoot`).
  */
+import { bsPrice } from '../bsPrice.js';
 import { erf, erfcx, exp } from '../normal.js';
 import type { OptionType } from '../types.js';
 import { americanLimitPrice } from './limits.js';
@@ -30,7 +33,7 @@ function cdfFromGauss(d: number, g: number): number {
  * by Halley's method (g' and g'' in closed form; Newton when |g·g''/2g'²| ≥ ½) from the BAW seed x0, kept
  * inside a bracket of the root: g > 0 > g(K) on (0, K) for the put (g(0⁺) = K(1 − e^{−rT}) > 0), and
  * g(K) < 0 < g(∞) on (K, ∞) for the call; a step that leaves the bracket bisects it instead. (g need not be
- * monotone: with q < 0 — a call with r < 0 under the put-call symmetry — e^{−qT} > 1 makes g rise on the deep
+ * monotone: with q < 0 (a put on a hard-to-borrow stock) e^{−qT} > 1 makes g rise on the deep
  * in-the-money side, where unguarded Newton steps walked away from the root.) All N and n share one
  * exponential: K·e^{−rT}·n(d₂) = x·e^{−qT}·n(d₁).
  */
@@ -84,7 +87,17 @@ function criticalPrice(
   return x;
 }
 
-/** BAW American call (w = 1, needs r > 0, q > 0) or put (w = −1, needs r > 0), price units. */
+/**
+ * The root (−(N−1) + w·√((N−1)² + 4c))/2 of λ² + (N−1)λ − c = 0, w = ±1, without cancellation: where w·(N−1) > 0
+ * (σ small against the drift: (N−1)² ≫ 4c) it is −c over the other root, −2c/(−(N−1) − w√…) — written out, λ
+ * rounded to 0 at σ = 1e-10 and the price to ±∞.
+ */
+function quadraticRoot(w: number, nm1: number, c: number): number {
+  const root = Math.sqrt(nm1 * nm1 + 4 * c);
+  return w * nm1 > 0 ? (2 * c) / (nm1 + w * root) : 0.5 * (-nm1 + w * root);
+}
+
+/** BAW American call (w = 1, needs q > 0) or put (w = −1, needs r > 0), price units. */
 function baw(w: number, S: number, K: number, T: number, r: number, q: number, vol: number): number {
   const b = r - q;
   const v2 = vol * vol;
@@ -92,10 +105,11 @@ function baw(w: number, S: number, K: number, T: number, r: number, q: number, v
   const dfR = exp(-r * T);
   const dfQ = exp(-q * T);
   const nm1 = (2 * b) / v2 - 1;
-  const mk = (2 * r) / (v2 * -Math.expm1(-r * T)); // M / k
-  const lam = 0.5 * (-nm1 + w * Math.sqrt(nm1 * nm1 + 4 * mk));
+  // M/k = 2r/(σ²(1 − e^{−rT})), continuous through r = 0 (→ 2/(σ²T)): the call is one formula for every r
+  const mk = r === 0 ? 2 / (v2 * T) : (2 * r) / (v2 * -Math.expm1(-r * T));
+  const lam = quadraticRoot(w, nm1, mk);
   // seed: the perpetual boundary K/(1 − 1/λ∞) blended towards K (Barone-Adesi & Whaley 1987, eqs. 27–28)
-  const lamInf = 0.5 * (-nm1 + w * Math.sqrt(nm1 * nm1 + (8 * r) / v2));
+  const lamInf = quadraticRoot(w, nm1, (2 * r) / v2);
   const sInf = K / (1 - 1 / lamInf);
   let x0: number;
   if (w > 0) {
@@ -108,7 +122,9 @@ function baw(w: number, S: number, K: number, T: number, r: number, q: number, v
     if (!(x0 > 0 && x0 < K)) x0 = sInf > 0 && sInf < K ? 0.5 * (sInf + K) : 0.5 * K;
   }
   const xc = criticalPrice(w, x0, K, T, b, sT, dfR, dfQ, lam);
-  if (w * (S - xc) >= 0) return w * (S - K);
+  // beyond the critical price, exercise — unless the European price is worth more: the approximate boundary can
+  // sit past S where exercise never pays (a put with q > r a nanosecond from expiry: its true boundary is K·r/q)
+  if (w * (S - xc) >= 0) return Math.max(w * (S - K), bsPrice(w > 0 ? 'call' : 'put', S, K, T, r, q, vol));
   const d1c = Math.log(xc / K) / sT + 0.5 * sT + (b * T) / sT;
   const ac = (w * xc * (1 - dfQ * cdfFromGauss(w * d1c, exp(-0.5 * d1c * d1c)))) / lam;
   const euro = europeanAt(w, S, K, T, b, sT, dfR, dfQ);
@@ -150,5 +166,5 @@ export function bawPrice(
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);
   if (lim !== undefined) return lim;
   if (type === 'put') return baw(-1, S, K, T, r, q, vol);
-  return r > 0 ? baw(1, S, K, T, r, q, vol) : baw(-1, K, S, T, q, r, vol);
+  return baw(1, S, K, T, r, q, vol);
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bawPrice } from '../../../src/quant/american/baw.js';
+import { americanZeroVolPrice } from '../../../src/quant/american/zeroVol.js';
 import { bsPrice } from '../../../src/quant/bsPrice.js';
 import type { OptionType } from '../../../src/quant/types.js';
 
@@ -98,5 +99,43 @@ describe('bawPrice', () => {
     expect(bawPrice('put', 90, 100, 0, 0.05, 0, 0.3)).toBe(10);
     // zero vol, r > q: exercise now is best for an in-the-money put
     expect(bawPrice('put', 90, 100, 1, 0.05, 0, 0)).toBe(10);
+  });
+
+  it('is continuous in r through 0 for calls (one formula; the put-call symmetry below 0 jumped by 5.5e-4)', () => {
+    for (const [S, q, vol] of [
+      [110, 0.01, 0.25],
+      [100, 0.03, 0.3],
+      [80, 0.08, 0.5],
+    ]) {
+      const at0 = bawPrice('call', S, 100, 1, 0, q, vol);
+      for (const r of [-1e-9, -1e-13, 1e-13, 1e-9])
+        expect(Math.abs(bawPrice('call', S, 100, 1, r, q, vol) - at0)).toBeLessThan(1e-7);
+      // and smooth: the slopes on either side of 0 agree (the premium is C¹ in r)
+      const h = 1e-4;
+      const left = (at0 - bawPrice('call', S, 100, 1, -h, q, vol)) / h;
+      const right = (bawPrice('call', S, 100, 1, h, q, vol) - at0) / h;
+      expect(Math.abs(left - right)).toBeLessThan(0.05 * Math.abs(right));
+    }
+  });
+
+  it('is not below the European price where its approximate boundary passes S (q > r, a nanosecond to expiry)', () => {
+    // the true put boundary at expiry is K·r/q = 20 here: S = 99.999 is far from exercise, worth the European price
+    expect(bawPrice('put', 99.999, 100, 1e-9, 0.01, 0.05, 1e-4)).toBeGreaterThanOrEqual(
+      bsPrice('put', 99.999, 100, 1e-9, 0.01, 0.05, 1e-4),
+    );
+  });
+
+  it('stays finite and near the deterministic value at tiny but positive volatility (λ without cancellation)', () => {
+    // σ√T ≥ 1e-12 is priced by the approximation: λ = (−(N−1) ± √…)/2 rounded to 0 there and gave ±∞
+    for (const vol of [1e-10, 1e-8, 1e-6]) {
+      const put = bawPrice('put', 100, 100, 5, 0.01, 0.05, vol);
+      const call = bawPrice('call', 100, 100, 5, 0.05, 0.01, vol);
+      // the deterministic value (exercise at the best instant of S·e^{(r−q)t}), within BAW's error (~1e-6·K here)
+      expect(Number.isFinite(put) && Number.isFinite(call)).toBe(true);
+      expect(Math.abs(put - americanZeroVolPrice('put', 100, 100, 5, 0.01, 0.05))).toBeLessThan(1e-3);
+      expect(Math.abs(call - americanZeroVolPrice('call', 100, 100, 5, 0.05, 0.01))).toBeLessThan(1e-3);
+      expect(put).toBeGreaterThanOrEqual(bsPrice('put', 100, 100, 5, 0.01, 0.05, vol) - 1e-12);
+      expect(call).toBeGreaterThanOrEqual(bsPrice('call', 100, 100, 5, 0.05, 0.01, vol) - 1e-12);
+    }
   });
 });
