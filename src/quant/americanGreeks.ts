@@ -1,5 +1,7 @@
 import { aloDiscretisation } from './american/alo.js';
 import { BINOMIAL_DEFAULT_STEPS, binomialSpotGreeks } from './american/binomial.js';
+import { LIMIT_LATTICE_STEPS } from './american/limits.js';
+import { exerciseRegime } from './american/regime.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
 import { americanMethod, optionType } from './arguments.js';
 import { priceScale } from './priceScale.js';
@@ -27,8 +29,10 @@ const TIME_STEP = 1e-3;
  * vega per 1.00 of vol, rho per 1.00 of r; price in price units. The American price has no closed-form
  * derivatives, so they are central differences of `americanPrice` (second order; one-sided in T close to
  * expiry and in vol close to 0, never below either), with steps sized to the method's smoothness (see above);
- * the lattice's delta and gamma come from its own nodes instead (`binomialSpotGreeks`), and ALO's and the
- * lattice's theta in the continuation region from the Black-Scholes PDE (see below). In the exercise
+ * the lattice's delta and gamma come from its own nodes instead (`binomialSpotGreeks`) — for every method in the
+ * double-boundary regime, which all price on the lattice —, ALO's and the lattice's theta in the continuation
+ * region from the Black-Scholes PDE (see below), and rho from rates in the centre's exercise regime (one-sided at
+ * its edge, r = 0). In the exercise
  * region (S beyond the boundary) the price is intrinsic and the greeks are those of K − S or S − K. Across
  * the boundary gamma jumps (the value is only C¹ there), so within one step of it gamma is an average.
  * NaN fields for invalid input, as `americanPrice`.
@@ -67,16 +71,22 @@ export function americanGreeks(
     const nan = Number.NaN;
     return { price, delta: nan, gamma: nan, theta: nan, vega: nan, rho: nan };
   }
-  const hs = (method === 'binomial' ? SPOT_STEP_LATTICE : SPOT_STEP) * S;
+  // every method prices the double-boundary regime on the lattice (limits.ts, latticePrice): its greeks are the
+  // lattice's own, as for 'binomial' — differences of its prices at 1e-3·S put gamma 6–13 % off there (measured)
+  const regime = exerciseRegime(type, r, q);
+  const onLattice = method === 'binomial' || (regime === 'double' && T > 0 && vol > 0);
+  const hs = (onLattice ? SPOT_STEP_LATTICE : SPOT_STEP) * S;
   // the lattice: delta and gamma from its own nodes at time 0 (see binomialSpotGreeks)
   const nodes =
     method === 'binomial'
       ? binomialSpotGreeks(type, S, K, T, r, q, vol, opts?.steps ?? BINOMIAL_DEFAULT_STEPS, opts?.smoothing)
-      : undefined;
+      : onLattice
+        ? binomialSpotGreeks(type, S, K, T, r, q, vol, LIMIT_LATTICE_STEPS, 'bbsr')
+        : undefined;
   const up = nodes ? 0 : v(S + hs, T, r, vol);
   const down = nodes ? 0 : v(S - hs, T, r, vol);
   const gamma = nodes ? nodes.gamma : (up - 2 * price + down) / (hs * hs);
-  const hd = method === 'binomial' ? hs : DELTA_STEP_RATIO * hs;
+  const hd = onLattice ? hs : DELTA_STEP_RATIO * hs;
   const delta = nodes
     ? nodes.delta
     : hd === hs
@@ -92,10 +102,14 @@ export function americanGreeks(
     // boundary at T ± h and is the more accurate one — against T-differences at h → 0, 3e-7 relative where the
     // 1e-3-year difference was 2.8e-4 off (short-dated, T = 9 days; 290 random inputs: median gap 3.5e-7)
     theta = r * price - (r - q) * S * delta - 0.5 * vol * vol * S * S * gamma;
+  } else if (T > 0 && !onLattice) {
+    // ∂V/∂T by a central difference with a step of at most T/50: the price varies like √T near expiry, and a fixed
+    // 1e-3-year step (one-sided below 2e-3 years) left BAW's theta 3 % off at half a day (measured against h → 0)
+    const ht = Math.min(TIME_STEP, T / 50);
+    theta = -(v(S, T + ht, r, vol) - v(S, T - ht, r, vol)) / (2 * ht);
   } else if (T > 0) {
+    // the lattice's price is only piecewise smooth in T (its nodes move): the wider step, one-sided by expiry
     const ht = Math.min(TIME_STEP, T / 2);
-    // ∂V/∂T by a central difference where T − h ≥ T/2, else (T < 2·TIME_STEP) the second-order one-sided
-    // form on T, T + h, T + 2h (the price is not smooth at T = 0).
     theta =
       T >= 2 * TIME_STEP
         ? -(v(S, T + ht, r, vol) - v(S, T - ht, r, vol)) / (2 * ht)
@@ -106,6 +120,15 @@ export function americanGreeks(
     vol >= 2 * hv
       ? (v(S, T, r, vol + hv) - v(S, T, r, vol - hv)) / (2 * hv)
       : (-3 * price + 4 * v(S, T, r, vol + hv) - v(S, T, r, vol + 2 * hv)) / (2 * hv);
-  const rho = (v(S, T, r + RATE_STEP, vol) - v(S, T, r - RATE_STEP, vol)) / (2 * RATE_STEP);
+  // rho from prices in the centre's exercise regime: a step across its edge (r = 0 for a put with q < 0: the lattice
+  // below, BAW or Bjerksund above, 0.15 apart) divided a method switch by 2e-5 (a rho of −7602 where it is −69.5)
+  const h = RATE_STEP;
+  const inRegime = (rr: number) => exerciseRegime(type, rr, q) === regime;
+  const rho =
+    inRegime(r + h) || !inRegime(r - h) || !inRegime(r - 2 * h)
+      ? inRegime(r - h) || !inRegime(r + 2 * h)
+        ? (v(S, T, r + h, vol) - v(S, T, r - h, vol)) / (2 * h)
+        : (-3 * price + 4 * v(S, T, r + h, vol) - v(S, T, r + 2 * h, vol)) / (2 * h)
+      : (3 * price - 4 * v(S, T, r - h, vol) + v(S, T, r - 2 * h, vol)) / (2 * h);
   return { price, delta, gamma, theta, vega, rho };
 }

@@ -184,4 +184,49 @@ describe('americanGreeks', () => {
     expect(bad.price).toBeNaN();
     expect(bad.delta).toBeNaN();
   });
+
+  it('gives the lattice’s own greeks in the double-boundary regime (every method prices it there)', () => {
+    // reference: QuantLib 1.29 FdBlackScholesVanillaEngine, 6,000 grid points (gamma), and −∂V/∂T of it (theta)
+    const cases: [OptionType, number, number, number, number, number, number, number, number][] = [
+      ['call', 120, 100, 1, -0.01, 0, 0.25, 0.009757, -3.664],
+      ['put', 100, 100, 1, -0.005, -0.02, 0.3, 0.013429, -5.456],
+      ['call', 100, 100, 1, -0.02, -0.005, 0.2, 0.020486, -3.468],
+    ];
+    for (const method of METHODS)
+      for (const [type, S, K, T, r, q, vol, gamma, theta] of cases) {
+        const g = americanGreeks(type, S, K, T, r, q, vol, method);
+        const tag = `${method} ${type} ${S} r ${r} q ${q}`;
+        // differences of the 801-step prices at ±1e-3·S were 6–13 % off
+        expect(Math.abs(g.gamma / gamma - 1), tag).toBeLessThan(2e-3);
+        expect(Math.abs(g.theta / theta - 1), tag).toBeLessThan(5e-3);
+      }
+  });
+
+  it('takes rho within the centre’s exercise regime: a put at r = 0 with q < 0 (lattice below 0, BAW above)', () => {
+    // the rate bump crossed r = 0, where the pricing switches method (a price step of 0.15): rho was −7602 (BAW),
+    // −11483 (Bjerksund), −76.7 (ALO); a 8001-step smoothed lattice's one-sided difference reads −69.5
+    for (const method of METHODS) {
+      const g = americanGreeks('put', 90, 100, 2, 0, -0.05, 0.25, method);
+      expect(Math.abs(g.rho / -69.5 - 1), method).toBeLessThan(0.01);
+    }
+  });
+
+  it('gives BAW calls a rho of the right sign at r = 0 (the call formula is continuous there)', () => {
+    const baw = americanGreeks('call', 100, 100, 1, 0, 0.03, 0.3, 'baw').rho;
+    const alo = americanGreeks('call', 100, 100, 1, 0, 0.03, 0.3, 'alo').rho;
+    expect(alo).toBeGreaterThan(30); // ~32.2
+    expect(Math.abs(baw / alo - 1)).toBeLessThan(0.05); // was −163
+  });
+
+  it('differences short-dated theta on a step within T/50 (a 1e-3-year step left BAW 3 % off at half a day)', () => {
+    for (const method of ['baw', 'bjerksund'] as const)
+      for (const days of [0.5, 1, 2]) {
+        const T = days / 365;
+        const h = T * 1e-4;
+        const v = (t: number) => americanPrice('put', 100, 100, t, 0.05, 0, 0.25, method);
+        const fine = -(v(T + h) - v(T - h)) / (2 * h);
+        const g = americanGreeks('put', 100, 100, T, 0.05, 0, 0.25, method);
+        expect(Math.abs(g.theta / fine - 1), `${method} ${days} d`).toBeLessThan(1e-3);
+      }
+  });
 });

@@ -4,6 +4,9 @@ import { binomialPrice } from './binomial.js';
 import { exerciseRegime } from './regime.js';
 import { americanZeroVolPrice } from './zeroVol.js';
 
+/** Steps of the lattice that prices the double-boundary regime for every method (`latticePrice`). */
+export const LIMIT_LATTICE_STEPS = 801;
+
 /** max(S − K, 0) for a call, max(K − S, 0) for a put, price units. */
 function intrinsicValue(type: OptionType, S: number, K: number): number {
   return type === 'call' ? (S > K ? S - K : 0) : K > S ? K - S : 0;
@@ -33,7 +36,7 @@ export function americanLimitPrice(
   if (regime === 'european') return Math.max(intrinsic, bsPrice(type, S, K, T, r, q, vol));
   // σ√T below 1e-12: the deterministic value, within ~0.4·max(S, K)·σ√T
   if (vol * Math.sqrt(T) < 1e-12) return Math.max(intrinsic, americanZeroVolPrice(type, S, K, T, r, q));
-  if (regime === 'double') return latticePrice(type, S, K, T, r, q, vol, 801);
+  if (regime === 'double') return latticePrice(type, S, K, T, r, q, vol, LIMIT_LATTICE_STEPS);
   if (S === 0 || K === 0) return intrinsic; // single regime: exercise at once (or worthless)
   return undefined;
 }
