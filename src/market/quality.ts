@@ -7,8 +7,9 @@
  * quote older than the allowed age, dated after `latestQuoteTime` or without a time (`stale`), spread wider than the allowed share of
  * mid (`wideSpread`), no usable IV (none, or outside MIN_IV … MAX_IV) or greeks (`missingGreeks`), greeks inconsistent with the quote's
  * own IV (`greeksInconsistent`); then, among the contracts still usable, pairs of strikes whose quotes are an
- * arbitrage against each other (`strikeArbitrage`, both contracts; see strikeArbitrage). Counts by reason sum to the
- * rejected slots.
+ * arbitrage against each other (`strikeArbitrage`, both contracts; see strikeArbitrage); then, among those still
+ * usable, the middle of three consecutive strikes whose bid exceeds the cost of its two wings at their asks
+ * (`butterflyArbitrage`; see markButterflyArbitrage). Counts by reason sum to the rejected slots.
  *
  * The greeks check recomputes Black-Scholes-Merton greeks (European, continuous dividend yield q)
  * from the contract's IV, the chain's spot and the given rate, converts them to market units
@@ -45,6 +46,7 @@ export const QUALITY_REASONS = [
   'missingGreeks',
   'greeksInconsistent',
   'strikeArbitrage',
+  'butterflyArbitrage',
 ] as const;
 export type QualityReason = (typeof QUALITY_REASONS)[number];
 
@@ -161,8 +163,21 @@ const WIDE_SPREAD = reasonCode('wideSpread');
 const MISSING_GREEKS = reasonCode('missingGreeks');
 const INCONSISTENT = reasonCode('greeksInconsistent');
 const STRIKE_ARBITRAGE = reasonCode('strikeArbitrage');
+const BUTTERFLY_ARBITRAGE = reasonCode('butterflyArbitrage');
 /** Cents are binary fractions: a violation has to exceed this, price units. */
 const ARBITRAGE_SLACK = 1e-9;
+/**
+ * How far (price units, per share) a middle bid may exceed its wings' interpolated asks before it is
+ * `butterflyArbitrage`. Not the binary slack: the weights of unequal strike spacing (1/3, 2/5, …) put the wing cost
+ * off the cent grid, and each of the three cent-quoted legs may sit up to half a cent from its unrounded value, so
+ * a violation of half a cent or less (a butterfly credit of at most 1 cent per share on equal spacing, where the
+ * middle counts twice) is within the rounding of the quotes, not evidence of a bad print. Anything beyond it pays
+ * at least 2 cents per share at executable prices on an equally spaced fly; the prints this rule is for are far
+ * out (FICO 89/90/91 calls: 0.10 per share, a 0.20 credit).
+ */
+const BUTTERFLY_TOLERANCE = 0.005;
+/** Reused stack of strike indices for markButterflyArbitrage (grown, never shrunk: no allocation per side). */
+let flyStack = new Int32Array(256);
 
 /**
  * Marks `strikeArbitrage` on usable contracts (code 0) of one side whose executable quotes contradict another
@@ -193,6 +208,56 @@ function markStrikeArbitrage(cols: OptionColumns, isCall: boolean, K: Float64Arr
       if (best < 0 || bid > cols.bid[best]) best = i;
       if (edge < 0 || ask - K[i] < cols.ask[edge] - K[edge]) edge = i;
     }
+  }
+}
+
+/**
+ * Marks `butterflyArbitrage` on usable contracts (code 0) of one side that are priced above convexity: for three
+ * usable strikes K1 < K2 < K3 next to each other, the middle's bid above w1·ask(K1) + w3·ask(K3), with
+ * w1 = (K3 − K2)/(K3 − K1) and w3 = (K2 − K1)/(K3 − K1) (by more than BUTTERFLY_TOLERANCE). Buying w1 of K1 and w3
+ * of K3 at their asks and selling one K2 at its bid is then a credit with no possible loss (the wings' payoff is
+ * the chord over the middle's convex payoff, for calls and puts alike), so the quote is wrong; only the middle is
+ * marked: a bid too high is the print a strategy would sell (a simulated FICO 90 call at IV 0.756 between 0.725
+ * and 0.728 was the short leg of a top-ranked credit spread). A wing whose ask is too low breaks the same inequality
+ * and then marks its neighbours, not itself (as many as it undercuts by more than their own convexity): there is no
+ * telling the two apart from one triple, and the rich middle is the one a credit strategy would sell.
+ *
+ * Once a middle is marked the triples are formed again from the contracts left, backwards as well as forwards:
+ * with K2 gone, K1's neighbours are its own lower neighbour and K3, a triple the strategies will now see next to
+ * each other and which may itself be an arbitrage. Left to right, the kept strikes are a stack whose consecutive
+ * triples all pass (the monotone-chain way of a convex hull): a new strike pops, and marks, the top while the top
+ * fails between the one below it and the new strike, then is pushed. That is a fixed point of iterating the check
+ * until nothing changes (no triple of kept neighbours fails), reached in one pass: every strike is pushed once and
+ * popped at most once, O(n), with no allocation once the stack has grown to the longest chain. A plain forward pass
+ * would keep a rich print next to a richer one (each passes as the other's wing until the richer goes). Contracts
+ * rejected for any other reason (strikeArbitrage included) are no wing: they are skipped, and the triple is formed
+ * across them. Only kept neighbours are compared: a fly with kept strikes between its legs is not checked.
+ */
+function markButterflyArbitrage(cols: OptionColumns, K: Float64Array, codes: Uint8Array): void {
+  if (flyStack.length < codes.length) flyStack = new Int32Array(Math.max(codes.length, 2 * flyStack.length));
+  const stack = flyStack;
+  const bid = cols.bid;
+  const ask = cols.ask;
+  let top = 0; // stack[0 … top) are the kept strikes so far
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] !== 0) continue;
+    const k3 = K[i];
+    const a3 = ask[i];
+    while (top >= 2) {
+      const m = stack[top - 1];
+      const l = stack[top - 2];
+      const k1 = K[l];
+      const width = k3 - k1;
+      // bid(K2)·(K3 − K1) > (K3 − K2)·ask(K1) + (K2 − K1)·ask(K3): the weights without a division
+      if (
+        bid[m] * width <=
+        (k3 - K[m]) * ask[l] + (K[m] - k1) * a3 + (BUTTERFLY_TOLERANCE + ARBITRAGE_SLACK) * width
+      )
+        break;
+      codes[m] = BUTTERFLY_ARBITRAGE;
+      top--;
+    }
+    stack[top++] = i;
   }
 }
 
@@ -302,6 +367,8 @@ export function assessExpiry(
   assessSide(expiry.puts, false, ctx, puts);
   markStrikeArbitrage(expiry.calls, true, expiry.strikes, calls);
   markStrikeArbitrage(expiry.puts, false, expiry.strikes, puts);
+  markButterflyArbitrage(expiry.calls, expiry.strikes, calls);
+  markButterflyArbitrage(expiry.puts, expiry.strikes, puts);
   for (const codes of [calls, puts]) {
     for (let i = 0; i < n; i++) {
       const code = codes[i];

@@ -146,6 +146,109 @@ describe('data quality', () => {
     ]);
   });
 
+  describe('butterfly arbitrage', () => {
+    const callsAt = (strikes: number[], over: Record<number, Partial<OptionQuote>> = {}) =>
+      assessChain(chainOf(strikes.map((k) => fair('call', k, over[k]))), OPTIONS);
+    const putsAt = (strikes: number[], over: Record<number, Partial<OptionQuote>> = {}) =>
+      assessChain(chainOf(strikes.map((k) => fair('put', k, over[k]))), OPTIONS);
+    const callReasons = (q: ReturnType<typeof assessChain>) => [...q.expirations[0].calls].map(reasonOf);
+    const putReasons = (q: ReturnType<typeof assessChain>) => [...q.expirations[0].puts].map(reasonOf);
+
+    it('rejects only the middle quote whose bid is above its wings at their asks, and counts it', () => {
+      // fair 99/101 call asks 3.75 / 2.76: the 100 call may not be sold above their average 3.255 — at 3.35 the
+      // fly (buy 99 and 101, sell two 100) is a 0.19 credit that cannot lose, like the simulated FICO 89/90/91 calls
+      const q = callsAt([98, 99, 100, 101, 102], { 100: { bid: 3.35, ask: 3.39 } });
+      expect(callReasons(q)).toEqual([null, null, 'butterflyArbitrage', null, null]);
+      expect(q.counts.butterflyArbitrage).toBe(1);
+      expect(q.counts.strikeArbitrage).toBe(0); // no pair of strikes sees it
+      expect(q.rejected).toBe(5 + 1); // the five missing puts and the 100 call
+    });
+
+    it('rejects nothing on a convex chain of BSM prices with a 4-cent spread, calls and puts', () => {
+      const strikes = Array.from({ length: 21 }, (_, i) => 90 + i);
+      const q = assessChain(chainOf(strikes.flatMap((k) => [fair('call', k), fair('put', k)])), OPTIONS);
+      expect(q.counts.butterflyArbitrage).toBe(0);
+      expect(q.counts.strikeArbitrage).toBe(0);
+      expect(q.rejected).toBe(q.counts.wideSpread); // only far wings worth less than 0.40
+      expect(q.accepted).toBeGreaterThan(36);
+      // while one rich print in it is caught
+      const rich = assessChain(
+        chainOf(
+          strikes.flatMap((k) => [
+            fair('call', k),
+            k === 97 ? fair('put', k, { bid: 2.0, ask: 2.04 }) : fair('put', k),
+          ]),
+        ),
+        OPTIONS,
+      );
+      expect(rich.counts.butterflyArbitrage).toBe(1);
+      expect(reasonOf(rich.expirations[0].puts[7])).toBe('butterflyArbitrage');
+    });
+
+    it('lets a violation of half a cent pass as rounding, not a cent and a half', () => {
+      // wing asks 3.75 and 2.76 average 3.255: a 3.26 bid is 0.005 over (a 1-cent fly credit), 3.27 is 0.015 over
+      const atBid = (bid: number) =>
+        callsAt([99, 100, 101], {
+          99: { bid: 3.71, ask: 3.75 },
+          100: { bid, ask: bid + 0.04 },
+          101: { bid: 2.72, ask: 2.76 },
+        });
+      expect(callReasons(atBid(3.26))).toEqual([null, null, null]);
+      expect(atBid(3.26).counts.butterflyArbitrage).toBe(0);
+      expect(callReasons(atBid(3.27))).toEqual([null, 'butterflyArbitrage', null]);
+    });
+
+    it('weighs the wings by the strike spacing', () => {
+      // fair 99/100/105 calls: the 100 bid 3.19 is below 5/6·3.75 + 1/6·1.36 = 3.35, though far above the plain
+      // average of the wings (2.555); the same for fair 95/100/101 puts (1/6·1.10 + 5/6·3.49 = 3.09 against 2.93)
+      expect(callsAt([99, 100, 105]).counts.butterflyArbitrage).toBe(0);
+      expect(putsAt([95, 100, 101]).counts.butterflyArbitrage).toBe(0);
+      // and the other way: a 100 call bid 3.45 over 95/101 asks 6.35 / 2.76 is under their average (4.555) but
+      // 0.09 above 1/6·6.35 + 5/6·2.76 = 3.358
+      expect(callReasons(callsAt([95, 100, 101], { 100: { bid: 3.45, ask: 3.49 } }))).toEqual([
+        null,
+        'butterflyArbitrage',
+        null,
+      ]);
+    });
+
+    it('checks puts as well as calls', () => {
+      // fair 99/101 put asks 2.49 / 3.49 average 2.99: a 100 put bid 3.10 is a fly credit
+      const q = putsAt([98, 99, 100, 101, 102], { 100: { bid: 3.1, ask: 3.14 } });
+      expect(putReasons(q)).toEqual([null, null, 'butterflyArbitrage', null, null]);
+      expect(callReasons(q).every((r) => r === 'missingStrike')).toBe(true);
+      expect(q.counts.butterflyArbitrage).toBe(1);
+    });
+
+    it('uses no contract rejected for another reason as a wing, and forms the triple across it', () => {
+      // the 101 call at 1.00 / 1.50 is too wide to trade: as a wing its ask would put the 100 call (bid 3.19) above
+      // the 99/101 average (2.625); skipped, the 100 call sits below 2/3·3.75 + 1/3·2.34 = 3.28 (99/102)
+      const wide = { 101: { bid: 1.0, ask: 1.5 } };
+      expect(callReasons(callsAt([98, 99, 100, 101, 102], wide))).toEqual([
+        null,
+        null,
+        null,
+        'wideSpread',
+        null,
+      ]);
+      // and across it a rich 100 call is still caught: 3.35 against 3.28
+      expect(
+        callReasons(callsAt([98, 99, 100, 101, 102], { ...wide, 100: { bid: 3.35, ask: 3.39 } })),
+      ).toEqual([null, null, 'butterflyArbitrage', 'wideSpread', null]);
+    });
+
+    it('forms the triples again once a middle is rejected, backwards too: a rich print hidden by a richer one', () => {
+      // 99 call +0.15 and 100 call +0.30 over fair: the 99 passes between 98 and the rich 100 (3.86 against 3.93);
+      // once the 100 is out (3.49 against 3.33), the 99 is the middle of 98/101 and fails there (3.86 against 3.81)
+      const q = callsAt([98, 99, 100, 101, 102], {
+        99: { bid: 3.86, ask: 3.9 },
+        100: { bid: 3.49, ask: 3.53 },
+      });
+      expect(callReasons(q)).toEqual([null, 'butterflyArbitrage', 'butterflyArbitrage', null, null]);
+      expect(q.counts.butterflyArbitrage).toBe(2);
+    });
+  });
+
   it('rejects each fault with its own reason and counts every rejection', () => {
     const c = chainOf([
       fair('call', 80),
@@ -175,6 +278,7 @@ describe('data quality', () => {
       missingGreeks: 2,
       greeksInconsistent: 3,
       strikeArbitrage: 0,
+      butterflyArbitrage: 0,
     });
     expect(q.checked).toBe(14);
     expect(q.accepted).toBe(2);
@@ -310,6 +414,7 @@ describe('data quality on the real PLTR Tradier chain', () => {
     expect(q.counts.stale).toBe(11); // quotes last updated more than 10 min before the close
     expect(q.counts.missingGreeks).toBe(9); // `mid_iv` 0 (one of the 10 also has bid 0)
     expect(q.counts.wideSpread).toBe(415); // mostly far wings and LEAPS
+    expect(q.counts.butterflyArbitrage).toBe(0); // a real chain's quotes are convex in the strike: no false alarm
     let sum = 0;
     for (const r of QUALITY_REASONS) sum += q.counts[r];
     expect(sum).toBe(q.rejected);
