@@ -90,7 +90,7 @@ export async function collectMarket(
   const one = async (symbol: string): Promise<TickerMarketData | null> => {
     const q = quotes.get(symbol);
     if (q === undefined || q instanceof Error) {
-      const e = q ?? new ItemUnavailable('quote:missing', 'no quote');
+      const e = q ?? new ItemUnavailable('quote:missing', 'no quote: the provider does not list the symbol');
       skip(symbol, errorReason(e), message(e));
       return null;
     }

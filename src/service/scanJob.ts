@@ -272,7 +272,7 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
     // not one ticker could be read (an expired key, the provider down): "do not execute" would read as
     // "no trade" — a failed scan, as the CLI's exit 1, so that engine.scan_failures pages
     status = 'failed';
-    message = noMarketData(result.stats.tickers) as string;
+    message = noMarketData(result.stats.tickers, result.skipped) as string;
     record = unfinishedScanRecord(meta(), 'failed', stage, message);
     result = null;
   } else {

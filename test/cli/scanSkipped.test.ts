@@ -48,7 +48,9 @@ describe('options-engine scan with tickers the market cannot serve', () => {
     const r = await cli(args('PLTR,ZZZZ'), env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^(Ticker |Fewer than 5 trades meet criteria, do not execute\.)/);
-    expect(r.stderr).toMatch(/^options-engine: warning: 1 of 2 tickers skipped \(quote:missing ×1\)\n$/);
+    expect(r.stderr).toMatch(
+      /^options-engine: warning: 1 of 2 tickers skipped \(quote:missing ×1\): ZZZZ\n$/,
+    );
   });
 
   it('fails with exit 1 when not one ticker could be scanned', async () => {
@@ -56,7 +58,7 @@ describe('options-engine scan with tickers the market cannot serve', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('Fewer than 5 trades meet criteria, do not execute.\n');
     expect(r.stderr).toMatch(
-      /^options-engine: error: no market data: all 2 tickers skipped \(quote:missing ×2\)\n$/,
+      /^options-engine: error: no market data: all 2 tickers skipped \(quote:missing ×2\): ZZZZ, YYYY\n$/,
     );
   });
 });

@@ -64,7 +64,9 @@ describe('runScanJob', () => {
       tradeCount: 0,
       saved: true,
     });
-    expect(outcome.message).toMatch(/^no market data: all 3 tickers skipped \(quote:AuthError ×3\)$/);
+    expect(outcome.message).toMatch(
+      /^no market data: all 3 tickers skipped \(quote:AuthError ×3\): SPY, QQQ, AAPL$/,
+    );
     expect(await getScan(t().db, id)).toMatchObject({ status: 'failed' });
     expect(await tradesOfScan(t().db, id)).toHaveLength(0);
   });

@@ -8,7 +8,7 @@ import { renderJson } from '../../report/renderJson.js';
 import { insufficientMessage, renderTable } from '../../report/renderTable.js';
 import { resolveTickers } from '../../scan/resolveTickers.js';
 import { runScan } from '../../scan/runScan.js';
-import { noMarketData, skipReasons } from '../../scan/skippedTickers.js';
+import { noMarketData, skippedNames, skipReasons } from '../../scan/skippedTickers.js';
 import { AS_OF_FUTURE_SLACK_MS, EARLIEST_AS_OF_MS, type ScanResult } from '../../scan/types.js';
 import { createLogging } from '../../service/logging.js';
 import { completedScanRecord, type ScanMeta, tradeRecords } from '../../service/scanRecords.js';
@@ -140,13 +140,13 @@ export async function scanAction(
     // The table alone would hide that the market could not be read: say which tickers were skipped and why,
     // and fail (exit 1) when not one could be scanned — "do not execute" then means "no data", not "no trade".
     const t = result.stats.tickers;
-    const none = noMarketData(t);
+    const none = noMarketData(t, result.skipped);
     if (none !== null) throw new Error(none);
     for (const s of result.skipped)
       log.warn({ ticker: s.symbol, reason: s.reason, detail: s.detail }, 'ticker skipped');
     if (t.skipped > 0)
       io.stderr(
-        `options-engine: warning: ${t.skipped} of ${t.requested} tickers skipped (${skipReasons(t)})\n`,
+        `options-engine: warning: ${t.skipped} of ${t.requested} tickers skipped (${skipReasons(t)}): ${skippedNames(result.skipped)}\n`,
       );
   } catch (err) {
     log.error({ err }, 'scan failed');

@@ -82,10 +82,17 @@ describe('simulated provider: interface and determinism', () => {
     expect(batch[1]).toEqual(alone);
   });
 
-  it('simulates tickers outside the universe and names a malformed symbol', async () => {
-    const f = await p.getFundamentals('ZZZZ', ctx);
-    expect(f.sector).toBe('Unknown');
-    expect(await p.getQuotes(['1BAD', 'AAPL'], ctx)).toHaveLength(1);
+  it('lists only the built-in universe (a typo is unknown, not a market) and names a malformed symbol', async () => {
+    // NVDIA came back as a simulated market and a recommended iron condor
+    await expect(p.getFundamentals('NVDIA', ctx)).rejects.toThrow(
+      /"NVDIA" is not listed in the simulated market/,
+    );
+    await expect(p.getChain('ZZZZ', [], ctx)).rejects.toThrow(MarketInputError);
+    await expect(p.getExpirations('APPL', ctx)).rejects.toThrow(MarketInputError);
+    expect((await p.getQuotes(['1BAD', 'AAPL', 'NVDIA', 'nvda'], ctx)).map((q) => q.symbol)).toEqual([
+      'AAPL',
+      'NVDA',
+    ]);
     await expect(p.getChain('1BAD', [], ctx)).rejects.toThrow(MarketInputError);
     expect(() => new SimulatedProvider({ seed: 1.5 })).toThrow(/seed/);
   });

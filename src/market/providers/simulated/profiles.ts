@@ -257,8 +257,8 @@ function stockProfile(
 }
 
 /**
- * The profile of a ticker under a scenario seed. Tickers outside the built-in universe are
- * simulated too (sector `Unknown`), so that any watchlist works offline.
+ * The profile of a ticker under a scenario seed. The provider asks only for the built-in universe's tickers; another
+ * (a test's) gets sector `Unknown`.
  */
 export function simProfile(seed: number, symbol: string): SimProfile {
   const key = `${seed}:${symbol}`;

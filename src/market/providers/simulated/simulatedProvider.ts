@@ -1,6 +1,6 @@
 /**
  * The `simulated` market data provider: the offline default. Serves every data kind for the
- * built-in universe (and any other well-formed ticker, as sector `Unknown`), deterministic from
+ * built-in universe (the S&P 500 and 15 ETFs; any other ticker is unlisted, as a typo is on a real feed), deterministic from
  * (seed, as-of): the same seed and as-of give byte-identical data, tickers are independent of each
  * other and of the order they are asked in. See marketModel.ts (dynamics), chainGenerator.ts
  * (quotes), profiles.ts (cross-section), bars.ts, earnings.ts.
@@ -19,7 +19,7 @@ import type {
   OptionChain,
   UnderlyingQuote,
 } from '../../types.js';
-import { normalizeSymbol } from '../../universe.js';
+import { findUniverseMember, normalizeSymbol } from '../../universe.js';
 import { barsBetween, ivHistoryBetween } from './bars.js';
 import { generateExpirations, type UnderlyingState } from './chainGenerator.js';
 import { nextEarningsDate, nextEarningsInstant } from './earnings.js';
@@ -34,6 +34,8 @@ const IV_HISTORY_DAYS = 400;
 /** ETFs with daily (Mon–Thu) expirations besides Fridays. */
 const DAILY_EXPIRY_ETFS = new Set(['SPY', 'QQQ', 'IWM']);
 const SYMBOL_RE = /^[A-Z][A-Z0-9.]{0,9}$/;
+const UNIVERSE_NOTE =
+  'it lists the built-in universe, the S&P 500 and 15 ETFs; a provider key scans any ticker';
 
 export const ALL_DATA_KINDS: readonly DataKind[] = [
   'quote',
@@ -71,7 +73,20 @@ export class SimulatedProvider implements MarketDataProvider {
   private profile(symbol: string): SimProfile {
     const s = normalizeSymbol(symbol);
     if (!SYMBOL_RE.test(s)) throw new MarketInputError('symbol', `"${symbol}" is not a ticker symbol`);
+    // a typo (NVDIA) must not come back as a market and a recommended trade: what the simulator does not list is
+    // unknown, as a real feed's unmatched symbol is
+    if (findUniverseMember(s) === undefined)
+      throw new MarketInputError(
+        'symbol',
+        `"${symbol}" is not listed in the simulated market (${UNIVERSE_NOTE})`,
+      );
     return simProfile(this.seed, s);
+  }
+
+  /** Whether the simulator lists `symbol`: a well-formed ticker of the built-in universe. */
+  lists(symbol: string): boolean {
+    const s = normalizeSymbol(symbol);
+    return SYMBOL_RE.test(s) && findUniverseMember(s) !== undefined;
   }
 
   /** The underlying quote at the as-of (synchronous core of getQuotes). */
@@ -129,10 +144,10 @@ export class SimulatedProvider implements MarketDataProvider {
     return { underlying: p.symbol, spot, asOf, expirations: out };
   }
 
-  /** Quotes of the well-formed symbols; a malformed one is left out (as brokers list it unmatched). */
+  /** Quotes of the listed symbols; another is left out (as brokers list it unmatched). */
   async getQuotes(symbols: string[], ctx: RequestContext): Promise<UnderlyingQuote[]> {
     ctx.signal?.throwIfAborted();
-    return symbols.filter((s) => SYMBOL_RE.test(normalizeSymbol(s))).map((s) => this.quoteAt(s, ctx.asOf));
+    return symbols.filter((s) => this.lists(s)).map((s) => this.quoteAt(s, ctx.asOf));
   }
 
   async getExpirations(symbol: string, ctx: RequestContext): Promise<string[]> {
