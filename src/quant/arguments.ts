@@ -32,3 +32,26 @@ export function wholeCount(n: number, name: string, min = 1): number {
 /** Narrows a checked right back to its type, for signatures typed `OptionType`. */
 export const optionType = (type: unknown, name = 'type'): OptionType =>
   isCallType(type, name) ? 'call' : 'put';
+
+/**
+ * Checks a plain array of per-element rights (numbers or booleans: non-zero / true = call): a JavaScript caller's
+ * `['call', 'put']` was read as two calls (`'put'` is truthy). Typed arrays hold numbers and pass unread.
+ */
+export function rightsArray(x: ArrayLike<unknown>, n: number, name: string): void {
+  if (!Array.isArray(x)) return;
+  for (let i = 0, m = Math.min(n, x.length); i < m; i++) {
+    const e = x[i];
+    if (typeof e !== 'number' && typeof e !== 'boolean')
+      throw new TypeError(
+        `${name}[${i}] must be a number or boolean (1 / true = call, 0 / false = put), got ${show(e)}`,
+      );
+  }
+}
+
+/** `out` when it is a Float64Array; a TypeError naming it otherwise (a missing one failed on `out.length`). */
+export function outputArray(out: unknown, name = 'out'): Float64Array {
+  if (out instanceof Float64Array) return out;
+  throw new TypeError(
+    `${name} must be a Float64Array (the results; its length is the number of options), got ${show(out)}`,
+  );
+}

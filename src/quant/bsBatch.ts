@@ -1,4 +1,4 @@
-import { isCallType } from './arguments.js';
+import { isCallType, outputArray, rightsArray } from './arguments.js';
 import { bsGreeksInto, type GreeksArrays } from './bsGreeks.js';
 import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
@@ -60,6 +60,7 @@ function rights(x: BatchRights, n: number): ArrayLike<number | boolean> {
   }
   if (x === null || typeof x !== 'object' || typeof x.length !== 'number') isCallType(x, 'isCall'); // throws
   if (x.length < n) throw new RangeError(`isCall: length ${x.length} < output length ${n}`);
+  rightsArray(x, n, 'isCall');
   return x;
 }
 
@@ -311,7 +312,7 @@ export function bsPriceBatch(
   vol: BatchInput,
   out: Float64Array,
 ): Float64Array {
-  const n = out.length;
+  const n = outputArray(out).length;
   const x = inputs(isCall, S, K, T, r, q, vol, n);
   if (x.chain) return chainPrices(x, out);
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -338,7 +339,8 @@ export function bsGreeksBatch(
   vol: BatchInput,
   out: GreeksArrays,
 ): GreeksArrays {
-  const n = out.price.length;
+  if (out === null || typeof out !== 'object') outputArray(out, 'out.price'); // throws
+  const n = outputArray(out.price, 'out.price').length;
   for (const key of ['delta', 'gamma', 'theta', 'vega', 'rho'] as const) {
     if (out[key].length < n) throw new RangeError(`out.${key}: length ${out[key].length} < ${n}`);
   }

@@ -1,4 +1,4 @@
-import { isCallType } from './arguments.js';
+import { isCallType, rightsArray } from './arguments.js';
 import type { BatchRights } from './bsBatch.js';
 import { erf, erfcx, exp, log, normCdf } from './normal.js';
 import { NB_IO, normalisedBlackOtmOrComplementIO } from './normalisedBlack.js';
@@ -496,9 +496,10 @@ export function impliedVolBatch(
   if (typeof type === 'boolean') allCall = type;
   else if (typeof type === 'string') allCall = isCallType(type);
   else if (type instanceof Uint8Array) types = type;
-  else if (type !== null && typeof type === 'object' && typeof type.length === 'number')
+  else if (type !== null && typeof type === 'object' && typeof type.length === 'number') {
+    rightsArray(type, n, 'type');
     types = Uint8Array.from(type, (b) => (b ? 1 : 0));
-  else isCallType(type); // throws
+  } else isCallType(type); // throws
   for (const a of [types, S, K, T, r, q, out]) {
     if (a !== null && typeof a !== 'number' && a.length < n) {
       throw new RangeError(`impliedVolBatch: an array argument has length ${a.length} < price.length ${n}`);

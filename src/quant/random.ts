@@ -25,8 +25,13 @@ export class Rng {
   private spare = 0;
   private hasSpare = false;
 
-  /** `seed` is any finite number; its low 32 bits select the stream (state expanded by splitmix32). */
+  /**
+   * `seed` is any finite number (else a RangeError); its low 32 bits select the stream (state expanded by
+   * splitmix32).
+   */
   constructor(seed: number) {
+    // NaN and ±∞ became stream 0 silently: two different mistakes gave the same "random" result
+    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
     let x = seed >>> 0;
     x = (x + 0x9e3779b9) | 0;
     this.s0 = splitmix32(x);

@@ -44,7 +44,10 @@ function onSmile(
   return above ? clamp01(normCdf(d2) - term) : clamp01(normCdf(-d2) + term);
 }
 
-/** P(S_T > level) on a smile with slope dσ/dK = `slope` at `level` (see the module doc); NaN for bad inputs. */
+/**
+ * P(S_T > level) on a smile with slope dσ/dK = `slope` at `level` (see the module doc); NaN for bad inputs. A slope
+ * that is not finite (NaN: no smile could be read around the level) gives the flat probability, as slope 0.
+ */
 export function probAboveSmile(
   S: number,
   level: number,

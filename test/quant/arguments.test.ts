@@ -6,13 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  aloPrice,
   americanGreeks,
   americanImpliedVol,
   americanPrice,
+  bawPrice,
+  bjerksundStensland2002Price,
   bsGreeks,
+  bsGreeksBatch,
   bsPrice,
   bsPriceBatch,
   constantMaturityIv,
+  type GreeksArrays,
   impliedVol,
   impliedVolBatch,
   monteCarlo,
@@ -61,6 +66,41 @@ describe('option rights', () => {
     }
     const mixed = impliedVolBatch([true, false], new Float64Array([call, put]), 100, 100, 0.5, 0.05, 0);
     for (const v of mixed) expect(v).toBeCloseTo(0.2, 12);
+  });
+
+  it('refuses a wrong right in the per-method exports too (bawPrice and aloPrice priced a call, Bjerksund a put)', () => {
+    const direct: [string, () => unknown][] = [
+      ['bawPrice', () => bawPrice(bad, 100, 100, 1, 0.05, 0.02, 0.2)],
+      ['bjerksundStensland2002Price', () => bjerksundStensland2002Price(bad, 100, 100, 1, 0.05, 0.02, 0.2)],
+      ['aloPrice', () => aloPrice(bad, 100, 100, 1, 0.05, 0.02, 0.2)],
+    ];
+    for (const [name, f] of direct) expect(f, name).toThrow(/type must be 'call' or 'put', got 'CALL'/);
+  });
+
+  it("refuses a plain array of strings as per-element rights (['call', 'put'] priced two calls: 'put' is truthy)", () => {
+    const strings = ['call', 'put'] as unknown as boolean[];
+    expect(() => bsPriceBatch(strings, 100, 100, 0.5, 0.05, 0, 0.2, new Float64Array(2))).toThrow(
+      /isCall\[0\] must be a number or boolean/,
+    );
+    expect(() => impliedVolBatch(strings, new Float64Array([5, 5]), 100, 100, 0.5, 0.05, 0)).toThrow(
+      /type\[0\] must be a number or boolean/,
+    );
+    // numbers and booleans in a plain array are read as before
+    const out = bsPriceBatch([1, false], 100, 100, 0.5, 0.05, 0, 0.2, new Float64Array(2));
+    expect([...out]).toEqual([
+      bsPrice('call', 100, 100, 0.5, 0.05, 0, 0.2),
+      bsPrice('put', 100, 100, 0.5, 0.05, 0, 0.2),
+    ]);
+  });
+
+  it('names a missing output array (it failed reading "length" of undefined)', () => {
+    const noOut = undefined as unknown as Float64Array;
+    expect(() => bsPriceBatch(true, 100, 100, 0.5, 0.05, 0, 0.2, noOut)).toThrow(
+      /out must be a Float64Array/,
+    );
+    expect(() => bsGreeksBatch(true, 100, 100, 0.5, 0.05, 0, 0.2, {} as unknown as GreeksArrays)).toThrow(
+      /out\.price must be a Float64Array/,
+    );
   });
 
   it('reads per-element rights in impliedVolBatch as bsPriceBatch does: any non-zero number is a call', () => {
@@ -123,6 +163,11 @@ describe('American methods and lattice steps', () => {
 describe('Monte Carlo settings', () => {
   const legs = [{ type: 'put' as const, strike: 95, quantity: -1, premium: 2 }];
   const base = { legs, S: 100, T: 30 / 365, vol: 0.25, r: 0.04, q: 0, paths: 2000 };
+
+  it('refuses a seed that is not a finite number (NaN ran as seed 0)', () => {
+    for (const seed of [Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => monteCarlo({ ...base, seed }), String(seed)).toThrow(/seed must be a finite number/);
+  });
 
   it('refuses a NaN drift, path count or monitoring rate (they gave POP 1 with standard error 0)', () => {
     expect(() => monteCarlo({ ...base, drift: Number.NaN })).toThrow(/drift must be a finite number/);

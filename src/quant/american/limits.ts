@@ -1,3 +1,4 @@
+import { optionType } from '../arguments.js';
 import { bsPrice } from '../bsPrice.js';
 import type { OptionType } from '../types.js';
 import { binomialPrice } from './binomial.js';
@@ -13,7 +14,8 @@ function intrinsicValue(type: OptionType, S: number, K: number): number {
 }
 
 /**
- * The American price where no early-exercise approximation is needed, price units, else `undefined`:
+ * The American price where no early-exercise approximation is needed, price units, else `undefined` (a `type`
+ * other than 'call' / 'put' throws a TypeError):
  * NaN for NaN or negative S, K, T, vol; the intrinsic value at T = 0; the European price when early exercise
  * is never optimal (see `exerciseRegime`); the deterministic value at σ√T < 1e-12; S or K = 0 (immediate
  * exercise or worthless); and the double-boundary regime (q < r ≤ 0 for puts), priced on the CRR lattice
@@ -29,6 +31,9 @@ export function americanLimitPrice(
   q: number,
   vol: number,
 ): number | undefined {
+  // every method's entry point comes here first: a JavaScript caller's 'CALL' was a call to bawPrice and aloPrice
+  // and a put to bjerksundStensland2002Price
+  optionType(type);
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0) || r !== r || q !== q) return Number.NaN;
   const intrinsic = intrinsicValue(type, S, K);
   if (T === 0) return intrinsic;
