@@ -223,6 +223,24 @@ describe('aloPrice', () => {
     }
   });
 
+  it('is within 1e-8 per K = 100 for long-dated options at high rates (r·T > 0.25 takes (20, 16))', () => {
+    // (14, 12) left 9.3e-7, 3.8e-7, 1.2e-6 and 4.6e-8 here. The reference is n = l = 48 (p = 192, swept to 1e-15),
+    // within 2e-11 of n = l = 32 on these inputs; for the 10-year put QuantLib 1.29's QdFp high-precision engine
+    // reads 1.5016474, this reference 1.5016478
+    const FINE = { nodes: 48, fpOrder: 48, priceOrder: 192, iterations: 300, tolerance: 1e-15 };
+    for (const [S, T, r, q, vol] of [
+      [98.965, 6.5671, 0.1074, -0.0187, 0.096],
+      [102.125, 8.9066, 0.0918, -0.0023, 0.074],
+      [100, 10, 0.12, 0, 0.1],
+      [91.618, 9.6417, 0.1009, 0.0178, 0.147],
+    ]) {
+      const ref = aloPrice('put', S, 100, T, r, q, vol, FINE);
+      expect(Math.abs(aloPrice('put', S, 100, T, r, q, vol) - ref), `put ${S} ${T}`).toBeLessThan(1e-8);
+      expect(Math.abs(aloPrice('call', 100, S, T, q, r, vol) - ref), `call ${S} ${T}`).toBeLessThan(1e-8);
+    }
+    expect(Math.abs(aloPrice('put', 100, 100, 10, 0.12, 0, 0.1) - 1.5016474)).toBeLessThan(1e-6);
+  });
+
   it('is within 1e-8 per K = 100 as the spot approaches B(T) at high σ√T (the ln y piece of the price integral)', () => {
     // a = ln(S/B(T))/σ√T → 0: the θ rule alone stayed ~6e-8 off at any small a (a tail ∝ a/y, y = √((T − u)/T))
     const [T, r, q, vol] = [1.4, 0.038, 0.021, 1.13];
