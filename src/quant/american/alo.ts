@@ -330,6 +330,9 @@ function withDefaults(opts: AloOptions | undefined): Required<AloOptions> {
   return out;
 }
 
+/** r·T (or |q|·T) beyond which the default discretisation is raised to (20, 16). */
+const LONG_RATE_TIME = 0.25;
+
 /** The discretisation of the last aloPrice call (after the κ, drift and near-boundary rules). */
 const USED: Required<AloOptions> = { ...ALO_DEFAULTS };
 
@@ -338,9 +341,6 @@ const USED: Required<AloOptions> = { ...ALO_DEFAULTS };
  * `opts` to prices at nearby inputs it keeps their discretisation the same (no κ-band or near-boundary switch
  * between them), so that finite differences see one smooth function (see americanGreeks.ts). Prices once.
  */
-/** r·T (or |q|·T) beyond which the default discretisation is raised to (20, 16). */
-const LONG_RATE_TIME = 0.25;
-
 export function aloDiscretisation(
   type: OptionType,
   S: number,
