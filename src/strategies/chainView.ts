@@ -242,3 +242,37 @@ export function ivBetween(x: number, k1: number, v1: number, k2: number, v2: num
   const t = (x - k1) / (k2 - k1);
   return v1 + (v2 - v1) * Math.min(1, Math.max(0, t));
 }
+
+/** A reading of the smile at one level: implied vol (fraction) and its slope dσ/dK (per $1 of strike). */
+export interface SmileReading {
+  iv: number;
+  slope: number;
+}
+
+/**
+ * The smile of a side at level `x` (a breakeven away from any leg's strike): IV and fitted slope read linearly
+ * between the nearest usable strikes below and above it (`ivBetween`, `slopeBetween`); undefined when the side has
+ * no usable strike on one side of `x` (no extrapolation).
+ */
+export function smileAt(side: SideView, strikes: Float64Array, x: number): SmileReading | undefined {
+  const { code } = side;
+  const iv = side.cols.iv;
+  const usable = (j: number) => code[j] !== SKIP && iv[j] > 0;
+  let hi = 0;
+  let top = strikes.length;
+  while (hi < top) {
+    const mid = (hi + top) >> 1;
+    if (strikes[mid] < x) hi = mid + 1;
+    else top = mid;
+  }
+  while (hi < strikes.length && !usable(hi)) hi++;
+  let lo = Math.min(hi, strikes.length) - 1;
+  if (hi < strikes.length && strikes[hi] === x) lo = hi;
+  while (lo >= 0 && !usable(lo)) lo--;
+  if (lo < 0 || hi >= strikes.length) return undefined;
+  if (lo === hi) return { iv: iv[hi], slope: smileSlope(side, strikes, hi) };
+  return {
+    iv: ivBetween(x, strikes[lo], iv[lo], strikes[hi], iv[hi]),
+    slope: slopeBetweenLegs(side, strikes, x, lo, hi),
+  };
+}

@@ -4,11 +4,12 @@
  * when `assumeStockOwned` (the credit is the call premium alone). Per share at expiry:
  * min(S_T, K) − B + premium; max profit = K − B + premium, max loss = B − premium (S_T = 0), breakeven
  * B − premium; capital = (stock ask − premium) × 100 when buying, 0 when the shares are already held.
- * POP = P(S_T > B − premium) with the call's IV (0 when the max profit is not positive).
+ * POP = P(S_T > B − premium) on the smile at the breakeven (`smileAt`: the puts' IVs there, else the calls'; 0
+ * when the max profit is not positive).
  */
 import { probAboveSmile } from '../quant/smileProbability.js';
 import { assembleTrade, expectedPnlPerShare, optionLeg, sigmaDistance, stockLeg } from './buildTrade.js';
-import { type ChainScan, type ExpiryView, SKIP, smileSlope } from './chainView.js';
+import { type ChainScan, type ExpiryView, SKIP, smileAt, smileSlope } from './chainView.js';
 import { economicsRuleCode, popRuleCode, R_QUOTE_AGE } from './hardRules.js';
 import type { ScanSink } from './scanSink.js';
 import type { GenerationParams } from './types.js';
@@ -51,7 +52,11 @@ export function scanCoveredCalls(
         const k = strikes[i];
         const be = basis - premium;
         const maxProfit = (k - basis + premium) * mult;
-        const pop = maxProfit > 0 ? probAboveSmile(S, be, T, iv[i], smileSlope(calls, strikes, i), drift) : 0;
+        // the smile at the breakeven, below the spot where the out-of-the-money puts quote it; the short call's
+        // own IV and slope, 10–25 % above, put POP 1–4 points off either way
+        const at = smileAt(view.puts, strikes, be) ??
+          smileAt(calls, strikes, be) ?? { iv: iv[i], slope: smileSlope(calls, strikes, i) };
+        const pop = maxProfit > 0 ? probAboveSmile(S, be, T, at.iv, at.slope, drift) : 0;
         code = popRuleCode(pop, limits);
         if (code === 0) {
           const stock = stockLeg(scan, 'BUY', view.expiry);
@@ -72,7 +77,7 @@ export function scanCoveredCalls(
                 capital,
                 creditRatio: ratio,
                 breakevens: [be],
-                breakevenSigmas: [sigmaDistance(be, S, iv[i], T)],
+                breakevenSigmas: [sigmaDistance(be, S, at.iv, T)],
                 pop,
                 expectedValue: evShare * mult,
                 netCreditMid: owned ? call.mid : call.mid - stock.mid,

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { generateCandidates } from '../../src/strategies/generate.js';
 import { expiryPnl } from '../../src/strategies/payoff.js';
-import { aboveOnSmile, candidates, chain, ctx, fittedSlope, params, withShorts } from './fixtures.js';
+import {
+  aboveOnSmile,
+  candidates,
+  chain,
+  ctx,
+  fittedSlope,
+  params,
+  T_FRONT,
+  withShorts,
+} from './fixtures.js';
 
 describe('covered call on the XYZ fixture (stock 99.98 / 100.02)', () => {
   it('buy-write of the 105 call: debit 100.02 − 1.60 = 98.42, capital $9842, max profit $658, breakeven 98.42', () => {
@@ -14,7 +23,14 @@ describe('covered call on the XYZ fixture (stock 99.98 / 100.02)', () => {
     expect(t.maxProfit).toBeCloseTo(658, 9);
     expect(t.breakevens[0]).toBeCloseTo(98.42, 12);
     expect(t.greeks.delta).toBeCloseTo(1 - 0.28, 12);
-    expect(t.pop).toBeCloseTo(aboveOnSmile(98.42, 0.28, fittedSlope(chain, 'call', 105)), 12);
+    // POP on the smile at the breakeven, 98.42: read between the 95 and 100 puts (IV 0.32 → 0.30, fitted slopes),
+    // not at the short call's 105 (IV 0.28)
+    const w = (98.42 - 95) / 5;
+    const iv = 0.32 + (0.3 - 0.32) * w;
+    const slope =
+      fittedSlope(chain, 'put', 95) + (fittedSlope(chain, 'put', 100) - fittedSlope(chain, 'put', 95)) * w;
+    expect(t.pop).toBeCloseTo(aboveOnSmile(98.42, iv, slope), 12);
+    expect(t.breakevenSigmas[0]).toBeCloseTo(Math.log(98.42 / 100) / (iv * Math.sqrt(T_FRONT)), 12);
   });
 
   it('payoff: +658 above 105, 0 at 98.42, −9842 at 0', () => {
