@@ -18,11 +18,13 @@ export interface AmericanPriceOptions extends AloOptions {
  * 'baw' Barone-Adesi & Whaley (1987) quadratic approximation (fastest; median error 2e-4·K, max ~5e-3·K),
  * 'bjerksund' Bjerksund & Stensland (2002) two-step flat boundary (a lower bound; median 2.5e-4·K, max ~2e-2·K),
  * 'alo' Andersen-Lake-Offengenden (2016) fixed-point boundary (high accuracy, see american/alo.ts),
- * 'binomial' Cox-Ross-Rubinstein lattice (the oracle; `steps`, `smoothing`).
+ * 'binomial' Cox-Ross-Rubinstein lattice (`steps`, `smoothing`; the oracle with 'bbsr' smoothing and enough
+ * steps — plain CRR at its default 801 steps is ~2.5e-5·K off at the money, it oscillates with the node positions).
  * S, K price units; T years; r, q continuously compounded per year; vol per √year. All methods return the
  * intrinsic value at T = 0, the exact deterministic value at vol = 0, the European price where early exercise is
  * never optimal (put with r ≤ 0 and q ≥ r, call with q ≤ 0 and r ≥ q) and use the lattice in the
- * double-boundary case (put with q < r < 0); NaN for NaN or negative S, K, T, vol and for vol = ∞. A `type` other
+ * double-boundary case (put with q < r ≤ 0, call with r < q ≤ 0: 801 steps, 'bbsr' — ~1e-6·K, not ALO's 1e-8, for
+ * every method there, ALO's included); NaN for NaN or negative S, K, T, vol and for vol = ∞. A `type` other
  * than 'call' / 'put' throws a TypeError, an unknown `method` a RangeError (a typo priced everything NaN).
  */
 export function americanPrice(
