@@ -23,7 +23,7 @@ export interface AmericanPriceOptions extends AloOptions {
  * S, K price units; T years; r, q continuously compounded per year; vol per √year. All methods return the
  * intrinsic value at T = 0, the exact deterministic value at vol = 0, the European price where early exercise is
  * never optimal (put with r ≤ 0 and q ≥ r, call with q ≤ 0 and r ≥ q) and use the lattice in the
- * double-boundary case (put with q < r ≤ 0, call with r < q ≤ 0: 801 steps, 'bbsr' — ~1e-6·K, not ALO's 1e-8, for
+ * double-boundary case (put with q < r ≤ 0, call with r < q ≤ 0: 801 steps, 'bbsr' — ~3e-6·K, not ALO's 1e-8, for
  * every method there, ALO's included); NaN for NaN or negative S, K, T, vol and for vol = ∞. A `type` other
  * than 'call' / 'put' throws a TypeError, an unknown `method` a RangeError (a typo priced everything NaN).
  */
