@@ -15,24 +15,31 @@ import type { AmericanMethod, Greeks, OptionType } from './types.js';
  */
 const SPOT_STEP = 1e-3;
 const SPOT_STEP_LATTICE = 1e-2;
+/**
+ * … and at most this share of σ√T·S, at least 1e-6·S: the price bends on the scale σ√T·S, so an hour before
+ * expiry (σ√T = 0.002) 1e-3·S was half a standard deviation and ALO's PDE theta, from that gamma, read 1.8 % off.
+ */
+const SPOT_STEP_SD = 0.05;
+const SPOT_STEP_MIN = 1e-6;
 /** Delta takes a tenth of the gamma step: its truncation error h²·V‴/6 reached 1e-6 at 1e-3·S (short, low vol). */
 const DELTA_STEP_RATIO = 0.1;
 /** Volatility and rate steps (absolute, per year): the price noise of the iterative methods (≤ 1e-10·K) / h ≪ 1e-5. */
 const VOL_STEP = 1e-4;
 const RATE_STEP = 1e-5;
-/** Maturity step, years (~9 hours); one-sided when T is shorter than two steps. */
+/** Maturity step, years (~9 hours), at most T/50; on the lattice one-sided when T is shorter than two steps. */
 const TIME_STEP = 1e-3;
 
 /**
  * Greeks of an American option under the chosen pricing method (default 'alo'), raw-derivative units like
  * `bsGreeks`: delta per unit of S, gamma per unit² of S, theta = ∂V/∂t per year (calendar time, = −∂V/∂T),
  * vega per 1.00 of vol, rho per 1.00 of r; price in price units. The American price has no closed-form
- * derivatives, so they are central differences of `americanPrice` (second order; one-sided in T close to
- * expiry and in vol close to 0, never below either), with steps sized to the method's smoothness (see above);
+ * derivatives, so they are central differences of `americanPrice` (second order; one-sided in vol close to 0,
+ * and on the lattice in T close to expiry, never below either), with steps sized to the method's smoothness and
+ * to σ√T (see above);
  * the lattice's delta and gamma come from its own nodes instead (`binomialSpotGreeks`) — for every method in the
  * double-boundary regime, which all price on the lattice —, ALO's and the lattice's theta in the continuation
  * region from the Black-Scholes PDE (see below), and rho from rates in the centre's exercise regime (one-sided at
- * its edge, r = 0). In the exercise
+ * its edge: r = 0 for a put, r = q for a call with q ≤ 0). In the exercise
  * region (S beyond the boundary) the price is intrinsic and the greeks are those of K − S or S − K. Across
  * the boundary gamma jumps (the value is only C¹ there), so within one step of it gamma is an average.
  * NaN fields for invalid input, as `americanPrice`.
@@ -74,19 +81,28 @@ export function americanGreeks(
   // every method prices the double-boundary regime on the lattice (limits.ts, latticePrice): its greeks are the
   // lattice's own, as for 'binomial' — differences of its prices at 1e-3·S put gamma 6–13 % off there (measured)
   const regime = exerciseRegime(type, r, q);
-  const onLattice = method === 'binomial' || (regime === 'double' && T > 0 && vol > 0);
-  const hs = (onLattice ? SPOT_STEP_LATTICE : SPOT_STEP) * S;
+  // — where its nodes are not closer than rounding allows: below σ√T = 1e-4 they are < 3.5e-6·S apart (gamma
+  // read 703 at σ = 1e-9 in the exercise region, where it is 0) and the prices are differenced on 1e-3·S instead
+  const sd = vol * Math.sqrt(T);
+  const onLattice = method === 'binomial' || regime === 'double';
+  const nodeGreeks = method === 'binomial' || (regime === 'double' && sd >= 1e-4);
+  const hs =
+    (nodeGreeks
+      ? SPOT_STEP_LATTICE
+      : onLattice
+        ? SPOT_STEP
+        : Math.max(SPOT_STEP_MIN, Math.min(SPOT_STEP, SPOT_STEP_SD * sd))) * S;
   // the lattice: delta and gamma from its own nodes at time 0 (see binomialSpotGreeks)
   const nodes =
     method === 'binomial'
       ? binomialSpotGreeks(type, S, K, T, r, q, vol, opts?.steps ?? BINOMIAL_DEFAULT_STEPS, opts?.smoothing)
-      : onLattice
+      : nodeGreeks
         ? binomialSpotGreeks(type, S, K, T, r, q, vol, LIMIT_LATTICE_STEPS, 'bbsr')
         : undefined;
   const up = nodes ? 0 : v(S + hs, T, r, vol);
   const down = nodes ? 0 : v(S - hs, T, r, vol);
   const gamma = nodes ? nodes.gamma : (up - 2 * price + down) / (hs * hs);
-  const hd = onLattice ? hs : DELTA_STEP_RATIO * hs;
+  const hd = nodeGreeks ? hs : DELTA_STEP_RATIO * hs;
   const delta = nodes
     ? nodes.delta
     : hd === hs

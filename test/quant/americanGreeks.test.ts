@@ -202,6 +202,24 @@ describe('americanGreeks', () => {
       }
   });
 
+  it('gives the exercise region’s greeks in the double regime at tiny vol (its lattice nodes were 2e-9 apart)', () => {
+    for (const vol of [1e-13, 1e-9, 1e-6]) {
+      const g = americanGreeks('put', 90, 100, 0.5, -0.01, -0.05, vol, 'alo');
+      expect(g.price, String(vol)).toBe(10);
+      expect(g.gamma, String(vol)).toBe(0); // was 703.5 at σ = 1e-9
+      expect(g.delta, String(vol)).toBeCloseTo(-1, 8);
+    }
+  });
+
+  it('differences spot on a step within σ√T: ALO’s PDE theta an hour before expiry (1.8 % off at 1e-3·S)', () => {
+    const T = 1 / (365 * 24);
+    const ref = americanGreeks('put', 100, 100, T, 0.05, 0.01, 0.2, 'bjerksund').theta; // ≈ −371.5
+    const alo = americanGreeks('put', 100, 100, T, 0.05, 0.01, 0.2, 'alo');
+    expect(Math.abs(alo.theta / ref - 1)).toBeLessThan(2e-3);
+    // gamma near the European one, 1.867 (it read 1.834)
+    expect(Math.abs(alo.gamma / bsGreeks('put', 100, 100, T, 0.05, 0.01, 0.2).gamma - 1)).toBeLessThan(2e-3);
+  });
+
   it('takes rho within the centre’s exercise regime: a put at r = 0 with q < 0 (lattice below 0, BAW above)', () => {
     // the rate bump crossed r = 0, where the pricing switches method (a price step of 0.15): rho was −7602 (BAW),
     // −11483 (Bjerksund), −76.7 (ALO); a 8001-step smoothed lattice's one-sided difference reads −69.5
