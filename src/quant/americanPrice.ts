@@ -24,7 +24,7 @@ export interface AmericanPriceOptions extends AloOptions {
  * intrinsic value at T = 0, the exact deterministic value at vol = 0, the European price where early exercise is
  * never optimal (put with r ≤ 0 and q ≥ r, call with q ≤ 0 and r ≥ q) and use the lattice in the
  * double-boundary case (put with q < r ≤ 0, call with r < q ≤ 0: 801 steps, 'bbsr' — ~3e-6·K, not ALO's 1e-8, for
- * every method there, ALO's included); NaN for NaN or negative S, K, T, vol and for vol = ∞. A `type` other
+ * 'baw', 'bjerksund' and 'alo' alike; 'binomial' keeps its own steps and smoothing); NaN for NaN or negative S, K, T, vol and for vol = ∞. A `type` other
  * than 'call' / 'put' throws a TypeError, an unknown `method` a RangeError (a typo priced everything NaN).
  */
 export function americanPrice(

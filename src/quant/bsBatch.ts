@@ -339,7 +339,8 @@ export function bsGreeksBatch(
   vol: BatchInput,
   out: GreeksArrays,
 ): GreeksArrays {
-  if (out === null || typeof out !== 'object') outputArray(out, 'out.price'); // throws
+  if (out === null || typeof out !== 'object')
+    throw new TypeError(`out must be the greeks' arrays (greeksArrays(n)), got ${String(out)}`);
   const n = outputArray(out.price, 'out.price').length;
   for (const key of ['delta', 'gamma', 'theta', 'vega', 'rho'] as const) {
     if (out[key].length < n) throw new RangeError(`out.${key}: length ${out[key].length} < ${n}`);

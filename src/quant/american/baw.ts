@@ -8,8 +8,8 @@
  * the critical prices S_c, S_p solve the smooth-pasting equations by Halley's method from the seed of
  * Barone-Adesi & Whaley (Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed., §3.3.2).
  * Calls with r ≤ 0 (q > 0) take the same call formula, M/k → 2/(σ²T) at r = 0: the approximation is not
- * symmetric, and the put-call symmetry C(S, K, r, q) = P(K, S, q, r) used there before jumped by 5.5e-6·K at r = 0
- * (a rho of −163 where it is +32). λ avoids cancellation (`quadraticRoot`).
+ * symmetric, and the put-call symmetry C(S, K, r, q) = P(K, S, q, r) used there before jumped at r = 0 (by up to
+ * 1.6e-3·K over random calls; a rho of −163 where it is +32). λ avoids cancellation (`quadraticRoot`).
  */
 import { bsPrice } from '../bsPrice.js';
 import { erf, erfcx, exp } from '../normal.js';
