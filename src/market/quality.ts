@@ -219,8 +219,7 @@ function markStrikeArbitrage(cols: OptionColumns, isCall: boolean, K: Float64Arr
  * the chord over the middle's convex payoff, for calls and puts alike), so the quote is wrong; only the middle is
  * marked: a bid too high is the print a strategy would sell (a simulated FICO 90 call at IV 0.756 between 0.725
  * and 0.728 was the short leg of a top-ranked credit spread). A wing whose ask is too low breaks the same inequality
- * and then marks its neighbours, not itself (as many as it undercuts by more than their own convexity): there is no
- * telling the two apart from one triple, and the rich middle is the one a credit strategy would sell.
+ * for the middles on both its sides; it is marked itself (below).
  *
  * Once a middle is marked the triples are formed again from the contracts left, backwards as well as forwards:
  * with K2 gone, K1's neighbours are its own lower neighbour and K3, a triple the strategies will now see next to
@@ -231,30 +230,37 @@ function markStrikeArbitrage(cols: OptionColumns, isCall: boolean, K: Float64Arr
  * popped at most once, O(n), with no allocation once the stack has grown to the longest chain. A plain forward pass
  * would keep a rich print next to a richer one (each passes as the other's wing until the richer goes). Contracts
  * rejected for any other reason (strikeArbitrage included) are no wing: they are skipped, and the triple is formed
- * across them. Only kept neighbours are compared: a fly with kept strikes between its legs is not checked.
+ * across them. Only kept neighbours are compared: a fly with kept strikes between its legs is not checked. Before
+ * that pass a wing whose ask is too low is told from a rich middle by its two neighbours (see the code), and marked
+ * itself: the same inequality would otherwise mark its neighbours, and keep it.
  */
 function markButterflyArbitrage(cols: OptionColumns, K: Float64Array, codes: Uint8Array): void {
   if (flyStack.length < codes.length) flyStack = new Int32Array(Math.max(codes.length, 2 * flyStack.length));
   const stack = flyStack;
   const bid = cols.bid;
   const ask = cols.ask;
+  // bid(K2)·(K3 − K1) > (K3 − K2)·ask(K1) + (K2 − K1)·ask(K3): the weights without a division
+  const fails = (l: number, m: number, r: number): boolean => {
+    const width = K[r] - K[l];
+    return (
+      bid[m] * width >
+      (K[r] - K[m]) * ask[l] + (K[m] - K[l]) * ask[r] + (BUTTERFLY_TOLERANCE + ARBITRAGE_SLACK) * width
+    );
+  };
+  // First the wings too cheap: a strike whose ask undercuts the chord makes both its neighbours fail as middles
+  // (a rich middle fails alone). It is the bad quote — a spread would buy it at a price that is not there — so it
+  // is marked, and its neighbours are judged without it below (marking them kept the cheap print and rejected up
+  // to four good quotes around it, measured).
+  let u = 0; // stack[0 … u) the usable strikes, in order
+  for (let i = 0; i < codes.length; i++) if (codes[i] === 0) stack[u++] = i;
+  for (let t = 2; t + 2 < u; t++)
+    if (fails(stack[t - 2], stack[t - 1], stack[t]) && fails(stack[t], stack[t + 1], stack[t + 2]))
+      codes[stack[t]] = BUTTERFLY_ARBITRAGE;
   let top = 0; // stack[0 … top) are the kept strikes so far
   for (let i = 0; i < codes.length; i++) {
     if (codes[i] !== 0) continue;
-    const k3 = K[i];
-    const a3 = ask[i];
-    while (top >= 2) {
-      const m = stack[top - 1];
-      const l = stack[top - 2];
-      const k1 = K[l];
-      const width = k3 - k1;
-      // bid(K2)·(K3 − K1) > (K3 − K2)·ask(K1) + (K2 − K1)·ask(K3): the weights without a division
-      if (
-        bid[m] * width <=
-        (k3 - K[m]) * ask[l] + (K[m] - k1) * a3 + (BUTTERFLY_TOLERANCE + ARBITRAGE_SLACK) * width
-      )
-        break;
-      codes[m] = BUTTERFLY_ARBITRAGE;
+    while (top >= 2 && fails(stack[top - 2], stack[top - 1], i)) {
+      codes[stack[top - 1]] = BUTTERFLY_ARBITRAGE;
       top--;
     }
     stack[top++] = i;

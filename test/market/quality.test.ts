@@ -198,6 +198,27 @@ describe('data quality', () => {
       expect(callReasons(atBid(3.27))).toEqual([null, 'butterflyArbitrage', null]);
     });
 
+    it('rejects a wing quoted too cheap itself, not the good quotes on either side of it', () => {
+      // a 96 call quoted `dev` under fair on both sides: its low ask makes the 95 and the 97 look rich against
+      // it; the rule had marked up to four good neighbours (94, 95, 97, 98) and kept the 96, which a spread would
+      // buy at a price that is not there
+      const strikes = Array.from({ length: 21 }, (_, i) => 90 + i);
+      for (const [at, dev] of [
+        [96, 0.2],
+        [96, 0.3],
+        [104, 0.3],
+      ]) {
+        const f = fair('call', at);
+        const q = callsAt(strikes, { [at]: { bid: f.bid - dev, ask: f.ask - dev } });
+        const marked = strikes.filter((_, i) => callReasons(q)[i] === 'butterflyArbitrage');
+        expect(marked, `${at} −${dev}`).toEqual([at]);
+      }
+      // a rich middle is still the one rejected, not its neighbours
+      const f = fair('call', 100);
+      const rich = callsAt(strikes, { 100: { bid: f.bid + 0.3, ask: f.ask + 0.3 } });
+      expect(strikes.filter((_, i) => callReasons(rich)[i] === 'butterflyArbitrage')).toEqual([100]);
+    });
+
     it('weighs the wings by the strike spacing', () => {
       // fair 99/100/105 calls: the 100 bid 3.19 is below 5/6·3.75 + 1/6·1.36 = 3.35, though far above the plain
       // average of the wings (2.555); the same for fair 95/100/101 puts (1/6·1.10 + 5/6·3.49 = 3.09 against 2.93)
