@@ -24,6 +24,7 @@
  * columns without allocating (`codes[i] === 0`).
  */
 import { bsGreeksInto, type GreeksArrays } from '../quant/bsGreeks.js';
+import { impliedVol } from '../quant/impliedVol.js';
 import { yearsToExpiry } from './expiry.js';
 import type { ExpiryChain, OptionChain, OptionColumns } from './types.js';
 
@@ -231,10 +232,17 @@ function markStrikeArbitrage(cols: OptionColumns, isCall: boolean, K: Float64Arr
  * would keep a rich print next to a richer one (each passes as the other's wing until the richer goes). Contracts
  * rejected for any other reason (strikeArbitrage included) are no wing: they are skipped, and the triple is formed
  * across them. Only kept neighbours are compared: a fly with kept strikes between its legs is not checked. Before
- * that pass a wing whose ask is too low is told from a rich middle by its two neighbours (see the code), and marked
- * itself: the same inequality would otherwise mark its neighbours, and keep it.
+ * that pass a wing whose ask is too low — both its neighbours fail against it, and its mid's implied vol dips below
+ * its outer neighbours' more than theirs rise above it (two rich neighbours fail the same way) — is marked itself:
+ * the same inequality would otherwise mark its neighbours, and keep it.
  */
-function markButterflyArbitrage(cols: OptionColumns, K: Float64Array, codes: Uint8Array): void {
+function markButterflyArbitrage(
+  cols: OptionColumns,
+  isCall: boolean,
+  c: SideContext,
+  codes: Uint8Array,
+): void {
+  const K = c.K;
   if (flyStack.length < codes.length) flyStack = new Int32Array(Math.max(codes.length, 2 * flyStack.length));
   const stack = flyStack;
   const bid = cols.bid;
@@ -247,15 +255,28 @@ function markButterflyArbitrage(cols: OptionColumns, K: Float64Array, codes: Uin
       (K[r] - K[m]) * ask[l] + (K[m] - K[l]) * ask[r] + (BUTTERFLY_TOLERANCE + ARBITRAGE_SLACK) * width
     );
   };
-  // First the wings too cheap: a strike whose ask undercuts the chord makes both its neighbours fail as middles
-  // (a rich middle fails alone). It is the bad quote — a spread would buy it at a price that is not there — so it
-  // is marked, and its neighbours are judged without it below (marking them kept the cheap print and rejected up
-  // to four good quotes around it, measured).
+  // First the wings too cheap: a strike whose ask undercuts the chord makes both its neighbours fail as middles.
+  // So do two rich neighbours around a fair strike, and prices alone cannot tell the two apart (either way the kept
+  // chain is convex once the one, or the two, are gone); the implied vols of the five mids can: a cheap wing is a
+  // dip below the line through its outer neighbours' vols, rich neighbours are spikes above it. The larger anomaly
+  // is the bad quote. A cheap wing is marked and its neighbours are judged without it below (marking them kept the
+  // cheap print and rejected up to four good quotes around it, measured); rich neighbours are left to that pass.
   let u = 0; // stack[0 … u) the usable strikes, in order
   for (let i = 0; i < codes.length; i++) if (codes[i] === 0) stack[u++] = i;
-  for (let t = 2; t + 2 < u; t++)
-    if (fails(stack[t - 2], stack[t - 1], stack[t]) && fails(stack[t], stack[t + 1], stack[t + 2]))
-      codes[stack[t]] = BUTTERFLY_ARBITRAGE;
+  for (let t = 2; t + 2 < u; t++) {
+    const a = stack[t - 2];
+    const b = stack[t - 1];
+    const m = stack[t];
+    const d = stack[t + 1];
+    const e = stack[t + 2];
+    if (!(fails(a, b, m) && fails(m, d, e))) continue;
+    const va = midVol(cols, isCall, c, a);
+    const ve = midVol(cols, isCall, c, e);
+    const line = (j: number) => va + ((ve - va) * (K[j] - K[a])) / (K[e] - K[a]);
+    const dip = line(m) - midVol(cols, isCall, c, m);
+    const spike = Math.max(midVol(cols, isCall, c, b) - line(b), midVol(cols, isCall, c, d) - line(d));
+    if (dip > spike) codes[m] = BUTTERFLY_ARBITRAGE;
+  }
   let top = 0; // stack[0 … top) are the kept strikes so far
   for (let i = 0; i < codes.length; i++) {
     if (codes[i] !== 0) continue;
@@ -265,6 +286,15 @@ function markButterflyArbitrage(cols: OptionColumns, K: Float64Array, codes: Uin
     }
     stack[top++] = i;
   }
+}
+
+/**
+ * The implied vol of contract j's mid (Black-Scholes-Merton, the chain's spot, r and q): for the rare triples the
+ * butterfly rule must attribute, not the quote's own IV column (a feed's may lag its quote). NaN where the mid is
+ * outside the no-arbitrage bounds — a comparison with NaN is false, so such a strike is never called the culprit.
+ */
+function midVol(cols: OptionColumns, isCall: boolean, c: SideContext, j: number): number {
+  return impliedVol(isCall ? 'call' : 'put', 0.5 * (cols.bid[j] + cols.ask[j]), c.S, c.K[j], c.T, c.r, c.q);
 }
 
 interface SideContext {
@@ -373,8 +403,8 @@ export function assessExpiry(
   assessSide(expiry.puts, false, ctx, puts);
   markStrikeArbitrage(expiry.calls, true, expiry.strikes, calls);
   markStrikeArbitrage(expiry.puts, false, expiry.strikes, puts);
-  markButterflyArbitrage(expiry.calls, expiry.strikes, calls);
-  markButterflyArbitrage(expiry.puts, expiry.strikes, puts);
+  markButterflyArbitrage(expiry.calls, true, ctx, calls);
+  markButterflyArbitrage(expiry.puts, false, ctx, puts);
   for (const codes of [calls, puts]) {
     for (let i = 0; i < n; i++) {
       const code = codes[i];

@@ -219,6 +219,40 @@ describe('data quality', () => {
       expect(strikes.filter((_, i) => callReasons(rich)[i] === 'butterflyArbitrage')).toEqual([100]);
     });
 
+    it('rejects two rich strikes around a fair one, not the fair one between them (prices alone cannot tell)', () => {
+      // 99 and 101 bid over fair make the fair 100 fail like a cheap wing; by price the chain is convex once the
+      // 100 alone is gone, which had kept both rich prints. Their mids' implied vols are spikes, the 100's is not
+      const strikes = Array.from({ length: 21 }, (_, i) => 90 + i);
+      for (const [lo, hi, dev] of [
+        [99, 101, 0.1],
+        [99, 101, 0.2],
+        [100, 102, 0.1],
+        [91, 93, 0.1],
+      ]) {
+        const over = Object.fromEntries(
+          [lo, hi].map((k) => {
+            const f = fair('call', k);
+            return [k, { bid: f.bid + dev, ask: f.ask + dev }];
+          }),
+        );
+        const marked = strikes.filter(
+          (_, i) => callReasons(callsAt(strikes, over))[i] === 'butterflyArbitrage',
+        );
+        expect(marked, `${lo} & ${hi} +${dev}`).toEqual([lo, hi]);
+        if (lo < 95) continue; // the far puts are too cheap for their spread: 91 is the side's first usable strike
+        const putOver = Object.fromEntries(
+          [lo, hi].map((k) => {
+            const f = fair('put', k);
+            return [k, { bid: f.bid + dev, ask: f.ask + dev }];
+          }),
+        );
+        const putMarked = strikes.filter(
+          (_, i) => putReasons(putsAt(strikes, putOver))[i] === 'butterflyArbitrage',
+        );
+        expect(putMarked, `puts ${lo} & ${hi} +${dev}`).toEqual([lo, hi]);
+      }
+    });
+
     it('weighs the wings by the strike spacing', () => {
       // fair 99/100/105 calls: the 100 bid 3.19 is below 5/6·3.75 + 1/6·1.36 = 3.35, though far above the plain
       // average of the wings (2.555); the same for fair 95/100/101 puts (1/6·1.10 + 5/6·3.49 = 3.09 against 2.93)
