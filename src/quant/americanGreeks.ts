@@ -81,17 +81,13 @@ export function americanGreeks(
   // every method prices the double-boundary regime on the lattice (limits.ts, latticePrice): its greeks are the
   // lattice's own, as for 'binomial' — differences of its prices at 1e-3·S put gamma 6–13 % off there (measured)
   const regime = exerciseRegime(type, r, q);
-  // — where its nodes are not closer than rounding allows: below σ√T = 1e-4 they are < 3.5e-6·S apart (gamma
-  // read 703 at σ = 1e-9 in the exercise region, where it is 0) and the prices are differenced on 1e-3·S instead
+  // — where its nodes are not closer than rounding allows: their gamma carries ~1e-14·S/(node spacing)², and below
+  // σ√T = 1e-6 (nodes 7e-8·S apart) that grows past 1e-3 (it read 703 at σ√T = 7e-10 in the exercise region, where
+  // gamma is 0); there the prices are differenced as the smooth methods' are
   const sd = vol * Math.sqrt(T);
   const onLattice = method === 'binomial' || regime === 'double';
-  const nodeGreeks = method === 'binomial' || (regime === 'double' && sd >= 1e-4);
-  const hs =
-    (nodeGreeks
-      ? SPOT_STEP_LATTICE
-      : onLattice
-        ? SPOT_STEP
-        : Math.max(SPOT_STEP_MIN, Math.min(SPOT_STEP, SPOT_STEP_SD * sd))) * S;
+  const nodeGreeks = method === 'binomial' || (regime === 'double' && sd >= 1e-6);
+  const hs = (nodeGreeks ? SPOT_STEP_LATTICE : Math.max(SPOT_STEP_MIN, Math.min(SPOT_STEP, SPOT_STEP_SD * sd))) * S;
   // the lattice: delta and gamma from its own nodes at time 0 (see binomialSpotGreeks)
   const nodes =
     method === 'binomial'

@@ -13,7 +13,8 @@ describe('instanceName', () => {
   it('is host:port on loopback, as the shipped unit binds: an upgrade keeps its stored alerts, metrics and scans', () => {
     expect(instanceName(at('127.0.0.1', 8081), 'web-1')).toBe('web-1:8081');
     expect(instanceName(at('localhost', 8081), 'web-1')).toBe('web-1:8081');
-    expect(instanceName(at('::1', 8081), 'web-1')).toBe('web-1:8081');
+    // … but IPv6's loopback is another socket on the same port
+    expect(instanceName(at('::1', 8081), 'web-1')).toBe('web-1[::1]:8081');
   });
 
   it('tells apart two instances on one host and port bound to different addresses', () => {
