@@ -229,27 +229,25 @@ describe('data quality', () => {
         [100, 102, 0.1],
         [91, 93, 0.1],
       ]) {
-        const over = Object.fromEntries(
-          [lo, hi].map((k) => {
-            const f = fair('call', k);
-            return [k, { bid: f.bid + dev, ask: f.ask + dev }];
-          }),
-        );
-        const marked = strikes.filter(
-          (_, i) => callReasons(callsAt(strikes, over))[i] === 'butterflyArbitrage',
-        );
-        expect(marked, `${lo} & ${hi} +${dev}`).toEqual([lo, hi]);
+        // both strikes quoted `dev` over fair, bid and ask
+        const richAt = (type: 'call' | 'put') =>
+          Object.fromEntries(
+            [lo, hi].map((k) => {
+              const f = fair(type, k);
+              return [k, { bid: f.bid + dev, ask: f.ask + dev }];
+            }),
+          );
+        const calls = callReasons(callsAt(strikes, richAt('call')));
+        expect(
+          strikes.filter((_, i) => calls[i] === 'butterflyArbitrage'),
+          `${lo} & ${hi} +${dev}`,
+        ).toEqual([lo, hi]);
         if (lo < 95) continue; // the far puts are too cheap for their spread: 91 is the side's first usable strike
-        const putOver = Object.fromEntries(
-          [lo, hi].map((k) => {
-            const f = fair('put', k);
-            return [k, { bid: f.bid + dev, ask: f.ask + dev }];
-          }),
-        );
-        const putMarked = strikes.filter(
-          (_, i) => putReasons(putsAt(strikes, putOver))[i] === 'butterflyArbitrage',
-        );
-        expect(putMarked, `puts ${lo} & ${hi} +${dev}`).toEqual([lo, hi]);
+        const puts = putReasons(putsAt(strikes, richAt('put')));
+        expect(
+          strikes.filter((_, i) => puts[i] === 'butterflyArbitrage'),
+          `puts ${lo} & ${hi} +${dev}`,
+        ).toEqual([lo, hi]);
       }
     });
 
