@@ -87,7 +87,8 @@ export function americanGreeks(
   const sd = vol * Math.sqrt(T);
   const onLattice = method === 'binomial' || regime === 'double';
   const nodeGreeks = method === 'binomial' || (regime === 'double' && sd >= 1e-6);
-  const hs = (nodeGreeks ? SPOT_STEP_LATTICE : Math.max(SPOT_STEP_MIN, Math.min(SPOT_STEP, SPOT_STEP_SD * sd))) * S;
+  const hs =
+    (nodeGreeks ? SPOT_STEP_LATTICE : Math.max(SPOT_STEP_MIN, Math.min(SPOT_STEP, SPOT_STEP_SD * sd))) * S;
   // the lattice: delta and gamma from its own nodes at time 0 (see binomialSpotGreeks)
   const nodes =
     method === 'binomial'

@@ -12,7 +12,16 @@ import type { Settings } from '../config/schema.js';
  * Bind addresses that mean "every interface" or the IPv4 loopback the shipped unit uses: one instance per port by
  * name alone. IPv6's loopback `::1` is bracketed: a socket on it and one on 127.0.0.1 can share a port.
  */
-const PLAIN: ReadonlySet<string> = new Set(['', '*', '0.0.0.0', '::', '::0', '0:0:0:0:0:0:0:0', '127.0.0.1', 'localhost']);
+const PLAIN: ReadonlySet<string> = new Set([
+  '',
+  '*',
+  '0.0.0.0',
+  '::',
+  '::0',
+  '0:0:0:0:0:0:0:0',
+  '127.0.0.1',
+  'localhost',
+]);
 
 export function instanceName(
   settings: { monitoring: Pick<Settings['monitoring'], 'host' | 'port'> },
