@@ -105,8 +105,11 @@ function baw(w: number, S: number, K: number, T: number, r: number, q: number, v
   const dfR = exp(-r * T);
   const dfQ = exp(-q * T);
   const nm1 = (2 * b) / v2 - 1;
-  // M/k = 2r/(σ²(1 − e^{−rT})), continuous through r = 0 (→ 2/(σ²T)): the call is one formula for every r
-  const mk = r === 0 ? 2 / (v2 * T) : (2 * r) / (v2 * -Math.expm1(-r * T));
+  // M/k = 2r/(σ²(1 − e^{−rT})), continuous through r = 0 (→ 2/(σ²T)): the call is one formula for every r. Near
+  // r·T = 0 its series rT/(1 − e^{−rT}) = 1 + rT/2 + (rT)²/12 (a denormal r made −expm1(−rT) 0 and M/k ∞)
+  const rT = r * T;
+  const mk =
+    Math.abs(rT) < 1e-6 ? (2 / (v2 * T)) * (1 + rT / 2 + (rT * rT) / 12) : (2 * r) / (v2 * -Math.expm1(-rT));
   const lam = quadraticRoot(w, nm1, mk);
   // seed: the perpetual boundary K/(1 − 1/λ∞) blended towards K (Barone-Adesi & Whaley 1987, eqs. 27–28)
   const lamInf = quadraticRoot(w, nm1, (2 * r) / v2);

@@ -110,6 +110,8 @@ describe('bawPrice', () => {
       const at0 = bawPrice('call', S, 100, 1, 0, q, vol);
       for (const r of [-1e-9, -1e-13, 1e-13, 1e-9])
         expect(Math.abs(bawPrice('call', S, 100, 1, r, q, vol) - at0)).toBeLessThan(1e-7);
+      // a denormal rate is 0 to the price (−expm1(−rT) rounded to 0 and M/k to ∞: 4.882 where it is 4.999)
+      for (const r of [-5e-324, 5e-324]) expect(bawPrice('call', S, 100, 1, r, q, vol)).toBeCloseTo(at0, 12);
       // and smooth: the slopes on either side of 0 agree (the premium is C¹ in r)
       const h = 1e-4;
       const left = (at0 - bawPrice('call', S, 100, 1, -h, q, vol)) / h;
