@@ -325,7 +325,8 @@ function assessSide(cols: OptionColumns, isCall: boolean, c: SideContext, out: U
     }
     const bid = cols.bid[i];
     const ask = cols.ask[i];
-    if (!(bid >= 0 && ask >= 0)) {
+    // an infinite ask is no quote either: the spread test compares ∞ > ∞ (false) and let it through
+    if (!(bid >= 0 && ask >= 0 && ask < Number.POSITIVE_INFINITY)) {
       out[i] = MISSING_QUOTE;
       continue;
     }

@@ -146,6 +146,15 @@ describe('data quality', () => {
     ]);
   });
 
+  it('calls an infinite ask no quote (the spread test compared ∞ > ∞ and let it through)', () => {
+    const q = assessChain(
+      chainOf([fair('call', 100, { ask: Number.POSITIVE_INFINITY }), fair('call', 101)]),
+      OPTIONS,
+    );
+    expect(reasonOf(q.expirations[0].calls[0])).toBe('missingQuote');
+    expect(reasonOf(q.expirations[0].calls[1])).toBeNull();
+  });
+
   describe('butterfly arbitrage', () => {
     const callsAt = (strikes: number[], over: Record<number, Partial<OptionQuote>> = {}) =>
       assessChain(chainOf(strikes.map((k) => fair('call', k, over[k]))), OPTIONS);
