@@ -333,6 +333,7 @@ function runSweeps(
   const tol = tolerance * K;
   let newton = true;
   let last = Number.POSITIVE_INFINITY;
+  let prev = Number.POSITIVE_INFINITY; // the last sweep's move
   for (let it = 0; it < maxSweeps; it++) {
     for (let k = 0; k <= n; k++) vv[k] = Math.sqrt(Hs[k]);
     newtonSweep(n, l, K, lnX, lnK, xMax, newton);
@@ -351,7 +352,14 @@ function runSweeps(
     GV = g;
     // Quadratic convergence: a step from residual ρ leaves ≲ NEWTON_CONSTANT·ρ² (relative), so the sweep that
     // would only confirm it is skipped once that is below the tolerance.
-    if (moved <= tol || (SWEEP.ok && (moved / K) * (moved / K) * NEWTON_CONSTANT <= tolerance)) break;
+    // … trusted only while the sweeps are seen converging quadratically (this move within the constant times the
+    // last one squared): where they were not (n ≥ 48 with q < 0: Newton's model is poor at the nodes nearest
+    // expiry), the skipped sweep was worth up to 8e-6·K
+    const quadratic =
+      prev === Number.POSITIVE_INFINITY || moved / K <= NEWTON_CONSTANT * (prev / K) * (prev / K);
+    prev = moved;
+    if (moved <= tol || (SWEEP.ok && quadratic && (moved / K) * (moved / K) * NEWTON_CONSTANT <= tolerance))
+      break;
   }
   return true;
 }

@@ -223,6 +223,24 @@ describe('aloPrice', () => {
     }
   });
 
+  it('does not lose accuracy when the caller raises n with q < 0 (the sweep-skip trusts only quadratic convergence)', () => {
+    // Newton's sweeps converge linearly there at n ≥ 48 (its model is poor at the nodes nearest expiry); the rule
+    // that skips the confirming sweep assumed quadratic convergence and stopped 2.8e-6 (n = 48) and 8.1e-6 (n = 64)
+    // per K = 100 off. What is left at n = 64 (2e-7) comes from elsewhere: the default n = 14 and n = 32 are ≤ 6e-9
+    const FINE = { nodes: 48, fpOrder: 48, priceOrder: 192, iterations: 300, tolerance: 1e-15 };
+    const cases: [number, number, number, number, number, number, number][] = [
+      // S, T, r, q, vol, n, bound
+      [98.159, 1.6457, 0.0828, -0.005, 0.094, 64, 5e-7],
+      [90, 2, 0.06, -0.02, 0.3, 48, 1e-7],
+    ];
+    for (const [S, T, r, q, vol, n, bound] of cases) {
+      const ref = aloPrice('put', S, 100, T, r, q, vol, FINE);
+      const p = aloPrice('put', S, 100, T, r, q, vol, { nodes: n, fpOrder: n, priceOrder: 4 * n });
+      expect(Math.abs(p - ref), `n ${n} S ${S}`).toBeLessThan(bound);
+      expect(Math.abs(aloPrice('put', S, 100, T, r, q, vol) - ref), `default S ${S}`).toBeLessThan(1e-8);
+    }
+  });
+
   it('is within 1e-8 per K = 100 for long-dated options at high rates (r·T > 0.25 takes (20, 16))', () => {
     // (14, 12) left 9.3e-7, 3.8e-7, 1.2e-6 and 4.6e-8 here. The reference is n = l = 48 (p = 192, swept to 1e-15),
     // within 2e-11 of n = l = 32 on these inputs; for the 10-year put QuantLib 1.29's QdFp high-precision engine
