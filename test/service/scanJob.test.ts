@@ -10,8 +10,8 @@ import { countOptionSnapshots } from '../../src/store/optionsRepo.js';
 import { getScan } from '../../src/store/scansRepo.js';
 import { tradesOfScan } from '../../src/store/tradesRepo.js';
 import { useTestDatabase } from '../store/helpers/testDatabase.js';
+import { quiet, scanJobDeps } from './helpers/scanJobDeps.js';
 
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const events = { apiCall() {}, providerCall() {}, circuit() {} };
 const TICKERS = ['SPY', 'QQQ', 'IWM', 'AAPL', 'MSFT', 'JPM', 'XOM', 'KO', 'NEE', 'UNH'];
 
@@ -48,14 +48,7 @@ describe('runScanJob', () => {
     const id = randomUUID();
     const { outcome } = await runScanJob(
       { id, trigger: 'api', signal: new AbortController().signal },
-      {
-        db: t().db,
-        cache: null,
-        providers: () => providers,
-        settings: () => settings,
-        logger: quiet,
-        instance: 'test-host:8080',
-      },
+      scanJobDeps(t().db, providers, settings),
     );
     expect(outcome).toMatchObject({
       status: 'failed',
@@ -108,14 +101,7 @@ describe('runScanJob', () => {
     });
     const providers = buildServiceProviders(settings, events, quiet);
     const cache = new MemoryCache({ maxEntries: 10_000, defaultTtlSeconds: 600 });
-    const deps = {
-      db: t().db,
-      cache,
-      providers: () => providers,
-      settings: () => settings,
-      logger: quiet,
-      instance: 'test-host:8080',
-    };
+    const deps = scanJobDeps(t().db, providers, settings, { cache });
     const first = randomUUID();
     const second = randomUUID();
     const a = await runScanJob({ id: first, trigger: 'api', signal: new AbortController().signal }, deps);

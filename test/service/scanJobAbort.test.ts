@@ -11,8 +11,8 @@ import { getScan } from '../../src/store/scansRepo.js';
 import { tradesOfScan } from '../../src/store/tradesRepo.js';
 import { tapped } from '../helpers/tappedProvider.js';
 import { useTestDatabase } from '../store/helpers/testDatabase.js';
+import { quiet, scanJobDeps } from './helpers/scanJobDeps.js';
 
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const events = { apiCall() {}, providerCall() {}, circuit() {} };
 
 describe('runScanJob stopped during collection', () => {
@@ -35,14 +35,7 @@ describe('runScanJob stopped during collection', () => {
     const id = randomUUID();
     const { outcome } = await runScanJob(
       { id, trigger: 'service', signal: stop.signal, onStage: (s) => stages.push(s) },
-      {
-        db: t().db,
-        cache: null,
-        providers: () => providers,
-        settings: () => settings,
-        logger: quiet,
-        instance: 'test-host:8080',
-      },
+      scanJobDeps(t().db, providers, settings),
     );
     expect(outcome).toMatchObject({
       status: 'cancelled',
@@ -78,14 +71,7 @@ describe('runScanJob stopped during collection', () => {
     const id = randomUUID();
     const { outcome } = await runScanJob(
       { id, trigger: 'service', signal: new AbortController().signal, onStage: (s) => stages.push(s) },
-      {
-        db: t().db,
-        cache: null,
-        providers: () => providers,
-        settings: () => settings,
-        logger: quiet,
-        instance: 'test-host:8080',
-      },
+      scanJobDeps(t().db, providers, settings),
     );
     expect(outcome).toMatchObject({ status: 'timeout', saved: true });
     expect(stages).toEqual(['universe', 'collect', 'saving']);

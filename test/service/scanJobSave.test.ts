@@ -15,8 +15,8 @@ import type { Database, Queryable, SqlParam } from '../../src/store/db.js';
 import { getScan } from '../../src/store/scansRepo.js';
 import { tradesOfScan } from '../../src/store/tradesRepo.js';
 import { useTestDatabase } from '../store/helpers/testDatabase.js';
+import { quiet, scanJobDeps } from './helpers/scanJobDeps.js';
 
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const events = { apiCall() {}, providerCall() {}, circuit() {} };
 const TICKERS = ['SPY', 'QQQ', 'IWM', 'AAPL', 'MSFT', 'JPM', 'XOM', 'KO', 'NEE', 'UNH'];
 
@@ -55,14 +55,7 @@ describe('runScanJob: a save that fails', () => {
   const run = (id: string, db: Database) =>
     runScanJob(
       { id, trigger: 'api', signal: new AbortController().signal },
-      {
-        db,
-        cache: null,
-        providers: () => providers,
-        settings: () => settings,
-        logger: quiet,
-        instance: 'test-host:8080',
-      },
+      scanJobDeps(db, providers, settings),
     );
 
   it('makes the scan failed with the error, counted as failed, its duration including the save', async () => {
@@ -127,14 +120,7 @@ describe('runScanJob: a save that fails', () => {
     stop.abort(new Error('service shutdown'));
     const { outcome } = await runScanJob(
       { id, trigger: 'service', signal: stop.signal },
-      {
-        db: noTx,
-        cache: null,
-        providers: () => providers,
-        settings: () => settings,
-        logger: quiet,
-        instance: 'test-host:8080',
-      },
+      scanJobDeps(noTx, providers, settings),
     );
     expect(outcome).toMatchObject({ status: 'cancelled', saved: false });
     expect((await getScan(t().db, id))?.status).toBe('running'); // it stayed so, until a restart called it interrupted
