@@ -195,11 +195,9 @@ describe.each(ENGINES)('alert writes retried after a database error, on %s', (en
       await h.m.stop();
     });
 
-    it('does not announce again, once the read-back succeeds, an undelivered alert this run has announced already', async () => {
-      const t0 = Date.parse('2026-12-05T15:00:00Z');
-      const instance = 'retry-owed:8080';
-      // the last run's alert, whose message no channel delivered (notifications 0)
-      await fireAlert(t().db, {
+    /** The last run's open alert of RULE, fired a minute before `t0` under `instance`. */
+    const lastRunsAlert = (instance: string, t0: number) =>
+      fireAlert(t().db, {
         rule: RULE,
         severity: 'critical',
         message: 'memory',
@@ -207,6 +205,12 @@ describe.each(ENGINES)('alert writes retried after a database error, on %s', (en
         at: new Date(t0 - 60_000),
         instance,
       });
+
+    it('does not announce again, once the read-back succeeds, an undelivered alert this run has announced already', async () => {
+      const t0 = Date.parse('2026-12-05T15:00:00Z');
+      const instance = 'retry-owed:8080';
+      // the last run's alert, whose message no channel delivered (notifications 0)
+      await lastRunsAlert(instance, t0);
       const h = harness(t().db, instance, t0);
       // the database away for the start and the first evaluation: the read-back fails, the alert fires anew in
       // memory, its message goes out and is delivered, and the records of both wait in the queue
@@ -225,14 +229,7 @@ describe.each(ENGINES)('alert writes retried after a database error, on %s', (en
     it('reads the open alerts back at a later evaluation when the start could not', async () => {
       const t0 = Date.parse('2026-12-04T15:00:00Z');
       const instance = 'retry-readback:8080';
-      await fireAlert(t().db, {
-        rule: RULE,
-        severity: 'critical',
-        message: 'memory',
-        value: 97,
-        at: new Date(t0 - 60_000),
-        instance,
-      });
+      await lastRunsAlert(instance, t0);
       const h = harness(t().db, instance, t0);
       h.f.failNext(/^SELECT \* FROM alerts WHERE resolved_at IS NULL/, 1);
       await h.m.start(false);
