@@ -10,7 +10,7 @@ export const IV_LOOKBACK_DAYS = 252;
 /** Target maturity of the constant-maturity IV, in years (30 calendar days). */
 export const CONSTANT_MATURITY_T = 30 / 365;
 
-/** Arithmetic mean of `xs` (NaN for an empty input); Neumaier-compensated summation. */
+/** Arithmetic mean of `xs` (NaN for an empty input; ±∞ when the sum overflows); Neumaier-compensated summation. */
 export function mean(xs: ArrayLike<number>): number {
   const n = xs.length;
   if (n === 0) return Number.NaN;
@@ -22,7 +22,8 @@ export function mean(xs: ArrayLike<number>): number {
     comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
     sum = t;
   }
-  return (sum + comp) / n;
+  // ±∞ or an overflowed sum: the compensation reads ∞ − ∞ = NaN
+  return Number.isFinite(sum) ? (sum + comp) / n : sum / n;
 }
 
 /** Sample standard deviation of `xs` (divisor n − 1, two-pass); NaN when n < 2. */
@@ -75,37 +76,53 @@ function tailRange(xs: ArrayLike<number>, count: number): [number, number] {
 
 /**
  * IV rank in percent (0–100): (iv − low) / (high − low) over the 52-week history (last 252 daily
- * IVs of `history`, plus `iv` itself so the result stays in range). NaN when high = low or no data.
+ * IVs of `history`, plus `iv` itself so the result stays in range). Entries that are not positive finite IVs are
+ * skipped. NaN when high = low, or when fewer than `minCount` usable entries are in the window (a caller with a
+ * short history sets it: two days of history make every IV a rank of 0 or 100).
  */
-export function ivRank(iv: number, history: ArrayLike<number>, lookback = IV_LOOKBACK_DAYS): number {
+export function ivRank(
+  iv: number,
+  history: ArrayLike<number>,
+  lookback = IV_LOOKBACK_DAYS,
+  minCount = 1,
+): number {
   if (Number.isNaN(iv)) return Number.NaN;
   const [start, end] = tailRange(history, lookback);
   let lo = iv;
   let hi = iv;
+  let counted = 0;
   for (let i = start; i < end; i++) {
     const x = history[i];
+    if (!(x > 0 && x < Number.POSITIVE_INFINITY)) continue;
+    counted++;
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }
-  return hi > lo ? (100 * (iv - lo)) / (hi - lo) : Number.NaN;
+  return hi > lo && counted >= minCount ? (100 * (iv - lo)) / (hi - lo) : Number.NaN;
 }
 
 /**
  * IV percentile in percent (0–100): the share of the last 252 daily IVs of `history` (the days before
- * today) that are strictly lower than today's `iv`. NaN when the history is empty.
+ * today) that are strictly lower than today's `iv`, among the positive finite ones. NaN when fewer than
+ * `minCount` (at least one) are usable.
  */
-export function ivPercentile(iv: number, history: ArrayLike<number>, lookback = IV_LOOKBACK_DAYS): number {
+export function ivPercentile(
+  iv: number,
+  history: ArrayLike<number>,
+  lookback = IV_LOOKBACK_DAYS,
+  minCount = 1,
+): number {
   if (Number.isNaN(iv)) return Number.NaN;
   const [start, end] = tailRange(history, lookback);
   let below = 0;
   let counted = 0;
   for (let i = start; i < end; i++) {
     const x = history[i];
-    if (Number.isNaN(x)) continue;
+    if (!(x > 0 && x < Number.POSITIVE_INFINITY)) continue;
     counted++;
     if (x < iv) below++;
   }
-  return counted === 0 ? Number.NaN : (100 * below) / counted;
+  return counted === 0 || counted < minCount ? Number.NaN : (100 * below) / counted;
 }
 
 /**

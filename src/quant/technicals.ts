@@ -314,25 +314,42 @@ export function momentum(close: Series, lookback: number): Float64Array {
 }
 
 /**
- * Rolling z-score: (x_i − mean) / sample stdev over the `window` values ending at bar i (inclusive);
- * NaN until `window` finite values are available or when the window has no dispersion beyond rounding
- * (stdev ≤ 1e-10 × mean |x|).
+ * Rolling z-score: (x_i − mean) / sample stdev over the finite values of the `window` values ending at bar i
+ * (inclusive). NaN until bar firstFinite + window − 1, where x_i is not finite, where fewer than half the window
+ * (or fewer than 2) values are finite — one missing value no longer blanks a whole window — and where the window
+ * has no dispersion beyond rounding (stdev ≤ 1e-10 × mean |x|).
  */
 export function rollingZScore(x: Series, window: number): Float64Array {
   checkPeriod('window', window);
   const n = x.length;
   const out = nanArray(n);
   if (window < 2) return out;
-  const acc = new Float64Array(2);
-  const s = firstFinite(x);
-  for (let i = s + window - 1; i < n; i++) {
-    windowMoments(x, i - window + 1, i + 1, acc);
-    const sd = Math.sqrt((acc[1] * window) / (window - 1));
+  for (let i = firstFinite(x) + window - 1; i < n; i++) {
+    if (!Number.isFinite(x[i])) continue;
+    let count = 0;
+    let sum = 0;
+    for (let j = i - window + 1; j <= i; j++) {
+      if (Number.isFinite(x[j])) {
+        count++;
+        sum += x[j];
+      }
+    }
+    if (count < 2 || 2 * count < window) continue;
+    const m = sum / count;
+    let ss = 0;
+    let c = 0;
     let meanAbs = 0;
-    for (let j = i - window + 1; j <= i; j++) meanAbs += Math.abs(x[j]);
-    meanAbs /= window;
+    for (let j = i - window + 1; j <= i; j++) {
+      if (!Number.isFinite(x[j])) continue;
+      const d = x[j] - m;
+      ss += d * d;
+      c += d;
+      meanAbs += Math.abs(x[j]);
+    }
+    meanAbs /= count;
+    const sd = Math.sqrt(Math.max(0, (ss - (c * c) / count) / (count - 1))); // corrected two-pass
     // dispersion at rounding level (≤ 1e-10 of the values' size) is no dispersion
-    out[i] = sd > 1e-10 * meanAbs ? (x[i] - acc[0]) / sd : Number.NaN;
+    out[i] = sd > 1e-10 * meanAbs ? (x[i] - (m + c / count)) / sd : Number.NaN;
   }
   return out;
 }
@@ -349,7 +366,7 @@ export function momentumZScore(
 /**
  * Percentile (0–100) of today's `hvWindow`-day realized vol among the previous `lookback` daily
  * values: the share strictly below it, among those that are finite (a missing close leaves hvWindow missing
- * values). NaN until hvWindow + lookback bars are available, where today's value is NaN, and where fewer than
+ * values). NaN before bar hvWindow + lookback (the first value needs hvWindow + lookback + 1 closes), where today's value is NaN, and where fewer than
  * half of the lookback values are finite — a NaN reads as the 'normal' regime, never as a calm 'low' one.
  */
 export function realizedVolPercentile(

@@ -4,11 +4,12 @@
  * percentile reported beside the IV rank.
  */
 import type { TickerMarketData } from '../market/collector.js';
+import { dateOfDay, newYorkClock, newYorkDate } from '../market/exchangeCalendar.js';
 import { yearsToExpiry } from '../market/expiry.js';
 import { MAX_IV, MIN_IV } from '../market/quality.js';
-import type { ExpiryChain } from '../market/types.js';
+import type { ExpiryChain, IvPoint } from '../market/types.js';
 import { findUniverseMember, issuerOf } from '../market/universe.js';
-import { constantMaturityIv, ivPercentile, ivRank } from '../quant/stats.js';
+import { constantMaturityIv, IV_LOOKBACK_DAYS, ivPercentile, ivRank } from '../quant/stats.js';
 import { momentumZScore, realizedVolPercentile } from '../quant/technicals.js';
 import type { TickerSignals } from '../selection/scoring.js';
 
@@ -40,10 +41,39 @@ function atmIv(e: ExpiryChain, spot: number): number {
   return okC && okP ? (c + p) / 2 : okC ? c : okP ? p : Number.NaN;
 }
 
-/** The 30-day IVs of the days before `asOf`'s (UTC) day: the IV percentile compares today with the past year. */
-function priorDays(history: readonly { date: string; iv30: number }[], asOf: number): number[] {
-  const today = new Date(asOf).toISOString().slice(0, 10);
-  return history.filter((p) => p.date < today).map((p) => p.iv30);
+/**
+ * Fewest days of IV history, in the 52-week window, for an IV rank or percentile: half a year, as the realized-vol
+ * percentile asks of its window. With two days of history every IV ranked 0 or 100 and took the score's full weight.
+ */
+export const IV_MIN_HISTORY_DAYS = 126;
+
+/**
+ * The usable 30-day IVs of the 52 weeks before `asOf`'s New York day, oldest first. Today's own row (written by an
+ * earlier scan, or today's close after the bell) and any later one are left out: IV rank and IV percentile
+ * compare today with the past year, and a row after `asOf` would be look-ahead in a replay.
+ */
+function priorYear(history: readonly IvPoint[], asOf: number): number[] {
+  const day = newYorkClock(asOf).day;
+  const today = dateOfDay(day);
+  const first = dateOfDay(day - 364);
+  return history
+    .filter((p) => p.date < today && p.date >= first && p.iv30 >= MIN_IV && p.iv30 < MAX_IV)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    .map((p) => p.iv30);
+}
+
+/** The latest usable 30-day IV of the history up to `asOf`'s New York day (today's row included). */
+function latestIv(history: readonly IvPoint[], asOf: number): number {
+  const today = newYorkDate(asOf);
+  let date = '';
+  let iv = Number.NaN;
+  for (const p of history) {
+    if (p.date <= today && p.date >= date && p.iv30 >= MIN_IV && p.iv30 < MAX_IV) {
+      date = p.date;
+      iv = p.iv30;
+    }
+  }
+  return iv;
 }
 
 const last = (a: Float64Array) => (a.length > 0 ? a[a.length - 1] : Number.NaN);
@@ -53,18 +83,16 @@ export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnaly
   const ts = data.chain.expirations.map((e) => yearsToExpiry(e.expiryTime, asOf));
   const ivs = data.chain.expirations.map((e) => atmIv(e, spot));
   let iv30 = constantMaturityIv(ts, ivs);
-  const history = data.ivHistory?.map((p) => p.iv30) ?? [];
-  if (!Number.isFinite(iv30) && history.length > 0) iv30 = history[history.length - 1];
+  if (!Number.isFinite(iv30)) iv30 = latestIv(data.ivHistory ?? [], asOf);
+  const past = priorYear(data.ivHistory ?? [], asOf);
   const closes = data.history?.map((b) => b.close) ?? [];
   const sector = data.fundamentals?.sector ?? findUniverseMember(data.symbol)?.sector ?? 'Unknown';
   return {
     sector,
     issuer: issuerOf(data.symbol),
     iv30,
-    ivRank: Number.isFinite(iv30) && history.length > 0 ? ivRank(iv30, history) : Number.NaN,
-    ivPercentile: Number.isFinite(iv30)
-      ? ivPercentile(iv30, priorDays(data.ivHistory ?? [], asOf))
-      : Number.NaN,
+    ivRank: ivRank(iv30, past, IV_LOOKBACK_DAYS, IV_MIN_HISTORY_DAYS),
+    ivPercentile: ivPercentile(iv30, past, IV_LOOKBACK_DAYS, IV_MIN_HISTORY_DAYS),
     momentumZ:
       closes.length > MOMENTUM_LOOKBACK ? last(momentumZScore(closes, MOMENTUM_LOOKBACK)) : Number.NaN,
     flowZ: data.flow && !data.flow.neutral ? data.flow.flowZ : 0,

@@ -77,9 +77,10 @@ export interface ScoringParams {
   regime?: Regime;
 }
 
+/** The regime of a realized-vol percentile: above `regime_high_percentile` high, below `regime_low_percentile` low. */
 export function regimeOf(rvPercentile: number, scoring: Settings['scoring']): Regime {
-  if (rvPercentile >= scoring.regime_high_percentile) return 'high';
-  if (rvPercentile <= scoring.regime_low_percentile) return 'low';
+  if (rvPercentile > scoring.regime_high_percentile) return 'high';
+  if (rvPercentile < scoring.regime_low_percentile) return 'low';
   return 'normal';
 }
 

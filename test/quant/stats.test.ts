@@ -27,6 +27,13 @@ describe('mean and sample standard deviation', () => {
     expect(stdev([3])).toBeNaN();
   });
 
+  it('mean is ±∞ for an infinite value or an overflowing sum (the compensation term had read ∞ − ∞)', () => {
+    expect(mean([1, Number.POSITIVE_INFINITY])).toBe(Number.POSITIVE_INFINITY);
+    expect(mean([1e308, 1e308])).toBe(Number.POSITIVE_INFINITY);
+    expect(mean([-1e308, -1e308, 5])).toBe(Number.NEGATIVE_INFINITY);
+    expect(mean([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])).toBeNaN();
+  });
+
   it('keep precision for a large offset (no catastrophic cancellation)', () => {
     // 1e9 + {4, 7, 13, 16}: sample variance of {4, 7, 13, 16} is 30 exactly.
     const xs = new Float64Array([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]);
@@ -108,6 +115,18 @@ describe('IV rank and IV percentile', () => {
   it('both are NaN without usable history', () => {
     expect(ivRank(0.3, [0.3, 0.3])).toBeNaN();
     expect(ivPercentile(0.3, [])).toBeNaN();
+  });
+
+  it('both skip entries that are no IV (NaN, 0, negative, ∞) and can ask for a least number of usable ones', () => {
+    // 0.25 within 0.25–0.35: rank 0 … the bad entries had made the low 0 and the rank 85.7
+    expect(ivRank(0.3, [0.25, 0, 0.35])).toBeCloseTo(50, 12);
+    expect(ivRank(0.3, [0.25, Number.NaN, -0.1, Number.POSITIVE_INFINITY, 0.35])).toBeCloseTo(50, 12);
+    expect(ivPercentile(0.3, [0.25, 0, Number.NaN, 0.35])).toBeCloseTo(50, 12);
+    // a short history gives a rank only when the caller accepts it
+    expect(ivRank(0.3, [0.2, 0.4], 252, 3)).toBeNaN();
+    expect(ivRank(0.3, [0.2, 0.4, 0.3], 252, 3)).toBeCloseTo(50, 12);
+    expect(ivPercentile(0.3, [0.2, 0.4], 252, 3)).toBeNaN();
+    expect(ivPercentile(0.3, [0.2, 0.4, 0.3], 252, 3)).toBeCloseTo(100 / 3, 12);
   });
 });
 

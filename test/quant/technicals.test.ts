@@ -414,6 +414,27 @@ describe('momentum, its z-score and the volatility regime', () => {
     expect(momentumZScore(accel, 20)[299]).toBeGreaterThan(1.5); // accelerating: the latest momentum is the highest
   });
 
+  it('rolling and momentum z-scores skip a missing value inside the window instead of blanking a whole window', () => {
+    const w = 252;
+    const x = Array.from(ramp(300, 0, 1));
+    x[100] = Number.NaN;
+    const out = rollingZScore(x, w);
+    // the window ending at 299 holds 48 … 299 without 100: 251 values, mean and sd of that set
+    const kept = Array.from({ length: w }, (_, k) => 48 + k).filter((v) => v !== 100);
+    const m = kept.reduce((a, b) => a + b, 0) / kept.length;
+    const sd = Math.sqrt(kept.reduce((a, b) => a + (b - m) ** 2, 0) / (kept.length - 1));
+    expect(out[299]).toBeCloseTo((299 - m) / sd, 12);
+    expect(out[100]).toBeNaN(); // today's own value missing
+    expect(Number.isFinite(out[260])).toBe(true);
+    // fewer than half the window finite: NaN
+    const sparse = Array.from(ramp(300, 0, 1)).map((v, i) => (i % 3 === 0 || i === 299 ? v : Number.NaN));
+    expect(rollingZScore(sparse, w)[299]).toBeNaN();
+    // one missing close left the 20-day momentum z NaN for 272 bars (it needs 372 before it recovers)
+    const closes = Array.from({ length: 300 }, (_, i) => 100 * Math.exp(1e-5 * i * i + 0.01 * Math.sin(i)));
+    closes[100] = Number.NaN;
+    expect(Number.isFinite(momentumZScore(closes, 20)[299])).toBe(true);
+  });
+
   it('realized-vol percentile is 100 after a volatility burst and 0 after a calm spell', () => {
     const closes = [100];
     for (let i = 1; i < 320; i++)

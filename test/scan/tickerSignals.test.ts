@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { TickerMarketData } from '../../src/market/collector.js';
-import { analyzeTicker } from '../../src/scan/tickerSignals.js';
+import { dateOfDay, dayNumber } from '../../src/market/exchangeCalendar.js';
+import { analyzeTicker, IV_MIN_HISTORY_DAYS } from '../../src/scan/tickerSignals.js';
 import { manualChain } from '../strategies/syntheticChain.js';
 
 const AS_OF = Date.parse('2026-11-20T15:30:00Z');
-const HISTORY = [
-  { date: '2026-10-01', iv30: 0.2 },
-  { date: '2026-11-01', iv30: 0.4 },
-];
+const TODAY = dayNumber('2026-11-20');
+
+/** One IV row a calendar day for the `n` days before 2026-11-20, oldest first: `iv(k)` for the day k days back. */
+function daysBefore(n: number, iv: (k: number) => number) {
+  return Array.from({ length: n }, (_, i) => ({ date: dateOfDay(TODAY - (n - i)), iv30: iv(n - i) }));
+}
+
+// 200 days alternating 0.2 and 0.4: a 30-day IV of 0.3 ranks 50
+const HISTORY = daysBefore(200, (k) => (k % 2 === 0 ? 0.2 : 0.4));
 
 function data(callIv: number, putIv: number, history = HISTORY): TickerMarketData {
   // one expiry ~30 days out: its at-the-money IV is the 30-day IV
@@ -34,15 +40,44 @@ describe('analyzeTicker', () => {
   });
 
   it('reports the IV percentile beside the IV rank: the share of earlier days with a lower 30-day IV', () => {
-    const days = Array.from({ length: 10 }, (_, i) => ({
-      date: `2026-11-${String(i + 1).padStart(2, '0')}`,
-      iv30: 0.2 + 0.01 * i, // 0.20 … 0.29
-    }));
-    // today's own point (the day's IV history row, written by an earlier scan) is not a day before today
-    const a = analyzeTicker(data(0.26, 0.26, [...days, { date: '2026-11-20', iv30: 0.1 }]), AS_OF);
+    // 150 days: 0.20 … 0.29 in turn, so a 30-day IV of 0.26 is above 60 % of them
+    const days = daysBefore(150, (k) => 0.2 + 0.01 * (k % 10));
+    const a = analyzeTicker(data(0.26, 0.26, days), AS_OF);
     expect(a.iv30).toBeCloseTo(0.26, 12);
-    expect(a.ivPercentile).toBeCloseTo(60, 9); // 0.20 … 0.25 of ten days
+    expect(a.ivPercentile).toBeCloseTo(60, 9);
+    expect(a.ivRank).toBeCloseTo((100 * 0.06) / 0.09, 9);
     expect(analyzeTicker(data(0.26, 0.26, []), AS_OF).ivPercentile).toBeNaN();
+  });
+
+  it("ranks today against the days before it only: today's own row and later rows move neither figure", () => {
+    const days = daysBefore(150, (k) => 0.2 + 0.01 * (k % 10));
+    const base = analyzeTicker(data(0.26, 0.26, days), AS_OF);
+    // today's row, left by an earlier scan; a row after the scan's instant (look-ahead in a replay)
+    const today = { date: '2026-11-20', iv30: 0.1 };
+    const later = { date: '2026-12-01', iv30: 0.6 };
+    const withRows = analyzeTicker(data(0.26, 0.26, [...days, today, later]), AS_OF);
+    expect(withRows.ivRank).toBeCloseTo(base.ivRank, 12); // was 84.2 with today's row, 15.0 with the later one
+    expect(withRows.ivPercentile).toBeCloseTo(base.ivPercentile, 12);
+    // 21:00 in New York is the next day in UTC: today is still the New York date
+    const evening = Date.parse('2026-11-21T02:00:00Z');
+    const late = analyzeTicker(data(0.26, 0.26, [...days, today]), evening);
+    expect(late.ivPercentile).toBeCloseTo(60, 9); // 63.6 when today's row counted as a day before
+  });
+
+  it('gives no IV rank or percentile from less than half a year of history, nor from unusable rows', () => {
+    const short = daysBefore(IV_MIN_HISTORY_DAYS - 1, (k) => (k % 2 === 0 ? 0.2 : 0.4));
+    const a = analyzeTicker(data(0.3, 0.3, short), AS_OF);
+    expect(a.ivRank).toBeNaN(); // two days of history had made every IV a rank of 0 or 100
+    expect(a.ivPercentile).toBeNaN();
+    const enough = daysBefore(IV_MIN_HISTORY_DAYS, (k) => (k % 2 === 0 ? 0.2 : 0.4));
+    expect(analyzeTicker(data(0.3, 0.3, enough), AS_OF).ivRank).toBeCloseTo(50, 9);
+    // a placeholder 0 and an IV above the quality limit are no days of history; rows older than 52 weeks neither
+    const junk = [
+      { date: '2026-06-01', iv30: 0 },
+      { date: '2026-06-02', iv30: 50 },
+      { date: '2025-01-02', iv30: 0.05 },
+    ];
+    expect(analyzeTicker(data(0.3, 0.3, [...junk, ...enough]), AS_OF).ivRank).toBeCloseTo(50, 9);
   });
 
   it("leaves out a placeholder IV below 1 % (Yahoo's 0.00001): it halved IV30 and made the IV rank 0", () => {

@@ -67,10 +67,15 @@ describe('scoreTrade', () => {
     expect(Number.isFinite(unknown.score)).toBe(true);
   });
 
-  it('uses the regime weights when realized vol is in the high or low percentiles', () => {
+  it('uses the regime weights when realized vol is above the high or below the low percentile', () => {
     expect(regimeOf(85, scoring)).toBe('high');
-    expect(regimeOf(80, scoring)).toBe('high');
-    expect(regimeOf(20, scoring)).toBe('low');
+    // the issue's rule: above 80 high, below 20 low — a percentile of exactly 80 or 20 (a median of two tickers,
+    // k of n finite days) is normal, as `volatilityRegime` of the quant library has it
+    expect(regimeOf(80.000001, scoring)).toBe('high');
+    expect(regimeOf(80, scoring)).toBe('normal');
+    expect(regimeOf(20, scoring)).toBe('normal');
+    expect(regimeOf(19.999999, scoring)).toBe('low');
+    expect(scanRegime([79, 81], scoring)).toBe('normal');
     expect(regimeOf(50, scoring)).toBe('normal');
     expect(regimeOf(Number.NaN, scoring)).toBe('normal');
     const high = scoreTrade(spread, { ...signals, rvPercentile: 90 }, params);
@@ -99,7 +104,8 @@ describe('scoreTrade', () => {
     expect(scanRegime([90, 85, 10], scoring)).toBe('high');
     expect(scanRegime([5, 15, 95, Number.NaN], scoring)).toBe('low'); // median of 5, 15, 95
     expect(scanRegime([10, 40], scoring)).toBe('normal'); // median 25
-    expect(scanRegime([10, 30], scoring)).toBe('low'); // median 20: ≤ regime_low_percentile
+    expect(scanRegime([10, 30], scoring)).toBe('normal'); // median 20: not below 20
+    expect(scanRegime([10, 29], scoring)).toBe('low'); // median 19.5
     expect(scanRegime([Number.NaN], scoring)).toBe('normal');
   });
 
