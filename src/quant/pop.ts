@@ -77,11 +77,19 @@ function buildNodes(legs: readonly PayoffLeg[], netCash: number): number {
   return m;
 }
 
-/** dP&L/dS_T beyond the highest strike: Σ quantity of calls and stock. */
+/**
+ * dP&L/dS_T beyond the highest strike: Σ quantity of calls and stock, 0 within rounding of Σ|quantity| (0.3 − 0.1 −
+ * 0.2 is −2.8e-17: read as a slope it put a breakeven at 6.5e16 and made a bounded loss −∞).
+ */
 function tailSlope(legs: readonly PayoffLeg[]): number {
   let s = 0;
-  for (const leg of legs) if (leg.type !== 'put') s += leg.quantity;
-  return s;
+  let size = 0;
+  for (const leg of legs) {
+    if (leg.type === 'put') continue;
+    s += leg.quantity;
+    size += Math.abs(leg.quantity);
+  }
+  return Math.abs(s) <= 1e-12 * size ? 0 : s;
 }
 
 /** P&L below which a value counts as zero: 1e-10 of the position's notional scale (absorbs rounding). */
@@ -204,7 +212,8 @@ export function payoffRange(legs: readonly PayoffLeg[], netCash = 0): PayoffRang
  * Probability of profit at expiry (0–1): P(P&L(S_T) > 0) for lognormal S_T with spot `S`, `T` years,
  * `vol` per √year and drift m = `drift` per year — pass r − q for the risk-neutral POP or μ − q for a
  * real-world one. `netCash` adds a fixed cash amount per share (e.g. −fees, or a net credit when the
- * legs carry premium 0). NaN for an invalid position (non-finite numbers, option strike ≤ 0).
+ * legs carry premium 0). NaN for an invalid position (non-finite numbers, option strike ≤ 0). At σ√T = 0, S_T is the
+ * forward S·e^(mT): 1 where the P&L there is a profit, else 0 (a breakeven at the forward is no profit).
  */
 export function pop(
   legs: readonly PayoffLeg[],
@@ -216,6 +225,10 @@ export function pop(
 ): number {
   const count = profitRegions(legs, netCash);
   if (count < 0) return Number.NaN;
+  if (vol * Math.sqrt(T) === 0 && S > 0 && S < Number.POSITIVE_INFINITY && !Number.isNaN(drift)) {
+    // S_T is the forward: profit or not there (a breakeven at the forward is no profit, not one half)
+    return payoffAt(legs, S * Math.exp(drift * T), netCash) > zeroTolerance(legs, netCash) ? 1 : 0;
+  }
   let p = 0;
   for (let i = 0; i < count; i++) {
     const a = regions[2 * i];
@@ -229,7 +242,7 @@ export function pop(
 /**
  * Expected P&L at expiry per share (undiscounted) under drift m = `drift` (r − q risk-neutral, μ − q
  * real-world): Σ quantity·(E[value(S_T)] − premium) + netCash, with E[(S_T − K)⁺] = Black-Scholes at
- * zero rate on the forward S·e^(mT).
+ * zero rate on the forward S·e^(mT). NaN for an invalid position or a negative or NaN S, T, vol or drift.
  */
 export function expectedPnl(
   legs: readonly PayoffLeg[],
@@ -239,6 +252,8 @@ export function expectedPnl(
   drift: number,
   netCash = 0,
 ): number {
+  if (!validPosition(legs, netCash) || !(S >= 0 && T >= 0 && vol >= 0) || Number.isNaN(drift))
+    return Number.NaN;
   let ev = netCash;
   const forward = S * Math.exp(drift * T);
   for (const leg of legs) {

@@ -132,6 +132,33 @@ const positionArb = fc.record({
   m: fc.double({ min: -0.05, max: 0.15, noNaN: true }),
 });
 
+describe('positions whose quantities are fractions, and expiry itself', () => {
+  it('a flat tail whose quantities sum to zero only within rounding is flat: no far breakeven, no infinite loss', () => {
+    // long 0.3 calls at 95 for 6, short 0.1 + 0.2 at 105 for 2: 0.3 − 0.1 − 0.2 = −2.8e-17 had read as a falling tail
+    const bull = [call(95, 0.3, 6), call(105, -0.1, 2), call(105, -0.2, 2)];
+    expect(breakevens(bull)).toEqual([expect.closeTo(99, 12)]);
+    const r = payoffRange(bull);
+    expect(r.maxLoss).toBeCloseTo(-1.2, 12);
+    expect(r.maxProfit).toBeCloseTo(1.8, 12);
+    const bear = [call(95, -0.3, 6), call(105, 0.1, 2), call(105, 0.2, 2)];
+    expect(payoffRange(bear).maxProfit).toBeCloseTo(1.2, 12); // was +∞
+    // covered call with stock in three lots of 0.7 + 0.2 + 0.1 against one short call
+    const covered = [stock(0.7, 100), stock(0.2, 100), stock(0.1, 100), call(105, -1, 2)];
+    expect(breakevens(covered)).toEqual([expect.closeTo(98, 12)]);
+    expect(payoffRange(covered).maxLoss).toBeCloseTo(-98, 12);
+    expect(pop(bull, S, T, VOL, M)).toBeCloseTo(probAbove(S, 99, T, VOL, M), 12);
+  });
+
+  it('at expiry POP is 1 where the P&L at the forward is a profit and 0 where it is none, a breakeven included', () => {
+    const shortPut = [put(95, -1, 2)]; // breakeven 93
+    expect(pop(shortPut, 93, 0, VOL, 0)).toBe(0); // P&L exactly 0 there: no profit (was ½)
+    expect(pop(shortPut, 93.01, 0, VOL, 0)).toBe(1);
+    expect(pop(shortPut, 92.99, 0, VOL, 0)).toBe(0);
+    expect(pop([call(100, 1, 0), put(100, 1, 0)], 100, 0, VOL, 0)).toBe(0); // zero-premium straddle at its strike: was 1
+    expect(pop(shortPut, 90, 0.5, 0, Math.log(93.5 / 90) / 0.5)).toBe(1); // vol 0: the forward 93.5
+  });
+});
+
 describe('POP of random positions (property)', () => {
   it('agrees with midpoint integration of the lognormal density (tolerance 2e-4: ≤ 1.8e-5 per breakeven from the step)', () => {
     fc.assert(
@@ -162,6 +189,17 @@ describe('expected P&L at expiry', () => {
   it('discounted at r reproduces the Haug Black-Scholes example, §1.1.1 (S 60, K 65, T 0.25, r 8%, σ 30%: 2.1334)', () => {
     const ev = expectedPnl([call(65, 1, 0)], 60, 0.25, 0.3, 0.08);
     expect(Math.abs(Math.exp(-0.08 * 0.25) * ev - 2.1334)).toBeLessThanOrEqual(5e-5);
+  });
+
+  it('is NaN for the positions and inputs POP rejects (a put at strike 0 had an EV of 2)', () => {
+    expect(pop([put(0, -1, 2)], S, T, VOL, M)).toBeNaN();
+    expect(expectedPnl([put(0, -1, 2)], S, T, VOL, M)).toBeNaN();
+    expect(expectedPnl([stock(1, 100)], -1, T, VOL, M)).toBeNaN();
+    expect(expectedPnl([call(100, 1, 2)], S, -1, VOL, M)).toBeNaN();
+    expect(expectedPnl([call(100, 1, 2)], S, T, VOL, Number.NaN)).toBeNaN();
+    expect(() => expectedPnl([{ ...call(100, 1, 2), type: 'Stock' as 'stock' }], S, T, VOL, M)).toThrow(
+      /legs\[0\]\.type must be/,
+    );
   });
 
   it('of stock is S·e^(mT) − entry, and is linear in the legs (property)', () => {
