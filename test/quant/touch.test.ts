@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normCdf } from '../../src/quant/normal.js';
 import { probAbove, probBelow } from '../../src/quant/probability.js';
 import { probTouch, probTouchDiscrete } from '../../src/quant/touch.js';
 
@@ -8,6 +9,7 @@ const years = fc.double({ min: 1 / 365, max: 2, noNaN: true });
 const vol = fc.double({ min: 0.05, max: 1.2, noNaN: true });
 const drift = fc.double({ min: -0.1, max: 0.2, noNaN: true });
 const distance = fc.double({ min: 0.001, max: 0.8, noNaN: true });
+const up = (S: number, H: number) => H > S;
 
 describe('published one-touch values (Haug 1998 p. 95, cases 5, 6, 9, 10; QuantLib digitaloption.cpp)', () => {
   // American cash-at-expiry digitals paying 15: value = 15·e^(−rT)·P(touch) (knock-in) or ·(1 − P) (knock-out),
@@ -87,6 +89,68 @@ describe('touch probability properties', () => {
     expect(probTouch(100, 95, 1, 0.001, 0.05)).toBe(0);
     expect(probTouch(100, 0, 1, 0.2, 0)).toBe(0);
     expect(probTouch(-1, 100, 1, 0.2, 0)).toBeNaN();
+  });
+
+  it('at σ√T = 0 is ½ where the forward is at the barrier, the σ → 0 limit, never below P(end past it)', () => {
+    const H = 100 * Math.exp(0.05);
+    expect(probTouch(100, H, 1, 0, 0.05)).toBe(0.5); // ln(H/S) rounded above m·T: it read 0 where P(above) is ½
+    expect(probTouch(100, H, 1, 0, 0.05)).toBe(probAbove(100, H, 1, 0, 0.05));
+    expect(probTouch(100, H, 1, 1e-7, 0.05)).toBeCloseTo(0.5, 5);
+  });
+
+  it('tends to S/H for a barrier above and to 1 for one below as σ → ∞', () => {
+    expect(probTouch(100, 110, 1, Number.POSITIVE_INFINITY, 0.05)).toBeCloseTo(100 / 110, 15); // was 0
+    expect(probTouch(100, 110, 1, 1000, 0.05)).toBeCloseTo(100 / 110, 4);
+    expect(probTouch(100, 90, 1, Number.POSITIVE_INFINITY, 0.05)).toBe(1);
+  });
+
+  it('with one or two monitoring dates is exact: P(S_T past) for one, a two-date integral for two', () => {
+    // one date (T ≤ dt): the close at T alone — BGK's shifted barrier had read 0.1025 where it is 0.1466
+    const dt = 1 / 252;
+    expect(probTouchDiscrete(100, 102, dt, 0.3, 0.03, dt)).toBe(probAbove(100, 102, dt, 0.3, 0.03));
+    expect(probTouchDiscrete(100, 98, dt / 2, 0.3, 0.03, dt)).toBe(probBelow(100, 98, dt / 2, 0.3, 0.03));
+    // two dates t₁ = T − dt, T: 1 − ∫_{x < β} f₁(x)·P(x + ΔX < β) dx by Gauss-Legendre on a fine split, an
+    // independent route from the bivariate normal (X = ±ln(S_t/S), drift ±(m − σ²/2))
+    const noTouch = (S: number, H: number, T: number, v: number, m: number) => {
+      const up = H > S;
+      const beta = Math.abs(Math.log(H / S));
+      const nu = (up ? 1 : -1) * (m - 0.5 * v * v);
+      const t1 = T - dt;
+      const s1 = v * Math.sqrt(t1);
+      const s2 = v * Math.sqrt(dt);
+      const lo = nu * t1 - 12 * s1;
+      const gl = [
+        [-0.906179845938664, 0.236926885056189],
+        [-0.5384693101056831, 0.4786286704993665],
+        [0, 0.5688888888888889],
+        [0.5384693101056831, 0.4786286704993665],
+        [0.906179845938664, 0.236926885056189],
+      ];
+      const pieces = 4000;
+      const h = (beta - lo) / pieces;
+      let acc = 0;
+      for (let k = 0; k < pieces; k++) {
+        for (const [x, w] of gl) {
+          const u = lo + h * (k + 0.5 * (x + 1));
+          const f1 = Math.exp(-0.5 * ((u - nu * t1) / s1) ** 2) / (s1 * Math.sqrt(2 * Math.PI));
+          acc += 0.5 * h * w * f1 * normCdf((beta - u - nu * dt) / s2);
+        }
+      }
+      return acc;
+    };
+    for (const [S, H, T, v, m] of [
+      [100, 102, 2 / 252, 0.3, 0.03],
+      [100, 97, 2 / 252, 0.3, 0.03],
+      [100, 101, 1.5 / 252, 0.5, -0.02],
+      [50, 56, 2 / 252, 1.1, 0.1],
+    ]) {
+      const p = probTouchDiscrete(S, H, T, v, m, dt);
+      expect(Math.abs(p - (1 - noTouch(S, H, T, v, m)))).toBeLessThan(1e-10);
+      expect(p).toBeLessThan(probTouch(S, H, T, v, m)); // fewer looks, fewer touches
+      expect(p).toBeGreaterThan(up(S, H) ? probAbove(S, H, T, v, m) : probBelow(S, H, T, v, m));
+    }
+    expect(probTouchDiscrete(100, 102, 2 / 252, 0.3, 0.03, dt)).toBeCloseTo(0.2752, 3); // simulation: 0.2752
+    expect(probTouchDiscrete(100, 102, 1, 0.3, 0.03, 0)).toBeNaN();
   });
 
   it('with discrete monitoring (BGK shift) lies below the continuous value', () => {
