@@ -438,7 +438,11 @@ function impliedVolDiscounted(isCall: boolean, price: number, fs: number, fk: nu
   const beta = timeValue / norm;
   const bMax = (fs < fk ? fs : fk) / norm; // e^{−|x|/2}
   if (!(beta < bMax)) return beta >= bMax ? Number.POSITIVE_INFINITY : Number.NaN;
-  return solve(beta, -Math.abs(log(fs / fk)), bMax, DEFAULT_MAX_ITERATIONS) / sqrtT;
+  // ln(fs/fk) as log1p((fs − fk)/fk) near the money, as bsPriceSmallSd takes it: fs − fk is exact there, and the
+  // ratio's rounding (1e-16 absolute in x) moved a vol at σ√T ~ 1e-4 by 5e-12 relative
+  const d = fs - fk;
+  const x = d > -0.25 * fk && d < 0.25 * fk ? Math.log1p(d / fk) : log(fs / fk);
+  return solve(beta, -Math.abs(x), bMax, DEFAULT_MAX_ITERATIONS) / sqrtT;
 }
 
 /**
