@@ -55,3 +55,22 @@ export function outputArray(out: unknown, name = 'out'): Float64Array {
     `${name} must be a Float64Array (the results; its length is the number of options), got ${show(out)}`,
   );
 }
+
+/**
+ * A TypeError naming the first of `values` that is not a number, `names` giving their names in order: `null` (what
+ * `JSON.stringify` makes of NaN) compared as 0 and was priced as S = 0; `'100'` and `[]` too. Called only once a
+ * caller's `typeof` test has failed, so the hot path pays one comparison per argument.
+ */
+export function notNumber(fn: string, names: readonly string[], ...values: unknown[]): never {
+  const i = values.findIndex((v) => typeof v !== 'number');
+  throw new TypeError(`${fn}: ${names[i]} must be a number, got ${show(values[i])}`);
+}
+
+/** `x` when it is a number or a Float64Array (a batch input); a TypeError naming `name` otherwise ('100' was read as ['1', '0', '0']). */
+export function batchInput(x: unknown, name: string): void {
+  if (typeof x !== 'number' && !(x instanceof Float64Array)) {
+    throw new TypeError(
+      `${name} must be a number or a Float64Array, got ${Array.isArray(x) ? 'an Array' : show(x)}`,
+    );
+  }
+}

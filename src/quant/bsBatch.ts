@@ -1,4 +1,4 @@
-import { isCallType, outputArray, rightsArray } from './arguments.js';
+import { batchInput, isCallType, outputArray, rightsArray } from './arguments.js';
 import { bsGreeksInto, type GreeksArrays } from './bsGreeks.js';
 import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
@@ -45,6 +45,7 @@ const sV = new Float64Array(1);
 const sC = new Uint8Array(1);
 
 function arr(x: BatchInput, scratch: Float64Array, n: number, name: string): Float64Array {
+  batchInput(x, name);
   if (typeof x === 'number') {
     scratch[0] = x;
     return scratch;

@@ -1,5 +1,5 @@
-import { isCallType } from './arguments.js';
-import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
+import { isCallType, notNumber } from './arguments.js';
+import { ARGS, bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
 import type { Greeks, OptionType } from './types.js';
 
@@ -37,7 +37,8 @@ const SPLIT = 0.46875; // Cody's erf/erfcx boundary on u = d/√2
  * b = sd/2, with N(±d) from Cody's erf/erfcx on the side where N is small (see `bsPriceDiscounted`).
  * At sd = 0 (T = 0 or vol = 0) the limits are used: N(d) becomes a step (½ at the forward), gamma 0, vega
  * fs·√T/√(2π) at the forward and 0 elsewhere, and theta drops the diffusion term (finite, no NaN).
- * Negative or NaN S, K, T, vol and NaN r, q (a NaN discount factor) give NaN everywhere.
+ * Negative or NaN S, K, T, vol and NaN r, q (a NaN discount factor) give NaN everywhere; `bsGreeks` throws a
+ * TypeError naming an argument that is not a number.
  */
 export function bsGreeksInto(
   isCall: boolean,
@@ -180,6 +181,15 @@ export function bsGreeks(
   q: number,
   vol: number,
 ): Greeks {
+  if (
+    typeof S !== 'number' ||
+    typeof K !== 'number' ||
+    typeof T !== 'number' ||
+    typeof r !== 'number' ||
+    typeof q !== 'number' ||
+    typeof vol !== 'number'
+  )
+    notNumber('bsGreeks', ARGS, S, K, T, r, q, vol);
   bsGreeksInto(isCallType(type), S, K, T, r, q, vol, exp(-q * T), exp(-r * T), Math.sqrt(T), one, 0);
   return {
     price: one.price[0],

@@ -1,4 +1,4 @@
-import { isCallType } from './arguments.js';
+import { isCallType, notNumber } from './arguments.js';
 import { erf, erfcx, exp, log } from './normal.js';
 import { normalisedBlackOtm } from './normalisedBlack.js';
 import { sqrtProduct } from './sqrtProduct.js';
@@ -75,12 +75,16 @@ export function bsPriceSmallSd(isCall: boolean, fs: number, fk: number, sd: numb
   return otmCall ? m * b : (isCall ? fs - fk : fk - fs) + m * b;
 }
 
+/** Names of the numeric arguments of bsPrice and bsGreeks, in order (for `notNumber`). */
+export const ARGS = ['S', 'K', 'T', 'r', 'q', 'vol'] as const;
+
 /**
  * Black-Scholes-Merton price of a European option with continuous dividend yield q, per unit of underlying
  * (Merton 1973; Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed., §1.1.6 generalized BSM).
  * S, K in price units; T in years; r, q continuously compounded per year; vol per √year.
  * T = 0 or vol = 0 give the discounted forward intrinsic value max(±(S·e^(−qT) − K·e^(−rT)), 0);
- * K = 0 gives call S·e^(−qT), put 0. NaN when S, K, T or vol is negative or NaN.
+ * K = 0 gives call S·e^(−qT), put 0. NaN when S, K, T or vol is negative or NaN; a TypeError naming an argument
+ * that is not a number (`null`, a string).
  * Black (1976) options on futures are the case S = F, q = r (Haug §1.1.2; its F = K = 19 example is in the tests).
  */
 export function bsPrice(
@@ -92,6 +96,15 @@ export function bsPrice(
   q: number,
   vol: number,
 ): number {
+  if (
+    typeof S !== 'number' ||
+    typeof K !== 'number' ||
+    typeof T !== 'number' ||
+    typeof r !== 'number' ||
+    typeof q !== 'number' ||
+    typeof vol !== 'number'
+  )
+    notNumber('bsPrice', ARGS, S, K, T, r, q, vol);
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0)) return Number.NaN;
   return bsPriceDiscounted(isCallType(type), S * exp(-q * T), K * exp(-r * T), vol * Math.sqrt(T));
 }

@@ -1,4 +1,4 @@
-import { isCallType, rightsArray } from './arguments.js';
+import { batchInput, isCallType, notNumber, outputArray, rightsArray } from './arguments.js';
 import type { BatchRights } from './bsBatch.js';
 import { erf, erfcx, exp, log, normCdf } from './normal.js';
 import { NB_IO, normalisedBlackOtmOrComplementIO } from './normalisedBlack.js';
@@ -445,12 +445,15 @@ function impliedVolDiscounted(isCall: boolean, price: number, fs: number, fk: nu
   return solve(beta, -Math.abs(x), bMax, DEFAULT_MAX_ITERATIONS) / sqrtT;
 }
 
+const IV_ARGS = ['price', 'S', 'K', 'T', 'r', 'q'] as const;
+
 /**
  * Black-Scholes-Merton implied volatility (per √year) of a European option price (Jäckel, "Let's Be Rational").
  * S, K, price in price units; T in years; r, q continuously compounded per year. Returns NaN outside the
  * no-arbitrage bounds — price below the discounted intrinsic max(±(S·e^{−qT} − K·e^{−rT}), 0) or above
  * S·e^{−qT} (call) / K·e^{−rT} (put) — and for non-positive S, K, T or NaN input; 0 at the intrinsic value
- * (within 4 ulp of max(S·e^{−qT}, K·e^{−rT})), +∞ exactly at the upper bound.
+ * (within 4 ulp of max(S·e^{−qT}, K·e^{−rT})), +∞ exactly at the upper bound; a TypeError naming an argument that
+ * is not a number (`null`, a string).
  */
 export function impliedVol(
   type: OptionType,
@@ -461,6 +464,15 @@ export function impliedVol(
   r: number,
   q: number,
 ): number {
+  if (
+    typeof price !== 'number' ||
+    typeof S !== 'number' ||
+    typeof K !== 'number' ||
+    typeof T !== 'number' ||
+    typeof r !== 'number' ||
+    typeof q !== 'number'
+  )
+    notNumber('impliedVol', IV_ARGS, price, S, K, T, r, q);
   return impliedVolDiscounted(isCallType(type), price, S * exp(-q * T), K * exp(-r * T), Math.sqrt(T));
 }
 
@@ -494,6 +506,11 @@ export function impliedVolBatch(
   q: number | Float64Array,
   out: Float64Array = new Float64Array(price.length),
 ): Float64Array {
+  if (!(price instanceof Float64Array)) {
+    throw new TypeError(
+      `price must be a Float64Array (one quote per option), got ${Array.isArray(price) ? 'an Array' : String(price)}`,
+    );
+  }
   const n = price.length;
   let allCall = false;
   let types: Uint8Array | null = null;
@@ -504,11 +521,22 @@ export function impliedVolBatch(
     rightsArray(type, n, 'type');
     types = Uint8Array.from(type, (b) => (b ? 1 : 0));
   } else isCallType(type); // throws
-  for (const a of [types, S, K, T, r, q, out]) {
-    if (a !== null && typeof a !== 'number' && a.length < n) {
-      throw new RangeError(`impliedVolBatch: an array argument has length ${a.length} < price.length ${n}`);
-    }
+  if (types !== null && types.length < n)
+    throw new RangeError(`type: length ${types.length} < price.length ${n}`);
+  const named: [string, unknown][] = [
+    ['S', S],
+    ['K', K],
+    ['T', T],
+    ['r', r],
+    ['q', q],
+  ];
+  for (const [name, a] of named) {
+    batchInput(a, name);
+    if (a instanceof Float64Array && a.length < n)
+      throw new RangeError(`${name}: length ${a.length} < price.length ${n}`);
   }
+  outputArray(out);
+  if (out.length < n) throw new RangeError(`out: length ${out.length} < price.length ${n}`);
   // Scalars are read through 1-element arrays with index mask 0 (arrays: mask −1), so every element is a
   // float64 load: a `typeof X === 'number' ? X : X[i]` merge would box each element read into a heap number.
   const kv = column(K, IV_K);

@@ -18,6 +18,7 @@ import {
   bsPriceBatch,
   constantMaturityIv,
   type GreeksArrays,
+  greeksArrays,
   impliedVol,
   impliedVolBatch,
   monteCarlo,
@@ -216,5 +217,45 @@ describe('edges of the closed forms', () => {
   it('has no 30-day IV at a NaN tenor (it returned the nearest expiry)', () => {
     expect(constantMaturityIv([0.05, 0.1], [0.2, 0.25], Number.NaN)).toBeNaN();
     expect(constantMaturityIv([0.05, 0.1], [0.2, 0.25])).toBeGreaterThan(0.2);
+  });
+});
+
+describe('numbers that are not numbers', () => {
+  // JSON.stringify(NaN) is null: a missing spot read back from JSON was priced as S = 0 (bsPrice 95.12)
+  const no = null as unknown as number;
+  it('the European scalar entry points name an argument that is not a number', () => {
+    expect(() => bsPrice('put', no, 100, 1, 0.05, 0, 0.2)).toThrow(/bsPrice: S must be a number, got null/);
+    expect(() => bsPrice('call', 100, 100, 1, 0.05, '0' as unknown as number, 0.2)).toThrow(
+      /q must be a number/,
+    );
+    expect(() => bsGreeks('call', 100, 100, 1, 0.05, 0, no)).toThrow(/bsGreeks: vol must be a number/);
+    expect(() => impliedVol('call', no, 100, 100, 1, 0, 0)).toThrow(/impliedVol: price must be a number/);
+    expect(() => impliedVol('call', 10, 100, 100, [] as unknown as number, 0, 0)).toThrow(
+      /T must be a number/,
+    );
+    expect(bsPrice('put', 100, 100, 1, 0.05, 0, Number.NaN)).toBeNaN(); // NaN is a number: the domain's NaN
+  });
+
+  it('the batch forms take a number or a Float64Array per input and name any other', () => {
+    const out = new Float64Array(1);
+    const s = '100' as unknown as number; // read as ['1', '0', '0']: priced S = 1, 1.1e-118 for 7.97
+    expect(() => bsPriceBatch('call', s, 100, 1, 0, 0, 0.2, out)).toThrow(
+      /S must be a number or a Float64Array/,
+    );
+    expect(() =>
+      bsGreeksBatch('call', 100, [95] as unknown as number, 1, 0, 0, 0.2, greeksArrays(1)),
+    ).toThrow(/K must be a number or a Float64Array, got an Array/);
+    const price = new Float64Array([8]);
+    expect(() => impliedVolBatch('call', price, 100, 100, '0.25' as unknown as number, 0, 0)).toThrow(
+      /T must be a number or a Float64Array/,
+    );
+    expect(() => impliedVolBatch('call', price, 100, new Float64Array(0), 1, 0, 0)).toThrow(/K: length 0/);
+    expect(() => impliedVolBatch('call', price, 100, 100, 1, 0, 0, [0] as unknown as Float64Array)).toThrow(
+      /out must be a Float64Array/,
+    );
+    expect(() => impliedVolBatch('call', [8] as unknown as Float64Array, 100, 100, 1, 0, 0)).toThrow(
+      /price must be a Float64Array/,
+    );
+    expect(impliedVolBatch('call', price, 100, 100, 1, 0, 0)[0]).toBeCloseTo(0.2004, 3);
   });
 });
