@@ -146,8 +146,10 @@ export function monteCarlo(input: MonteCarloInput): MonteCarloResult {
   // a NaN here made every path NaN (or none): POP 1 with standard error 0, a confident wrong answer
   if (input.drift !== undefined && !Number.isFinite(input.drift))
     throw new RangeError(`monteCarlo: drift must be a finite number, got ${input.drift}`);
-  if (!(paths >= 1 && Number.isFinite(paths)))
-    throw new RangeError(`monteCarlo: paths must be ≥ 1, got ${paths}`);
+  if (!(Number.isInteger(paths) && paths >= 1)) {
+    // 2.2 ran 4 paths
+    throw new RangeError(`monteCarlo: paths must be a whole number ≥ 1, got ${paths}`);
+  }
   if (!(stepsPerYear > 0 && Number.isFinite(stepsPerYear))) {
     throw new RangeError(`monteCarlo: stepsPerYear must be a finite number > 0, got ${stepsPerYear}`);
   }

@@ -26,12 +26,12 @@ export class Rng {
   private hasSpare = false;
 
   /**
-   * `seed` is any finite number (else a RangeError); its low 32 bits select the stream (state expanded by
+   * `seed` is any whole number (else a RangeError); its low 32 bits select the stream (state expanded by
    * splitmix32).
    */
   constructor(seed: number) {
-    // NaN and ±∞ became stream 0 silently: two different mistakes gave the same "random" result
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+    // NaN and ±∞ became stream 0 silently, and 1.5 stream 1: different mistakes gave the same "random" result
+    if (!Number.isInteger(seed)) throw new RangeError(`seed must be a whole number, got ${seed}`);
     let x = seed >>> 0;
     x = (x + 0x9e3779b9) | 0;
     this.s0 = splitmix32(x);

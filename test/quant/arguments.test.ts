@@ -165,15 +165,16 @@ describe('Monte Carlo settings', () => {
   const legs = [{ type: 'put' as const, strike: 95, quantity: -1, premium: 2 }];
   const base = { legs, S: 100, T: 30 / 365, vol: 0.25, r: 0.04, q: 0, paths: 2000 };
 
-  it('refuses a seed that is not a finite number (NaN ran as seed 0)', () => {
-    for (const seed of [Number.NaN, Number.POSITIVE_INFINITY])
-      expect(() => monteCarlo({ ...base, seed }), String(seed)).toThrow(/seed must be a finite number/);
+  it('refuses a seed that is not a whole number (NaN ran as seed 0, 1.5 as seed 1)', () => {
+    for (const seed of [Number.NaN, Number.POSITIVE_INFINITY, 1.5])
+      expect(() => monteCarlo({ ...base, seed }), String(seed)).toThrow(/seed must be a whole number/);
   });
 
   it('refuses a NaN drift, path count or monitoring rate (they gave POP 1 with standard error 0)', () => {
     expect(() => monteCarlo({ ...base, drift: Number.NaN })).toThrow(/drift must be a finite number/);
-    for (const paths of [Number.NaN, 0, -100, Number.POSITIVE_INFINITY]) {
-      expect(() => monteCarlo({ ...base, paths }), String(paths)).toThrow(/paths must be ≥ 1/);
+    for (const paths of [Number.NaN, 0, -100, Number.POSITIVE_INFINITY, 2.2]) {
+      // 2.2 ran 4 paths
+      expect(() => monteCarlo({ ...base, paths }), String(paths)).toThrow(/paths must be a whole number ≥ 1/);
     }
     for (const stepsPerYear of [Number.NaN, 0, Number.POSITIVE_INFINITY]) {
       expect(() => monteCarlo({ ...base, stepsPerYear })).toThrow(/stepsPerYear must be/);
