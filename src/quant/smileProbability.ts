@@ -8,10 +8,10 @@ import { probAbove, probBelow } from './probability.js';
  * (Hull, "Options, Futures, and Other Derivatives", the digital under a smile): N(d2) at the strike's own
  * implied vol σ(K), less the vega term of the smile's slope σ'(K). Why: on a downward-sloping smile the flat
  * N(d2) overstates the chance of finishing above an upside strike (a call credit spread's POP read 0.80 where
- * its own quotes implied 0.66) and understates it above a downside one. Exact for a smile σ(K) that is
- * differentiable at the level (it is −e^{rT}·dC/dK itself, not a first-order expansion); clamped to [0, 1], which only
- * a smile that allows arbitrage reaches. S, level price units; T years; vol per √year; `slope` = dσ/dK per price unit (per $1 of strike);
- * drift m per year as in probability.ts (the formula is exact for the risk-neutral m = r − q).
+ * its own quotes implied 0.66) and understates it above a downside one. Exact for a smile σ(K) differentiable
+ * at the level (it is −e^{rT}·dC/dK itself, not a first-order expansion); clamped to [0, 1], which only a smile
+ * that allows arbitrage reaches. S, level price units; T years; vol per √year; `slope` = dσ/dK per price unit
+ * (per $1 of strike); drift m per year as in probability.ts (the formula is exact for the risk-neutral m = r − q).
  */
 
 const clamp01 = (p: number) => (p < 0 ? 0 : p > 1 ? 1 : p);
