@@ -74,3 +74,24 @@ export function batchInput(x: unknown, name: string): void {
     );
   }
 }
+
+/** Throws `notNumber` for the first of S, K, T, r, q, vol that is not a number (a small function: callers inline it). */
+export function bsNumbers(
+  fn: string,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+): void {
+  if (
+    typeof S !== 'number' ||
+    typeof K !== 'number' ||
+    typeof T !== 'number' ||
+    typeof r !== 'number' ||
+    typeof q !== 'number' ||
+    typeof vol !== 'number'
+  )
+    notNumber(fn, ['S', 'K', 'T', 'r', 'q', 'vol'], S, K, T, r, q, vol);
+}

@@ -1,5 +1,5 @@
-import { isCallType, notNumber } from './arguments.js';
-import { ARGS, bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
+import { bsNumbers, isCallType } from './arguments.js';
+import { bsPriceSmallSd, SMALL_SD } from './bsPrice.js';
 import { erf, erfcx, exp, log } from './normal.js';
 import type { Greeks, OptionType } from './types.js';
 
@@ -181,15 +181,7 @@ export function bsGreeks(
   q: number,
   vol: number,
 ): Greeks {
-  if (
-    typeof S !== 'number' ||
-    typeof K !== 'number' ||
-    typeof T !== 'number' ||
-    typeof r !== 'number' ||
-    typeof q !== 'number' ||
-    typeof vol !== 'number'
-  )
-    notNumber('bsGreeks', ARGS, S, K, T, r, q, vol);
+  bsNumbers('bsGreeks', S, K, T, r, q, vol);
   bsGreeksInto(isCallType(type), S, K, T, r, q, vol, exp(-q * T), exp(-r * T), Math.sqrt(T), one, 0);
   return {
     price: one.price[0],

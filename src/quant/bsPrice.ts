@@ -1,4 +1,4 @@
-import { isCallType, notNumber } from './arguments.js';
+import { bsNumbers, isCallType } from './arguments.js';
 import { erf, erfcx, exp, log } from './normal.js';
 import { normalisedBlackOtm } from './normalisedBlack.js';
 import { sqrtProduct } from './sqrtProduct.js';
@@ -75,9 +75,6 @@ export function bsPriceSmallSd(isCall: boolean, fs: number, fk: number, sd: numb
   return otmCall ? m * b : (isCall ? fs - fk : fk - fs) + m * b;
 }
 
-/** Names of the numeric arguments of bsPrice and bsGreeks, in order (for `notNumber`). */
-export const ARGS = ['S', 'K', 'T', 'r', 'q', 'vol'] as const;
-
 /**
  * Black-Scholes-Merton price of a European option with continuous dividend yield q, per unit of underlying
  * (Merton 1973; Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed., §1.1.6 generalized BSM).
@@ -96,15 +93,7 @@ export function bsPrice(
   q: number,
   vol: number,
 ): number {
-  if (
-    typeof S !== 'number' ||
-    typeof K !== 'number' ||
-    typeof T !== 'number' ||
-    typeof r !== 'number' ||
-    typeof q !== 'number' ||
-    typeof vol !== 'number'
-  )
-    notNumber('bsPrice', ARGS, S, K, T, r, q, vol);
+  bsNumbers('bsPrice', S, K, T, r, q, vol);
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0)) return Number.NaN;
   return bsPriceDiscounted(isCallType(type), S * exp(-q * T), K * exp(-r * T), vol * Math.sqrt(T));
 }
