@@ -6,6 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/openDatabase.js';
+import { listScans } from '../../src/store/scansRepo.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { type LocalServer, startServer } from '../market/http/localServer.js';
@@ -51,6 +53,29 @@ describe('options-engine scan with tickers the market cannot serve', () => {
     expect(r.stderr).toMatch(
       /^options-engine: warning: 1 of 2 tickers skipped \(quote:missing ×1\): ZZZZ\n$/,
     );
+  });
+
+  it('stores a scan that read no ticker as failed, "no market data" — not as a completed "do not execute" scan', async () => {
+    // stored as completed, /api/trades/latest served its 0 trades in place of the last real basket
+    const dataDir = join(tmp.dir, 'stored');
+    const r = await cli([...args('ZZZZ,YYYY').filter((a) => a !== '--no-store'), '--data-dir', dataDir], env);
+    expect(r.code).toBe(1);
+    const db = await openDatabase({
+      url: null,
+      data_dir: dataDir,
+      pool_size: 1,
+      pool_overflow: 0,
+      statement_timeout_ms: 10_000,
+      connect_retries: 0,
+    });
+    try {
+      const scans = await listScans(db, { limit: 10 });
+      expect(scans).toHaveLength(1);
+      expect(scans[0]).toMatchObject({ status: 'failed', source: 'cli', tradeCount: 0 });
+      expect(JSON.stringify(scans[0])).toMatch(/no market data: all 2 tickers skipped/);
+    } finally {
+      await db.close();
+    }
   });
 
   it('fails with exit 1 when not one ticker could be scanned', async () => {

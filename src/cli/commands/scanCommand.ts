@@ -11,7 +11,12 @@ import { runScan } from '../../scan/runScan.js';
 import { noMarketData, skippedNames, skipReasons } from '../../scan/skippedTickers.js';
 import { AS_OF_FUTURE_SLACK_MS, EARLIEST_AS_OF_MS, type ScanResult } from '../../scan/types.js';
 import { createLogging } from '../../service/logging.js';
-import { completedScanRecord, type ScanMeta, tradeRecords } from '../../service/scanRecords.js';
+import {
+  completedScanRecord,
+  type ScanMeta,
+  tradeRecords,
+  unfinishedScanRecord,
+} from '../../service/scanRecords.js';
 import { migrate } from '../../store/migrate.js';
 import { openDatabase } from '../../store/openDatabase.js';
 import { saveScan } from '../../store/saveScan.js';
@@ -48,13 +53,34 @@ export function parseAsOf(text: unknown, now: number): number {
   return t;
 }
 
-/** Stores the scan and its trades in one transaction (beside a running service, through its socket). */
-async function storeScan(settings: Settings, meta: ScanMeta, result: ScanResult, log: Logger): Promise<void> {
+/**
+ * Stores the scan and its trades in one transaction (beside a running service, through its socket). A scan that
+ * could read no ticker is stored as failed with its "no market data" message, as the service records it: stored
+ * as completed it read as a "do not execute" basket, and /api/trades/latest served its 0 trades.
+ */
+async function storeScan(
+  settings: Settings,
+  meta: ScanMeta,
+  result: ScanResult,
+  noData: string | null,
+  log: Logger,
+): Promise<void> {
   const db = await openDatabase(settings.database, { ifLocked: 'connect' });
   try {
     await migrate(db);
-    const saved = await saveScan(db, completedScanRecord(meta, result), tradeRecords(result));
-    log.info({ scanId: meta.id, trades: saved.trades, database: db.location }, 'scan stored');
+    const saved =
+      noData === null
+        ? await saveScan(db, completedScanRecord(meta, result), tradeRecords(result))
+        : await saveScan(db, unfinishedScanRecord(meta, 'failed', 'collect', noData), []);
+    log.info(
+      {
+        scanId: meta.id,
+        status: noData === null ? 'completed' : 'failed',
+        trades: saved.trades,
+        database: db.location,
+      },
+      'scan stored',
+    );
   } finally {
     await db.close();
   }
@@ -135,7 +161,7 @@ export async function scanAction(
         asOf: opts.asOf ? asOf : null,
         tickers,
       };
-      await storeScan(settings, meta, result, log);
+      await storeScan(settings, meta, result, noMarketData(result.stats.tickers, result.skipped), log);
     }
     // The table alone would hide that the market could not be read: say which tickers were skipped and why,
     // and fail (exit 1) when not one could be scanned — "do not execute" then means "no data", not "no trade".
