@@ -91,6 +91,8 @@ describe('GET /api/alerts while the database is unreachable', () => {
         peak: 12,
         lastNotifiedAt: null,
         alertId: 7,
+        notifications: 1,
+        notifiedChannels: ['email', 'slack'],
       },
       {
         rule: { ...rule, name: 'system.cpu_usage' },
@@ -101,6 +103,8 @@ describe('GET /api/alerts while the database is unreachable', () => {
         peak: 1,
         lastNotifiedAt: null,
         alertId: null,
+        notifications: 0,
+        notifiedChannels: [],
       },
     ];
     const a = Fastify();
@@ -124,6 +128,9 @@ describe('GET /api/alerts while the database is unreachable', () => {
           value: 12,
           fired_at: '2026-12-07T09:05:00.000Z',
           instance: 'h:8080',
+          // "was I notified?" is answered during the outage too (it read 0 and [] while the page went out)
+          notifications: 1,
+          notified_channels: ['email', 'slack'],
         }),
       ]);
       expect((await a.inject({ method: 'GET', url: '/api/alerts?state=resolved' })).statusCode).toBe(500);

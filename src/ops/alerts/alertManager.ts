@@ -133,6 +133,8 @@ export class AlertManager {
         peak: a.peakValue,
         lastNotifiedAt: a.lastNotifiedAt?.getTime() ?? null,
         alertId: a.id,
+        notifications: a.notifications,
+        notifiedChannels: a.notifiedChannels,
       })),
     );
     const unknown = new Set(this.evaluator.unknownRules(open));
@@ -308,6 +310,9 @@ export class AlertManager {
   delivered(message: AlertNotification, channel: string, first: boolean): Promise<void> {
     const alert = this.messages.get(message);
     if (!alert) return Promise.resolve();
+    // the object is this breach's (a new breach is a new object): its counts stand while the database is away
+    if (first) alert.notifications++;
+    if (!alert.notifiedChannels.includes(channel)) alert.notifiedChannels.push(channel);
     // the message's own id: the alert object may have fired again (a new row) by the time a late delivery lands
     const { alertId } = message;
     this.enqueue({ kind: 'delivered', rule: alert.rule.name, alert, alertId, channel, first, failures: 0 });

@@ -33,6 +33,12 @@ export interface ActiveAlert {
   lastNotifiedAt: number | null;
   /** `alerts.id` once stored. */
   alertId: number | null;
+  /**
+   * Messages a channel delivered, and the channels that delivered one: what the `alerts` row records, held here
+   * too so that /api/alerts answers "was I notified?" during a database outage (it read 0 while the page went out).
+   */
+  notifications: number;
+  notifiedChannels: string[];
 }
 
 export type AlertEventType = 'fired' | 'repeat' | 'updated' | 'resolved';
@@ -52,6 +58,8 @@ export interface RestoredAlert {
   peak: number | null;
   lastNotifiedAt: number | null;
   alertId: number;
+  notifications?: number;
+  notifiedChannels?: readonly string[];
 }
 
 export class AlertEvaluator {
@@ -100,6 +108,8 @@ export class AlertEvaluator {
         peak: o.peak ?? value,
         lastNotifiedAt: o.lastNotifiedAt,
         alertId: o.alertId,
+        notifications: o.notifications ?? 0,
+        notifiedChannels: [...(o.notifiedChannels ?? [])],
       });
     }
   }
@@ -129,6 +139,8 @@ export class AlertEvaluator {
           peak: value,
           lastNotifiedAt: null,
           alertId: null,
+          notifications: 0,
+          notifiedChannels: [],
         };
         this.active.set(rule.name, next);
         if (rule.kind === 'count' || rule.durationMs <= 0) this.fire(next, now, out);

@@ -66,8 +66,8 @@ function liveView(a: ActiveAlert, instance: string) {
     fired_at: iso(a.firedAt),
     resolved_at: null,
     last_seen_at: null,
-    notifications: 0,
-    notified_channels: [],
+    notifications: a.notifications,
+    notified_channels: [...a.notifiedChannels],
   };
 }
 

@@ -325,6 +325,12 @@ describe.each(ENGINES)('alert manager on %s', (engine) => {
         alertId: null,
       });
       expect(h.logs.map((l) => l.msg)).toContain('alert state not stored');
+      // delivered during the outage: the alert this instance holds says so (/api/alerts' degraded answer)
+      await noDb.delivered(h.sent.at(-1) as AlertNotification, 'email', true);
+      await noDb.delivered(h.sent.at(-1) as AlertNotification, 'slack', false);
+      const [held] = noDb.active();
+      expect(held).toMatchObject({ state: 'firing', alertId: null, notifications: 1 });
+      expect([...held.notifiedChannels].sort()).toEqual(['email', 'slack']);
     });
   });
 });
