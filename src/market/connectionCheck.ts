@@ -143,12 +143,15 @@ export async function checkConnections(
     const primary = p.primary === 'auto' ? 'simulated' : p.primary;
     choice = { primary, fallback: null, macro: null, flowNeutral: true, notes: [] };
   }
+  // a simulated market keeps its own rate and flow whatever keys are set (ProviderSet.dedicated): FRED and Quiver
+  // are then configured but unused, and their being unreachable fails no health check
+  const real = choice.primary !== 'simulated';
   const roles = (name: CheckedProvider): string[] => {
     const r: string[] = [];
     if (choice.primary === name) r.push('primary');
     if (choice.fallback === name) r.push('fallback');
-    if (name === 'fred' && choice.macro) r.push('macro');
-    if (name === 'quiver') r.push('flow');
+    if (name === 'fred' && choice.macro && real) r.push('macro');
+    if (name === 'quiver' && real) r.push('flow');
     return r;
   };
   const http: ProviderHttpOptions = {

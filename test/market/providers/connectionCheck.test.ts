@@ -136,6 +136,17 @@ describe('checkConnections (ops test-api-connections)', () => {
     expect(connectionsHealthy(rs)).toBe(false);
   });
 
+  it('gives FRED and Quiver no role beside the simulated market: unreachable, they fail no health check', async () => {
+    // the simulated market keeps its own rate and flow; `ops health-check` and the daily check had failed on them
+    const p = configured({ fred: FRED_TEST_KEY, quiver: QUIVER_TEST_KEY }, 'http://127.0.0.1:1');
+    p.primary = 'simulated';
+    const rs = await check(p);
+    expect(by(rs, 'fred')).toMatchObject({ configured: true, roles: [], reachable: false });
+    expect(by(rs, 'quiver')).toMatchObject({ configured: true, roles: [], reachable: false });
+    expect(by(rs, 'simulated').roles).toEqual(['primary']);
+    expect(connectionsHealthy(rs)).toBe(true);
+  });
+
   it('reports a settings mistake instead of throwing: primary tradier without a key is unhealthy', async () => {
     const p = configured({});
     p.primary = 'tradier';
