@@ -199,6 +199,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const redis = settings.cache.redis_url ? createRedisProbe(settings.cache.redis_url) : null;
     if (redis) closers.push(() => redis.close());
 
+    telemetry.watchProviders(info.providers.httpProviders);
     const circuits = () => {
       const all = telemetry.circuitStates();
       return Object.fromEntries(info.providers.httpProviders.map((p) => [p, all[p] ?? 'closed']));

@@ -186,6 +186,14 @@ export class Telemetry {
     this.circuits.set(provider, state);
   }
 
+  /**
+   * The HTTP providers in use, closed until a call says otherwise: their circuit-state series exist from the start
+   * (only an opened circuit had one, so `== 0` and absent-series alerts could not tell "closed" from "not scraped").
+   */
+  watchProviders(providers: readonly string[]): void {
+    for (const p of providers) if (!this.circuits.has(p)) this.circuits.set(p, 'closed');
+  }
+
   circuitStates(): Record<string, CircuitStateName> {
     return Object.fromEntries(this.circuits);
   }

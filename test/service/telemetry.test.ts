@@ -163,7 +163,9 @@ describe('Telemetry', () => {
     t.recordDbQuery('query', 3, true);
     t.recordDbQuery('query', 5, false); // a statement the server refused
     t.recordDbQuery('transaction', 7, false, true); // a call that could not reach the database
+    t.watchProviders(['tradier', 'fred']);
     t.setCircuit('tradier', 'open');
+    t.watchProviders(['tradier']); // a reload: an open circuit stays open
     const text = await t.prometheus();
     expect(t.prometheusContentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(text).toContain('options_engine_info{version="9.9.9"} 1');
@@ -172,6 +174,7 @@ describe('Telemetry', () => {
     );
     expect(text).toContain('options_engine_cache_hits_total 30');
     expect(text).toContain('options_engine_provider_circuit_state{provider="tradier"} 2');
+    expect(text).toContain('options_engine_provider_circuit_state{provider="fred"} 0'); // closed has its series too
     expect(text).toContain('options_engine_db_query_errors_total{operation="query"} 1');
     expect(text).toContain('options_engine_db_query_errors_total{operation="transaction"} 1');
     expect(text).toContain('options_engine_db_connection_errors_total 1');
