@@ -38,6 +38,13 @@ describe('options-engine CLI', () => {
     const r = await cli(['config', 'check', '--nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown option '--nope'");
+    // a group's unknown subcommand is named as one (it read "too many arguments for 'ops'")
+    for (const group of ['ops', 'db', 'config']) {
+      const u = await cli([group, 'nosuch']);
+      expect(u.code).toBe(2);
+      expect(u.stderr).toContain(`options-engine: ${group}: unknown command 'nosuch'`);
+      expect(u.stderr).not.toContain('too many arguments');
+    }
   });
 
   it('config check accepts the shipped configuration and prints it with secrets masked', async () => {
