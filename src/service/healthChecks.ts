@@ -224,7 +224,9 @@ export class HealthMonitor {
             observedUnit: 'ms',
             status: memory ? 'warn' : 'pass',
             time,
-            output: memory ? 'cache still served from memory' : '',
+            output: memory
+              ? 'Redis answers; the cache still serves from memory until its next read or write'
+              : '',
           },
         ];
       } catch (e) {

@@ -20,8 +20,18 @@ export function createRedisProbe(url: string, timeoutMs = 2000): RedisProbe {
     commandTimeout: timeoutMs,
     retryStrategy: (times) => Math.min(200 * times, 5000),
   });
-  // Errors surface through ping(); without a listener ioredis would print each one.
-  client.on('error', () => {});
+  // Errors surface through ping(); without a listener ioredis would print each one. The last one says why a ping
+  // failed: ioredis' own errors there are "Connection is closed." and "Stream isn't writeable and
+  // enableOfflineQueue options is false".
+  let lastError = '';
+  client.on('error', (e: Error) => {
+    lastError = e.message;
+  });
+  client.on('ready', () => {
+    lastError = '';
+  });
+  const notConnected = () =>
+    new Error(`Redis not connected (${client.status}${lastError ? `: ${lastError}` : ''})`);
   let connecting: Promise<void> | null = null;
   return {
     async ping() {
@@ -29,8 +39,13 @@ export function createRedisProbe(url: string, timeoutMs = 2000): RedisProbe {
         connecting ??= client.connect().finally(() => {
           connecting = null;
         });
-        await connecting;
+        try {
+          await connecting;
+        } catch {
+          throw notConnected();
+        }
       }
+      if (client.status !== 'ready') throw notConnected();
       const t0 = performance.now();
       await client.ping();
       return performance.now() - t0;
