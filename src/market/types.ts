@@ -157,3 +157,14 @@ export interface IvPoint {
   date: string;
   iv30: number;
 }
+
+/** One ticker's 30-day IV on one New York trading day, read from one provider's chain (stored in `iv_history`). */
+export interface IvObservation {
+  symbol: string;
+  /** `YYYY-MM-DD`. */
+  day: string;
+  /** Fraction, > 0. */
+  iv30: number;
+  /** Provider of the chain (tradier, yahoo). */
+  source: string;
+}

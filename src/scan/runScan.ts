@@ -4,11 +4,17 @@
  * Pure orchestration: providers and the cache come in as dependencies, settings as plain values.
  */
 import type { Settings } from '../config/schema.js';
-import { type CollectResult, collectMarket, DEFAULT_TTL_SECONDS } from '../market/collector.js';
+import {
+  type CollectResult,
+  collectMarket,
+  DEFAULT_TTL_SECONDS,
+  type TickerMarketData,
+} from '../market/collector.js';
+import { dateOfDay, isTradingDay, newYorkClock } from '../market/exchangeCalendar.js';
 import type { MarketCache, MarketDataProvider } from '../market/provider.js';
-import { addCounts, assessChain, emptyCounts } from '../market/quality.js';
+import { addCounts, assessChain, emptyCounts, MAX_IV, MIN_IV } from '../market/quality.js';
 import { FALLBACK_RISK_FREE_RATE } from '../market/riskFreeRate.js';
-import type { DataKind } from '../market/types.js';
+import type { DataKind, IvObservation, IvPoint } from '../market/types.js';
 import { findUniverseMember } from '../market/universe.js';
 import { CONSTANT_MATURITY_T } from '../quant/stats.js';
 import { emptyRejections, hardLimits } from '../selection/constraints.js';
@@ -20,7 +26,7 @@ import { thesis } from '../selection/thesis.js';
 import { generateCandidates } from '../strategies/generate.js';
 import { type ChainMask, generationParams } from '../strategies/types.js';
 import { dividendYieldOf } from './dividendYield.js';
-import { analyzeTicker } from './tickerSignals.js';
+import { analyzeTicker, type TickerAnalysis } from './tickerSignals.js';
 import type { RankedTrade, ScanParams, ScanProgress, ScanResult, ScanStage, ScanStats } from './types.js';
 
 export { FALLBACK_RISK_FREE_RATE };
@@ -69,6 +75,12 @@ export interface ScanDeps {
    * replay (an as-of in the past), whose quotes are judged at the as-of.
    */
   clock?: () => number;
+  /**
+   * The stored IV history (`iv_history`) of the tickers whose provider served none, by symbol, oldest first: what
+   * IV rank and IV percentile rank today against. Absent without a database (`--no-store`); it answers an empty map
+   * rather than fail the scan.
+   */
+  ivHistory?: (symbols: readonly string[], asOf: number) => Promise<ReadonlyMap<string, IvPoint[]>>;
 }
 
 /** The last expiration to collect: the DTE window, stretched for the back months of calendars. */
@@ -77,6 +89,30 @@ export function collectMaxDte(
 ): number {
   const calendars = settings.trading.strategies.some((s) => s === 'call_calendar' || s === 'put_calendar');
   return settings.constraints.max_dte + (calendars ? settings.strategy_params.calendar_back_dte_max : 0);
+}
+
+/**
+ * The 30-day IVs a live scan read from its chains, to record for the tickers whose provider serves no IV history:
+ * one per ticker on a New York trading day (a weekend scan reads Friday's quotes again) whose chain had a usable
+ * contract, keyed by the chain's provider. None from a replay. `skip[i]`: ticker i is not to be recorded.
+ */
+function todaysIvs(
+  tickers: readonly TickerMarketData[],
+  analyses: readonly TickerAnalysis[],
+  skip: readonly boolean[],
+  asOf: number,
+): IvObservation[] {
+  const day = newYorkClock(asOf).day;
+  if (!isTradingDay(day)) return [];
+  const date = dateOfDay(day);
+  const out: IvObservation[] = [];
+  tickers.forEach((d, i) => {
+    const a = analyses[i];
+    const source = d.sources.chain?.provider;
+    if (skip[i] || !a.iv30FromChain || source === undefined) return;
+    if (a.iv30 >= MIN_IV && a.iv30 < MAX_IV) out.push({ symbol: d.symbol, day: date, iv30: a.iv30, source });
+  });
+  return out;
 }
 
 /** Quality codes (0 usable, else a reason) → strategy masks (1 usable, 0 rejected). */
@@ -139,7 +175,13 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     : `fallback ${FALLBACK_RISK_FREE_RATE} (${collected.macroError ?? 'no macro source'})`;
 
   begin('analyze');
-  const analyses = collected.tickers.map((d) => analyzeTicker(d, asOf));
+  // providers without IV history (Tradier, Yahoo): the days the engine recorded itself
+  const served = collected.tickers.map((d) => (d.ivHistory?.length ?? 0) > 0);
+  const lacking = collected.tickers.filter((_, i) => !served[i]).map((d) => d.symbol);
+  const stored = deps.ivHistory && lacking.length > 0 ? await deps.ivHistory(lacking, asOf) : null;
+  const analyses = collected.tickers.map((d) =>
+    analyzeTicker(stored?.has(d.symbol) ? { ...d, ivHistory: stored.get(d.symbol) ?? null } : d, asOf),
+  );
   end();
 
   // A quote can be newer than the as-of by the time the collection took (a rate-limited Tradier scan of the
@@ -151,7 +193,8 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   const qualityCounts = emptyCounts();
   let checked = 0;
   let accepted = 0;
-  const masks: ChainMask[] = collected.tickers.map((d) => {
+  const skip = [...served]; // tickers whose IV is not recorded
+  const masks: ChainMask[] = collected.tickers.map((d, i) => {
     const q = assessChain(d.chain, {
       asOf,
       quotesJudgedAt,
@@ -164,9 +207,12 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     addCounts(qualityCounts, q.counts);
     checked += q.checked;
     accepted += q.accepted;
+    if (q.accepted === 0) skip[i] = true; // stale or unusable quotes: not today's IV
     return q.expirations.map((e) => ({ calls: toMask(e.calls), puts: toMask(e.puts) }));
   });
   end();
+  // a live scan's IVs for the history of providers without one (stale or replayed quotes are not today's)
+  const ivObservations = deps.clock ? todaysIvs(collected.tickers, analyses, skip, asOf) : [];
 
   begin('generate');
   const limits = hardLimits(trading, constraints);
@@ -303,5 +349,6 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
       sources,
     },
     skipped: collected.skipped,
+    ivObservations,
   };
 }

@@ -19,6 +19,8 @@ export const MOMENTUM_LOOKBACK = 20;
 export interface TickerAnalysis extends TickerSignals {
   /** Today's 30-day constant-maturity ATM IV, fraction; NaN when the chain gives none. */
   iv30: number;
+  /** Whether iv30 was read from today's chain (else from the IV history's latest day, or none). */
+  iv30FromChain: boolean;
 }
 
 /** ATM IV of one expiry: mean of call and put IV at the strike nearest spot (either alone if one is missing). */
@@ -83,7 +85,8 @@ export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnaly
   const ts = data.chain.expirations.map((e) => yearsToExpiry(e.expiryTime, asOf));
   const ivs = data.chain.expirations.map((e) => atmIv(e, spot));
   let iv30 = constantMaturityIv(ts, ivs);
-  if (!Number.isFinite(iv30)) iv30 = latestIv(data.ivHistory ?? [], asOf);
+  const iv30FromChain = Number.isFinite(iv30);
+  if (!iv30FromChain) iv30 = latestIv(data.ivHistory ?? [], asOf);
   const past = priorYear(data.ivHistory ?? [], asOf);
   const closes = data.history?.map((b) => b.close) ?? [];
   const sector = data.fundamentals?.sector ?? findUniverseMember(data.symbol)?.sector ?? 'Unknown';
@@ -91,6 +94,7 @@ export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnaly
     sector,
     issuer: issuerOf(data.symbol),
     iv30,
+    iv30FromChain,
     ivRank: ivRank(iv30, past, IV_LOOKBACK_DAYS, IV_MIN_HISTORY_DAYS),
     ivPercentile: ivPercentile(iv30, past, IV_LOOKBACK_DAYS, IV_MIN_HISTORY_DAYS),
     momentumZ:

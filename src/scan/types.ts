@@ -1,6 +1,7 @@
 /** What a scan takes and what it returns (the JSON document of `scan --format json`). */
 import type { SkippedTicker } from '../market/collectTypes.js';
 import type { QualityCounts } from '../market/quality.js';
+import type { IvObservation } from '../market/types.js';
 import type { RejectionCounts } from '../selection/constraints.js';
 import type { PortfolioLimits } from '../selection/portfolio.js';
 import type { ScoredTrade } from '../selection/scoring.js';
@@ -94,6 +95,12 @@ export interface ScanResult {
    * provider payload that failed validation): `stats.tickers.skipReasons` only counts them.
    */
   skipped: SkippedTicker[];
+  /**
+   * The day's 30-day IV of each ticker whose provider serves no IV history, as a live scan read it from the chain:
+   * stored with the scan (`iv_history`), it becomes the history IV rank and IV percentile rank against. Empty for a
+   * replay. Not in the JSON output.
+   */
+  ivObservations: IvObservation[];
 }
 
 /** Progress events of a running scan (the CLI draws a bar from them on a TTY). */

@@ -31,6 +31,7 @@ import {
   unfinishedScanRecord,
 } from './scanRecords.js';
 import type { ServiceProviders } from './serviceProviders.js';
+import { ivHistorySources, readStoredIvHistory } from './storedIvHistory.js';
 import type { ScanTimingRecord } from './telemetry.js';
 
 /** Parameters of one scan beyond the settings (from `POST /api/scans`). */
@@ -235,6 +236,8 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
         signal,
         // a live scan judges quote ages when its collection ends; a replay at its as-of
         clock: asOf === null ? now : undefined,
+        ivHistory: (symbols, at) =>
+          readStoredIvHistory(deps.db, ivHistorySources(providers.choice), symbols, at, log),
         // chains the cache served never pass the providers' sink: without this a scan from the cache stored none
         onCollected: (c) => {
           for (const d of c.tickers)
@@ -298,6 +301,7 @@ export async function runScanJob(run: ScanRun, deps: ScanJobDeps): Promise<ScanJ
             chains: snapshotChains(collector.chains, result!, settings),
           }
         : null,
+      computed ? result!.ivObservations : [],
     );
     saved = true;
   } catch (e) {

@@ -374,3 +374,67 @@ describe('earnings rule with an unknown earnings calendar', () => {
     for (const t of r.trades) expect(['SPY', 'QQQ']).toContain(t.ticker);
   });
 });
+
+describe('IV history recorded by the engine (providers that serve none)', () => {
+  // the simulated market without its IV history: what Tradier and Yahoo are
+  const sim = createSimulatedProvider({ seed: 42 });
+  const noHistory: MarketDataProvider = Object.create(sim);
+  Object.defineProperty(noHistory, 'capabilities', {
+    value: new Set([...sim.capabilities].filter((k) => k !== 'ivHistory')),
+  });
+  // 200 earlier trading-ish days of IV between 10 % and 90 %: any IV30 in between ranks strictly inside (0, 100)
+  const year = Array.from({ length: 200 }, (_, i) => ({
+    date: new Date(AS_OF - (200 - i) * 86_400_000).toISOString().slice(0, 10),
+    iv30: i % 2 === 0 ? 0.1 : 0.9,
+  }));
+
+  it('ranks IV against the stored days of the tickers whose provider has none, and records a live scan’s IVs', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const asked: string[][] = [];
+    const bare = await runTwo(settings, { primary: noHistory, clock: () => AS_OF });
+    expect(bare.trades.every((t) => Number.isNaN(t.ivRank))).toBe(true); // no history anywhere: unknown
+    const r = await runTwo(settings, {
+      primary: noHistory,
+      clock: () => AS_OF,
+      ivHistory: async (symbols) => {
+        asked.push([...symbols]);
+        return new Map(symbols.map((s) => [s, year]));
+      },
+    });
+    expect(asked).toEqual([['SPY', 'QQQ']]);
+    expect(r.trades.length).toBeGreaterThan(0);
+    for (const t of r.trades) {
+      expect(t.ivRank).toBeGreaterThan(0);
+      expect(t.ivRank).toBeLessThan(100);
+    }
+    // the day's IVs, read from the chains, for the next scans: one per ticker, keyed by the chain's provider
+    expect(r.ivObservations.map((o) => [o.symbol, o.day, o.source])).toEqual([
+      ['SPY', '2026-11-20', 'simulated'],
+      ['QQQ', '2026-11-20', 'simulated'],
+    ]);
+    for (const o of r.ivObservations) expect(o.iv30).toBeGreaterThan(0.05);
+  });
+
+  it('records nothing from a replay, stale quotes, a weekend, or tickers whose provider serves its own history', async () => {
+    const { settings } = loadConfig({ env: {} });
+    expect((await runTwo(settings, { primary: noHistory })).ivObservations).toEqual([]); // replay: no clock
+    // an hour after its quotes (all stale): not today's IV
+    const stale = await runTwo(settings, { primary: noHistory, clock: () => AS_OF + 3_600_000 });
+    expect(stale.stats.contracts.accepted).toBe(0);
+    expect(stale.ivObservations).toEqual([]);
+    const served = await runTwo(settings, { clock: () => AS_OF, ivHistory: async () => new Map() });
+    expect(served.ivObservations).toEqual([]); // the simulated market has its own history
+    const saturday = Date.parse('2026-11-21T15:30:00Z');
+    const weekend = await runScan(
+      {
+        scanId: 'test',
+        asOf: saturday,
+        tickers: ['SPY'],
+        settings,
+        labels: { provider: 'simulated', fallback: null, seed: 42, universe: 'watchlist' },
+      },
+      { primary: noHistory, clock: () => saturday },
+    );
+    expect(weekend.ivObservations).toEqual([]);
+  });
+});

@@ -17,6 +17,7 @@ import {
   tradeRecords,
   unfinishedScanRecord,
 } from '../../service/scanRecords.js';
+import { ivHistorySources, readStoredIvHistory } from '../../service/storedIvHistory.js';
 import { migrate } from '../../store/migrate.js';
 import { openDatabase } from '../../store/openDatabase.js';
 import { saveScan } from '../../store/saveScan.js';
@@ -70,7 +71,13 @@ async function storeScan(
     await migrate(db);
     const saved =
       noData === null
-        ? await saveScan(db, completedScanRecord(meta, result), tradeRecords(result))
+        ? await saveScan(
+            db,
+            completedScanRecord(meta, result),
+            tradeRecords(result),
+            null,
+            result.ivObservations,
+          )
         : await saveScan(db, unfinishedScanRecord(meta, 'failed', 'collect', noData), []);
     log.info(
       {
@@ -84,6 +91,23 @@ async function storeScan(
   } finally {
     await db.close();
   }
+}
+
+/** The IV history recorded by earlier scans, read through a database opened for it (Tradier and Yahoo have none). */
+function storedHistory(settings: Settings, sources: readonly string[], log: Logger) {
+  return async (symbols: readonly string[], asOf: number) => {
+    let db: Awaited<ReturnType<typeof openDatabase>> | null = null;
+    try {
+      db = await openDatabase(settings.database, { ifLocked: 'connect' });
+      await migrate(db);
+      return await readStoredIvHistory(db, sources, symbols, asOf, log);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'IV history not read: IV rank unknown in this scan');
+      return new Map();
+    } finally {
+      await db?.close();
+    }
+  };
 }
 
 export interface ScanCommandDeps {
@@ -110,6 +134,7 @@ export async function scanAction(
   });
   const log = logging.logger.child({ component: 'scan' });
   const providers = buildProviders(settings.providers, settings.api);
+  const sources = ivHistorySources(providers.choice);
   try {
     const { tickers, universe } = resolveTickers(settings.trading);
     const scanId = randomUUID();
@@ -136,6 +161,8 @@ export async function scanAction(
         onProgress: deps.stderrIsTty ? progressBar(io.stderr) : undefined,
         // a live scan judges quote ages when its collection ends; a replay (--as-of) at its as-of
         clock: opts.asOf === undefined ? (deps.now ?? Date.now) : undefined,
+        ivHistory:
+          opts.store !== false && sources.length > 0 ? storedHistory(settings, sources, log) : undefined,
       },
     );
     log.info(
