@@ -9,6 +9,7 @@ import { ENGINES, engineUnavailable, openTestDatabase, useTestDatabase } from '.
 const TABLES = [
   'alerts',
   'api_calls',
+  'iv_history',
   'market_data',
   'metrics_samples',
   'options',
