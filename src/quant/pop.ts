@@ -225,7 +225,14 @@ export function pop(
 ): number {
   const count = profitRegions(legs, netCash);
   if (count < 0) return Number.NaN;
-  if (vol * Math.sqrt(T) === 0 && S > 0 && S < Number.POSITIVE_INFINITY && !Number.isNaN(drift)) {
+  if (
+    vol * Math.sqrt(T) === 0 &&
+    vol >= 0 &&
+    T >= 0 &&
+    S > 0 &&
+    S < Number.POSITIVE_INFINITY &&
+    !Number.isNaN(drift)
+  ) {
     // S_T is the forward: profit or not there (a breakeven at the forward is no profit, not one half)
     return payoffAt(legs, S * Math.exp(drift * T), netCash) > zeroTolerance(legs, netCash) ? 1 : 0;
   }

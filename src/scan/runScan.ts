@@ -26,7 +26,7 @@ import { thesis } from '../selection/thesis.js';
 import { generateCandidates } from '../strategies/generate.js';
 import { type ChainMask, generationParams } from '../strategies/types.js';
 import { dividendYieldOf } from './dividendYield.js';
-import { analyzeTicker, type TickerAnalysis } from './tickerSignals.js';
+import { analyzeTicker, chainIv30 } from './tickerSignals.js';
 import type { RankedTrade, ScanParams, ScanProgress, ScanResult, ScanStage, ScanStats } from './types.js';
 
 export { FALLBACK_RISK_FREE_RATE };
@@ -93,12 +93,13 @@ export function collectMaxDte(
 
 /**
  * The 30-day IVs a live scan read from its chains, to record for the tickers whose provider serves no IV history:
- * one per ticker on a New York trading day (a weekend scan reads Friday's quotes again) whose chain had a usable
- * contract, keyed by the chain's provider. None from a replay. `skip[i]`: ticker i is not to be recorded.
+ * one per ticker on a New York trading day (a weekend scan reads Friday's quotes again), when every quote it is read
+ * from passed the quality stage (`masks`: a stale or crossed at-the-money quote is not today's IV), keyed by the
+ * chain's provider. None from a replay. `skip[i]`: ticker i has an IV history of its own.
  */
 function todaysIvs(
   tickers: readonly TickerMarketData[],
-  analyses: readonly TickerAnalysis[],
+  masks: readonly ChainMask[],
   skip: readonly boolean[],
   asOf: number,
 ): IvObservation[] {
@@ -107,10 +108,12 @@ function todaysIvs(
   const date = dateOfDay(day);
   const out: IvObservation[] = [];
   tickers.forEach((d, i) => {
-    const a = analyses[i];
     const source = d.sources.chain?.provider;
-    if (skip[i] || !a.iv30FromChain || source === undefined) return;
-    if (a.iv30 >= MIN_IV && a.iv30 < MAX_IV) out.push({ symbol: d.symbol, day: date, iv30: a.iv30, source });
+    if (skip[i] || source === undefined) return;
+    // every quote it is read from passed (else a fresh far expiry's IV, extrapolated, stood in for the 30-day one)
+    const iv30 = chainIv30(d.chain, asOf, masks[i]);
+    if (iv30 !== chainIv30(d.chain, asOf)) return;
+    if (iv30 >= MIN_IV && iv30 < MAX_IV) out.push({ symbol: d.symbol, day: date, iv30, source });
   });
   return out;
 }
@@ -175,12 +178,15 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     : `fallback ${FALLBACK_RISK_FREE_RATE} (${collected.macroError ?? 'no macro source'})`;
 
   begin('analyze');
-  // providers without IV history (Tradier, Yahoo): the days the engine recorded itself
-  const served = collected.tickers.map((d) => (d.ivHistory?.length ?? 0) > 0);
+  // providers without IV history (Tradier, Yahoo): the days the engine recorded itself. A history counts as the
+  // ticker's own only from its chain's provider: a simulated fallback's made-up history ranked real IVs
+  const served = collected.tickers.map(
+    (d) => (d.ivHistory?.length ?? 0) > 0 && d.sources.ivHistory?.provider === d.sources.chain?.provider,
+  );
   const lacking = collected.tickers.filter((_, i) => !served[i]).map((d) => d.symbol);
   const stored = deps.ivHistory && lacking.length > 0 ? await deps.ivHistory(lacking, asOf) : null;
-  const analyses = collected.tickers.map((d) =>
-    analyzeTicker(stored?.has(d.symbol) ? { ...d, ivHistory: stored.get(d.symbol) ?? null } : d, asOf),
+  const analyses = collected.tickers.map((d, i) =>
+    analyzeTicker(served[i] ? d : { ...d, ivHistory: stored?.get(d.symbol) ?? null }, asOf),
   );
   end();
 
@@ -193,8 +199,7 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   const qualityCounts = emptyCounts();
   let checked = 0;
   let accepted = 0;
-  const skip = [...served]; // tickers whose IV is not recorded
-  const masks: ChainMask[] = collected.tickers.map((d, i) => {
+  const masks: ChainMask[] = collected.tickers.map((d) => {
     const q = assessChain(d.chain, {
       asOf,
       quotesJudgedAt,
@@ -207,12 +212,11 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     addCounts(qualityCounts, q.counts);
     checked += q.checked;
     accepted += q.accepted;
-    if (q.accepted === 0) skip[i] = true; // stale or unusable quotes: not today's IV
     return q.expirations.map((e) => ({ calls: toMask(e.calls), puts: toMask(e.puts) }));
   });
   end();
   // a live scan's IVs for the history of providers without one (stale or replayed quotes are not today's)
-  const ivObservations = deps.clock ? todaysIvs(collected.tickers, analyses, skip, asOf) : [];
+  const ivObservations = deps.clock ? todaysIvs(collected.tickers, masks, served, asOf) : [];
 
   begin('generate');
   const limits = hardLimits(trading, constraints);

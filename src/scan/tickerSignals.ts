@@ -7,27 +7,36 @@ import type { TickerMarketData } from '../market/collector.js';
 import { dateOfDay, newYorkClock, newYorkDate } from '../market/exchangeCalendar.js';
 import { yearsToExpiry } from '../market/expiry.js';
 import { MAX_IV, MIN_IV } from '../market/quality.js';
-import type { ExpiryChain, IvPoint } from '../market/types.js';
+import type { ExpiryChain, IvPoint, OptionChain } from '../market/types.js';
 import { findUniverseMember, issuerOf } from '../market/universe.js';
 import { constantMaturityIv, IV_LOOKBACK_DAYS, ivPercentile, ivRank } from '../quant/stats.js';
 import { momentumZScore, realizedVolPercentile } from '../quant/technicals.js';
 import type { TickerSignals } from '../selection/scoring.js';
+import type { ChainMask, ExpiryMask } from '../strategies/types.js';
 
 /** Momentum horizon for the z-score, trading days. */
 export const MOMENTUM_LOOKBACK = 20;
 
 export interface TickerAnalysis extends TickerSignals {
-  /** Today's 30-day constant-maturity ATM IV, fraction; NaN when the chain gives none. */
+  /**
+   * Today's 30-day constant-maturity ATM IV, fraction: from the chain, else the IV history's value of the last week
+   * (a chain without two-sided at-the-money quotes); NaN without either.
+   */
   iv30: number;
-  /** Whether iv30 was read from today's chain (else from the IV history's latest day, or none). */
-  iv30FromChain: boolean;
 }
 
-/** ATM IV of one expiry: mean of call and put IV at the strike nearest spot (either alone if one is missing). */
-function atmIv(e: ExpiryChain, spot: number): number {
+/** Whether contract i passed the quality stage (a missing mask: all did). */
+const passed = (mask: Uint8Array | undefined, i: number) => mask === undefined || mask[i] === 1;
+
+/**
+ * ATM IV of one expiry: mean of call and put IV at the strike nearest spot (either alone if one is missing). With
+ * `usable` (the quality stage's masks, 1 = passed) only quotes that passed count: the strike nearest spot with one.
+ */
+function atmIv(e: ExpiryChain, spot: number, usable?: ExpiryMask): number {
   let best = -1;
   let dist = Number.POSITIVE_INFINITY;
   for (let i = 0; i < e.strikes.length; i++) {
+    if (!passed(usable?.calls, i) && !passed(usable?.puts, i)) continue;
     const d = Math.abs(e.strikes[i] - spot);
     if (d < dist) {
       dist = d;
@@ -38,9 +47,20 @@ function atmIv(e: ExpiryChain, spot: number): number {
   const c = e.calls.iv[best];
   const p = e.puts.iv[best];
   // a placeholder IV (Yahoo's 0.00001 before the open) is none: it made IV30 0.39 % and IV rank 0
-  const okC = c >= MIN_IV && c < MAX_IV;
-  const okP = p >= MIN_IV && p < MAX_IV;
+  const okC = c >= MIN_IV && c < MAX_IV && passed(usable?.calls, best);
+  const okP = p >= MIN_IV && p < MAX_IV && passed(usable?.puts, best);
   return okC && okP ? (c + p) / 2 : okC ? c : okP ? p : Number.NaN;
+}
+
+/**
+ * The 30-day constant-maturity ATM IV of a chain at `asOf` (fraction; NaN when it gives none). With `masks` (the
+ * quality stage's, per expiration) only quotes that passed it count: what a live scan records as the day's IV, so
+ * that stale quotes never enter the history.
+ */
+export function chainIv30(chain: OptionChain, asOf: number, masks?: ChainMask): number {
+  const ts = chain.expirations.map((e) => yearsToExpiry(e.expiryTime, asOf));
+  const ivs = chain.expirations.map((e, k) => atmIv(e, chain.spot, masks?.[k]));
+  return constantMaturityIv(ts, ivs);
 }
 
 /**
@@ -64,10 +84,17 @@ function priorYear(history: readonly IvPoint[], asOf: number): number[] {
     .map((p) => p.iv30);
 }
 
-/** The latest usable 30-day IV of the history up to `asOf`'s New York day (today's row included). */
+/** Calendar days back the IV history may stand in for a chain without an at-the-money IV (a long weekend). */
+const LATEST_IV_MAX_AGE_DAYS = 7;
+
+/**
+ * The latest usable 30-day IV of the history in the week up to `asOf`'s New York day (today's row included); NaN
+ * without one — a months-old IV read as today's ranked 100.
+ */
 function latestIv(history: readonly IvPoint[], asOf: number): number {
-  const today = newYorkDate(asOf);
-  let date = '';
+  const day = newYorkClock(asOf).day;
+  const today = dateOfDay(day);
+  let date = dateOfDay(day - LATEST_IV_MAX_AGE_DAYS);
   let iv = Number.NaN;
   for (const p of history) {
     if (p.date <= today && p.date >= date && p.iv30 >= MIN_IV && p.iv30 < MAX_IV) {
@@ -81,12 +108,8 @@ function latestIv(history: readonly IvPoint[], asOf: number): number {
 const last = (a: Float64Array) => (a.length > 0 ? a[a.length - 1] : Number.NaN);
 
 export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnalysis {
-  const spot = data.chain.spot;
-  const ts = data.chain.expirations.map((e) => yearsToExpiry(e.expiryTime, asOf));
-  const ivs = data.chain.expirations.map((e) => atmIv(e, spot));
-  let iv30 = constantMaturityIv(ts, ivs);
-  const iv30FromChain = Number.isFinite(iv30);
-  if (!iv30FromChain) iv30 = latestIv(data.ivHistory ?? [], asOf);
+  let iv30 = chainIv30(data.chain, asOf);
+  if (!Number.isFinite(iv30)) iv30 = latestIv(data.ivHistory ?? [], asOf);
   const past = priorYear(data.ivHistory ?? [], asOf);
   const closes = data.history?.map((b) => b.close) ?? [];
   const sector = data.fundamentals?.sector ?? findUniverseMember(data.symbol)?.sector ?? 'Unknown';
@@ -94,7 +117,6 @@ export function analyzeTicker(data: TickerMarketData, asOf: number): TickerAnaly
     sector,
     issuer: issuerOf(data.symbol),
     iv30,
-    iv30FromChain,
     ivRank: ivRank(iv30, past, IV_LOOKBACK_DAYS, IV_MIN_HISTORY_DAYS),
     ivPercentile: ivPercentile(iv30, past, IV_LOOKBACK_DAYS, IV_MIN_HISTORY_DAYS),
     momentumZ:

@@ -39,6 +39,9 @@ export function createRedisProbe(url: string, timeoutMs = 2000): RedisProbe {
         connecting ??= client.connect().finally(() => {
           connecting = null;
         });
+      }
+      // a second probe while the first connects waits for that connection (it failed at once: "connecting")
+      if (connecting) {
         try {
           await connecting;
         } catch {

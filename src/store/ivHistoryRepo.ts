@@ -34,8 +34,7 @@ export async function upsertIvHistory(
     `INSERT INTO iv_history (symbol, day, source, iv30, scan_id)
      SELECT s, d::date, src, v, $5::uuid FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS u(s, d, src, v)
      ON CONFLICT (symbol, day, source) DO UPDATE
-       SET iv30 = EXCLUDED.iv30, scan_id = EXCLUDED.scan_id, updated_at = now(),
-           written = nextval('iv_history_write_seq')`,
+       SET iv30 = EXCLUDED.iv30, scan_id = EXCLUDED.scan_id, updated_at = now()`,
     [
       obs.map((o) => o.symbol),
       obs.map((o) => o.day),
@@ -48,8 +47,9 @@ export async function upsertIvHistory(
 }
 
 /**
- * The stored history of `symbols` from `sources` on days in [from, to], oldest first, one value a day (where two
- * sources measured a day, the one written last).
+ * The stored history of `symbols` from `sources` on days in [from, to], oldest first, one value a day: where two
+ * sources measured a day, the first of `sources` (the primary: one basis for its IVs, Tradier's mid IV or the
+ * engine's own from Yahoo's prices).
  */
 export async function readIvHistory(
   q: Queryable,
@@ -66,7 +66,7 @@ export async function readIvHistory(
     `SELECT DISTINCT ON (symbol, day) symbol, to_char(day, 'YYYY-MM-DD') AS day, iv30
        FROM iv_history
       WHERE symbol = ANY($1::text[]) AND source = ANY($2::text[]) AND day BETWEEN $3::date AND $4::date
-      ORDER BY symbol, day, written DESC`,
+      ORDER BY symbol, day, array_position($2::text[], source)`,
     [[...symbols], [...sources], from, to],
   );
   for (const row of r.rows) {

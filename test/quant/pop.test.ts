@@ -156,6 +156,8 @@ describe('positions whose quantities are fractions, and expiry itself', () => {
     expect(pop(shortPut, 92.99, 0, VOL, 0)).toBe(0);
     expect(pop([call(100, 1, 0), put(100, 1, 0)], 100, 0, VOL, 0)).toBe(0); // zero-premium straddle at its strike: was 1
     expect(pop(shortPut, 90, 0.5, 0, Math.log(93.5 / 90) / 0.5)).toBe(1); // vol 0: the forward 93.5
+    expect(pop(shortPut, 100, 0, -0.2, 0)).toBeNaN(); // a negative vol is no vol, at T = 0 too (−0.2·0 is −0)
+    expect(pop(shortPut, 100, -1, 0, 0)).toBeNaN();
   });
 });
 

@@ -415,6 +415,41 @@ describe('IV history recorded by the engine (providers that serve none)', () => 
     for (const o of r.ivObservations) expect(o.iv30).toBeGreaterThan(0.05);
   });
 
+  it('takes no made-up history from a simulated fallback for a real chain: the stored days rank it', async () => {
+    const { settings } = loadConfig({ env: {} });
+    const tradier: MarketDataProvider = Object.create(noHistory);
+    Object.defineProperty(tradier, 'name', { value: 'tradier' });
+    const asked: string[][] = [];
+    const r = await runTwo(settings, {
+      primary: tradier,
+      fallback: sim, // serves IV history, which the collector took for the Tradier chains
+      clock: () => AS_OF,
+      ivHistory: async (symbols) => {
+        asked.push([...symbols]);
+        return new Map();
+      },
+    });
+    expect(asked).toEqual([['SPY', 'QQQ']]);
+    expect(r.trades.every((t) => Number.isNaN(t.ivRank))).toBe(true); // it read 61.2 and 39.3 from the simulator
+    expect(r.ivObservations.map((o) => o.source)).toEqual(['tradier', 'tradier']);
+  });
+
+  it('records no IV read from a quote that failed the quality stage (a stale at-the-money quote)', async () => {
+    const { settings } = loadConfig({ env: {} });
+    // every quote a day old except the far expirations': the 30-day IV would come from yesterday's quotes
+    const staleAtm: MarketDataProvider = Object.create(noHistory);
+    staleAtm.getChain = async (symbol, expirations, ctx) => {
+      const c = await noHistory.getChain!(symbol, expirations, ctx);
+      for (const e of c.expirations)
+        if (e.expiryTime - AS_OF < 90 * 86_400_000)
+          for (const side of [e.calls, e.puts]) side.quoteTime.fill(AS_OF - 86_400_000);
+      return c;
+    };
+    const r = await runTwo(settings, { primary: staleAtm, clock: () => AS_OF });
+    expect(r.stats.contracts.accepted).toBeGreaterThan(0); // the far expirations pass
+    expect(r.ivObservations).toEqual([]);
+  });
+
   it('records nothing from a replay, stale quotes, a weekend, or tickers whose provider serves its own history', async () => {
     const { settings } = loadConfig({ env: {} });
     expect((await runTwo(settings, { primary: noHistory })).ivObservations).toEqual([]); // replay: no clock

@@ -80,6 +80,18 @@ describe('analyzeTicker', () => {
     expect(analyzeTicker(data(0.3, 0.3, [...junk, ...enough]), AS_OF).ivRank).toBeCloseTo(50, 9);
   });
 
+  it('stands a day of the last week in for a chain without an at-the-money IV, never an older one', () => {
+    const old = daysBefore(200, (k) => (k > 150 ? 0.2 : 0.9)); // the last 150 days stored 0.9 ... ends yesterday
+    const lastWeek = analyzeTicker(data(0.00001, 0.00001, old), AS_OF); // a chain without IVs
+    expect(lastWeek.iv30).toBeCloseTo(0.9, 12);
+    // the history stopped on 1 August: a months-old IV read as today's ranked 100
+    const stopped = old.filter((p) => p.date <= '2026-08-01');
+    expect(stopped.at(-1)).toEqual({ date: '2026-08-01', iv30: 0.9 });
+    const a = analyzeTicker(data(0.00001, 0.00001, stopped), AS_OF);
+    expect(a.iv30).toBeNaN();
+    expect(a.ivRank).toBeNaN();
+  });
+
   it("leaves out a placeholder IV below 1 % (Yahoo's 0.00001): it halved IV30 and made the IV rank 0", () => {
     const a = analyzeTicker(data(0.00001, 0.32), AS_OF);
     expect(a.iv30).toBeCloseTo(0.32, 12);

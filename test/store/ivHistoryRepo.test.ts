@@ -46,14 +46,15 @@ describe.each(ENGINES)('iv_history on %s', (engine) => {
       expect((await readIvHistory(db, ['AAPL'], [], '2026-01-01', '2026-12-31')).size).toBe(0);
     });
 
-    it('reads a day two sources measured once: the value written last', async () => {
+    it('reads a day two sources measured once: the first source asked for (the primary)', async () => {
       const db = t().db;
       await db.exec('DELETE FROM iv_history');
       await upsertIvHistory(db, null, [{ symbol: 'KO', day: '2026-11-18', iv30: 0.15, source: 'tradier' }]);
       await upsertIvHistory(db, null, [{ symbol: 'KO', day: '2026-11-18', iv30: 0.16, source: 'yahoo' }]);
-      const h = await readIvHistory(db, ['KO'], ['tradier', 'yahoo'], '2026-11-01', '2026-11-30');
-      expect(h.get('KO')).toHaveLength(1);
-      expect(h.get('KO')?.[0].iv30).toBeCloseTo(0.16, 12);
+      const tradierFirst = await readIvHistory(db, ['KO'], ['tradier', 'yahoo'], '2026-11-01', '2026-11-30');
+      expect(tradierFirst.get('KO')).toEqual([{ date: '2026-11-18', iv30: 0.15 }]);
+      const yahooFirst = await readIvHistory(db, ['KO'], ['yahoo', 'tradier'], '2026-11-01', '2026-11-30');
+      expect(yahooFirst.get('KO')).toEqual([{ date: '2026-11-18', iv30: 0.16 }]);
     });
 
     it('refuses an observation that is no IV, naming it, before anything is written', async () => {

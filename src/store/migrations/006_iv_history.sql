@@ -2,9 +2,6 @@
 -- engine's live scans measured it (the day's last scan wins). Tradier and Yahoo serve no IV history: IV rank and IV
 -- percentile are ranked against these rows once half a year of them is in the window.
 
--- Write order: where two sources measured a day, the value written last is read (now() ties within a millisecond).
-CREATE SEQUENCE iv_history_write_seq;
-
 CREATE TABLE iv_history (
   symbol      text NOT NULL,
   day         date NOT NULL,
@@ -12,7 +9,6 @@ CREATE TABLE iv_history (
   iv30        double precision NOT NULL,
   scan_id     uuid,
   updated_at  timestamptz NOT NULL DEFAULT now(),
-  written     bigint NOT NULL DEFAULT nextval('iv_history_write_seq'),
   PRIMARY KEY (symbol, day, source),
   CONSTRAINT iv_history_iv30_check CHECK (iv30 > 0 AND iv30 < 'Infinity'::double precision)
 );
