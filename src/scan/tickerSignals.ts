@@ -4,7 +4,7 @@
  * percentile reported beside the IV rank.
  */
 import type { TickerMarketData } from '../market/collector.js';
-import { dateOfDay, newYorkClock, newYorkDate } from '../market/exchangeCalendar.js';
+import { dateOfDay, newYorkClock } from '../market/exchangeCalendar.js';
 import { yearsToExpiry } from '../market/expiry.js';
 import { MAX_IV, MIN_IV } from '../market/quality.js';
 import type { ExpiryChain, IvPoint, OptionChain } from '../market/types.js';

@@ -70,8 +70,8 @@ export async function readIvHistory(
     [[...symbols], [...sources], from, to],
   );
   for (const row of r.rows) {
-    let list = out.get(row.symbol);
-    if (!list) out.set(row.symbol, (list = []));
+    const list = out.get(row.symbol) ?? [];
+    if (list.length === 0) out.set(row.symbol, list);
     list.push({ date: row.day, iv30: Number(row.iv30) });
   }
   return out;

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/openDatabase.js';
-import { listScans } from '../../src/store/scansRepo.js';
-import { tradesOfScan } from '../../src/store/tradesRepo.js';
 import { cli } from '../helpers/cli.js';
+import { storedScans } from '../helpers/storedScans.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const WATCHLIST = 'SPY,QQQ,IWM,XLK,AAPL,MSFT,JPM,KO,XOM,UNH,CAT,NEE';
@@ -23,23 +21,10 @@ describe('options-engine scan', () => {
     } else {
       expect(lines[0]).toMatch(/^Ticker +\| Strategy +\| Legs +\| Thesis +\| +POP$/);
     }
-    const db = await openDatabase({
-      url: null,
-      data_dir: dataDir,
-      pool_size: 1,
-      pool_overflow: 0,
-      statement_timeout_ms: 10_000,
-      connect_retries: 0,
-    });
-    try {
-      const scans = await listScans(db, { limit: 10 });
-      expect(scans).toHaveLength(1);
-      expect(scans[0]).toMatchObject({ status: 'completed', source: 'cli' });
-      const trades = await tradesOfScan(db, scans[0].id);
-      expect(trades.length).toBe(scans[0].tradeCount);
-    } finally {
-      await db.close();
-    }
+    const stored = await storedScans(dataDir);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].scan).toMatchObject({ status: 'completed', source: 'cli' });
+    expect(stored[0].trades.length).toBe(stored[0].scan.tradeCount);
   });
 
   it('--format json prints one document; --no-store writes no database', async () => {

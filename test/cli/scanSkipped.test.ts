@@ -6,9 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/openDatabase.js';
-import { listScans } from '../../src/store/scansRepo.js';
 import { cli } from '../helpers/cli.js';
+import { storedScans } from '../helpers/storedScans.js';
 import { tempDir } from '../helpers/tmp.js';
 import { type LocalServer, startServer } from '../market/http/localServer.js';
 import { TRADIER_TEST_KEY, tradierHandler } from '../market/providers/tradier/tradierServer.js';
@@ -60,22 +59,10 @@ describe('options-engine scan with tickers the market cannot serve', () => {
     const dataDir = join(tmp.dir, 'stored');
     const r = await cli([...args('ZZZZ,YYYY').filter((a) => a !== '--no-store'), '--data-dir', dataDir], env);
     expect(r.code).toBe(1);
-    const db = await openDatabase({
-      url: null,
-      data_dir: dataDir,
-      pool_size: 1,
-      pool_overflow: 0,
-      statement_timeout_ms: 10_000,
-      connect_retries: 0,
-    });
-    try {
-      const scans = await listScans(db, { limit: 10 });
-      expect(scans).toHaveLength(1);
-      expect(scans[0]).toMatchObject({ status: 'failed', source: 'cli', tradeCount: 0 });
-      expect(JSON.stringify(scans[0])).toMatch(/no market data: all 2 tickers skipped/);
-    } finally {
-      await db.close();
-    }
+    const stored = await storedScans(dataDir);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].scan).toMatchObject({ status: 'failed', source: 'cli', tradeCount: 0 });
+    expect(JSON.stringify(stored[0].scan)).toMatch(/no market data: all 2 tickers skipped/);
   });
 
   it('fails with exit 1 when not one ticker could be scanned', async () => {
