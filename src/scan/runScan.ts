@@ -12,7 +12,7 @@ import {
 } from '../market/collector.js';
 import { dateOfDay, isTradingDay, newYorkClock } from '../market/exchangeCalendar.js';
 import type { MarketCache, MarketDataProvider } from '../market/provider.js';
-import { addCounts, assessChain, emptyCounts, MAX_IV, MIN_IV } from '../market/quality.js';
+import { addCounts, assessChain, emptyCounts, MAX_IV, MIN_IV, reasonCode } from '../market/quality.js';
 import { FALLBACK_RISK_FREE_RATE } from '../market/riskFreeRate.js';
 import type { DataKind, IvObservation, IvPoint } from '../market/types.js';
 import { findUniverseMember } from '../market/universe.js';
@@ -94,13 +94,12 @@ export function collectMaxDte(
 /**
  * The 30-day IVs a live scan read from its chains, to record for the tickers whose provider serves no IV history:
  * one per ticker on a New York trading day (a weekend scan reads Friday's quotes again), when every quote it is read
- * from passed the quality stage (`masks`: a stale or crossed at-the-money quote is not today's IV), keyed by the
- * chain's provider. None from a replay. `skip[i]`: ticker i has an IV history of its own.
+ * from is today's (`fresh`, see `today`: a stale or crossed at-the-money quote is not today's IV), keyed by the
+ * chain's provider. None from a replay; `fresh[i]` null: ticker i has an IV history of its own.
  */
 function todaysIvs(
   tickers: readonly TickerMarketData[],
-  masks: readonly ChainMask[],
-  skip: readonly boolean[],
+  fresh: readonly (ChainMask | null)[],
   asOf: number,
 ): IvObservation[] {
   const day = newYorkClock(asOf).day;
@@ -109,12 +108,27 @@ function todaysIvs(
   const out: IvObservation[] = [];
   tickers.forEach((d, i) => {
     const source = d.sources.chain?.provider;
-    if (skip[i] || source === undefined) return;
-    // every quote it is read from passed (else a fresh far expiry's IV, extrapolated, stood in for the 30-day one)
-    const iv30 = chainIv30(d.chain, asOf, masks[i]);
+    const m = fresh[i];
+    if (m === null || source === undefined) return;
+    // every quote it is read from is today's (else a fresh far expiry's IV, extrapolated, stood in for the 30-day one)
+    const iv30 = chainIv30(d.chain, asOf, m);
     if (iv30 !== chainIv30(d.chain, asOf)) return;
     if (iv30 >= MIN_IV && iv30 < MAX_IV) out.push({ symbol: d.symbol, day: date, iv30, source });
   });
+  return out;
+}
+
+const WIDE_SPREAD = reasonCode('wideSpread');
+
+/**
+ * Quality codes → 1 where the quote is today's market: it passed the checks up to the age check (strike, expiry,
+ * two-sided, not crossed, fresh), which run first, whatever the trading rules after them (spread, greeks, arbitrage)
+ * made of it. Gating the recorded IV on every rule left a quarter of the tickers never recorded, and the days with
+ * wide spreads — stressed ones — out of every history.
+ */
+function today(codes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] === 0 || codes[i] >= WIDE_SPREAD ? 1 : 0;
   return out;
 }
 
@@ -177,6 +191,13 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     ? collected.macro.riskFreeSource
     : `fallback ${FALLBACK_RISK_FREE_RATE} (${collected.macroError ?? 'no macro source'})`;
 
+  // A quote can be newer than the as-of by the time the collection took (a rate-limited Tradier scan of the
+  // universe takes ~30 minutes) plus some clock skew, not more: later means a clock or unit error, or a live
+  // provider queried for a past --as-of (look-ahead). Ages are judged when the collection ended: reading the stored
+  // IV history below (a database to open) is no part of a quote's age.
+  const latestQuoteTime = asOf + timings.collect + QUOTE_CLOCK_SKEW_MS;
+  const quotesJudgedAt = deps.clock ? Math.max(asOf, deps.clock()) : asOf;
+
   begin('analyze');
   // providers without IV history (Tradier, Yahoo): the days the engine recorded itself. A history counts as the
   // ticker's own only from its chain's provider: a simulated fallback's made-up history ranked real IVs
@@ -190,16 +211,13 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
   );
   end();
 
-  // A quote can be newer than the as-of by the time the collection took (a rate-limited Tradier scan of the
-  // universe takes ~30 minutes) plus some clock skew, not more: later means a clock or unit error, or a live
-  // provider queried for a past --as-of (look-ahead).
-  const latestQuoteTime = asOf + timings.collect + QUOTE_CLOCK_SKEW_MS;
-  const quotesJudgedAt = deps.clock ? Math.max(asOf, deps.clock()) : asOf;
   begin('quality');
   const qualityCounts = emptyCounts();
   let checked = 0;
   let accepted = 0;
-  const masks: ChainMask[] = collected.tickers.map((d) => {
+  // per ticker whose IV a live scan records: its quotes that are today's (fresh, two-sided), whatever the trading rules
+  const fresh: (ChainMask | null)[] = [];
+  const masks: ChainMask[] = collected.tickers.map((d, i) => {
     const q = assessChain(d.chain, {
       asOf,
       quotesJudgedAt,
@@ -212,11 +230,15 @@ export async function runScan(req: ScanRequest, deps: ScanDeps): Promise<ScanRes
     addCounts(qualityCounts, q.counts);
     checked += q.checked;
     accepted += q.accepted;
+    fresh[i] =
+      deps.clock && !served[i]
+        ? q.expirations.map((e) => ({ calls: today(e.calls), puts: today(e.puts) }))
+        : null;
     return q.expirations.map((e) => ({ calls: toMask(e.calls), puts: toMask(e.puts) }));
   });
   end();
   // a live scan's IVs for the history of providers without one (stale or replayed quotes are not today's)
-  const ivObservations = deps.clock ? todaysIvs(collected.tickers, masks, served, asOf) : [];
+  const ivObservations = deps.clock ? todaysIvs(collected.tickers, fresh, asOf) : [];
 
   begin('generate');
   const limits = hardLimits(trading, constraints);

@@ -26,10 +26,14 @@ export function validateIvObservations(obs: readonly IvObservation[]): void {
 export async function upsertIvHistory(
   q: Queryable,
   scanId: string | null,
-  obs: readonly IvObservation[],
+  observations: readonly IvObservation[],
 ): Promise<number> {
+  let obs = observations;
   if (obs.length === 0) return 0;
   validateIvObservations(obs);
+  // one row per key and statement (ON CONFLICT cannot update a row twice, which aborted the scan's save): the last
+  const byKey = new Map(obs.map((o) => [`${o.symbol}\u0000${o.day}\u0000${o.source}`, o]));
+  obs = [...byKey.values()];
   const r = await q.query(
     `INSERT INTO iv_history (symbol, day, source, iv30, scan_id)
      SELECT s, d::date, src, v, $5::uuid FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS u(s, d, src, v)

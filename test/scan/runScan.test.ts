@@ -4,6 +4,7 @@ import type { Settings } from '../../src/config/schema.js';
 import { expiryTime } from '../../src/market/expiry.js';
 import type { MarketCache, MarketDataProvider } from '../../src/market/provider.js';
 import { createSimulatedProvider } from '../../src/market/providers/simulated/simulatedProvider.js';
+import { QUALITY_REASONS } from '../../src/market/quality.js';
 import { scanJson } from '../../src/report/renderJson.js';
 import { runScan, type ScanDeps } from '../../src/scan/runScan.js';
 import type { ScanResult } from '../../src/scan/types.js';
@@ -432,6 +433,32 @@ describe('IV history recorded by the engine (providers that serve none)', () => 
     expect(asked).toEqual([['SPY', 'QQQ']]);
     expect(r.trades.every((t) => Number.isNaN(t.ivRank))).toBe(true); // it read 61.2 and 39.3 from the simulator
     expect(r.ivObservations.map((o) => o.source)).toEqual(['tradier', 'tradier']);
+  });
+
+  it('records the IV of a fresh at-the-money quote that a trading rule refused (a wide spread)', async () => {
+    // gated on every rule, a quarter of the tickers were never recorded, and stressed (wide) days left out
+    const { settings } = loadConfig({ env: {} });
+    const wide: MarketDataProvider = Object.create(noHistory);
+    wide.getChain = async (symbol, expirations, ctx) => {
+      const c = await noHistory.getChain!(symbol, expirations, ctx);
+      for (const e of c.expirations)
+        for (const side of [e.calls, e.puts])
+          for (let i = 0; i < side.ask.length; i++) side.ask[i] = side.bid[i] * 3 + 0.05;
+      return c;
+    };
+    const r = await runTwo(settings, { primary: wide, clock: () => AS_OF });
+    expect(r.stats.contracts.accepted).toBe(0);
+    expect(r.stats.contracts.rejections.wideSpread).toBeGreaterThan(0);
+    expect(r.ivObservations.map((o) => o.symbol)).toEqual(['SPY', 'QQQ']);
+    // the checks that make a quote not today's come before the spread check: what `today` in runScan relies on
+    expect(QUALITY_REASONS.slice(0, QUALITY_REASONS.indexOf('wideSpread'))).toEqual([
+      'missingStrike',
+      'expired',
+      'missingQuote',
+      'crossed',
+      'zeroBid',
+      'stale',
+    ]);
   });
 
   it('records no IV read from a quote that failed the quality stage (a stale at-the-money quote)', async () => {

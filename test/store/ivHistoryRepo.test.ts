@@ -57,6 +57,18 @@ describe.each(ENGINES)('iv_history on %s', (engine) => {
       expect(yahooFirst.get('KO')).toEqual([{ date: '2026-11-18', iv30: 0.16 }]);
     });
 
+    it('takes the last of two observations of one key in one write (the statement cannot update a row twice)', async () => {
+      const db = t().db;
+      await db.exec('DELETE FROM iv_history');
+      const o = { symbol: 'PEP', day: '2026-11-18', source: 'tradier' };
+      await upsertIvHistory(db, null, [
+        { ...o, iv30: 0.2 },
+        { ...o, iv30: 0.21 },
+      ]);
+      const h = await readIvHistory(db, ['PEP'], ['tradier'], '2026-11-18', '2026-11-18');
+      expect(h.get('PEP')).toEqual([{ date: '2026-11-18', iv30: 0.21 }]);
+    });
+
     it('refuses an observation that is no IV, naming it, before anything is written', async () => {
       const db = t().db;
       await expect(
