@@ -435,6 +435,23 @@ describe('IV history recorded by the engine (providers that serve none)', () => 
     expect(r.ivObservations.map((o) => o.source)).toEqual(['tradier', 'tradier']);
   });
 
+  it('judges quote ages when the collection ended, not after the IV history was read (a database to open)', async () => {
+    const { settings } = loadConfig({ env: {} });
+    let now = AS_OF;
+    const r = await runTwo(settings, {
+      primary: noHistory,
+      clock: () => now,
+      ivHistory: async () => {
+        now += 3_600_000; // an hour to open and read the database: every quote would have gone stale
+        return new Map();
+      },
+    });
+    const atEnd = await runTwo(settings, { primary: noHistory, clock: () => AS_OF });
+    expect(r.stats.contracts.rejections.stale).toBe(atEnd.stats.contracts.rejections.stale);
+    expect(r.stats.contracts.accepted).toBe(atEnd.stats.contracts.accepted);
+    expect(r.stats.contracts.accepted).toBeGreaterThan(0);
+  });
+
   it('records the IV of a fresh at-the-money quote that a trading rule refused (a wide spread)', async () => {
     // gated on every rule, a quarter of the tickers were never recorded, and stressed (wide) days left out
     const { settings } = loadConfig({ env: {} });
