@@ -36,7 +36,8 @@ const SPLIT = 0.46875; // Cody's erf/erfcx boundary on u = d/√2
  * fs = S·dq, fk = K·dr, sd = σ√T and fs·φ(d1) = fk·φ(d2) = √(fs·fk)·e^(−(a² + b²)/2)/√(2π), a = ln(fs/fk)/sd,
  * b = sd/2, with N(±d) from Cody's erf/erfcx on the side where N is small (see `bsPriceDiscounted`).
  * At sd = 0 (T = 0 or vol = 0) the limits are used: N(d) becomes a step (½ at the forward), gamma 0, vega
- * fs·√T/√(2π) at the forward and 0 elsewhere, and theta drops the diffusion term (finite, no NaN).
+ * fs·√T/√(2π) at the forward and 0 elsewhere, and theta drops the diffusion term (finite, no NaN). At vol = ∞
+ * the call is worth fs and the put fk (N(d1) = 1, N(d2) = 0): delta dq or 0, gamma and vega 0, theta q·fs or r·fk.
  * Negative or NaN S, K, T, vol and NaN r, q (a NaN discount factor) give NaN everywhere; `bsGreeks` throws a
  * TypeError naming an argument that is not a number.
  */
@@ -63,7 +64,7 @@ export function bsGreeksInto(
   let gamma = 0;
   let vega = 0;
   let decay = 0; // −fs·φ(d1)·σ/(2√T)
-  if (sd > 0 && fs > 0 && fk > 0) {
+  if (sd > 0 && sd < Number.POSITIVE_INFINITY && fs > 0 && fk > 0) {
     const w = isCall ? Math.SQRT1_2 : -Math.SQRT1_2;
     const a = log(fs / fk) / sd;
     const b = 0.5 * sd;
@@ -122,7 +123,8 @@ export function bsGreeksInto(
 }
 
 /**
- * `bsGreeksInto` where σ√T = 0, S = 0 or K = 0 (N(±d) a step at the forward, ½ exactly at it) or an input is
+ * `bsGreeksInto` where σ√T = 0, S = 0 or K = 0 (N(±d) a step at the forward, ½ exactly at it), σ√T = ∞ (no
+ * diffusion term: 0·∞ there made theta NaN), or an input is
  * invalid: NaN everywhere for negative or NaN S, K, T, vol and for a NaN discount factor (NaN r or q, where delta,
  * gamma and vega read 0). Its own function, out of line: inside `bsGreeksInto` these lines pushed the batch loop
  * that inlines it past TurboFan's budget (measured: bsGreeksBatch 14.4 → 11.1 M/s).
@@ -146,13 +148,17 @@ function limitGreeksInto(
     out.price[i] = out.delta[i] = out.gamma[i] = out.theta[i] = out.vega[i] = out.rho[i] = Number.NaN;
     return;
   }
+  // σ√T = ∞ with both forwards positive: N(d1) = 1, N(d2) = 0 (the call is worth fs, the put fk).
+  const infinite = vol * sqrtT === Number.POSITIVE_INFINITY && fs > 0 && fk > 0;
   const n = fs === fk ? 0.5 : fs > fk === isCall ? 1 : 0;
-  const p1 = fs * n;
-  const p2 = fk * n;
+  const n1 = infinite ? (isCall ? 1 : 0) : n; // N(±d1)
+  const n2 = infinite ? (isCall ? 0 : 1) : n; // N(±d2)
+  const p1 = fs * n1;
+  const p2 = fk * n2;
   out.price[i] = isCall ? p1 - p2 : p2 - p1;
-  out.delta[i] = isCall ? dq * n : -dq * n;
+  out.delta[i] = isCall ? dq * n1 : -dq * n1;
   out.gamma[i] = 0;
-  out.vega[i] = fs === fk ? INV_SQRT_2PI * fs * sqrtT : 0;
+  out.vega[i] = fs === fk && !infinite ? INV_SQRT_2PI * fs * sqrtT : 0;
   const decay = 0; // no diffusion term: written as in bsGreeksInto, so that the signs of zero agree too
   out.theta[i] = isCall ? decay + q * p1 - r * p2 : decay - q * p1 + r * p2;
   out.rho[i] = isCall ? T * p2 : -T * p2;

@@ -141,6 +141,32 @@ describe('bsGreeksBatch', () => {
     );
   });
 
+  it('gives the scalar limits at vol = ∞ (random inputs and a chain), theta included', () => {
+    const vol = new Float64Array([Number.POSITIVE_INFINITY, 0.2, Number.POSITIVE_INFINITY]);
+    const K = new Float64Array([90, 100, 110]);
+    const rights = new Uint8Array([1, 0, 0]);
+    const random = bsGreeksBatch(
+      rights,
+      new Float64Array([100, 100, 100]),
+      K,
+      0.5,
+      0.05,
+      0.02,
+      vol,
+      greeksArrays(3),
+    );
+    const chain = bsGreeksBatch(rights, 100, K, 0.5, 0.05, 0.02, vol, greeksArrays(3));
+    for (let i = 0; i < 3; i++) {
+      const e = bsGreeks(rights[i] ? 'call' : 'put', 100, K[i], 0.5, 0.05, 0.02, vol[i]);
+      for (const key of ['price', 'delta', 'gamma', 'theta', 'vega', 'rho'] as const) {
+        expect(Number.isNaN(random[key][i])).toBe(false);
+        expect(random[key][i]).toBe(e[key]);
+        expect(chain[key][i]).toBe(e[key]);
+      }
+    }
+    expect(random.theta[2]).toBeCloseTo(0.05 * 110 * Math.exp(-0.05 * 0.5), 12);
+  });
+
   it('throws when an output array is shorter than out.price', () => {
     const out = greeksArrays(3);
     out.rho = new Float64Array(2);

@@ -152,6 +152,23 @@ describe('bsGreeks limits', () => {
     );
   });
 
+  it('vol = ∞: the call is worth S·e^(−qT) and the put K·e^(−rT), with the limits of each greek (theta not NaN)', () => {
+    const [S, K, T, r, q] = [100, 90, 0.5, 0.05, 0.02];
+    const call = bsGreeks('call', S, K, T, r, q, Number.POSITIVE_INFINITY);
+    const put = bsGreeks('put', S, K, T, r, q, Number.POSITIVE_INFINITY);
+    // the limits as vol grows: a vol of 1e6 is already there to rounding
+    const callFar = bsGreeks('call', S, K, T, r, q, 1e6);
+    const putFar = bsGreeks('put', S, K, T, r, q, 1e6);
+    expect(call.price).toBeCloseTo(S * Math.exp(-q * T), 12);
+    expect(put.price).toBeCloseTo(K * Math.exp(-r * T), 12);
+    for (const key of ['price', 'delta', 'gamma', 'theta', 'vega', 'rho'] as const) {
+      expect(call[key]).toBeCloseTo(callFar[key], 9);
+      expect(put[key]).toBeCloseTo(putFar[key], 9);
+    }
+    expect(call.theta).toBeCloseTo(q * S * Math.exp(-q * T), 12); // −∂/∂T of S·e^(−qT)
+    expect(put.theta).toBeCloseTo(r * K * Math.exp(-r * T), 12);
+  });
+
   it('returns NaN greeks for invalid inputs', () => {
     for (const v of Object.values(bsGreeks('call', 100, 100, -1, 0, 0, 0.2))) expect(v).toBeNaN();
     for (const v of Object.values(bsGreeks('put', 100, -5, 1, 0, 0, 0.2))) expect(v).toBeNaN();
