@@ -5,9 +5,9 @@
  * Pricing", ch. 6: daily move ≈ S·σ/√252; for a calendar horizon use T = days/365). `vol` is per √year
  * (implied for the market's expectation, realized for history). T comes before vol, as in every other kernel
  * (`bsPrice(…, T, r, q, vol)`, `probAbove(S, level, T, vol, …)`); it came after, and a swap went unnoticed.
- * NaN for negative S, vol or T.
+ * NaN for negative S, vol, T or nSigma (a move is a distance: −1σ is the same move, not a negative one).
  */
 export function expectedMove(S: number, T: number, vol: number, nSigma = 1): number {
-  if (!(S >= 0 && vol >= 0 && T >= 0)) return Number.NaN;
+  if (!(S >= 0 && vol >= 0 && T >= 0 && nSigma >= 0)) return Number.NaN;
   return nSigma * S * vol * Math.sqrt(T);
 }

@@ -30,6 +30,8 @@ describe('expected move', () => {
 
   it('is NaN for negative inputs and 0 at T = 0', () => {
     expect(expectedMove(-1, 1, 0.2)).toBeNaN();
+    expect(expectedMove(100, 1, 0.2, -1)).toBeNaN(); // a move is a distance: it read −20
+    expect(expectedMove(100, 1, 0.2, Number.NaN)).toBeNaN();
     expect(expectedMove(100, 0, 0.2)).toBe(0);
   });
 

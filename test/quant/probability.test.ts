@@ -84,6 +84,23 @@ describe('lognormal terminal probabilities', () => {
     expect(Math.abs(probAbove(100, L, T, v, m) / 7.6198530241605e-24 - 1)).toBeLessThanOrEqual(1e-12);
   });
 
+  // References: mpmath at 250 digits, Φ(d2) of the exact doubles given (ncdf(−d2(upper)) − ncdf(−d2(lower))).
+  it('keeps relative accuracy for a level within 1e-10 of the spot (ln S/L near 0)', () => {
+    const p = probAbove(100, 100 * (1 + 1e-10), 1, 1e-11, 0); // d2 ≈ −10; ln of the rounded ratio read 4e-5 off
+    expect(Math.abs(p / 7.61924268694574e-24 - 1)).toBeLessThanOrEqual(1e-13);
+  });
+
+  it('keeps relative accuracy for a narrow range (the difference of two Φ lost the digits of the width)', () => {
+    const cases: [number, number, number, number, number, number, number][] = [
+      [100, 110, 110 + 1.1e-7, 0.5, 0.3, 0.02, 1.652787152146332e-9], // read 1.6e-8 off
+      [100, 100, 100 * (1 + 1e-9), 0.25, 0.2, 0.01, 3.988176631654394e-9], // read 2.3e-9 off
+      [100, 50, 50 + 1e-9, 0.1, 0.1, 0.02, 4.176943526208064e-115], // 22σ down, read 4.4e-6 off
+    ];
+    for (const [S, lo, hi, T, v, m, expected] of cases) {
+      expect(Math.abs(probBetween(S, lo, hi, T, v, m) / expected - 1)).toBeLessThanOrEqual(1e-13);
+    }
+  });
+
   it('uses the drift the caller chooses: risk-neutral r − q versus real-world μ − q', () => {
     expect(riskNeutralDrift(0.05, 0.02)).toBeCloseTo(0.03, 15);
     expect(realWorldDrift(0.1, 0.02)).toBeCloseTo(0.08, 15);
