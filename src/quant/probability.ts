@@ -27,7 +27,7 @@ export function realWorldDrift(mu: number, q: number): number {
  * ln(x/y), near 1 as log1p((x − y)/y): x − y is exact there (Sterbenz), where ln of the rounded ratio is off by
  * up to 1e-16 absolute — a relative error of 1e-6 in a log of 1e-10, and of 1e-10 in a tail of 1e-75.
  */
-function logRatio(x: number, y: number): number {
+export function logRatio(x: number, y: number): number {
   const d = x - y;
   return Math.abs(d) < 0.25 * y ? Math.log1p(d / y) : Math.log(x / y);
 }

@@ -1,5 +1,5 @@
 import { normCdf, normPdf } from './normal.js';
-import { probAbove, probBelow } from './probability.js';
+import { logRatio, probAbove, probBelow } from './probability.js';
 
 /**
  * Terminal probabilities that keep the volatility smile: the risk-neutral probability of S_T > K is the
@@ -40,7 +40,7 @@ function onSmile(
   const sd = vol * Math.sqrt(T);
   if (!(sd > 0 && S > 0 && level > 0 && level < Number.POSITIVE_INFINITY) || Number.isNaN(drift))
     return above ? probAbove(S, level, T, vol, drift) : probBelow(S, level, T, vol, drift);
-  const d2 = (Math.log(S / level) + drift * T) / sd - 0.5 * sd;
+  const d2 = (logRatio(S, level) + drift * T) / sd - 0.5 * sd; // as probAbove's: the same at slope 0
   const term = Number.isFinite(slope) ? level * Math.sqrt(T) * normPdf(d2) * slope : 0;
   return above ? clamp01(normCdf(d2) - term) : clamp01(normCdf(-d2) + term);
 }
