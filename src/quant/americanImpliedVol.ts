@@ -1,7 +1,7 @@
 import { bawPrice } from './american/baw.js';
 import { americanZeroVolPrice } from './american/zeroVol.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
-import { americanMethod, optionType } from './arguments.js';
+import { americanMethod, notNumber, optionType, positiveNumber, wholeCount } from './arguments.js';
 import { impliedVol } from './impliedVol.js';
 import { normPdf } from './normal.js';
 import type { AmericanMethod, OptionType } from './types.js';
@@ -27,8 +27,8 @@ const ZERO_VOL_SLACK = 4 * Number.EPSILON;
 
 /**
  * Brent-Dekker root of f on [a, b] with f(a)·f(b) ≤ 0 (Brent, "Algorithms for Minimization without
- * Derivatives", 1973, ch. 4): inverse quadratic / secant steps safeguarded by bisection. Stops when |f| ≤ ftol,
- * the bracket is below xtol, or after maxEval evaluations.
+ * Derivatives", 1973, ch. 4): inverse quadratic / secant steps safeguarded by bisection. Stops when |f| ≤ ftol
+ * or the bracket is below xtol; NaN when neither holds after maxEval evaluations (it returned the last iterate).
  */
 function brent(
   f: (x: number) => number,
@@ -45,7 +45,7 @@ function brent(
   let fc = fa;
   let d = b - a;
   let e = d;
-  for (let it = 0; it < maxEval; it++) {
+  for (let it = 0; ; it++) {
     if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
       c = a;
       fc = fa;
@@ -63,6 +63,7 @@ function brent(
     const tol = 2 * Number.EPSILON * Math.abs(b) + 1e-15;
     const m = 0.5 * (c - b);
     if (Math.abs(fb) <= ftol || Math.abs(m) <= tol) return b;
+    if (it >= maxEval) return Number.NaN;
     if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
       let p: number;
       let q: number;
@@ -94,7 +95,6 @@ function brent(
     b += Math.abs(d) > tol ? d : m > 0 ? tol : -tol;
     fb = f(b);
   }
-  return b;
 }
 
 /**
@@ -122,6 +122,12 @@ export function americanImpliedVol(
 ): number {
   optionType(type);
   americanMethod(method);
+  for (const x of [price, S, K, T, r, q])
+    if (typeof x !== 'number')
+      notNumber('americanImpliedVol', ['price', 'S', 'K', 'T', 'r', 'q'], price, S, K, T, r, q);
+  // a maxEvaluations of NaN or 1 returned an unconverged vol (running out gives NaN)
+  if (opts?.maxEvaluations !== undefined) wholeCount(opts.maxEvaluations, 'maxEvaluations');
+  if (opts?.priceTolerance !== undefined) positiveNumber(opts.priceTolerance, 'priceTolerance');
   if (!(price >= 0 && S > 0 && K > 0 && T > 0) || r !== r || q !== q) return Number.NaN;
   // relative to the time value too: a deep out-of-the-money price of 5e-11 (K = 100) met 1e-12·K at any vol
   // that priced below 1.5e-10, and was returned as vol 0
@@ -226,7 +232,7 @@ function solveVol(
       step *= 2;
     }
   }
-  return brent(f, lo, flo, hi, fhi, ftol, Math.max(1, maxEval - evals));
+  return evals >= maxEval ? Number.NaN : brent(f, lo, flo, hi, fhi, ftol, maxEval - evals);
 }
 
 /** BAW implied vol used as the starting guess of the slower methods (loose tolerance, few evaluations). */

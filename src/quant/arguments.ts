@@ -29,6 +29,18 @@ export function wholeCount(n: number, name: string, min = 1): number {
   throw new RangeError(`${name} must be a whole number ≥ ${min}, got ${show(n)}`);
 }
 
+/** `x` when it is a finite number > 0; a RangeError naming `name` otherwise (a tolerance of NaN stopped nothing). */
+export function positiveNumber(x: number, name: string): number {
+  if (typeof x === 'number' && x > 0 && x < Number.POSITIVE_INFINITY) return x;
+  throw new RangeError(`${name} must be a finite number > 0, got ${show(x)}`);
+}
+
+/** `x` when it is a boolean; a TypeError naming `name` otherwise. */
+export function booleanOption(x: boolean, name: string): boolean {
+  if (typeof x === 'boolean') return x;
+  throw new TypeError(`${name} must be true or false, got ${show(x)}`);
+}
+
 /** Narrows a checked right back to its type, for signatures typed `OptionType`. */
 export const optionType = (type: unknown, name = 'type'): OptionType =>
   isCallType(type, name) ? 'call' : 'put';

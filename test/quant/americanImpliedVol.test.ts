@@ -121,4 +121,28 @@ describe('americanImpliedVol', () => {
     expect(americanImpliedVol('put', 5, -90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
     expect(americanImpliedVol('put', Number.NaN, 90, 100, 1, 0.05, 0, 'baw')).toBeNaN();
   });
+
+  it('names an argument that is not a number (a price of null was solved as 0) and an option out of its domain', () => {
+    const nul = null as unknown as number;
+    expect(() => americanImpliedVol('put', nul, 100, 100, 1, 0.05, 0)).toThrow(
+      /^americanImpliedVol: price must be a number, got null/,
+    );
+    expect(() => americanImpliedVol('put', 10, 100, 100, 1, 0.05, nul)).toThrow(
+      /^americanImpliedVol: q must/,
+    );
+    // a maxEvaluations of NaN returned 0.4095 where the vol is 0.2953
+    expect(() =>
+      americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, 'alo', { maxEvaluations: Number.NaN }),
+    ).toThrow(/maxEvaluations must be a whole number ≥ 1, got NaN/);
+    expect(() => americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, 'baw', { priceTolerance: -1 })).toThrow(
+      /priceTolerance/,
+    );
+  });
+
+  it('is NaN when the evaluations run out before the root (one evaluation returned 0.2939 for 0.2953)', () => {
+    expect(americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, 'alo', { maxEvaluations: 1 })).toBeNaN();
+    expect(americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, 'baw', { maxEvaluations: 2 })).toBeNaN();
+    const v = americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, 'alo');
+    expect(americanPrice('put', 100, 100, 1, 0.05, 0, v, 'alo')).toBeCloseTo(10, 9);
+  });
 });

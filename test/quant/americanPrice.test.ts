@@ -49,6 +49,49 @@ describe('americanPrice', () => {
     expect(() => americanPrice(...a, 'nope' as AmericanMethod)).toThrow(RangeError);
   });
 
+  it('names an argument that is not a number, and the function it was given to (null was priced as 0)', () => {
+    const nul = null as unknown as number;
+    expect(() => americanPrice('put', nul, 100, 1, 0.05, 0, 0.3, 'alo')).toThrow(
+      /^americanPrice: S must be a number/,
+    );
+    // BAW's message named bsPrice, which it calls inside
+    expect(() => americanPrice('put', 100, 100, 1, 0.05, nul, 0.3, 'baw')).toThrow(/^americanPrice: q must/);
+    expect(() => bawPrice('put', 100, nul, 1, 0.05, 0, 0.3)).toThrow(
+      /^bawPrice: K must be a number, got null/,
+    );
+    expect(() => aloPrice('put', 100, 100, nul, 0.05, 0, 0.3)).toThrow(/^aloPrice: T must/);
+    expect(() => bjerksundStensland2002Price('put', 100, 100, 1, nul, 0, 0.3)).toThrow(
+      /^bjerksundStensland2002Price: r/,
+    );
+    expect(() => binomialPrice('put', 100, 100, 1, 0.05, 0, '0.3' as unknown as number)).toThrow(
+      /^binomialPrice: vol must be a number, got '0.3'/,
+    );
+  });
+
+  it('names an ALO option out of its domain (a priceOrder of 0 priced 9.915 where the price is 10.165)', () => {
+    const a = ['put', 100, 100, 1, 0.05, 0.01, 0.3, 'alo'] as const;
+    expect(() => americanPrice(...a, { priceOrder: 0 })).toThrow(
+      /priceOrder must be a whole number ≥ 1, got 0/,
+    );
+    expect(() => americanPrice(...a, { nodes: 2.5 })).toThrow(/nodes/);
+    expect(() => americanPrice(...a, { iterations: Number.NaN })).toThrow(/iterations/);
+    expect(() => americanPrice(...a, { tolerance: Number.NaN })).toThrow(/tolerance/);
+    expect(() => americanPrice(...a, { warmStart: 1 as unknown as boolean })).toThrow(/warmStart/);
+    expect(americanPrice(...a, { tolerance: 0, nodes: 16 })).toBeCloseTo(americanPrice(...a), 7);
+  });
+
+  it('is NaN at an infinite spot, strike or maturity for every method (ALO priced a put at S = ∞ as −∞)', () => {
+    for (const method of ['baw', 'bjerksund', 'alo', 'binomial'] as const) {
+      expect(americanPrice('put', Number.POSITIVE_INFINITY, 100, 1, 0.05, 0, 0.3, method), method).toBeNaN();
+      expect(americanPrice('put', 100, Number.POSITIVE_INFINITY, 1, 0.05, 0, 0.3, method), method).toBeNaN();
+      // Bjerksund-Stensland read 0 for the perpetual put
+      expect(
+        americanPrice('put', 100, 100, Number.POSITIVE_INFINITY, 0.05, 0, 0.3, method),
+        method,
+      ).toBeNaN();
+    }
+  });
+
   it.each(ANALYTIC)('%s: intrinsic ≤ price, European ≤ price ≤ S (call) or K (put) (property)', (method) => {
     fc.assert(
       fc.property(realistic, ({ type, S, u, T, r, q, vol }) => {

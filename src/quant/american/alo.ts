@@ -43,6 +43,7 @@
  * such spots (2026-12-06; S = B(T)·e^{aσ√T}, a ≤ 1, 300–400 each) found up to 6.2e-8 before the fixes of that day
  * (the ln y piece of the price integral, `nearBoundaryResolution`, the Newton constant); now ≤ 8.5e-9 in each.
  */
+import { booleanOption, bsNumbers, wholeCount } from '../arguments.js';
 import { bsPrice } from '../bsPrice.js';
 import type { OptionType } from '../types.js';
 import {
@@ -320,12 +321,24 @@ export function nearBoundaryResolution(kappa: number): [number, number, number] 
 }
 const NEAR_BOUNDARY_A = 1;
 
-/** ALO_DEFAULTS with the discretisation fields opts sets (an explicit `undefined` does not override). */
+/**
+ * ALO_DEFAULTS with the discretisation fields opts sets (an explicit `undefined` does not override); a field out of
+ * its domain throws, naming it (a priceOrder of 0 priced 9.915 where the price is 10.165, a nodes of 2.5 ran as 3).
+ */
 function withDefaults(opts: AloOptions | undefined): Required<AloOptions> {
   const out: Required<AloOptions> = { ...ALO_DEFAULTS };
   for (const k of Object.keys(out) as (keyof AloOptions)[]) {
     const v = opts?.[k];
     if (v !== undefined) (out as Record<keyof AloOptions, number | boolean>)[k] = v;
+  }
+  if (opts !== undefined) {
+    for (const k of ['nodes', 'fpOrder', 'iterations', 'priceOrder'] as const) wholeCount(out[k], k);
+    if (
+      !(typeof out.tolerance === 'number' && out.tolerance >= 0 && out.tolerance < Number.POSITIVE_INFINITY)
+    )
+      throw new RangeError(`tolerance must be a finite number ≥ 0, got ${String(out.tolerance)}`);
+    booleanOption(out.split, 'split');
+    booleanOption(out.warmStart, 'warmStart');
   }
   return out;
 }
@@ -375,6 +388,7 @@ export function aloPrice(
   vol: number,
   opts?: AloOptions,
 ): number {
+  bsNumbers('aloPrice', S, K, T, r, q, vol);
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);
   if (lim !== undefined) return lim;
   // drift-dominated (σ ≪ (r − q)√T): provably the perpetual price, where the boundary's (σ/r)² time scale is

@@ -11,6 +11,7 @@
  * symmetric, and the put-call symmetry C(S, K, r, q) = P(K, S, q, r) used there before jumped at r = 0 (by up to
  * 1.6e-3·K over random calls; a rho of −163 where it is +32). λ avoids cancellation (`quadraticRoot`).
  */
+import { bsNumbers } from '../arguments.js';
 import { bsPrice } from '../bsPrice.js';
 import { erf, erfcx, exp } from '../normal.js';
 import type { OptionType } from '../types.js';
@@ -166,6 +167,7 @@ export function bawPrice(
   q: number,
   vol: number,
 ): number {
+  bsNumbers('bawPrice', S, K, T, r, q, vol);
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);
   if (lim !== undefined) return lim;
   if (type === 'put') return baw(-1, S, K, T, r, q, vol);

@@ -1,4 +1,4 @@
-import { isCallType, wholeCount } from '../arguments.js';
+import { bsNumbers, isCallType, wholeCount } from '../arguments.js';
 /**
  * American option on a binomial lattice: the oracle the closed-form and integral methods are checked against.
  *
@@ -159,7 +159,10 @@ export function binomialPrice(
   smoothing: BinomialSmoothing = 'none',
 ): number {
   latticeArguments(type, steps, smoothing);
+  bsNumbers('binomialPrice', S, K, T, r, q, vol);
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0) || r !== r || q !== q) return Number.NaN;
+  if (!(S < Number.POSITIVE_INFINITY && K < Number.POSITIVE_INFINITY && T < Number.POSITIVE_INFINITY))
+    return Number.NaN;
   const intrinsic = Math.max(type === 'call' ? S - K : K - S, 0);
   if (T === 0) return intrinsic;
   if (vol === 0) return Math.max(intrinsic, americanZeroVolPrice(type, S, K, T, r, q));

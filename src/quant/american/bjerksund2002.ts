@@ -29,6 +29,7 @@
  * arguments are in range by construction), which TurboFan keeps in registers; the European floor reuses
  * Φ(−d₁), Φ(−d₂), which are arguments of Ψ(…|K…). Same values as the straightforward evaluation to ~1e-14·K.
  */
+import { bsNumbers } from '../arguments.js';
 import { bsPriceDiscounted } from '../bsPrice.js';
 import { erf, erfcx, exp, log } from '../normal.js';
 import { priceScale } from '../priceScale.js';
@@ -318,6 +319,7 @@ export function bjerksundStensland2002Price(
   q: number,
   vol: number,
 ): number {
+  bsNumbers('bjerksundStensland2002Price', S, K, T, r, q, vol);
   const scale = priceScale(K);
   if (scale !== 1) return scale * bjerksundStensland2002Price(type, S / scale, K / scale, T, r, q, vol);
   const lim = americanLimitPrice(type, S, K, T, r, q, vol);

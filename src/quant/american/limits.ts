@@ -16,7 +16,8 @@ function intrinsicValue(type: OptionType, S: number, K: number): number {
 /**
  * The American price where no early-exercise approximation is needed, price units, else `undefined` (a `type`
  * other than 'call' / 'put' throws a TypeError):
- * NaN for NaN or negative S, K, T, vol; the intrinsic value at T = 0; the European price when early exercise
+ * NaN for NaN or negative S, K, T, vol and for infinite S, K, T (ALO priced a put at S = ∞ as −∞, Bjerksund-Stensland
+ * one at T = ∞ as 0; BAW gave NaN); the intrinsic value at T = 0; the European price when early exercise
  * is never optimal (see `exerciseRegime`); the deterministic value at σ√T < 1e-12; S or K = 0 (immediate
  * exercise or worthless); and the double-boundary regime (q < r ≤ 0 for puts), priced on the CRR lattice
  * with Broadie-Detemple smoothing and Richardson extrapolation (801 steps, see `latticePrice`) since the
@@ -35,6 +36,8 @@ export function americanLimitPrice(
   // and a put to bjerksundStensland2002Price
   optionType(type);
   if (!(S >= 0 && K >= 0 && T >= 0 && vol >= 0) || r !== r || q !== q) return Number.NaN;
+  if (!(S < Number.POSITIVE_INFINITY && K < Number.POSITIVE_INFINITY && T < Number.POSITIVE_INFINITY))
+    return Number.NaN;
   const intrinsic = intrinsicValue(type, S, K);
   if (T === 0) return intrinsic;
   const regime = exerciseRegime(type, r, q);
