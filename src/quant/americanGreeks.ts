@@ -3,7 +3,7 @@ import { BINOMIAL_DEFAULT_STEPS, binomialSpotGreeks } from './american/binomial.
 import { LIMIT_LATTICE_STEPS } from './american/limits.js';
 import { exerciseRegime } from './american/regime.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
-import { americanMethod, optionType } from './arguments.js';
+import { americanMethod, bsNumbers, optionType } from './arguments.js';
 import { priceScale } from './priceScale.js';
 import type { AmericanMethod, Greeks, OptionType } from './types.js';
 
@@ -26,6 +26,12 @@ const DELTA_STEP_RATIO = 0.1;
 /** Volatility and rate steps (absolute, per year): the price noise of the iterative methods (≤ 1e-10·K) / h ≪ 1e-5. */
 const VOL_STEP = 1e-4;
 const RATE_STEP = 1e-5;
+/**
+ * A price within this share of max(S, K) of the exercise value is taken as exercised (the greeks of K − S or
+ * S − K): ALO's price there is the payoff to a few ulp, and one ulp above it passed the continuation test (the
+ * PDE then gave a put 70/100 a theta of +5 a year where it is 0).
+ */
+const EXERCISE_TOL = 1e-12;
 /** Maturity step, years (~9 hours), at most T/50; on the lattice one-sided when T is shorter than two steps. */
 const TIME_STEP = 1e-3;
 
@@ -42,6 +48,10 @@ const TIME_STEP = 1e-3;
  * its edge: r = 0 for a put, r = q for a call with q ≤ 0). In the exercise
  * region (S beyond the boundary) the price is intrinsic and the greeks are those of K − S or S − K. Across
  * the boundary gamma jumps (the value is only C¹ there), so within one step of it gamma is an average.
+ * Plain CRR ('binomial' without smoothing) prices oscillate with the node positions, in σ and r too: its vega is
+ * ~0.5 % off at the median and up to ~9 % (281 realistic inputs against ALO; wider σ steps cross the exercise
+ * boundary deep in the money and were worse). For lattice greeks use `smoothing: 'bbsr'` (vega ≤ 0.4 % there).
+ * At T = 0 the payoff's greeks (delta a step, ½ at the strike, as `bsGreeks`; the rest 0).
  * NaN fields for invalid input, as `americanPrice`.
  */
 export function americanGreeks(
@@ -57,6 +67,7 @@ export function americanGreeks(
 ): Greeks {
   optionType(type);
   americanMethod(method);
+  bsNumbers('americanGreeks', S, K, T, r, q, vol); // '100' + h was a string: a delta of −508
   const scale = priceScale(K);
   if (scale !== 1) {
     const g = americanGreeks(type, S / scale, K / scale, T, r, q, vol, method, opts);
@@ -78,6 +89,17 @@ export function americanGreeks(
     const nan = Number.NaN;
     return { price, delta: nan, gamma: nan, theta: nan, vega: nan, rho: nan };
   }
+  const w = type === 'call' ? 1 : -1;
+  const ex = (s: number): number => w * (s - K); // exercise value
+  const exTol = EXERCISE_TOL * Math.max(S, K);
+  // at expiry the payoff's own greeks (a step delta, ½ at the strike as bsGreeks'), not differences of a kink: a
+  // gamma of 1/h at the strike, and the lattice's ±1 % step gave an expired call 0.5 below its strike a delta of 0.25
+  if (T === 0) {
+    const delta = S === K ? 0.5 * w : ex(S) > 0 ? w : 0;
+    return { price, delta, gamma: 0, theta: 0, vega: 0, rho: 0 };
+  }
+  // inside the exercise region the value is the payoff for nearby S, t, σ and r alike
+  if (price - ex(S) <= exTol) return { price, delta: w, gamma: 0, theta: 0, vega: 0, rho: 0 };
   // every method prices the double-boundary regime on the lattice (limits.ts, latticePrice): its greeks are the
   // lattice's own, as for 'binomial' — differences of its prices at 1e-3·S put gamma 6–13 % off there (measured)
   const regime = exerciseRegime(type, r, q);
@@ -86,7 +108,8 @@ export function americanGreeks(
   // gamma is 0); there the prices are differenced as the smooth methods' are
   const sd = vol * Math.sqrt(T);
   const onLattice = method === 'binomial' || regime === 'double';
-  const nodeGreeks = method === 'binomial' || (regime === 'double' && sd >= 1e-6);
+  // (at σ = 0 the lattice is not used: every method prices the deterministic value, smooth between its kinks)
+  const nodeGreeks = sd > 0 && (method === 'binomial' || (regime === 'double' && sd >= 1e-6));
   const hs =
     (nodeGreeks ? SPOT_STEP_LATTICE : Math.max(SPOT_STEP_MIN, Math.min(SPOT_STEP, SPOT_STEP_SD * sd))) * S;
   // the lattice: delta and gamma from its own nodes at time 0 (see binomialSpotGreeks)
@@ -107,8 +130,10 @@ export function americanGreeks(
       : (v(S + hd, T, r, vol) - v(S - hd, T, r, vol)) / (2 * hd);
 
   let theta = 0;
-  const ex = (s: number): number => (type === 'call' ? s - K : K - s); // exercise value
-  if ((method === 'alo' && down > ex(S - hs) && price > ex(S) && up > ex(S + hs)) || nodes?.continuation) {
+  if (
+    (method === 'alo' && down - ex(S - hs) > exTol && price - ex(S) > exTol && up - ex(S + hs) > exTol) ||
+    nodes?.continuation
+  ) {
     // the whole spot stencil (ALO's, or the lattice's nodes) in the continuation region, where the price solves
     // the Black-Scholes PDE ∂V/∂t + ½σ²S²Γ + (r − q)SΔ − rV = 0 (ALO's to its accuracy; the lattice's to O(1/n):
     // plain CRR's T-differences were 0.2–1.6 % off, measured): theta from it needs no re-solve of the

@@ -6,6 +6,7 @@ import { bsGreeks } from '../../src/quant/bsGreeks.js';
 import type { AmericanMethod, OptionType } from '../../src/quant/types.js';
 
 const METHODS: AmericanMethod[] = ['baw', 'bjerksund', 'alo'];
+const ALL: AmericanMethod[] = [...METHODS, 'binomial'];
 
 describe('americanGreeks', () => {
   it('equals the Black-Scholes-Merton greeks for calls without dividends (no early exercise)', () => {
@@ -130,6 +131,49 @@ describe('americanGreeks', () => {
       expect(g.vega).toBeCloseTo(0, 9);
       expect(g.rho).toBeCloseTo(0, 9);
     }
+  });
+
+  it('gives the exercise greeks at the payoff itself: ALO’s price a few ulp above it made a PDE theta of +5 a year', () => {
+    const cases: [OptionType, number, number, number, number, number][] = [
+      ['put', 70, 0.1, 0.05, 0, 0.3], // rK − qS = 5 was the theta
+      ['put', 97, 1 / 8760, 0.05, 0, 0.3], // an hour before expiry
+      ['call', 152.5, 1, 0.01, 0.06, 0.3], // 8.15
+    ];
+    for (const [type, S, T, r, q, vol] of cases)
+      for (const method of ALL) {
+        const g = americanGreeks(type, S, 100, T, r, q, vol, method);
+        expect(g.price, `${method} ${type} ${S}`).toBeCloseTo(type === 'put' ? 100 - S : S - 100, 10);
+        expect([g.delta, g.gamma, g.theta, g.vega, g.rho], `${method} ${type} ${S}`).toEqual([
+          type === 'put' ? -1 : 1,
+          0,
+          0,
+          0,
+          0,
+        ]);
+      }
+  });
+
+  it('gives the payoff’s greeks at expiry (a step delta, ½ at the strike) for every method, the lattice too', () => {
+    for (const method of ALL) {
+      const otm = americanGreeks('call', 99.5, 100, 0, 0.05, 0.02, 0.3, method); // the lattice read delta 0.249
+      expect([otm.price, otm.delta, otm.gamma], method).toEqual([0, 0, 0]);
+      const atm = americanGreeks('put', 100, 100, 0, 0.05, 0, 0.3, method); // gamma read 1/h = 1e4 (lattice 1)
+      expect([atm.delta, atm.gamma, atm.vega], method).toEqual([-0.5, 0, 0]);
+      expect(atm.delta).toBe(bsGreeks('put', 100, 100, 0, 0.05, 0, 0.3).delta);
+      const itm = americanGreeks('put', 99, 100, 0, 0.05, 0, 0.3, method);
+      expect([itm.price, itm.delta, itm.gamma], method).toEqual([1, -1, 0]);
+    }
+    // at σ = 0 the lattice is not used either: an out-of-the-money put 0.5 % above the strike has delta 0 (read −0.25)
+    const flat = americanGreeks('put', 100.5, 100, 0.5, 0.05, 0, 0, 'binomial');
+    expect(flat.price).toBe(0);
+    expect(flat.delta).toBe(0);
+  });
+
+  it('gives the lattice’s theta an hour before expiry in the exercise region as 0 (its one-sided T/2 step read +1.5)', () => {
+    const T = 1 / 8760;
+    expect(americanGreeks('put', 98.8, 100, T, 0.05, 0, 0.3, 'binomial').theta).toBe(0);
+    for (const method of ALL) // double-boundary regime, on the lattice for every method: it read +2.06
+      expect(americanGreeks('put', 98.8, 100, T, -0.005, -0.04, 0.3, method).theta, method).toBe(0);
   });
 
   it('matches the put-call symmetry C(S, K, r, q) = P(K, S, q, r): equal vega and theta', () => {
