@@ -87,6 +87,32 @@ export function batchInput(x: unknown, name: string): void {
   }
 }
 
+/**
+ * Throws `notNumber` for the first of up to six arguments, named by `names` (their count), that is not a number:
+ * `probAbove('100', …)` compared the string as 100, `pop` without a drift returned NaN without a word.
+ */
+export function numberArgs(
+  fn: string,
+  names: readonly string[],
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  d?: unknown,
+  e?: unknown,
+  f?: unknown,
+): void {
+  const n = names.length;
+  if (
+    typeof a !== 'number' ||
+    typeof b !== 'number' ||
+    typeof c !== 'number' ||
+    (n > 3 && typeof d !== 'number') ||
+    (n > 4 && typeof e !== 'number') ||
+    (n > 5 && typeof f !== 'number')
+  )
+    notNumber(fn, names, a, b, c, d, e, f);
+}
+
 /** Throws `notNumber` for the first of S, K, T, r, q, vol that is not a number (a small function: callers inline it). */
 export function bsNumbers(
   fn: string,

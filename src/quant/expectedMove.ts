@@ -1,3 +1,5 @@
+import { numberArgs } from './arguments.js';
+
 /**
  * One-standard-deviation expected move of the underlying over T years, in price units:
  *   move = S · σ · √T   (× nSigma),
@@ -8,6 +10,7 @@
  * NaN for negative S, vol, T or nSigma (a move is a distance: −1σ is the same move, not a negative one).
  */
 export function expectedMove(S: number, T: number, vol: number, nSigma = 1): number {
+  numberArgs('expectedMove', ['S', 'T', 'vol', 'nSigma'], S, T, vol, nSigma);
   if (!(S >= 0 && vol >= 0 && T >= 0 && nSigma >= 0)) return Number.NaN;
   return nSigma * S * vol * Math.sqrt(T);
 }

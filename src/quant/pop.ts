@@ -1,3 +1,4 @@
+import { numberArgs } from './arguments.js';
 import { bsPrice } from './bsPrice.js';
 import { probAbove, probBetween } from './probability.js';
 
@@ -208,6 +209,8 @@ export function payoffRange(legs: readonly PayoffLeg[], netCash = 0): PayoffRang
   return { maxProfit: hi, maxLoss: lo };
 }
 
+const POSITION_ARGS = ['S', 'T', 'vol', 'drift', 'netCash'];
+
 /**
  * Probability of profit at expiry (0–1): P(P&L(S_T) > 0) for lognormal S_T with spot `S`, `T` years,
  * `vol` per √year and drift m = `drift` per year — pass r − q for the risk-neutral POP or μ − q for a
@@ -223,6 +226,7 @@ export function pop(
   drift: number,
   netCash = 0,
 ): number {
+  numberArgs('pop', POSITION_ARGS, S, T, vol, drift, netCash);
   const count = profitRegions(legs, netCash);
   if (count < 0) return Number.NaN;
   if (
@@ -247,8 +251,9 @@ export function pop(
 }
 
 /**
- * Expected P&L at expiry per share (undiscounted) under drift m = `drift` (r − q risk-neutral, μ − q
- * real-world): Σ quantity·(E[value(S_T)] − premium) + netCash, with E[(S_T − K)⁺] = Black-Scholes at
+ * Expected P&L at expiry per share (undiscounted, price units) under drift m = `drift` per year (r − q
+ * risk-neutral, μ − q real-world); S price units, T years, vol per √year:
+ * Σ quantity·(E[value(S_T)] − premium) + netCash, with E[(S_T − K)⁺] = Black-Scholes at
  * zero rate on the forward S·e^(mT). NaN for an invalid position or a negative or NaN S, T, vol or drift.
  */
 export function expectedPnl(
@@ -259,6 +264,7 @@ export function expectedPnl(
   drift: number,
   netCash = 0,
 ): number {
+  numberArgs('expectedPnl', POSITION_ARGS, S, T, vol, drift, netCash);
   if (!validPosition(legs, netCash) || !(S >= 0 && T >= 0 && vol >= 0) || Number.isNaN(drift))
     return Number.NaN;
   let ev = netCash;

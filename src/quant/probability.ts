@@ -1,4 +1,5 @@
 import { gaussLegendre } from './american/gaussLegendre.js';
+import { numberArgs } from './arguments.js';
 import { normCdf, normPdf } from './normal.js';
 
 /**
@@ -60,6 +61,8 @@ function degenerateAbove(S: number, L: number, T: number, drift: number): number
   return f > L ? 1 : f < L ? 0 : 0.5;
 }
 
+const LEVEL_ARGS = ['S', 'level', 'T', 'vol', 'drift'];
+
 function badInputs(S: number, L: number, T: number, vol: number, drift: number): boolean {
   return !(S > 0 && T >= 0 && vol >= 0 && L >= 0) || Number.isNaN(drift);
 }
@@ -69,6 +72,7 @@ function badInputs(S: number, L: number, T: number, vol: number, drift: number):
  * real-world); S, level price units, T years, vol per √year.
  */
 export function probAbove(S: number, level: number, T: number, vol: number, drift: number): number {
+  numberArgs('probAbove', LEVEL_ARGS, S, level, T, vol, drift);
   if (badInputs(S, level, T, vol, drift)) return Number.NaN;
   if (level === 0) return 1;
   const sd = vol * Math.sqrt(T);
@@ -81,6 +85,7 @@ export function probAbove(S: number, level: number, T: number, vol: number, drif
  * real-world); S, level price units, T years, vol per √year.
  */
 export function probBelow(S: number, level: number, T: number, vol: number, drift: number): number {
+  numberArgs('probBelow', LEVEL_ARGS, S, level, T, vol, drift);
   if (badInputs(S, level, T, vol, drift)) return Number.NaN;
   if (level === 0) return 0;
   const sd = vol * Math.sqrt(T);
@@ -101,6 +106,7 @@ export function probBetween(
   vol: number,
   drift: number,
 ): number {
+  numberArgs('probBetween', ['S', 'lower', 'upper', 'T', 'vol', 'drift'], S, lower, upper, T, vol, drift);
   if (badInputs(S, lower, T, vol, drift) || !(upper >= 0)) return Number.NaN;
   if (!(upper > lower)) return 0;
   const sd = vol * Math.sqrt(T);

@@ -1,3 +1,4 @@
+import { numberArgs } from './arguments.js';
 import { normCdf, normPdf } from './normal.js';
 import { logRatio, probAbove, probBelow } from './probability.js';
 
@@ -14,11 +15,14 @@ import { logRatio, probAbove, probBelow } from './probability.js';
  * (per $1 of strike); drift m per year as in probability.ts (the formula is exact for the risk-neutral m = r − q).
  */
 
+const SMILE_ARGS = ['S', 'level', 'T', 'vol', 'slope', 'drift'];
+
 const clamp01 = (p: number) => (p < 0 ? 0 : p > 1 ? 1 : p);
 
 /**
- * The largest size the smile term can have at `level`: level·√T·|σ'|/√(2π) (φ ≤ 1/√(2π)). A caller holding the
- * flat probability p knows the smile one within p ± this, without the exponential.
+ * The largest size the smile term can have at `level`, a probability: level·√T·|σ'|/√(2π) (φ ≤ 1/√(2π)); level in
+ * price units, T years, slope per √year per $1 of strike. A caller holding the flat probability p knows the smile
+ * one within p ± this, without the exponential.
  */
 export function smileTermBound(level: number, T: number, slope: number): number {
   return 0.3989422804014327 * level * Math.sqrt(T) * Math.abs(slope);
@@ -46,8 +50,10 @@ function onSmile(
 }
 
 /**
- * P(S_T > level) on a smile with slope dσ/dK = `slope` at `level` (see the module doc); NaN for bad inputs. A slope
- * that is not finite (NaN: no smile could be read around the level) gives the flat probability, as slope 0.
+ * P(S_T > level), a probability in [0, 1], on a smile with slope dσ/dK = `slope` at `level` (see the module doc):
+ * S, level price units; T years; vol (σ at the level) per √year; slope per √year per price unit of strike (per $1,
+ * not per 1 % of moneyness); drift per year (r − q risk-neutral). NaN for bad inputs. A slope that is not finite
+ * (NaN: no smile could be read around the level) gives the flat probability, as slope 0.
  */
 export function probAboveSmile(
   S: number,
@@ -57,10 +63,14 @@ export function probAboveSmile(
   slope: number,
   drift: number,
 ): number {
+  numberArgs('probAboveSmile', SMILE_ARGS, S, level, T, vol, slope, drift);
   return onSmile(true, S, level, T, vol, slope, drift);
 }
 
-/** P(S_T < level) on a smile with slope dσ/dK = `slope` at `level`: 1 − probAboveSmile, from its own tail. */
+/**
+ * P(S_T < level), a probability in [0, 1], on a smile with slope dσ/dK = `slope` at `level`: 1 − probAboveSmile,
+ * from its own tail. Units as `probAboveSmile`: prices, years, vol per √year, slope per √year per $1 of strike.
+ */
 export function probBelowSmile(
   S: number,
   level: number,
@@ -69,5 +79,6 @@ export function probBelowSmile(
   slope: number,
   drift: number,
 ): number {
+  numberArgs('probBelowSmile', SMILE_ARGS, S, level, T, vol, slope, drift);
   return onSmile(false, S, level, T, vol, slope, drift);
 }

@@ -108,7 +108,7 @@ export function ema(x: Series, period: number, seed: 'sma' | 'first' = 'sma'): F
   return smooth(x, period, 2 / (period + 1), seed);
 }
 
-/** Wilder's smoothing (RMA): multiplier 1/period, seeded with the SMA of the first `period` values. */
+/** Wilder's smoothing (RMA), in the series' units: multiplier 1/period (bars), seeded with the SMA of the first `period` values. */
 export function wilderSmooth(x: Series, period: number): Float64Array {
   checkPeriod('period', period);
   return smooth(x, period, 1 / period, 'sma');
@@ -162,8 +162,8 @@ export interface Macd {
 }
 
 /**
- * MACD (Appel): EMA(fast) − EMA(slow), its EMA(signal), and the histogram; default 12/26/9.
- * With the default SMA seeding the line starts at bar slow − 1 and the signal at bar slow + signal − 2.
+ * MACD (Appel): EMA(fast) − EMA(slow), its EMA(signal), and the histogram, all in the series' price units; periods
+ * in bars, default 12/26/9. With the default SMA seeding the line starts at bar slow − 1 and the signal at bar slow + signal − 2.
  */
 export function macd(close: Series, fast = 12, slow = 26, signal = 9, seed: 'sma' | 'first' = 'sma'): Macd {
   checkPeriod('signal', signal);
@@ -191,7 +191,8 @@ export interface Bollinger {
 
 /**
  * Bollinger bands: SMA(period) ± mult × population standard deviation over the same window
- * (Bollinger's definition, as in the StockCharts table); default 20 bars, 2 deviations.
+ * (Bollinger's definition, as in the StockCharts table); default 20 bars, 2 deviations. Bands in the series' price
+ * units, %B and bandwidth fractions.
  */
 export function bollinger(close: Series, period = 20, mult = 2): Bollinger {
   checkPeriod('period', period);
@@ -354,7 +355,7 @@ export function rollingZScore(x: Series, window: number): Float64Array {
   return out;
 }
 
-/** Z-score of `lookback`-bar momentum over a rolling window of momentum values (default 252 days). */
+/** Z-score (standard deviations, dimensionless) of `lookback`-bar momentum over a rolling window of momentum values (default 252 bars). */
 export function momentumZScore(
   close: Series,
   lookback: number,

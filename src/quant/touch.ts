@@ -1,4 +1,5 @@
 import { bivariateNormalCdf } from './american/bivariateNormal.js';
+import { numberArgs } from './arguments.js';
 import { erfcx, normCdf } from './normal.js';
 import { probAbove, probBelow } from './probability.js';
 
@@ -29,6 +30,7 @@ function logNormCdfLower(x: number): number {
  * year = r − q (risk-neutral) or μ − q (real-world).
  */
 export function probTouch(S: number, barrier: number, T: number, vol: number, drift: number): number {
+  numberArgs('probTouch', ['S', 'barrier', 'T', 'vol', 'drift'], S, barrier, T, vol, drift);
   if (!(S > 0 && barrier >= 0 && T >= 0 && vol >= 0) || Number.isNaN(drift)) return Number.NaN;
   if (barrier === S) return 1;
   if (barrier === 0 || barrier === Number.POSITIVE_INFINITY) return 0;
@@ -70,6 +72,7 @@ export function probTouchDiscrete(
   drift: number,
   dt: number,
 ): number {
+  numberArgs('probTouchDiscrete', ['S', 'barrier', 'T', 'vol', 'drift', 'dt'], S, barrier, T, vol, drift, dt);
   if (!(dt > 0) || !(S > 0 && barrier >= 0 && T >= 0 && vol >= 0) || Number.isNaN(drift)) return Number.NaN;
   if (barrier === S) return 1; // the shift would move a barrier at the spot away from it (0.976)
   const ratio = T / dt;

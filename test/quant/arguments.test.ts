@@ -17,12 +17,19 @@ import {
   bsPrice,
   bsPriceBatch,
   constantMaturityIv,
+  expectedMove,
+  expectedPnl,
   type GreeksArrays,
   greeksArrays,
   impliedVol,
   impliedVolBatch,
   monteCarlo,
   pop,
+  probAbove,
+  probAboveSmile,
+  probBelow,
+  probBelowSmile,
+  probBetween,
   probTouch,
   probTouchDiscrete,
   trueRange,
@@ -258,5 +265,26 @@ describe('numbers that are not numbers', () => {
       /price must be a Float64Array/,
     );
     expect(impliedVolBatch('call', price, 100, 100, 1, 0, 0)[0]).toBeCloseTo(0.2004, 3);
+  });
+
+  it('the probability functions name an argument that is not a number (a string level was compared as 100)', () => {
+    const s = '100' as unknown as number;
+    const missing = undefined as unknown as number;
+    const legs = [{ type: 'put' as const, strike: 95, quantity: -1, premium: 2 }];
+    const cases: [() => unknown, RegExp][] = [
+      [() => probAbove(s, 105, 0.5, 0.3, 0.03), /^probAbove: S must be a number, got '100'/],
+      [() => probBelow(100, 105, 0.5, no, 0.03), /^probBelow: vol must be a number, got null/],
+      [() => probBetween(100, 90, s, 0.5, 0.3, 0.03), /^probBetween: upper must be a number/],
+      [() => probTouch(100, 110, 0.5, 0.3, missing), /^probTouch: drift must be a number, got undefined/],
+      [() => probTouchDiscrete(100, 110, 0.5, 0.3, 0.03, no), /^probTouchDiscrete: dt must be a number/],
+      [() => pop(legs, 100, 1, 0.2, missing), /^pop: drift must be a number, got undefined/], // it returned NaN
+      [() => expectedPnl(legs, 100, 1, 0.2, 0.03, no), /^expectedPnl: netCash must be a number/],
+      [() => expectedMove(100, s, 0.2), /^expectedMove: T must be a number/],
+      [() => probAboveSmile(100, 105, 0.5, 0.3, missing, 0.03), /^probAboveSmile: slope must be a number/],
+      [() => probBelowSmile(100, 105, 0.5, 0.3, -0.002, s), /^probBelowSmile: drift must be a number/],
+    ];
+    for (const [call, message] of cases) expect(call).toThrow(message);
+    expect(probAbove(100, 105, 0.5, 0.3, Number.NaN)).toBeNaN(); // NaN is a number: the domain's NaN
+    expect(pop(legs, 100, 1, 0.2, 0.03)).toBeGreaterThan(0.5); // netCash still defaults to 0
   });
 });

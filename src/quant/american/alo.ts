@@ -353,6 +353,8 @@ const USED: Required<AloOptions> = { ...ALO_DEFAULTS };
  * The discretisation `aloPrice(type, S, K, T, r, q, vol, opts)` uses at these inputs, all fields set: passed as
  * `opts` to prices at nearby inputs it keeps their discretisation the same (no κ-band or near-boundary switch
  * between them), so that finite differences see one smooth function (see americanGreeks.ts). Prices once.
+ * Inputs in `aloPrice`'s units (S, K price units; T years; r, q, vol per year / per √year); the result holds counts
+ * (nodes, orders, sweeps) and the tolerance as a fraction of K.
  */
 export function aloDiscretisation(
   type: OptionType,
