@@ -146,7 +146,7 @@ function prepareBlock(x: Inputs, i0: number, m: number): void {
       const vol = v[i & mv];
       const fk = k * dr;
       const sd = vol * rt;
-      const regular = sd > 0 && sd < Number.POSITIVE_INFINITY && fs > 0 && fk > 0; // else the scalar limits
+      const regular = sd > 0 && fs > 0 && fk > 0;
       SG[j] = 2 * +!!c[i & mc] - 1; // branch-free ±1
       FS[j] = fs;
       FK[j] = fk;
@@ -168,7 +168,7 @@ function prepareBlock(x: Inputs, i0: number, m: number): void {
       const fs = s * DQ[j];
       const fk = k * DR[j];
       const sd = vol * rt;
-      const regular = sd > 0 && sd < Number.POSITIVE_INFINITY && fs > 0 && fk > 0; // else the scalar limits
+      const regular = sd > 0 && fs > 0 && fk > 0;
       SG[j] = 2 * +!!c[i & mc] - 1; // branch-free ±1
       FS[j] = fs;
       FK[j] = fk;
@@ -271,7 +271,7 @@ function chainBlock(
     const vol = v[i & mv];
     const fk = k * dr;
     const sd = vol * rt;
-    const regular = sd > 0 && sd < Number.POSITIVE_INFINITY && fs > 0 && fk > 0; // else the scalar limits
+    const regular = sd > 0 && fs > 0 && fk > 0;
     SG[j] = 2 * +!!c[i & mc] - 1; // branch-free ±1
     FK[j] = fk;
     SD[j] = regular ? sd : 0;
@@ -385,7 +385,7 @@ export function bsGreeksBatch(
       delta[i] = sg * (DQ[j] * (p1 / fs));
       gamma[i] = pdf / s / (s * sd); // as bsGreeksInto: not s·s, which overflows or underflows first
       vega[i] = pdf * RT[j];
-      theta[i] = (-0.5 * pdf * sd) / t + sg * (qq * p1) - sg * (rr * p2);
+      theta[i] = (pdf > 0 ? (-0.5 * pdf * sd) / t : 0) + sg * (qq * p1) - sg * (rr * p2); // as bsGreeksInto
       rho[i] = sg * (t * p2);
     }
   }

@@ -165,6 +165,24 @@ describe('bsGreeksBatch', () => {
       }
     }
     expect(random.theta[2]).toBeCloseTo(0.05 * 110 * Math.exp(-0.05 * 0.5), 12);
+    // … and the price batch too (a first fix sent vol = ∞ to the σ = 0 limit there: 11.23 for 99.00)
+    const prices = bsPriceBatch(rights, 100, K, 0.5, 0.05, 0.02, vol, new Float64Array(3));
+    const pricesRandom = bsPriceBatch(
+      rights,
+      new Float64Array([100, 100, 100]),
+      K,
+      0.5,
+      0.05,
+      0.02,
+      vol,
+      new Float64Array(3),
+    );
+    for (let i = 0; i < 3; i++) {
+      const e = bsPrice(rights[i] ? 'call' : 'put', 100, K[i], 0.5, 0.05, 0.02, vol[i]);
+      expect(prices[i]).toBe(e);
+      expect(pricesRandom[i]).toBe(e);
+    }
+    expect(prices[0]).toBeCloseTo(100 * Math.exp(-0.02 * 0.5), 12);
   });
 
   it('throws when an output array is shorter than out.price', () => {
