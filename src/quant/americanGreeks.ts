@@ -4,6 +4,7 @@ import { LIMIT_LATTICE_STEPS } from './american/limits.js';
 import { exerciseRegime } from './american/regime.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
 import { americanMethod, bsNumbers, optionType } from './arguments.js';
+import { bsGreeks } from './bsGreeks.js';
 import { priceScale } from './priceScale.js';
 import type { AmericanMethod, Greeks, OptionType } from './types.js';
 
@@ -51,7 +52,8 @@ const TIME_STEP = 1e-3;
  * Plain CRR ('binomial' without smoothing) prices oscillate with the node positions, in σ and r too: its vega is
  * ~0.5 % off at the median and up to ~9 % (281 realistic inputs against ALO; wider σ steps cross the exercise
  * boundary deep in the money and were worse). For lattice greeks use `smoothing: 'bbsr'` (vega ≤ 0.4 % there).
- * At T = 0 the payoff's greeks (delta a step, ½ at the strike, as `bsGreeks`; the rest 0).
+ * At T = 0 the limits of T → 0+: the payoff's greeks where exercise is then optimal, else `bsGreeks`' (delta a step,
+ * ½ at the strike, the carry theta).
  * NaN fields for invalid input, as `americanPrice`.
  */
 export function americanGreeks(
@@ -92,17 +94,23 @@ export function americanGreeks(
   const w = type === 'call' ? 1 : -1;
   const ex = (s: number): number => w * (s - K); // exercise value
   const exTol = EXERCISE_TOL * Math.max(S, K);
-  // at expiry the payoff's own greeks (a step delta, ½ at the strike as bsGreeks'), not differences of a kink: a
-  // gamma of 1/h at the strike, and the lattice's ±1 % step gave an expired call 0.5 below its strike a delta of 0.25
+  const regime = exerciseRegime(type, r, q);
+  // at expiry the limits of T → 0+, not differences of a kink (a gamma of 1/h at the strike; the lattice's ±1 %
+  // step gave an expired call 0.5 below its strike a delta of 0.25): the payoff's greeks where exercising is
+  // optimal just before expiry — beyond B(0+) = K·min(1, r/q) for a put, K·max(1, r/q) for a call —, else the
+  // European limits (a step delta, ½ at the strike, and the carry theta: −5 a year for a call 110/100 at r = 5 %)
   if (T === 0) {
-    const delta = S === K ? 0.5 * w : ex(S) > 0 ? w : 0;
-    return { price, delta, gamma: 0, theta: 0, vega: 0, rho: 0 };
+    const b0 = type === 'put' ? K * Math.min(1, r / q) : K * Math.max(1, r / q);
+    const exercised = regime !== 'european' && (type === 'put' ? S < b0 : S > b0);
+    if (!exercised) return { ...bsGreeks(type, S, K, 0, r, q, vol), price };
+    return { price, delta: w, gamma: 0, theta: 0, vega: 0, rho: 0 };
   }
-  // inside the exercise region the value is the payoff for nearby S, t, σ and r alike
-  if (price - ex(S) <= exTol) return { price, delta: w, gamma: 0, theta: 0, vega: 0, rho: 0 };
+  // inside the exercise region the value is the payoff for nearby S, t, σ and r alike; where early exercise never
+  // pays (r = q = 0, say) a price at the payoff is a European one with no time value, and its greeks are not 0
+  if (regime !== 'european' && price - ex(S) <= exTol)
+    return { price, delta: w, gamma: 0, theta: 0, vega: 0, rho: 0 };
   // every method prices the double-boundary regime on the lattice (limits.ts, latticePrice): its greeks are the
   // lattice's own, as for 'binomial' — differences of its prices at 1e-3·S put gamma 6–13 % off there (measured)
-  const regime = exerciseRegime(type, r, q);
   // — where its nodes are not closer than rounding allows: their gamma carries ~1e-14·S/(node spacing)², and below
   // σ√T = 1e-6 (nodes 7e-8·S apart) that grows past 1e-3 (it read 703 at σ√T = 7e-10 in the exercise region, where
   // gamma is 0); there the prices are differenced as the smooth methods' are

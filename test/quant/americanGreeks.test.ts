@@ -169,6 +169,27 @@ describe('americanGreeks', () => {
     expect(flat.delta).toBe(0);
   });
 
+  it('keeps the European greeks where early exercise never pays, even with no time value left (r = q = 0)', () => {
+    // a deep call 200/100 has a time value far below 1e-12·S, yet its rho is T·K = 10, not the payoff's 0 (review)
+    for (const method of ALL) {
+      const g = americanGreeks('call', 200, 100, 0.1, 0, 0, 0.3, method);
+      const e = bsGreeks('call', 200, 100, 0.1, 0, 0, 0.3);
+      expect(g.rho, method).toBeCloseTo(e.rho, 4);
+      expect(g.delta, method).toBeCloseTo(1, 9);
+    }
+  });
+
+  it('takes T → 0+ at expiry: the carry theta where waiting pays, 0 where exercise does', () => {
+    for (const method of ALL) {
+      // never exercised (q = 0): −r·K = −5 a year, as bsGreeks and as the price just before expiry
+      expect(americanGreeks('call', 110, 100, 0, 0.05, 0, 0.3, method).theta, method).toBeCloseTo(-5, 12);
+      // a put in the money with r > 0 = q is exercised at once near expiry: its theta is 0
+      expect(americanGreeks('put', 90, 100, 0, 0.05, 0, 0.3, method).theta, method).toBe(0);
+      // q > r: between r·K/q = 50 and K = 100 the put waits (rK − qS = 5 − 6 = −1 a year)
+      expect(americanGreeks('put', 60, 100, 0, 0.05, 0.1, 0.3, method).theta, method).toBeCloseTo(-1, 12);
+    }
+  });
+
   it('gives the lattice’s theta an hour before expiry in the exercise region as 0 (its one-sided T/2 step read +1.5)', () => {
     const T = 1 / 8760;
     expect(americanGreeks('put', 98.8, 100, T, 0.05, 0, 0.3, 'binomial').theta).toBe(0);
