@@ -1,7 +1,7 @@
 import { bawPrice } from './american/baw.js';
 import { americanZeroVolPrice } from './american/zeroVol.js';
 import { type AmericanPriceOptions, americanPrice } from './americanPrice.js';
-import { americanMethod, notNumber, optionType, positiveNumber, wholeCount } from './arguments.js';
+import { americanMethod, nonNegativeNumber, notNumber, optionType, wholeCount } from './arguments.js';
 import { impliedVol } from './impliedVol.js';
 import { normPdf } from './normal.js';
 import type { AmericanMethod, OptionType } from './types.js';
@@ -127,7 +127,7 @@ export function americanImpliedVol(
       notNumber('americanImpliedVol', ['price', 'S', 'K', 'T', 'r', 'q'], price, S, K, T, r, q);
   // a maxEvaluations of NaN or 1 returned an unconverged vol (running out gives NaN)
   if (opts?.maxEvaluations !== undefined) wholeCount(opts.maxEvaluations, 'maxEvaluations');
-  if (opts?.priceTolerance !== undefined) positiveNumber(opts.priceTolerance, 'priceTolerance');
+  if (opts?.priceTolerance !== undefined) nonNegativeNumber(opts.priceTolerance, 'priceTolerance'); // 0: to the last bit
   if (!(price >= 0 && S > 0 && K > 0 && T > 0) || r !== r || q !== q) return Number.NaN;
   // relative to the time value too: a deep out-of-the-money price of 5e-11 (K = 100) met 1e-12·K at any vol
   // that priced below 1.5e-10, and was returned as vol 0

@@ -29,10 +29,10 @@ export function wholeCount(n: number, name: string, min = 1): number {
   throw new RangeError(`${name} must be a whole number ≥ ${min}, got ${show(n)}`);
 }
 
-/** `x` when it is a finite number > 0; a RangeError naming `name` otherwise (a tolerance of NaN stopped nothing). */
-export function positiveNumber(x: number, name: string): number {
-  if (typeof x === 'number' && x > 0 && x < Number.POSITIVE_INFINITY) return x;
-  throw new RangeError(`${name} must be a finite number > 0, got ${show(x)}`);
+/** `x` when it is a finite number ≥ 0; a RangeError naming `name` otherwise (a tolerance of NaN stopped nothing). */
+export function nonNegativeNumber(x: number, name: string): number {
+  if (typeof x === 'number' && x >= 0 && x < Number.POSITIVE_INFINITY) return x;
+  throw new RangeError(`${name} must be a finite number ≥ 0, got ${show(x)}`);
 }
 
 /** `x` when it is a boolean; a TypeError naming `name` otherwise. */

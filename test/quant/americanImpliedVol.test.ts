@@ -137,6 +137,10 @@ describe('americanImpliedVol', () => {
     expect(() => americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, 'baw', { priceTolerance: -1 })).toThrow(
       /priceTolerance/,
     );
+    // 0 asks for the root to the last bit, as ALO's tolerance 0 does (a first check refused it)
+    expect(americanImpliedVol('put', 10, 100, 100, 1, 0.05, 0, 'baw', { priceTolerance: 0 })).toBeGreaterThan(
+      0.25,
+    );
   });
 
   it('is NaN when the evaluations run out before the root (one evaluation returned 0.2939 for 0.2953)', () => {

@@ -71,9 +71,10 @@ describe('americanPrice', () => {
   it('names an ALO option out of its domain (a priceOrder of 0 priced 9.915 where the price is 10.165)', () => {
     const a = ['put', 100, 100, 1, 0.05, 0.01, 0.3, 'alo'] as const;
     expect(() => americanPrice(...a, { priceOrder: 0 })).toThrow(
-      /priceOrder must be a whole number ≥ 1, got 0/,
+      /priceOrder must be a whole number ≥ 2, got 0/,
     );
     expect(() => americanPrice(...a, { nodes: 2.5 })).toThrow(/nodes/);
+    expect(() => americanPrice(...a, { priceOrder: 1 })).toThrow(/priceOrder must be a whole number ≥ 2/); // ran as 2
     expect(() => americanPrice(...a, { iterations: Number.NaN })).toThrow(/iterations/);
     expect(() => americanPrice(...a, { tolerance: Number.NaN })).toThrow(/tolerance/);
     expect(() => americanPrice(...a, { warmStart: 1 as unknown as boolean })).toThrow(/warmStart/);

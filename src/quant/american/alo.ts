@@ -43,7 +43,7 @@
  * such spots (2026-12-06; S = B(T)·e^{aσ√T}, a ≤ 1, 300–400 each) found up to 6.2e-8 before the fixes of that day
  * (the ln y piece of the price integral, `nearBoundaryResolution`, the Newton constant); now ≤ 8.5e-9 in each.
  */
-import { booleanOption, bsNumbers, wholeCount } from '../arguments.js';
+import { booleanOption, bsNumbers, nonNegativeNumber, wholeCount } from '../arguments.js';
 import { bsPrice } from '../bsPrice.js';
 import type { OptionType } from '../types.js';
 import {
@@ -332,11 +332,10 @@ function withDefaults(opts: AloOptions | undefined): Required<AloOptions> {
     if (v !== undefined) (out as Record<keyof AloOptions, number | boolean>)[k] = v;
   }
   if (opts !== undefined) {
-    for (const k of ['nodes', 'fpOrder', 'iterations', 'priceOrder'] as const) wholeCount(out[k], k);
-    if (
-      !(typeof out.tolerance === 'number' && out.tolerance >= 0 && out.tolerance < Number.POSITIVE_INFINITY)
-    )
-      throw new RangeError(`tolerance must be a finite number ≥ 0, got ${String(out.tolerance)}`);
+    // (the solver needs two nodes and two quadrature points: 1 ran as 2)
+    for (const k of ['nodes', 'fpOrder', 'priceOrder'] as const) wholeCount(out[k], k, 2);
+    wholeCount(out.iterations, 'iterations');
+    nonNegativeNumber(out.tolerance, 'tolerance');
     booleanOption(out.split, 'split');
     booleanOption(out.warmStart, 'warmStart');
   }
