@@ -145,16 +145,8 @@ describe('bsGreeksBatch', () => {
     const vol = new Float64Array([Number.POSITIVE_INFINITY, 0.2, Number.POSITIVE_INFINITY]);
     const K = new Float64Array([90, 100, 110]);
     const rights = new Uint8Array([1, 0, 0]);
-    const random = bsGreeksBatch(
-      rights,
-      new Float64Array([100, 100, 100]),
-      K,
-      0.5,
-      0.05,
-      0.02,
-      vol,
-      greeksArrays(3),
-    );
+    const spots = new Float64Array([100, 100, 100]); // per element: the random-input path, not the chain's
+    const random = bsGreeksBatch(rights, spots, K, 0.5, 0.05, 0.02, vol, greeksArrays(3));
     const chain = bsGreeksBatch(rights, 100, K, 0.5, 0.05, 0.02, vol, greeksArrays(3));
     for (let i = 0; i < 3; i++) {
       const e = bsGreeks(rights[i] ? 'call' : 'put', 100, K[i], 0.5, 0.05, 0.02, vol[i]);
@@ -167,16 +159,7 @@ describe('bsGreeksBatch', () => {
     expect(random.theta[2]).toBeCloseTo(0.05 * 110 * Math.exp(-0.05 * 0.5), 12);
     // … and the price batch too (a first fix sent vol = ∞ to the σ = 0 limit there: 11.23 for 99.00)
     const prices = bsPriceBatch(rights, 100, K, 0.5, 0.05, 0.02, vol, new Float64Array(3));
-    const pricesRandom = bsPriceBatch(
-      rights,
-      new Float64Array([100, 100, 100]),
-      K,
-      0.5,
-      0.05,
-      0.02,
-      vol,
-      new Float64Array(3),
-    );
+    const pricesRandom = bsPriceBatch(rights, spots, K, 0.5, 0.05, 0.02, vol, new Float64Array(3));
     for (let i = 0; i < 3; i++) {
       const e = bsPrice(rights[i] ? 'call' : 'put', 100, K[i], 0.5, 0.05, 0.02, vol[i]);
       expect(prices[i]).toBe(e);
