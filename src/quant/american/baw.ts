@@ -156,7 +156,10 @@ function europeanAt(
  * American option price by the Barone-Adesi-Whaley (1987) quadratic approximation, price units.
  * S, K price units; T years; r, q continuous per year; vol per √year. Error vs the exact (ALO) price on
  * realistic inputs: median 2e-4·K, up to 5e-3·K for long-dated high-volatility options; exact limits at
- * T = 0, vol = 0 and where early exercise is never optimal.
+ * T = 0, vol = 0 and where early exercise is never optimal. The error is absolute: far out of the money, where the
+ * price itself is tiny, it can exceed the price (a put 33 % out of the money at 0.1 years, σ 30 %: 3.7× the exact
+ * value, and BAW's implied vol of the exact price reads 25.8 % for 30 %; 20 % out at 3 months: 1.3 % and 0.08 vol
+ * points) — for wing implied vols use 'alo'.
  */
 export function bawPrice(
   type: OptionType,
