@@ -97,11 +97,11 @@ export function americanGreeks(
   const regime = exerciseRegime(type, r, q);
   // at expiry the limits of T → 0+, not differences of a kink (a gamma of 1/h at the strike; the lattice's ±1 %
   // step gave an expired call 0.5 below its strike a delta of 0.25): the payoff's greeks where exercising is
-  // optimal just before expiry — beyond B(0+) = K·min(1, r/q) for a put, K·max(1, r/q) for a call —, else the
-  // European limits (a step delta, ½ at the strike, and the carry theta: −5 a year for a call 110/100 at r = 5 %)
+  // optimal just before expiry — in the money, where the carry of waiting loses (r·K > q·S for a put, q·S > r·K
+  // for a call: S < K·min(1, r/q) with q > 0 ≤ r, (r·K/q, K) in the double regime) —, else the European limits (a
+  // step delta, ½ at the strike, and the carry theta: −5 a year for a call 110/100 at r = 5 %)
   if (T === 0) {
-    const b0 = type === 'put' ? K * Math.min(1, r / q) : K * Math.max(1, r / q);
-    const exercised = regime !== 'european' && (type === 'put' ? S < b0 : S > b0);
+    const exercised = type === 'put' ? S < K && r * K > q * S : S > K && q * S > r * K;
     if (!exercised) return { ...bsGreeks(type, S, K, 0, r, q, vol), price };
     return { price, delta: w, gamma: 0, theta: 0, vega: 0, rho: 0 };
   }

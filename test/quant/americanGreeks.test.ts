@@ -188,6 +188,22 @@ describe('americanGreeks', () => {
       // q > r: between r·K/q = 50 and K = 100 the put waits (rK − qS = 5 − 6 = −1 a year)
       expect(americanGreeks('put', 60, 100, 0, 0.05, 0.1, 0.3, method).theta, method).toBeCloseTo(-1, 12);
     }
+    // the same as a microsecond before expiry, in every regime (a first version read K·min(1, r/q) as the
+    // boundary: with q < 0 < r it was negative, and in the double regime it kept the wrong side of r·K/q)
+    const cases: [OptionType, number, number, number][] = [
+      ['put', 90, 0.05, -0.02], // q < 0 < r: exercised
+      ['put', 95, -0.01, -0.04], // double regime, inside (r·K/q, K) = (25, 100): exercised
+      ['put', 20, -0.01, -0.04], // double regime, below r·K/q: waits, theta r·K − q·S = −0.2
+      ['call', 110, -0.04, -0.005], // the call's double regime: exercised
+      ['put', 90, 0.05, 0.1], // q > r, above r·K/q = 50: waits, theta −4
+    ];
+    for (const [type, S, r, q] of cases) {
+      const at = americanGreeks(type, S, 100, 0, r, q, 0.3, 'baw');
+      const before = americanGreeks(type, S, 100, 1e-6 / 365, r, q, 0.3, 'baw');
+      // (the double regime's lattice differences T within ~1 % there)
+      expect(Math.abs(at.theta - before.theta), `${type} ${S} ${r} ${q}`).toBeLessThan(0.02);
+      expect(at.delta, `${type} ${S} ${r} ${q}`).toBeCloseTo(before.delta, 6);
+    }
   });
 
   it('gives the lattice’s theta an hour before expiry in the exercise region as 0 (its one-sided T/2 step read +1.5)', () => {
