@@ -107,7 +107,11 @@ export function americanGreeks(
   }
   // inside the exercise region the value is the payoff for nearby S, t, σ and r alike; where early exercise never
   // pays (r = q = 0, say) a price at the payoff is a European one with no time value, and its greeks are not 0
-  if (regime !== 'european' && price - ex(S) <= exTol)
+  // — and only where the carry of waiting loses (r·K > q·S for a put), which holds in any exercise region: a put
+  // 70/100 at r = 3 %, q = 5 % has a time value of T·|carry| below the tolerance at T ≲ 1e-10, and read theta 0
+  // between the carry theta at T = 0 and at 1e-9
+  const carryLoses = type === 'put' ? r * K > q * S : q * S > r * K;
+  if (regime !== 'european' && carryLoses && price - ex(S) <= exTol)
     return { price, delta: w, gamma: 0, theta: 0, vega: 0, rho: 0 };
   // every method prices the double-boundary regime on the lattice (limits.ts, latticePrice): its greeks are the
   // lattice's own, as for 'binomial' — differences of its prices at 1e-3·S put gamma 6–13 % off there (measured)

@@ -177,7 +177,8 @@ function prepareBlock(x: Inputs, i0: number, m: number): void {
       KIND[j] = regular ? 0 : s >= 0 && k >= 0 && t >= 0 && vol >= 0 ? 1 : 2;
     }
   }
-  for (let j = 0; j < m; j++) AA[j] = KIND[j] === 0 ? log(FS[j] / FK[j]) / SD[j] : 0;
+  for (let j = 0; j < m; j++)
+    AA[j] = KIND[j] === 0 && SD[j] < Number.POSITIVE_INFINITY ? log(FS[j] / FK[j]) / SD[j] : 0; // as bsPrice
   for (let j = 0; j < m; j++) {
     const a = AA[j];
     const b = 0.5 * SD[j];
@@ -277,7 +278,8 @@ function chainBlock(
     SD[j] = regular ? sd : 0;
     KIND[j] = regular ? 0 : valid && k >= 0 && vol >= 0 ? 1 : 2;
   }
-  for (let j = 0; j < m; j++) AA[j] = KIND[j] === 0 ? log(fs / FK[j]) / SD[j] : 0;
+  for (let j = 0; j < m; j++)
+    AA[j] = KIND[j] === 0 && SD[j] < Number.POSITIVE_INFINITY ? log(fs / FK[j]) / SD[j] : 0; // as bsPrice
   for (let j = 0; j < m; j++) {
     const a = AA[j];
     const b = 0.5 * SD[j];

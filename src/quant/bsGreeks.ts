@@ -66,7 +66,7 @@ export function bsGreeksInto(
   let decay = 0; // −fs·φ(d1)·σ/(2√T)
   if (sd > 0 && fs > 0 && fk > 0) {
     const w = isCall ? Math.SQRT1_2 : -Math.SQRT1_2;
-    const a = log(fs / fk) / sd;
+    const a = sd < Number.POSITIVE_INFINITY ? log(fs / fk) / sd : 0; // vol = ∞: ±∞/∞ where fs/fk over- or underflows
     const b = 0.5 * sd;
     const u1 = w * (a + b); // ±d1/√2
     const u2 = w * (a - b); // ±d2/√2

@@ -21,7 +21,7 @@ export function bsPriceDiscounted(isCall: boolean, fs: number, fk: number, sd: n
   if (!(sd > 0 && fs > 0 && fk > 0)) return Math.max(isCall ? fs - fk : fk - fs, 0);
   if (sd < SMALL_SD) return bsPriceSmallSd(isCall, fs, fk, sd);
   const w = isCall ? Math.SQRT1_2 : -Math.SQRT1_2;
-  const a = log(fs / fk) / sd;
+  const a = sd < Number.POSITIVE_INFINITY ? log(fs / fk) / sd : 0; // vol = ∞: ±∞/∞ where fs/fk over- or underflows
   const b = 0.5 * sd;
   const u1 = w * (a + b); // ±d1/√2
   const u2 = w * (a - b); // ±d2/√2

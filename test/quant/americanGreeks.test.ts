@@ -206,6 +206,16 @@ describe('americanGreeks', () => {
     }
   });
 
+  it('keeps the carry theta where waiting pays even when the time value is below rounding (T = 1e-10 years)', () => {
+    // a put 70/100 at r = 3 %, q = 5 % waits (r·K < q·S): its theta is r·K − q·S = −0.5 a year at T = 0 and at 1e-9,
+    // and read 0 in between, where its time value T·|carry| fell below the exercise test's tolerance (review)
+    for (const method of ['baw', 'alo'] as const)
+      for (const T of [1e-10, 1e-9]) {
+        const g = americanGreeks('put', 70, 100, T, 0.03, 0.05, 0.3, method);
+        expect(g.theta, `${method} ${T}`).toBeCloseTo(-0.5, 1);
+      }
+  });
+
   it('gives the lattice’s theta an hour before expiry in the exercise region as 0 (its one-sided T/2 step read +1.5)', () => {
     const T = 1 / 8760;
     expect(americanGreeks('put', 98.8, 100, T, 0.05, 0, 0.3, 'binomial').theta).toBe(0);

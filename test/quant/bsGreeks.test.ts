@@ -166,6 +166,11 @@ describe('bsGreeks limits', () => {
       expect(put[key]).toBeCloseTo(putFar[key], 9);
     }
     expect(call.theta).toBeCloseTo(q * S * Math.exp(-q * T), 12); // −∂/∂T of S·e^(−qT)
+    // … where fs/fk underflows too (ln(fs/fk)/σ√T read −∞/∞ = NaN on the regular path; review)
+    const tiny = bsGreeks('call', 1e-300, 1e300, 1, r, q, Number.POSITIVE_INFINITY);
+    expect(tiny.price / (1e-300 * Math.exp(-q))).toBeCloseTo(1, 14);
+    expect(tiny.delta).toBeCloseTo(Math.exp(-q), 14);
+    expect(bsPrice('call', 1e-300, 1e300, 1, r, q, Number.POSITIVE_INFINITY)).toBe(tiny.price);
     expect(put.theta).toBeCloseTo(r * K * Math.exp(-r * T), 12);
   });
 
